@@ -1,2 +1,69 @@
-"""rnnkit: recurrent neural networks on sequences."""
+"""rnnkit: recurrent neural networks (RNN, LSTM, GRU) on sequences, done right.
+
+Importing rnnkit is cheap: torch is imported only when an estimator is first used, so the
+CLI's ``--help`` and ``datasets`` answer at once.
+
+Example:
+    >>> import rnnkit
+    >>> f = rnnkit.Forecaster().fit("airline")
+    >>> f.predict()
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
+
+_LAZY = {
+    "Forecaster": "rnnkit.tasks.forecaster",
+    "load": "rnnkit.tasks",
+    "Evaluation": "rnnkit.evaluate.report",
+    "explain_windows": "rnnkit.data.explain",
+    "load_dataset": "rnnkit.datasets",
+    "list_datasets": "rnnkit.datasets",
+}
+
+__all__ = [
+    "ArtifactError",
+    "Evaluation",
+    "Forecaster",
+    "InputError",
+    "NotFittedError",
+    "RnnkitError",
+    "TrainingError",
+    "__version__",
+    "explain_windows",
+    "list_datasets",
+    "load",
+    "load_dataset",
+]
+
+from rnnkit.errors import (  # noqa: E402  (after __version__, which artifacts reads)
+    ArtifactError,
+    InputError,
+    NotFittedError,
+    RnnkitError,
+    TrainingError,
+)
+
+if TYPE_CHECKING:
+    from rnnkit.data.explain import explain_windows
+    from rnnkit.datasets import list_datasets, load_dataset
+    from rnnkit.evaluate.report import Evaluation
+    from rnnkit.tasks.base import load
+    from rnnkit.tasks.forecaster import Forecaster
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'rnnkit' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

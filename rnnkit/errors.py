@@ -6,7 +6,7 @@ The CLI catches :class:`RnnkitError` at its boundary, prints one line and exits 
 
 from __future__ import annotations
 
-__all__ = ["RnnkitError", "InputError", "NotFittedError", "ArtifactError"]
+__all__ = ["RnnkitError", "InputError", "NotFittedError", "ArtifactError", "TrainingError"]
 
 
 class RnnkitError(Exception):
@@ -23,3 +23,7 @@ class NotFittedError(RnnkitError, ValueError, AttributeError):
 
 class ArtifactError(RnnkitError):
     """A model file is missing, corrupt, of a future format, or not an rnnkit model."""
+
+
+class TrainingError(RnnkitError):
+    """Training cannot go on: the loss became NaN or infinite."""

@@ -1,0 +1,212 @@
+"""The command line: parse flags, call the public API, print and write files. No logic of its own.
+
+Errors rnnkit raises on purpose are caught here, at the boundary, and printed as one line on
+stderr with exit status 2; torch is imported only by the commands that train or predict.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rnnkit.errors import RnnkitError
+
+app = typer.Typer(
+    name="rnnkit",
+    help="Recurrent neural networks (RNN, LSTM, GRU) on sequences, with honest evaluation.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+Cell = Annotated[str, typer.Option(help="Recurrent cell: lstm, gru or rnn.")]
+Out = Annotated[Path, typer.Option("--out", "-o", help="Directory for the results and the model.")]
+
+
+def _columns_help(kind: str) -> str:
+    return f"Name of the {kind} column."
+
+
+@app.command()
+def forecast(
+    data: Annotated[str, typer.Argument(help="CSV or Parquet file, or a bundled dataset name.")],
+    out: Out = Path("runs/forecast"),
+    time_col: Annotated[str, typer.Option(help=_columns_help("timestamp"))] = "ds",
+    target_col: Annotated[str, typer.Option(help=_columns_help("target"))] = "y",
+    id_col: Annotated[str, typer.Option(help=_columns_help("series id"))] = "unique_id",
+    feature_cols: Annotated[str, typer.Option(help="Comma-separated extra input columns.")] = "",
+    lookback: Annotated[int | None, typer.Option(help="Input steps (default: 2 seasons).")] = None,
+    horizon: Annotated[
+        int | None, typer.Option(help="Steps to forecast (default: 2 seasons).")
+    ] = None,
+    test_size: Annotated[int | None, typer.Option(help="Holdout steps (default: horizon).")] = None,
+    strategy: Annotated[str, typer.Option(help="direct or recursive.")] = "direct",
+    cell: Cell = "lstm",
+    hidden_size: Annotated[int, typer.Option(help="Units per layer.")] = 64,
+    num_layers: Annotated[int, typer.Option(help="Stacked recurrent layers.")] = 1,
+    dropout: Annotated[float, typer.Option(help="Dropout between layers.")] = 0.0,
+    bidirectional: Annotated[bool, typer.Option(help="Read each window both ways.")] = False,
+    scaler: Annotated[str, typer.Option(help="standard, minmax or none.")] = "standard",
+    window_norm: Annotated[str, typer.Option(help="last, mean or none.")] = "last",
+    epochs: Annotated[int, typer.Option(help="Maximum epochs.")] = 300,
+    batch_size: Annotated[int, typer.Option(help="Windows per batch.")] = 32,
+    learning_rate: Annotated[float, typer.Option(help="Adam step size.")] = 1e-3,
+    loss: Annotated[str, typer.Option(help="mse, mae or huber.")] = "mse",
+    patience: Annotated[int, typer.Option(help="Early-stopping patience (0: off).")] = 30,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same weights).")] = 0,
+    fill: Annotated[str | None, typer.Option(help="ffill, interpolate, zero or drop.")] = None,
+    freq: Annotated[str | None, typer.Option(help="Regularise to this pandas frequency.")] = None,
+    season_length: Annotated[int | None, typer.Option(help="Seasonal period.")] = None,
+    verbose: Annotated[int, typer.Option(help="0 silent, 1 progress bar, 2 a line per epoch.")] = 1,
+) -> None:
+    """Train on DATA, score it on a chronological holdout beside baselines, forecast the future."""
+    started = time.perf_counter()
+    from rnnkit.files import write_text_atomic
+    from rnnkit.plots import plot_forecast, plot_learning_curves, save_figure
+    from rnnkit.tasks.forecaster import Forecaster
+
+    model = Forecaster(
+        lookback=lookback, horizon=horizon, strategy=strategy, cell=cell,
+        hidden_size=hidden_size, num_layers=num_layers, dropout=dropout,
+        bidirectional=bidirectional, scaler=scaler, window_norm=window_norm, epochs=epochs,
+        batch_size=batch_size, learning_rate=learning_rate, loss=loss, patience=patience,
+        seed=seed, verbose=verbose, time_col=time_col, target_col=target_col, id_col=id_col,
+        feature_cols=tuple(c.strip() for c in feature_cols.split(",") if c.strip()),
+        freq=freq, fill=fill, season_length=season_length,
+    )
+    panel = model.load(data)
+    evaluation = model.evaluate(panel, test_size=test_size)
+    future = model.predict(data=panel)
+    _print_scores(evaluation, model)
+
+    out.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(out / "forecast.csv", future.to_csv(index=False))
+    write_text_atomic(out / "holdout.csv", evaluation.forecasts.to_csv(index=False))
+    metrics = evaluation.to_dict() | {"history": model.history_.to_dict()}
+    write_text_atomic(out / "metrics.json", json.dumps(metrics, indent=2))
+    save_figure(plot_forecast(evaluation, future), out / "forecast.png")
+    h = model.history_
+    save_figure(plot_learning_curves(h.train_loss, h.val_loss, h.best_epoch),
+                out / "learning_curves.png")
+    model.save(out / "model")
+    seconds = time.perf_counter() - started
+    typer.echo(f"wrote {out}/: forecast.csv holdout.csv metrics.json forecast.png "
+               f"learning_curves.png model/  ({seconds:.1f} s)")
+
+
+def _print_scores(evaluation, model) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    e = evaluation
+    table = Table(title=f"holdout: last {e.test_size} steps of each series "
+                        f"(season {e.season_length}); lower is better, best in bold")
+    table.add_column("model")
+    for m in e.scores.columns:
+        table.add_column(m, justify="right")
+    best = e.scores.idxmin()
+    for name, row in e.scores.iterrows():
+        cells = [f"[bold]{v:.3f}[/bold]" if best[m] == name else f"{v:.3f}" for m, v in row.items()]
+        table.add_row(str(name), *cells)
+    console = Console()
+    console.print(table)
+    verdict = "beats" if e.beats("seasonal naive") else "does NOT beat"
+    console.print(f"{e.model} {verdict} seasonal naive on RMSE "
+                  f"(kept epoch {model.history_.best_epoch} of {model.history_.epochs_run}).")
+
+
+@app.command()
+def predict(
+    model_path: Annotated[Path, typer.Argument(metavar="MODEL", help="A saved model directory.")],
+    data: Annotated[str, typer.Argument(help="History to forecast from (CSV, Parquet, name).")],
+    h: Annotated[int | None, typer.Option(help="Steps to forecast (default: horizon).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="CSV file to write.")] = None,
+) -> None:
+    """Forecast with a saved model from the end of DATA; print or write a CSV."""
+    from rnnkit.files import write_text_atomic
+    from rnnkit.tasks import load
+
+    frame = load(model_path).predict(h=h, data=data)
+    if out is None:
+        typer.echo(frame.to_csv(index=False), nl=False)
+    else:
+        write_text_atomic(out, frame.to_csv(index=False))
+        typer.echo(f"wrote {out} ({len(frame)} rows)")
+
+
+@app.command()
+def datasets() -> None:
+    """List the bundled datasets (usable as DATA by name)."""
+    from rnnkit.datasets import list_datasets
+
+    for name, description in list_datasets().items():
+        typer.echo(f"{name:<12} {description}")
+
+
+@app.command()
+def shapes(
+    data: Annotated[str, typer.Argument(help="A series length, or a data file / dataset name.")],
+    lookback: Annotated[int, typer.Option(help="Input steps per window.")] = 12,
+    horizon: Annotated[int, typer.Option(help="Target steps per window.")] = 1,
+    stride: Annotated[int, typer.Option(help="Steps between window origins.")] = 1,
+    features: Annotated[int, typer.Option(help="Features per step.")] = 1,
+    period: Annotated[int | None, typer.Option(help="Seasonal-lag windows: the period.")] = None,
+    n_seasons: Annotated[int | None, typer.Option(help="Seasonal-lag windows: seasons.")] = None,
+    time_col: Annotated[str, typer.Option(help=_columns_help("timestamp"))] = "ds",
+    target_col: Annotated[str, typer.Option(help=_columns_help("target"))] = "y",
+    id_col: Annotated[str, typer.Option(help=_columns_help("series id"))] = "unique_id",
+) -> None:
+    """Explain how a series becomes [samples, timesteps, features] for these settings."""
+    from rnnkit.data.explain import explain_windows
+
+    if data.isdigit():
+        lengths: int | list[int] = int(data)
+    else:
+        from rnnkit.data.frames import Columns, load_panel
+
+        panel = load_panel(data, Columns(time_col, target_col, id_col))
+        lengths = panel.lengths if panel.n_series > 1 else panel.lengths[0]
+    typer.echo(str(explain_windows(lengths, lookback, horizon, stride, n_features=features,
+                                   period=period, n_seasons=n_seasons)))
+
+
+@app.command()
+def summary(
+    cell: Cell = "lstm",
+    input_size: Annotated[int, typer.Option(help="Features per step.")] = 1,
+    hidden_size: Annotated[int, typer.Option(help="Units per layer.")] = 64,
+    num_layers: Annotated[int, typer.Option(help="Stacked layers.")] = 1,
+    bidirectional: Annotated[bool, typer.Option(help="Two directions.")] = False,
+    horizon: Annotated[int, typer.Option(help="Outputs of the dense head.")] = 1,
+) -> None:
+    """Parameter count per layer with the closed form filled in (no training needed)."""
+    from rnnkit.nn.config import RecurrentConfig
+    from rnnkit.nn.summary import dense_count, format_summary, recurrent_layer_counts
+
+    config = RecurrentConfig(cell, input_size, hidden_size, num_layers, 0.0, bidirectional)
+    rows = recurrent_layer_counts(config) + [dense_count("dense head", config.output_size, horizon)]
+    typer.echo(format_summary(rows))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app; turn rnnkit's errors into one line on stderr and exit 2."""
+    try:
+        app(args=argv, standalone_mode=True)
+    except RnnkitError as e:
+        print(f"rnnkit: error: {e}", file=sys.stderr)
+        sys.exit(2)
+    except (FileNotFoundError, PermissionError, IsADirectoryError) as e:
+        print(f"rnnkit: error: {e.strerror}: {e.filename!r}. Check the path.", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print("rnnkit: interrupted; files already written are complete.", file=sys.stderr)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""Figures a person would rather look at than read (matplotlib, Agg, written atomically)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from rnnkit.evaluate.report import Evaluation  # noqa: E402
+
+MODEL_COLOR, BASELINE_COLOR, ACTUAL_COLOR, FUTURE_COLOR = "#d62728", "#7f7f7f", "#1f77b4", "#2ca02c"
+
+
+def save_figure(fig: plt.Figure, path: str | os.PathLike) -> Path:
+    """Save to a temporary name beside ``path`` and rename into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        fig.savefig(tmp, dpi=110, bbox_inches="tight")
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+        plt.close(fig)
+    return path
+
+
+def plot_forecast(
+    evaluation: Evaluation,
+    future: pd.DataFrame | None = None,
+    baseline: str = "seasonal naive",
+    max_series: int = 4,
+) -> plt.Figure:
+    """History, holdout actual vs the model and a baseline, and the future forecast.
+
+    One panel per series (the first ``max_series``).
+    """
+    e = evaluation
+    ids = list(dict.fromkeys(e.forecasts[e.id_col]))[:max_series]
+    fig, axes = plt.subplots(len(ids), 1, figsize=(10, 3.6 * len(ids)), squeeze=False)
+    for ax, sid in zip(axes[:, 0], ids, strict=True):
+        hist = e.history[e.history[e.id_col] == sid] if e.id_col in e.history else e.history
+        test = e.forecasts[e.forecasts[e.id_col] == sid]
+        ax.plot(hist[e.time_col], hist[e.target_col], color=ACTUAL_COLOR, lw=1.4, label="history")
+        ax.plot(test[e.time_col], test["actual"], color=ACTUAL_COLOR, lw=1.4, ls="--",
+                label="holdout (actual)")
+        ax.plot(test[e.time_col], test[e.model], color=MODEL_COLOR, lw=1.8,
+                label=f"{e.model} (holdout)")
+        if baseline in test:
+            ax.plot(test[e.time_col], test[baseline], color=BASELINE_COLOR, lw=1.2, ls=":",
+                    label=baseline)
+        if future is not None:
+            fut = future[future[e.id_col] == sid] if e.id_col in future else future
+            ax.plot(fut[e.time_col], fut[e.target_col], color=FUTURE_COLOR, lw=1.8,
+                    label=f"{e.model} (future)")
+        ax.axvline(test[e.time_col].iloc[0], color="black", lw=0.6, alpha=0.5)
+        rmse = e.scores.loc[e.model, "RMSE"]
+        ax.set_title(f"{sid}: holdout of {e.test_size} steps, {e.model} RMSE {rmse:.3g} "
+                     f"vs {baseline} {e.scores.loc[baseline, 'RMSE']:.3g}", fontsize=10)
+        ax.grid(alpha=0.3)
+        ax.legend(loc="upper left", fontsize=8, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_learning_curves(train_loss: list[float], val_loss: list[float],
+                         best_epoch: int | None = None) -> plt.Figure:
+    """Training (blue) and validation (orange) loss per epoch, the kept epoch marked."""
+    fig, ax = plt.subplots(figsize=(7, 4))
+    epochs = range(1, len(train_loss) + 1)
+    ax.plot(epochs, train_loss, color="#1f77b4", label="train")
+    if val_loss:
+        ax.plot(range(1, len(val_loss) + 1), val_loss, color="#ff7f0e", label="validation")
+    if best_epoch:
+        ax.axvline(best_epoch, color="black", lw=0.8, ls="--", label=f"kept epoch {best_epoch}")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss (scaled units)")
+    ax.set_yscale("log")
+    ax.grid(alpha=0.3)
+    ax.legend(frameon=False)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,111 @@
+"""What every rnnkit estimator shares: the scikit-learn contract and the model file plumbing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator
+
+from rnnkit.artifacts import read_model, write_model
+from rnnkit.errors import ArtifactError, NotFittedError
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+class RnnkitEstimator(BaseEstimator):
+    """scikit-learn's parameter handling plus rnnkit's save/load and fitted checks.
+
+    Subclasses keep ``__init__`` to storing keyword arguments, name learned state with a
+    trailing underscore, and implement ``_fitted_meta`` / ``_tensors`` / ``_restore``.
+    """
+
+    _tuple_params: ClassVar[tuple[str, ...]] = ()
+    model_: torch.nn.Module
+
+    def _check_fitted(self, action: str = "predict") -> None:
+        if not hasattr(self, "model_"):
+            name = type(self).__name__
+            raise NotFittedError(
+                f"This {name} is not fitted yet, so it cannot {action}. "
+                f"Call {name}.fit(data) first, or load a saved model with rnnkit.load(path)."
+            )
+
+    # --- model files --------------------------------------------------------------------
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the fitted model to a directory (or a ``.zip``): safetensors + JSON, no pickle.
+
+        Args:
+            path: target directory or ``.zip`` file; written atomically.
+        """
+        self._check_fitted("save")
+        params = {k: _jsonable(v) for k, v in self.get_params(deep=False).items()}
+        state = self.model_.state_dict()
+        tensors = {f"model.{k}": v.detach().cpu().numpy() for k, v in state.items()}
+        tensors.update(self._tensors())
+        meta = {"params": params, "fitted": self._fitted_meta()}
+        return write_model(path, type(self).__name__, meta, tensors)
+
+    @classmethod
+    def _from_artifact(cls, meta: dict, tensors: dict[str, np.ndarray]) -> RnnkitEstimator:
+        params = dict(meta["params"])
+        for name in cls._tuple_params:
+            if params.get(name) is not None:
+                params[name] = tuple(params[name])
+        try:
+            est = cls(**params)
+            est._restore(meta["fitted"], tensors)
+            state = {k[len("model."):]: torch.from_numpy(v.copy()) for k, v in tensors.items()
+                     if k.startswith("model.")}
+            est.model_.load_state_dict(state)
+        except (KeyError, TypeError, RuntimeError, ValueError) as e:
+            raise ArtifactError(
+                f"the model file does not fit {cls.__name__} ({type(e).__name__}: {e}). It was "
+                f"written by rnnkit {meta.get('rnnkit_version')}; save it again with this version."
+            ) from e
+        est.model_.eval()
+        return est
+
+    def _fitted_meta(self) -> dict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _tensors(self) -> dict[str, np.ndarray]:
+        return {}
+
+    def _restore(self, fitted: dict, tensors: dict[str, np.ndarray]) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+
+_REGISTRY: dict[str, type[RnnkitEstimator]] = {}
+
+
+def register(cls: type[RnnkitEstimator]) -> type[RnnkitEstimator]:
+    """Make ``rnnkit.load`` able to rebuild estimators of this class."""
+    _REGISTRY[cls.__name__] = cls
+    return cls
+
+
+def load(path: str | os.PathLike) -> RnnkitEstimator:
+    """Load a model saved by any rnnkit estimator's ``save``.
+
+    Args:
+        path: the model directory or ``.zip``.
+
+    Raises:
+        ArtifactError: the file is missing, corrupt, of a future format or not an rnnkit model.
+    """
+    meta, tensors = read_model(path)
+    cls = _REGISTRY.get(meta.get("kind", ""))
+    if cls is None:
+        raise ArtifactError(
+            f"{path} holds a model of kind {meta.get('kind')!r}, which this rnnkit does not know "
+            f"(known: {sorted(_REGISTRY)}). Upgrade rnnkit to load it."
+        )
+    return cls._from_artifact(meta, tensors)

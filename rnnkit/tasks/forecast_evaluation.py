@@ -1,0 +1,76 @@
+"""Holdout evaluation of a Forecaster beside the naive, seasonal naive and window-MLP baselines."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import torch
+
+from rnnkit.data.frames import Panel, future_times
+from rnnkit.errors import InputError
+from rnnkit.evaluate import METRICS, Evaluation, naive, seasonal_naive
+from rnnkit.metrics import forecast_metrics, mase_scale
+from rnnkit.nn import WindowMLP
+from rnnkit.tasks.forecaster import Forecaster, _slice_panel
+
+
+class WindowMLPForecaster(Forecaster):
+    """The tutorials' window MLP, on exactly the Forecaster's windows, scaling and training."""
+
+    def _build_network(self, n_features: int, horizon: int, lookback: int) -> torch.nn.Module:
+        steps = 1 if self.strategy == "recursive" else horizon
+        return WindowMLP(lookback, n_features, steps, (0,), self.hidden_size, self.window_norm)
+
+
+def model_name(forecaster: Forecaster) -> str:
+    return forecaster.cell.upper() if forecaster.cell != "rnn" else "RNN"
+
+
+def evaluate_forecaster(
+    forecaster: Forecaster, panel: Panel, test_size: int | None = None
+) -> Evaluation:
+    """Fit ``forecaster`` on all but the last ``test_size`` rows of each series and score it.
+
+    The scaler, the early stopping and the baselines see the training part only.
+    """
+    horizon, _, season = forecaster._resolve(panel)
+    test_size = horizon if test_size is None else test_size
+    if isinstance(test_size, bool) or not isinstance(test_size, int) or test_size < 1:
+        raise InputError(
+            f"test_size={test_size!r} must be a positive number of steps. Pass e.g. test_size=24."
+        )
+    lengths = np.array(panel.lengths)
+    train_panel = _slice_panel(panel, lengths - test_size)
+    forecaster._fit_panel(train_panel)
+    predictions = {model_name(forecaster): forecaster._forecast(
+        forecaster.context_, forecaster.ids_, test_size)}
+
+    mlp_params = forecaster.get_params()
+    mlp_params["verbose"] = 0
+    mlp = WindowMLPForecaster(**mlp_params)._fit_panel(train_panel)
+    train_values = [v[:, 0] for v in train_panel.values]
+    predictions["naive"] = np.stack([naive(v, test_size) for v in train_values])
+    predictions["seasonal naive"] = np.stack(
+        [seasonal_naive(v, test_size, season) for v in train_values]
+    )
+    predictions["window MLP"] = mlp._forecast(mlp.context_, mlp.ids_, test_size)
+
+    actual = [v[-test_size:, 0] for v in panel.values]
+    scales = [mase_scale(v, season or 1) for v in train_values]
+    scores = pd.DataFrame(
+        {name: forecast_metrics(actual, list(p), scales) for name, p in predictions.items()}
+    ).T.loc[:, list(METRICS)]
+
+    f = forecaster
+    times = np.concatenate(
+        [future_times(t[-1], panel.freq, test_size, panel.step) for t in train_panel.times]
+    )
+    forecasts = pd.DataFrame({f.time_col: times, "actual": np.concatenate(actual)})
+    for name, p in predictions.items():
+        forecasts[name] = np.asarray(p).reshape(-1)
+    forecasts.insert(0, f.id_col, np.repeat(panel.ids, test_size))
+    return Evaluation(
+        scores=scores, forecasts=forecasts, history=train_panel.to_frame(),
+        model=model_name(forecaster), test_size=test_size, season_length=season,
+        id_col=f.id_col, time_col=f.time_col, target_col=f.target_col,
+    )

@@ -1,0 +1,354 @@
+"""Forecaster: a recurrent network over sliding windows of one or many time series."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+import torch
+
+from rnnkit.data.frames import Columns, Panel, future_times, load_panel, season_length
+from rnnkit.data.scalers import Scaler
+from rnnkit.data.validation import check_choice
+from rnnkit.data.windows import make_windows
+from rnnkit.errors import InputError
+from rnnkit.nn import ForecastNetConfig, RecurrentConfig, RecurrentForecastNet, format_summary
+from rnnkit.tasks.base import RnnkitEstimator, register
+from rnnkit.train import History, TrainConfig, WindowBatches, train_model
+
+STRATEGIES = ("direct", "recursive")
+DEFAULT_HORIZON = 10  # when the frequency says nothing about a season
+
+
+@register
+class Forecaster(RnnkitEstimator):
+    """Forecast the next ``horizon`` steps of one or many series with an RNN, LSTM or GRU.
+
+    The defaults are meant to work untuned: per-series standard scaling fitted on the training
+    part, each window normalised by its last value (the network learns changes, so trend and
+    level shifts do not throw it), a direct multi-step head, early stopping on the most recent
+    part of the training data.
+
+    Args:
+        lookback: input steps per window; None picks 2 seasons (or 2 x horizon).
+        horizon: steps to forecast; None picks 2 seasons (24 for monthly data), else 10.
+        strategy: "direct" (one pass predicts the whole horizon) or "recursive" (a one-step
+            model fed its own predictions).
+        cell, hidden_size, num_layers, dropout, bidirectional: the recurrent core.
+        scaler: "standard", "minmax" or "none", per series and feature, fitted on train only.
+        window_norm: "last", "mean" or "none" (see :class:`rnnkit.nn.ForecastNetConfig`).
+        epochs, batch_size, learning_rate, loss, patience, clip_norm, seed, verbose: training.
+        val_size: rows at the end of each training series held out for early stopping (a
+            fraction or a count; None: the horizon); 0 trains all epochs without validation.
+        time_col, target_col, id_col, feature_cols: the column schema of the long frame.
+        freq: pandas frequency to regularise the timestamps to (None: inferred).
+        fill: how to fill missing values: None (error), "ffill", "interpolate", "zero", "drop".
+        season_length: the seasonal period (None: from the frequency: monthly 12, daily 7, ...).
+
+    Example:
+        >>> f = rnnkit.Forecaster(horizon=12).fit("airline.csv")
+        >>> f.predict()  # a frame of the next 12 months
+    """
+
+    _tuple_params: ClassVar[tuple[str, ...]] = ("feature_cols",)
+
+    def __init__(
+        self,
+        *,
+        lookback: int | None = None,
+        horizon: int | None = None,
+        strategy: str = "direct",
+        cell: str = "lstm",
+        hidden_size: int = 64,
+        num_layers: int = 1,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        scaler: str = "standard",
+        window_norm: str = "last",
+        epochs: int = 300,
+        batch_size: int = 32,
+        learning_rate: float = 1e-3,
+        loss: str = "mse",
+        patience: int = 30,
+        clip_norm: float = 1.0,
+        val_size: int | float | None = None,
+        seed: int = 0,
+        verbose: int = 1,
+        time_col: str = "ds",
+        target_col: str = "y",
+        id_col: str = "unique_id",
+        feature_cols: tuple[str, ...] = (),
+        freq: str | None = None,
+        fill: str | None = None,
+        season_length: int | None = None,
+    ) -> None:
+        self.lookback = lookback
+        self.horizon = horizon
+        self.strategy = strategy
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.dropout = dropout
+        self.bidirectional = bidirectional
+        self.scaler = scaler
+        self.window_norm = window_norm
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.loss = loss
+        self.patience = patience
+        self.clip_norm = clip_norm
+        self.val_size = val_size
+        self.seed = seed
+        self.verbose = verbose
+        self.time_col = time_col
+        self.target_col = target_col
+        self.id_col = id_col
+        self.feature_cols = feature_cols
+        self.freq = freq
+        self.fill = fill
+        self.season_length = season_length
+
+    # --- public API -------------------------------------------------------------------
+    def fit(self, data: Any) -> Forecaster:
+        """Train on ``data``: a DataFrame, a CSV/Parquet path, a bundled name or a numpy series.
+
+        Args:
+            data: long frame (``unique_id``, ``ds``, ``y`` + feature columns) or one series.
+        """
+        return self._fit_panel(self.load(data))
+
+    def predict(self, h: int | None = None, data: Any = None) -> pd.DataFrame:
+        """Forecast ``h`` steps after the end of the training data, or after ``data``.
+
+        Args:
+            h: steps to forecast (default: the horizon). A direct model cannot exceed its
+                horizon; a recursive one can.
+            data: a newer history of the same series (at least ``lookback`` rows each).
+
+        Returns:
+            A long frame: [id column,] time column, target column, in the user's units.
+        """
+        self._check_fitted("predict")
+        if data is None:
+            context, ids, last = self.context_, self.ids_, self.last_times_
+        else:
+            context, ids, last = self._contexts(self.load(data))
+        forecast = self._forecast(context, ids, h)  # [S, h]
+        return self._to_frame(forecast, ids, last)
+
+    def evaluate(self, data: Any, test_size: int | None = None):
+        """Fit on all but the last ``test_size`` rows of each series, forecast them, score.
+
+        Returns an :class:`rnnkit.evaluate.Evaluation`: RMSE, MAE, MAPE, sMAPE and MASE of this
+        model beside the naive, seasonal naive and window-MLP baselines on the same targets.
+        """
+        from rnnkit.tasks.forecast_evaluation import evaluate_forecaster
+
+        return evaluate_forecaster(self, self.load(data), test_size)
+
+    def summary(self) -> str:
+        """Parameters per layer with the closed form; works before fitting too."""
+        net = getattr(self, "model_", None)
+        if net is None:
+            n_features = 1 + len(self.feature_cols)
+            horizon = self.horizon or DEFAULT_HORIZON
+            net = RecurrentForecastNet(self._net_config(n_features, horizon))
+        return format_summary(net.layer_counts(), sum(p.numel() for p in net.parameters()))
+
+    def load(self, data: Any) -> Panel:
+        """Read and validate ``data`` with this forecaster's column schema."""
+        if self.fill is not None:
+            check_choice(self.fill, "fill", ("ffill", "interpolate", "zero", "drop"))
+        columns = Columns(self.time_col, self.target_col, self.id_col, tuple(self.feature_cols))
+        return load_panel(data, columns, fill=self.fill, freq=self.freq)
+
+    # --- fitting ----------------------------------------------------------------------
+    def _resolve(self, panel: Panel) -> tuple[int, int, int | None]:
+        check_choice(self.strategy, "strategy", STRATEGIES)
+        season = self.season_length or season_length(panel.freq)
+        horizon = self.horizon or (2 * season if season else DEFAULT_HORIZON)
+        lookback = self.lookback or (2 * season if season else 2 * horizon)
+        return horizon, lookback, season
+
+    def _net_config(self, n_features: int, horizon: int) -> ForecastNetConfig:
+        recurrent = RecurrentConfig(
+            cell=self.cell, input_size=n_features, hidden_size=self.hidden_size,
+            num_layers=self.num_layers, dropout=self.dropout, bidirectional=self.bidirectional,
+        )
+        steps = 1 if self.strategy == "recursive" else horizon
+        return ForecastNetConfig(recurrent, steps, (0,), self.window_norm)
+
+    def _build_network(self, n_features: int, horizon: int, lookback: int) -> torch.nn.Module:
+        return RecurrentForecastNet(self._net_config(n_features, horizon))
+
+    def _train_config(self) -> TrainConfig:
+        return TrainConfig(
+            epochs=self.epochs, batch_size=self.batch_size, learning_rate=self.learning_rate,
+            loss=self.loss, patience=self.patience, clip_norm=self.clip_norm, seed=self.seed,
+            verbose=self.verbose,
+        )
+
+    def _fit_panel(self, panel: Panel) -> Forecaster:
+        horizon, lookback, season = self._resolve(panel)
+        train_config = self._train_config()
+        steps = 1 if self.strategy == "recursive" else horizon
+        lengths = np.array(panel.lengths)
+        val_rows = self._val_rows(lengths, horizon)
+        cut = lengths - val_rows  # [S] first validation row of each series
+        short = np.flatnonzero(cut < lookback + steps)
+        if short.size:
+            i = short[0]
+            raise InputError(
+                f"lookback={lookback} and horizon={steps} need at least {lookback + steps} "
+                f"training observations per series (plus {val_rows[i]} for validation); series "
+                f"{panel.ids[i]!r} has {lengths[i]}. Lower lookback, horizon or val_size, or drop "
+                "short series."
+            )
+        scaler = Scaler(self.scaler).fit([v[:c] for v, c in zip(panel.values, cut, strict=True)])
+        scaled = [scaler.transform(v, series=i) for i, v in enumerate(panel.values)]
+        windows = make_windows(scaled, lookback, steps, series_names=panel.ids)
+        first_target = windows.target_times()  # [N] row of the first target within its series
+        series_cut = cut[windows.series]
+        train_idx = np.flatnonzero(first_target + steps <= series_cut)
+        val_idx = np.flatnonzero(first_target >= series_cut)
+        values = torch.from_numpy(np.ascontiguousarray(windows.values, dtype=np.float32))
+        starts = torch.from_numpy(windows.starts)
+        train = WindowBatches(values, starts[train_idx], lookback, steps)
+        val = WindowBatches(values, starts[val_idx], lookback, steps) if val_idx.size else None
+
+        torch.manual_seed(self.seed)
+        model = self._build_network(panel.n_features, horizon, lookback)
+        self.history_: History = train_model(model, train, train_config, val)
+        self.model_ = model
+        self.scaler_ = scaler
+        self.horizon_, self.lookback_, self.season_length_ = horizon, lookback, season
+        self.n_features_ = panel.n_features
+        self.freq_, self.step_, self.has_id_ = panel.freq, panel.step, panel.has_id
+        self.ids_ = list(panel.ids)
+        self.context_, _, self.last_times_ = self._contexts(panel)
+        return self
+
+    def _val_rows(self, lengths: np.ndarray, horizon: int) -> np.ndarray:
+        if self.val_size is None:
+            return np.full_like(lengths, horizon)
+        if isinstance(self.val_size, float) and 0 <= self.val_size < 1:
+            return np.round(lengths * self.val_size).astype(lengths.dtype)
+        if isinstance(self.val_size, int) and not isinstance(self.val_size, bool):
+            return np.full_like(lengths, self.val_size)
+        raise InputError(
+            f"val_size={self.val_size!r} must be a fraction in [0, 1), a row count, or None "
+            "(the horizon). Pass e.g. val_size=0.1, or 0 to train without validation."
+        )
+
+    # --- prediction -------------------------------------------------------------------
+    def _contexts(self, panel: Panel) -> tuple[np.ndarray, list[str], list]:
+        lookback = self.lookback_
+        unknown = [i for i in panel.ids if i not in self.ids_]
+        if unknown:
+            raise InputError(
+                f"series {unknown[:5]} were not seen in training (known: {self.ids_[:5]}...). "
+                "Predict only trained series, or refit with them."
+            )
+        lengths = zip(panel.ids, map(len, panel.values), strict=True)
+        short = [(i, n) for i, n in lengths if n < lookback]
+        if short:
+            raise InputError(
+                f"predict needs the last lookback={lookback} rows of each series; series "
+                f"{short[0][0]!r} has {short[0][1]}. Pass a longer history."
+            )
+        if panel.n_features != self.n_features_:
+            raise InputError(
+                f"data has {panel.n_features} value columns but the model was trained on "
+                f"{self.n_features_}. Pass the same feature_cols as in training."
+            )
+        context = np.stack([v[-lookback:] for v in panel.values])  # [S, L, F]
+        return context, list(panel.ids), [t[-1] for t in panel.times]
+
+    @torch.inference_mode()
+    def _forecast(self, context: np.ndarray, ids: list[str], h: int | None) -> np.ndarray:
+        h = self.horizon_ if h is None else h
+        if isinstance(h, bool) or not isinstance(h, int | np.integer) or h < 1:
+            raise InputError(f"h={h!r} must be a positive integer. Pass e.g. h={self.horizon_}.")
+        rows = np.array([self.ids_.index(i) for i in ids])
+        x = torch.from_numpy(self.scaler_.transform(context, series=rows).astype(np.float32))
+        if self.strategy == "direct":
+            if h > self.horizon_:
+                raise InputError(
+                    f"h={h} is longer than the horizon={self.horizon_} this direct model was "
+                    f"trained for. Pass h <= {self.horizon_}, refit with horizon={h}, or use "
+                    "strategy='recursive'."
+                )
+            y = self.model_(x)[:, :h]  # [S, h, 1]
+        else:
+            if x.shape[2] != 1:
+                raise InputError(
+                    "strategy='recursive' feeds its own predictions back as inputs, so it cannot "
+                    f"forecast with feature_cols={list(self.feature_cols)} (their future values "
+                    "are unknown). Use strategy='direct'."
+                )
+            steps = []
+            for _ in range(h):  # each step depends on the previous prediction
+                step = self.model_(x)  # [S, 1, 1]
+                steps.append(step)
+                x = torch.cat([x[:, 1:], step], dim=1)
+            y = torch.cat(steps, dim=1)  # [S, h, 1]
+        return self.scaler_.inverse_transform(y.double().numpy(), series=rows, cols=(0,))[..., 0]
+
+    def _to_frame(self, forecast: np.ndarray, ids: list[str], last: list) -> pd.DataFrame:
+        h = forecast.shape[1]
+        times = np.concatenate([future_times(t, self.freq_, h, self.step_) for t in last])
+        frame = pd.DataFrame({self.time_col: times, self.target_col: forecast.reshape(-1)})
+        if self.has_id_:
+            frame.insert(0, self.id_col, np.repeat(ids, h))
+        return frame
+
+    # --- model file -------------------------------------------------------------------
+    def _fitted_meta(self) -> dict:
+        return {
+            "horizon": self.horizon_, "lookback": self.lookback_,
+            "season_length": self.season_length_, "n_features": self.n_features_,
+            "freq": self.freq_, "step": self.step_, "has_id": self.has_id_, "ids": self.ids_,
+            "last_times": [_time_to_json(t) for t in self.last_times_],
+            "scaler": self.scaler_.to_dict(), "history": self.history_.to_dict(),
+            "network": self.model_.config.to_dict() if hasattr(self.model_, "config") else None,
+        }
+
+    def _tensors(self) -> dict[str, np.ndarray]:
+        return {"context": self.context_}
+
+    def _restore(self, fitted: dict, tensors: dict[str, np.ndarray]) -> None:
+        self.horizon_, self.lookback_ = fitted["horizon"], fitted["lookback"]
+        self.season_length_, self.n_features_ = fitted["season_length"], fitted["n_features"]
+        self.freq_, self.step_, self.has_id_ = fitted["freq"], fitted["step"], fitted["has_id"]
+        self.ids_ = list(fitted["ids"])
+        self.last_times_ = [_time_from_json(t) for t in fitted["last_times"]]
+        self.scaler_ = Scaler.from_dict(fitted["scaler"])
+        h = fitted["history"]
+        self.history_ = History(h["train_loss"], h["val_loss"], h["best_epoch"],
+                                h["stopped_early"], h["seconds"], h["samples_per_second"])
+        self.context_ = tensors["context"]
+        self.model_ = self._build_network(self.n_features_, self.horizon_, self.lookback_)
+
+
+def _time_to_json(t: Any) -> str | int:
+    if isinstance(t, np.datetime64 | pd.Timestamp):
+        return str(np.datetime64(t, "ns"))
+    return int(t)
+
+
+def _time_from_json(t: str | int) -> np.datetime64 | int:
+    return np.datetime64(t, "ns") if isinstance(t, str) else int(t)
+
+
+def _slice_panel(panel: Panel, stop: np.ndarray) -> Panel:
+    """The first ``stop[i]`` rows of each series."""
+    return replace(
+        panel,
+        values=[v[:s] for v, s in zip(panel.values, stop, strict=True)],
+        times=[t[:s] for t, s in zip(panel.times, stop, strict=True)],
+    )
+
+

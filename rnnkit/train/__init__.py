@@ -1,0 +1,19 @@
+"""One training loop over in-memory tensors. Never sees a DataFrame."""
+
+from __future__ import annotations
+
+from rnnkit.train.batches import Batches, TensorBatches, WindowBatches
+from rnnkit.train.config import LOSSES, TrainConfig
+from rnnkit.train.loop import History, mean_loss, regression_loss, train_model
+
+__all__ = [
+    "LOSSES",
+    "Batches",
+    "History",
+    "TensorBatches",
+    "TrainConfig",
+    "WindowBatches",
+    "mean_loss",
+    "regression_loss",
+    "train_model",
+]

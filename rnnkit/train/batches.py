@@ -1,0 +1,70 @@
+"""In-memory batch sources: contiguous tensors, batches gathered by index (no DataLoader)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import torch
+
+Batch = tuple[tuple[torch.Tensor, ...], torch.Tensor]
+
+
+class Batches(Protocol):
+    """Anything that can hand the loop a batch of inputs and targets for given indices."""
+
+    def __len__(self) -> int: ...
+
+    def get(self, index: torch.Tensor) -> Batch: ...
+
+
+class TensorBatches:
+    """Samples already stacked: ``inputs[i][index]`` and ``target[index]``.
+
+    Shapes:
+        inputs: each ``[N, ...]``; target: ``[N, ...]``.
+    """
+
+    def __init__(self, inputs: tuple[torch.Tensor, ...], target: torch.Tensor) -> None:
+        self.inputs = tuple(t.contiguous() for t in inputs)
+        self.target = target.contiguous()
+
+    def __len__(self) -> int:
+        return self.target.shape[0]
+
+    def get(self, index: torch.Tensor) -> Batch:
+        return tuple(t[index] for t in self.inputs), self.target[index]
+
+
+class WindowBatches:
+    """Sliding windows over one contiguous tensor, gathered per batch.
+
+    Only the batch is ever materialised: memory stays at the size of the series, whatever
+    the lookback.
+
+    Shapes:
+        values: ``[total_T, F]`` all series concatenated; starts: ``[N]`` first input row.
+        batch inputs ``[B, lookback, F]``; batch targets ``[B, horizon, n_targets]``.
+    """
+
+    def __init__(
+        self,
+        values: torch.Tensor,
+        starts: torch.Tensor,
+        lookback: int,
+        horizon: int,
+        target_cols: tuple[int, ...] = (0,),
+    ) -> None:
+        self.values = values.contiguous()
+        self.starts = starts.to(torch.long)
+        self.input_steps = torch.arange(lookback)
+        self.target_steps = torch.arange(lookback, lookback + horizon)
+        self.target_cols = torch.tensor(target_cols, dtype=torch.long)
+
+    def __len__(self) -> int:
+        return self.starts.shape[0]
+
+    def get(self, index: torch.Tensor) -> Batch:
+        start = self.starts[index].unsqueeze(1)  # [B, 1]
+        x = self.values[start + self.input_steps]  # [B, L, F]
+        y = self.values[start + self.target_steps].index_select(2, self.target_cols)  # [B, H, nt]
+        return (x,), y

@@ -1,0 +1,176 @@
+"""The one training loop: readable, in a fixed order, over in-memory tensors."""
+
+from __future__ import annotations
+
+import copy
+import math
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+
+from rnnkit.errors import TrainingError
+from rnnkit.runtime import tune_malloc
+from rnnkit.train.batches import Batches
+from rnnkit.train.config import TrainConfig
+
+tune_malloc()
+
+LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+
+@dataclass
+class History:
+    """What happened in training, epoch by epoch."""
+
+    train_loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    best_epoch: int = 0  # 1-based epoch whose weights were kept
+    stopped_early: bool = False
+    seconds: float = 0.0
+    samples_per_second: float = 0.0
+
+    @property
+    def epochs_run(self) -> int:
+        return len(self.train_loss)
+
+    def to_dict(self) -> dict:
+        return {
+            "train_loss": self.train_loss,
+            "val_loss": self.val_loss,
+            "best_epoch": self.best_epoch,
+            "stopped_early": self.stopped_early,
+            "epochs_run": self.epochs_run,
+            "seconds": self.seconds,
+            "samples_per_second": self.samples_per_second,
+        }
+
+
+def regression_loss(name: str) -> LossFn:
+    """The loss function for a name in ``TrainConfig.loss``."""
+    return {"mse": nn.functional.mse_loss, "mae": nn.functional.l1_loss,
+            "huber": nn.functional.huber_loss}[name]
+
+
+@torch.inference_mode()
+def mean_loss(module: nn.Module, data: Batches, loss_fn: LossFn, batch_size: int = 4096) -> float:
+    """The mean loss over all samples of ``data``, in eval mode, without gradients."""
+    was_training = module.training
+    module.eval()
+    total, n = torch.zeros(()), len(data)
+    for start in range(0, n, batch_size):
+        index = torch.arange(start, min(start + batch_size, n))
+        inputs, target = data.get(index)
+        total += loss_fn(module(*inputs), target).double() * len(index)
+    module.train(was_training)
+    return (total / n).item()
+
+
+def train_model(
+    module: nn.Module,
+    train: Batches,
+    config: TrainConfig,
+    val: Batches | None = None,
+    loss_fn: LossFn | None = None,
+) -> History:
+    """Train ``module`` in place and return its history; the best weights are restored.
+
+    Order of one epoch: shuffle the training indices, then per batch gather, forward, loss,
+    zero grads, backward, clip, step; then validate once. The loss is read back from the
+    tensor once per epoch (not per batch) so no batch waits on a host synchronisation.
+
+    Args:
+        module: the network; called as ``module(*inputs)`` on each batch.
+        train: training samples.
+        config: epochs, batch size, optimiser, early stopping, seed.
+        val: validation samples for early stopping; None trains all epochs on ``train``.
+        loss_fn: ``loss(prediction, target)``; defaults to ``config.loss``.
+    """
+    loss_fn = loss_fn or regression_loss(config.loss)
+    generator = torch.Generator().manual_seed(config.seed)
+    torch.manual_seed(config.seed)  # dropout draws from the global generator
+    optimizer = torch.optim.Adam(
+        module.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay
+    )
+    history = History()
+    best_loss, best_state, stale = math.inf, None, 0
+    n, bs = len(train), config.batch_size
+    progress = _Progress(config.verbose, config.epochs)
+    started = time.perf_counter()
+    for epoch in range(1, config.epochs + 1):
+        module.train()
+        order = torch.randperm(n, generator=generator)
+        total = torch.zeros(())
+        for start in range(0, n, bs):
+            index = order[start : start + bs]
+            inputs, target = train.get(index)
+            loss = loss_fn(module(*inputs), target)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            if config.clip_norm > 0:
+                nn.utils.clip_grad_norm_(module.parameters(), config.clip_norm)
+            optimizer.step()
+            total += loss.detach() * len(index)
+        train_loss = (total / n).item()
+        if not math.isfinite(train_loss):
+            progress.close()
+            raise TrainingError(
+                f"the training loss became {train_loss} at epoch {epoch} "
+                f"(learning_rate={config.learning_rate}). Lower learning_rate, keep clip_norm > 0, "
+                "or check the data for extreme values."
+            )
+        history.train_loss.append(train_loss)
+        monitored = train_loss
+        if val is not None and len(val) > 0:
+            monitored = mean_loss(module, val, loss_fn)
+            history.val_loss.append(monitored)
+        if monitored < best_loss - config.min_delta:
+            best_loss, stale, history.best_epoch = monitored, 0, epoch
+            best_state = copy.deepcopy(module.state_dict())
+        else:
+            stale += 1
+        progress.update(epoch, train_loss, history.val_loss[-1] if history.val_loss else None)
+        if val is not None and config.patience and stale >= config.patience:
+            history.stopped_early = True
+            break
+    progress.close()
+    if best_state is not None:
+        module.load_state_dict(best_state)
+    module.eval()
+    history.seconds = time.perf_counter() - started
+    history.samples_per_second = n * history.epochs_run / max(history.seconds, 1e-9)
+    return history
+
+
+class _Progress:
+    """A rich progress bar on a terminal (verbose=1), a line per epoch (verbose=2), or nothing."""
+
+    def __init__(self, verbose: int, epochs: int) -> None:
+        self.verbose, self.bar, self.task = verbose, None, None
+        if verbose == 1 and sys.stderr.isatty():
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(
+                TextColumn("epoch {task.completed}/{task.total}"),
+                BarColumn(),
+                TextColumn("{task.fields[losses]}"),
+                TimeElapsedColumn(),
+                transient=True,
+            )
+            self.task = self.bar.add_task("train", total=epochs, losses="")
+            self.bar.start()
+
+    def update(self, epoch: int, train_loss: float, val_loss: float | None) -> None:
+        text = f"train {train_loss:.4g}" + ("" if val_loss is None else f"  val {val_loss:.4g}")
+        if self.bar is not None:
+            self.bar.update(self.task, completed=epoch, losses=text)
+        elif self.verbose >= 2:
+            print(f"epoch {epoch}: {text}", file=sys.stderr)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from rnnkit.errors import InputError, TrainingError
+from rnnkit.nn import ForecastNetConfig, RecurrentConfig, RecurrentForecastNet
+from rnnkit.train import TensorBatches, TrainConfig, WindowBatches, train_model
+
+
+def _windows_by_loop(values, lookback, horizon):
+    xs, ys = [], []
+    for i in range(len(values) - lookback - horizon + 1):
+        xs.append(values[i : i + lookback])
+        ys.append(values[i + lookback : i + lookback + horizon, :1])
+    return np.array(xs), np.array(ys)
+
+
+def test_window_batches_gather_the_same_windows_as_a_loop():
+    values = np.random.default_rng(0).normal(size=(50, 3)).astype(np.float32)
+    batches = WindowBatches(torch.from_numpy(values), torch.arange(50 - 7 - 3 + 1), 7, 3)
+    index = torch.tensor([0, 5, 40])
+    (x,), y = batches.get(index)
+    ref_x, ref_y = _windows_by_loop(values, 7, 3)
+    np.testing.assert_array_equal(x.numpy(), ref_x[[0, 5, 40]])
+    np.testing.assert_array_equal(y.numpy(), ref_y[[0, 5, 40]])
+
+
+def _net(seed=0):
+    torch.manual_seed(seed)
+    return RecurrentForecastNet(ForecastNetConfig(RecurrentConfig("lstm", 1, 8), horizon=2))
+
+
+def _sine_batches(n=120):
+    t = np.arange(n, dtype=np.float32)
+    values = torch.from_numpy(np.sin(t / 4)[:, None])
+    return WindowBatches(values, torch.arange(n - 12 - 2 + 1), 12, 2)
+
+
+def test_same_seed_gives_the_same_weights_bit_for_bit():
+    config = TrainConfig(epochs=3, batch_size=16, seed=7, verbose=0)
+    a, b = _net(), _net()
+    train_model(a, _sine_batches(), config)
+    train_model(b, _sine_batches(), config)
+    for (k, va), vb in zip(a.state_dict().items(), b.state_dict().values(), strict=True):
+        assert torch.equal(va, vb), k
+    c = _net()
+    train_model(c, _sine_batches(), TrainConfig(epochs=3, batch_size=16, seed=8, verbose=0))
+    assert not torch.equal(a.head.weight, c.head.weight)
+
+
+def test_training_reduces_the_loss_and_restores_the_best_epoch():
+    net = _net()
+    data = _sine_batches()
+    history = train_model(net, data, TrainConfig(epochs=30, learning_rate=1e-2, verbose=0), val=data)
+    assert history.train_loss[-1] < history.train_loss[0] / 4
+    assert history.best_epoch == int(np.argmin(history.val_loss)) + 1
+    # the restored weights are the best epoch's: their validation loss is the minimum
+    from rnnkit.train import mean_loss, regression_loss
+
+    assert math.isclose(mean_loss(net, data, regression_loss("mse")), min(history.val_loss),
+                        rel_tol=1e-5)
+
+
+def test_early_stopping_stops_after_patience():
+    net = _net()
+    data = _sine_batches()
+    config = TrainConfig(epochs=200, learning_rate=0.05, patience=3, min_delta=1e9, verbose=0)
+    history = train_model(net, data, config, val=data)
+    assert history.stopped_early and history.epochs_run == 4 and history.best_epoch == 1
+
+
+def test_nan_loss_stops_with_a_clear_error():
+    x = torch.randn(8, 4, 1)
+    y = torch.full((8, 2, 1), float("nan"))
+    with pytest.raises(TrainingError, match="became nan at epoch 1.*learning_rate"):
+        train_model(_net(), TensorBatches((x,), y), TrainConfig(epochs=2, verbose=0))
+
+
+def test_custom_loss_and_tensor_batches():
+    torch.manual_seed(0)
+    model = nn.Linear(3, 2)
+    x, y = torch.randn(64, 3), torch.randint(0, 2, (64,))
+    history = train_model(model, TensorBatches((x,), y), TrainConfig(epochs=5, verbose=0),
+                          loss_fn=nn.functional.cross_entropy)
+    assert history.epochs_run == 5 and len(history.val_loss) == 0
+
+
+@pytest.mark.parametrize("kwargs", [{"epochs": 0}, {"batch_size": True}, {"loss": "l3"},
+                                    {"learning_rate": 0}, {"patience": -1}])
+def test_bad_train_config_is_an_input_error(kwargs):
+    with pytest.raises(InputError):
+        TrainConfig(**kwargs)

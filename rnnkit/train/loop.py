@@ -14,6 +14,7 @@ from torch import nn
 
 from rnnkit.errors import TrainingError
 from rnnkit.runtime import tune_malloc
+from rnnkit.train import distributed
 from rnnkit.train.batches import Batches
 from rnnkit.train.config import TrainConfig
 
@@ -82,6 +83,10 @@ def train_model(
     zero grads, backward, clip, step; then validate once. The loss is read back from the
     tensor once per epoch (not per batch) so no batch waits on a host synchronisation.
 
+    Under torchrun (see :mod:`rnnkit.train.distributed`) every rank draws the same shuffle,
+    trains on its own shard of each global batch of ``batch_size`` samples, and DDP averages
+    the gradients; validation and early stopping are identical on every rank.
+
     Args:
         module: the network; called as ``module(*inputs)`` on each batch.
         train: training samples.
@@ -90,6 +95,10 @@ def train_model(
         loss_fn: ``loss(prediction, target)``; defaults to ``config.loss``.
     """
     loss_fn = loss_fn or regression_loss(config.loss)
+    where = distributed.current()
+    net = module
+    if where.active:
+        net = nn.parallel.DistributedDataParallel(module)
     generator = torch.Generator().manual_seed(config.seed)
     torch.manual_seed(config.seed)  # dropout draws from the global generator
     optimizer = torch.optim.Adam(
@@ -98,7 +107,7 @@ def train_model(
     history = History()
     best_loss, best_state, stale = math.inf, None, 0
     n, bs = len(train), config.batch_size
-    progress = _Progress(config.verbose, config.epochs)
+    progress = _Progress(config.verbose if where.is_main else 0, config.epochs)
     started = time.perf_counter()
     for epoch in range(1, config.epochs + 1):
         module.train()
@@ -106,15 +115,20 @@ def train_model(
         total = torch.zeros(())
         for start in range(0, n, bs):
             index = order[start : start + bs]
-            inputs, target = train.get(index)
-            loss = loss_fn(module(*inputs), target)
+            local = distributed.shard(index, where)
+            if len(local) == 0:  # a last batch smaller than the number of ranks is dropped
+                break
+            inputs, target = train.get(local)
+            loss = loss_fn(net(*inputs), target)
+            # weight by this shard's share so DDP's mean over ranks is the global batch's mean
+            scaled = loss * (len(local) * where.world_size / len(index)) if where.active else loss
             optimizer.zero_grad(set_to_none=True)
-            loss.backward()
+            scaled.backward()
             if config.clip_norm > 0:
                 nn.utils.clip_grad_norm_(module.parameters(), config.clip_norm)
             optimizer.step()
-            total += loss.detach() * len(index)
-        train_loss = (total / n).item()
+            total += loss.detach() * len(local)
+        train_loss = (distributed.all_sum(total, where) / n).item()
         if not math.isfinite(train_loss):
             progress.close()
             raise TrainingError(

@@ -1,0 +1,69 @@
+"""Data-parallel training on ``torchrun``: one process per rank, gradients averaged by DDP.
+
+``torchrun --nproc-per-node N -m rnnkit forecast ...`` sets ``RANK``, ``WORLD_SIZE``,
+``MASTER_ADDR`` and ``MASTER_PORT``; :func:`setup` joins the process group (gloo on CPU, NCCL
+on CUDA). Each global batch is cut into disjoint, equal-as-possible shards, one per rank, and
+each rank's loss is weighted by its share so that DDP's average equals the loss of the whole
+global batch: N processes train the same model as one process on the same batches.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import torch
+import torch.distributed as dist
+
+
+@dataclass(frozen=True)
+class Dist:
+    """Where this process stands in a data-parallel job."""
+
+    rank: int = 0
+    world_size: int = 1
+
+    @property
+    def active(self) -> bool:
+        return self.world_size > 1
+
+    @property
+    def is_main(self) -> bool:
+        return self.rank == 0
+
+
+def setup(backend: str | None = None) -> Dist:
+    """Join the process group that torchrun describes in the environment; a no-op without one."""
+    if dist.is_available() and dist.is_initialized():
+        return Dist(dist.get_rank(), dist.get_world_size())
+    world_size = int(os.environ.get("WORLD_SIZE", "1"))
+    if world_size <= 1 or not dist.is_available():
+        return Dist()
+    backend = backend or ("nccl" if torch.cuda.is_available() else "gloo")
+    dist.init_process_group(backend=backend)
+    return Dist(dist.get_rank(), dist.get_world_size())
+
+
+def current() -> Dist:
+    """The data-parallel position of this process (rank 0 of 1 when not distributed)."""
+    if dist.is_available() and dist.is_initialized():
+        return Dist(dist.get_rank(), dist.get_world_size())
+    return Dist()
+
+
+def is_main_process() -> bool:
+    """True on rank 0 (and when not distributed): the only rank that writes files or prints."""
+    return current().is_main
+
+
+def shard(index: torch.Tensor, where: Dist) -> torch.Tensor:
+    """This rank's disjoint part of a global batch of indices."""
+    return index[where.rank :: where.world_size]
+
+
+def all_sum(value: torch.Tensor, where: Dist) -> torch.Tensor:
+    """Sum a tensor over ranks (identity when not distributed)."""
+    if where.active:
+        value = value.clone()
+        dist.all_reduce(value, op=dist.ReduceOp.SUM)
+    return value

@@ -56,7 +56,8 @@ def test_same_seed_gives_the_same_weights_bit_for_bit():
 def test_training_reduces_the_loss_and_restores_the_best_epoch():
     net = _net()
     data = _sine_batches()
-    history = train_model(net, data, TrainConfig(epochs=30, learning_rate=1e-2, verbose=0), val=data)
+    config = TrainConfig(epochs=30, learning_rate=1e-2, verbose=0)
+    history = train_model(net, data, config, val=data)
     assert history.train_loss[-1] < history.train_loss[0] / 4
     assert history.best_epoch == int(np.argmin(history.val_loss)) + 1
     # the restored weights are the best epoch's: their validation loss is the minimum

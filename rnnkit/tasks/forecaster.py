@@ -328,7 +328,8 @@ class Forecaster(RnnkitEstimator):
         self.scaler_ = Scaler.from_dict(fitted["scaler"])
         h = fitted["history"]
         self.history_ = History(h["train_loss"], h["val_loss"], h["best_epoch"],
-                                h["stopped_early"], h["seconds"], h["samples_per_second"])
+                                h["stopped_early"], h["seconds"], h["samples_per_second"],
+                                h.get("first_batch_at", 0.0))
         self.context_ = tensors["context"]
         self.model_ = self._build_network(self.n_features_, self.horizon_, self.lookback_)
 

@@ -33,6 +33,7 @@ class History:
     stopped_early: bool = False
     seconds: float = 0.0
     samples_per_second: float = 0.0
+    first_batch_at: float = 0.0  # wall-clock time (time.time()) when the first batch finished
 
     @property
     def epochs_run(self) -> int:
@@ -47,6 +48,7 @@ class History:
             "epochs_run": self.epochs_run,
             "seconds": self.seconds,
             "samples_per_second": self.samples_per_second,
+            "first_batch_at": self.first_batch_at,
         }
 
 
@@ -128,6 +130,8 @@ def train_model(
                 nn.utils.clip_grad_norm_(module.parameters(), config.clip_norm)
             optimizer.step()
             total += loss.detach() * len(local)
+            if not history.first_batch_at:
+                history.first_batch_at = time.time()
         train_loss = (distributed.all_sum(total, where) / n).item()
         if not math.isfinite(train_loss):
             progress.close()

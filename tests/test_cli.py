@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rnnkit.cli import main
+
+
+def run(argv, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return exc.value.code, out, err
+
+
+def one_line_error(code, err):
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("rnnkit: error:"), err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+def test_forecast_end_to_end_on_the_bundled_series(tmp_path, capsys):
+    out_dir = tmp_path / "run"
+    code, out, err = run(["forecast", "airline", "--epochs", "3", "--hidden-size", "8",
+                          "--verbose", "0", "--out", out_dir], capsys)
+    assert code == 0, err
+    assert "seasonal naive" in out and "window MLP" in out
+    for name in ("forecast.csv", "holdout.csv", "metrics.json", "forecast.png",
+                 "learning_curves.png", "model/model.json", "model/weights.safetensors"):
+        assert (out_dir / name).is_file(), name
+    forecast = pd.read_csv(out_dir / "forecast.csv")
+    assert len(forecast) == 24 and forecast["ds"].iloc[0] == "1961-01-01"
+    metrics = json.loads((out_dir / "metrics.json").read_text())
+    assert set(metrics["scores"]) == {"LSTM", "naive", "seasonal naive", "window MLP"}
+
+    code, out, err = run(["predict", out_dir / "model", "airline", "--h", "3"], capsys)
+    assert code == 0, err
+    assert out.splitlines()[0] == "ds,y" and len(out.splitlines()) == 4
+
+
+def _csv(tmp_path, frame, name="data.csv"):
+    path = tmp_path / name
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _series(n=60):
+    return pd.DataFrame({"ds": pd.date_range("2020-01-01", periods=n, freq="D"),
+                         "y": np.sin(np.arange(n) / 3.0)})
+
+
+def test_bad_inputs_give_one_line_and_exit_2(tmp_path, capsys):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    nan = _series()
+    nan.loc[10, "y"] = np.nan
+    dup = pd.concat([_series(), _series().iloc[[5]]])
+    gap = _series().drop(index=[20, 21])
+    text = _series().astype({"y": object})
+    text.loc[3, "y"] = "abc"
+    cases = {
+        "no such file": [tmp_path / "missing.csv"],
+        "empty": [empty],
+        "date": [_csv(tmp_path, _series()), "--time-col", "date"],
+        "abc": [_csv(tmp_path, text, "text.csv")],
+        "fill": [_csv(tmp_path, nan, "nan.csv")],
+        "uplicate": [_csv(tmp_path, dup, "dup.csv")],
+        "rregular|gap|expected": [_csv(tmp_path, gap, "gap.csv")],
+        "at least": [_csv(tmp_path, _series(30)), "--lookback", "40", "--horizon", "5"],
+    }
+    for pattern, args in cases.items():
+        code, _, err = run(["forecast", *args, "--epochs", "1", "--verbose", "0",
+                            "--out", tmp_path / "out"], capsys)
+        line = one_line_error(code, err)
+        assert pd.Series([line]).str.contains(pattern).item(), (pattern, line)
+    assert not (tmp_path / "out" / "model").exists()
+
+
+def test_predict_with_a_non_rnnkit_model(tmp_path, capsys):
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "model.json").write_text("{}")
+    code, _, err = run(["predict", tmp_path / "m", "airline"], capsys)
+    assert "not an rnnkit model" in one_line_error(code, err)
+
+
+def test_shapes_and_summary(capsys):
+    code, out, _ = run(["shapes", "144", "--lookback", "12"], capsys)
+    assert code == 0 and "[132, 12, 1]" in out
+    code, out, _ = run(["summary", "--cell", "lstm", "--input-size", "1", "--hidden-size", "4"],
+                       capsys)
+    assert code == 0 and "= 112" in out
+
+
+def test_help_and_datasets_do_not_import_torch():
+    code = ("import sys; from rnnkit.cli import main\n"
+            "for argv in (['--help'], ['datasets']):\n"
+            "    try:\n        main(argv)\n    except SystemExit as e:\n        assert e.code == 0\n"
+            "assert 'torch' not in sys.modules, 'torch imported'\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "airline" in done.stdout

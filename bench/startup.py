@@ -40,7 +40,8 @@ def main() -> None:
         subprocess.run([py, "-m", "rnnkit", "forecast", "airline", "--epochs", "1",
                         "--verbose", "0", "--out", tmp], check=True, capture_output=True)
         history = json.loads((Path(tmp) / "metrics.json").read_text())["history"]
-    print(f"rnnkit forecast airline: first training batch {history['first_batch_at'] - launched:.2f} s "
+    delay = history["first_batch_at"] - launched
+    print(f"rnnkit forecast airline: first training batch {delay:.2f} s "
           "after launch (imports, data validation, windowing and model build included)")
 
 

@@ -39,6 +39,12 @@ def evaluate_forecaster(
         raise InputError(
             f"test_size={test_size!r} must be a positive number of steps. Pass e.g. test_size=24."
         )
+    if forecaster.strategy == "direct" and test_size > horizon:
+        raise InputError(
+            f"test_size={test_size} is longer than horizon={horizon}: a direct model forecasts "
+            f"at most its horizon. Pass test_size <= {horizon}, horizon={test_size}, or "
+            "strategy='recursive'."
+        )
     lengths = np.array(panel.lengths)
     train_panel = _slice_panel(panel, lengths - test_size)
     forecaster._fit_panel(train_panel)

@@ -1,0 +1,367 @@
+"""Reading and validating time-series frames: one series or many in the long format.
+
+Validation happens once, early, in a fixed order, and every message names the argument,
+what was expected, what was received and the fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from rnnkit.errors import InputError
+
+FILLS = ("ffill", "interpolate", "zero", "drop")
+SINGLE_ID = "series"
+
+_SEASONS = {"MS": 12, "ME": 12, "M": 12, "BMS": 12, "BME": 12, "QS": 4, "QE": 4, "Q": 4,
+            "W": 52, "D": 7, "B": 5, "h": 24, "H": 24, "min": 1440, "T": 1440, "s": 60}
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The column schema of a long frame."""
+
+    time_col: str = "ds"
+    target_col: str = "y"
+    id_col: str = "unique_id"
+    feature_cols: tuple[str, ...] = ()
+
+
+@dataclass
+class Panel:
+    """Validated series: one or many, each sorted by time, regular and finite.
+
+    Attributes:
+        ids: series ids in order of first appearance.
+        values: per series ``[T_i, 1 + len(feature_cols)]`` float64; column 0 is the target.
+        times: per series ``[T_i]`` datetime64[ns], or int64 for an integer time index.
+        freq: pandas frequency alias, or None for an integer index.
+        step: the step between integer times (1 for datetimes).
+        columns: the schema. has_id: whether the data had an id column.
+    """
+
+    ids: list[str]
+    values: list[np.ndarray]
+    times: list[np.ndarray]
+    freq: str | None
+    step: int = 1
+    columns: Columns = field(default_factory=Columns)
+    has_id: bool = True
+
+    @property
+    def n_series(self) -> int:
+        return len(self.ids)
+
+    @property
+    def lengths(self) -> list[int]:
+        return [len(v) for v in self.values]
+
+    @property
+    def n_features(self) -> int:
+        return 1 + len(self.columns.feature_cols)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The long frame again, in the user's column names."""
+        c = self.columns
+        frame = pd.DataFrame({
+            c.id_col: np.repeat(self.ids, self.lengths),
+            c.time_col: np.concatenate(self.times),
+        })
+        stacked = np.concatenate(self.values)
+        for j, name in enumerate((c.target_col, *c.feature_cols)):
+            frame[name] = stacked[:, j]
+        return frame
+
+
+def season_length(freq: str | None) -> int | None:
+    """The usual seasonal period of a frequency: monthly 12, daily 7, hourly 24, ..."""
+    if not freq:
+        return None
+    base = freq.lstrip("0123456789").split("-")[0]
+    if base in _SEASONS and freq[: len(freq) - len(freq.lstrip("0123456789"))] in ("", "1"):
+        return _SEASONS[base]
+    if freq == "30min":
+        return 48
+    if freq == "15min":
+        return 96
+    return None
+
+
+def future_times(last: object, freq: str | None, h: int, step: int = 1) -> np.ndarray:
+    """The ``h`` timestamps after ``last``."""
+    if freq is None:
+        return int(last) + step * np.arange(1, h + 1, dtype=np.int64)
+    return pd.date_range(start=pd.Timestamp(last), periods=h + 1, freq=freq)[1:].to_numpy()
+
+
+def read_data(data: object, columns: Columns = Columns()) -> pd.DataFrame:
+    """A DataFrame from a DataFrame, CSV/Parquet path, bundled dataset name or numpy series."""
+    if isinstance(data, pd.DataFrame):
+        return data
+    if isinstance(data, np.ndarray):
+        return _from_array(data, columns)
+    if isinstance(data, str | os.PathLike):
+        return _from_path(Path(data), str(data))
+    raise InputError(
+        f"data of type {type(data).__name__} is not readable; expected a pandas DataFrame, a CSV "
+        "or Parquet path, a bundled dataset name or a numpy array."
+    )
+
+
+def _from_array(a: np.ndarray, columns: Columns) -> pd.DataFrame:
+    if a.ndim == 3:
+        raise InputError(
+            f"data is a 3-D array {a.shape}: a forecaster expects one series, [T] or [T, F]. "
+            "An array [samples, timesteps, features] belongs to SequenceRegressor or "
+            "SequenceClassifier; for forecasting pass the raw series."
+        )
+    if a.ndim not in (1, 2):
+        raise InputError(f"data has shape {a.shape}; expected a series [T] or [T, F].")
+    a = a.reshape(len(a), -1)
+    frame = pd.DataFrame({columns.time_col: np.arange(len(a)), columns.target_col: a[:, 0]})
+    for j in range(1, a.shape[1]):  # extra columns become features x1, x2, ...
+        frame[f"x{j}"] = a[:, j]
+    return frame
+
+
+def _from_path(path: Path, text: str) -> pd.DataFrame:
+    from rnnkit.datasets import DATASETS, load_dataset
+
+    if not path.exists():
+        if text in DATASETS:
+            return load_dataset(text)
+        raise InputError(
+            f"DATA={text!r}: no such file. Give a CSV or Parquet path, or a bundled dataset "
+            f"name: {', '.join(DATASETS)}."
+        )
+    if path.is_dir() or path.stat().st_size == 0:
+        raise InputError(f"DATA={text!r} is empty. Give a CSV or Parquet file with rows.")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".parquet", ".pq"):
+            frame = pd.read_parquet(path)
+        elif suffix in (".csv", ".txt", ".gz", ""):
+            frame = pd.read_csv(path)
+        else:
+            raise InputError(
+                f"DATA={text!r} has extension {suffix!r}; expected .csv or .parquet. "
+                "Convert the file, or rename it if it is a CSV."
+            )
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, ValueError, OSError) as e:
+        if isinstance(e, InputError):
+            raise
+        raise InputError(
+            f"DATA={text!r} could not be read ({type(e).__name__}: {str(e).splitlines()[0]}). "
+            "Check that it is a valid CSV or Parquet file."
+        ) from e
+    if frame.empty:
+        raise InputError(f"DATA={text!r} has no rows. Give a file with observations.")
+    return frame
+
+
+def _missing_column(name: str, arg: str, frame: pd.DataFrame) -> InputError:
+    cols = [str(c) for c in frame.columns]
+    close = difflib.get_close_matches(name, cols, n=1)
+    hint = f"Pass --{arg.replace('_', '-')} {close[0]}" if close else f"Pass {arg}=<one of them>"
+    return InputError(f"{arg}={name!r} is not a column; columns are {cols}. {hint}.")
+
+
+def _numeric(frame: pd.DataFrame, col: str) -> np.ndarray:
+    series = frame[col]
+    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+        converted = pd.to_numeric(series, errors="coerce")
+        bad = converted.isna() & series.notna()
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise InputError(
+                f"column {col!r} must be numeric; row {row} holds {series.iloc[row]!r}. "
+                "Fix or drop the non-numeric values."
+            )
+        series = converted
+    return series.to_numpy(dtype=np.float64)
+
+
+def load_panel(
+    data: object, columns: Columns = Columns(), *, fill: str | None = None,
+    freq: str | None = None,
+) -> Panel:
+    """Read ``data`` and validate it into a :class:`Panel` (see the module docstring)."""
+    if isinstance(data, Panel):
+        return data
+    frame = read_data(data, columns)
+    if frame.empty:
+        raise InputError("data has no rows. Give a frame with observations.")
+    c = columns
+    for col, arg in [(c.time_col, "time_col"), (c.target_col, "target_col")] + [
+        (f, "feature_cols") for f in c.feature_cols
+    ]:
+        if col not in frame.columns:
+            raise _missing_column(col, arg, frame)
+    if fill is not None and fill not in FILLS:
+        raise InputError(f"fill={fill!r} is not known; expected one of {list(FILLS)}.")
+    has_id = c.id_col in frame.columns
+    ids = frame[c.id_col].astype(str).to_numpy() if has_id else np.full(len(frame), SINGLE_ID)
+    value_cols = [c.target_col, *c.feature_cols]
+    values = np.column_stack([_numeric(frame, col) for col in value_cols])
+    times = _parse_times(frame[c.time_col], c.time_col)
+
+    order = np.lexsort((times, _first_appearance_codes(ids)))  # by series, then time
+    ids, times, values = ids[order], times[order], values[order]
+    uniq, starts = np.unique(ids, return_index=True)
+    starts.sort()
+    bounds = list(starts) + [len(ids)]
+    series_ids = [str(ids[s]) for s in starts]
+    per_values = [values[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    per_times = [times[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+    _check_duplicates(series_ids, per_times, c)
+    integer = np.issubdtype(times.dtype, np.integer)
+    if freq is not None and not integer:
+        per_values, per_times = _reindex(per_values, per_times, freq)
+    per_values = _check_finite(series_ids, per_values, per_times, value_cols, fill)
+    if fill == "drop":
+        keep = [np.isfinite(v).all(axis=1) for v in per_values]
+        per_values = [v[k] for v, k in zip(per_values, keep, strict=True)]
+        per_times = [t[k] for t, k in zip(per_times, keep, strict=True)]
+    for sid, v in zip(series_ids, per_values, strict=True):
+        if len(v) < 2:
+            raise InputError(f"series {sid!r} has {len(v)} observation(s); at least 2 are needed.")
+    found, step = _regular(series_ids, per_times, integer, freq)
+    return Panel(series_ids, per_values, per_times, found, step, columns, has_id)
+
+
+def _first_appearance_codes(ids: np.ndarray) -> np.ndarray:
+    _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    rank = np.argsort(np.argsort(first))
+    return rank[inverse]
+
+
+def _parse_times(col: pd.Series, name: str) -> np.ndarray:
+    if pd.api.types.is_integer_dtype(col):
+        return col.to_numpy(dtype=np.int64)
+    try:
+        parsed = pd.to_datetime(col)
+    except (ValueError, TypeError) as e:
+        bad = pd.to_datetime(col, errors="coerce").isna() & col.notna()
+        row = int(np.flatnonzero(bad.to_numpy())[0]) if bad.any() else 0
+        raise InputError(
+            f"time_col={name!r} must hold timestamps or integers; row {row} holds "
+            f"{col.iloc[row]!r}. Fix the value, or pass --time-col with the right column."
+        ) from e
+    if parsed.isna().any():
+        row = int(np.flatnonzero(parsed.isna().to_numpy())[0])
+        raise InputError(f"time_col={name!r} is empty at row {row}. Fill or drop that row.")
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_convert(None)
+    return parsed.to_numpy(dtype="datetime64[ns]")
+
+
+def _fmt(t: object) -> str:
+    if isinstance(t, np.datetime64):
+        ts = pd.Timestamp(t)
+        return str(ts.date()) if ts == ts.normalize() else str(ts)
+    return str(t)
+
+
+def _check_duplicates(ids: list[str], times: list[np.ndarray], c: Columns) -> None:
+    for sid, t in zip(ids, times, strict=True):
+        dup = t[1:] == t[:-1]
+        if dup.any():
+            first = _fmt(t[1:][dup][0])
+            raise InputError(
+                f"series {sid!r} has {int(dup.sum())} duplicate timestamp(s) in "
+                f"{c.time_col!r}, first {first}. Aggregate or drop duplicates (one row per "
+                f"series and time{'' if c.id_col else ''}), or pass id_col if these are "
+                "several series."
+            )
+
+
+def _reindex(values, times, freq):
+    out_v, out_t = [], []
+    for v, t in zip(values, times, strict=True):
+        try:
+            grid = pd.date_range(t[0], t[-1], freq=freq)
+        except ValueError as e:
+            raise InputError(f"freq={freq!r} is not a pandas frequency. Pass e.g. freq='D'.") from e
+        index = pd.DatetimeIndex(t)
+        frame = pd.DataFrame(v, index=index).reindex(grid)
+        out_v.append(frame.to_numpy())
+        out_t.append(grid.to_numpy(dtype="datetime64[ns]"))
+    return out_v, out_t
+
+
+def _check_finite(ids, values, times, cols, fill):
+    out = []
+    for sid, v, t in zip(ids, values, times, strict=True):
+        bad = ~np.isfinite(v)
+        if not bad.any():
+            out.append(v)
+            continue
+        if fill is None:
+            rows, col_idx = np.nonzero(bad)
+            col = cols[int(col_idx[0])]
+            where = ", ".join(_fmt(x) for x in t[rows[col_idx == col_idx[0]]][:3])
+            raise InputError(
+                f"column {col!r} of series {sid!r} has {int(bad[:, col_idx[0]].sum())} missing or "
+                f"infinite value(s), first at {where}. Pass fill='ffill' | 'interpolate' | "
+                "'zero' | 'drop' (CLI: --fill) to fill them, or clean the data."
+            )
+        frame = pd.DataFrame(np.where(bad, np.nan, v))
+        if fill == "ffill":
+            frame = frame.ffill().bfill()
+        elif fill == "interpolate":
+            frame = frame.interpolate(limit_direction="both")
+        elif fill == "zero":
+            frame = frame.fillna(0.0)
+        out.append(frame.to_numpy())  # "drop" keeps NaN rows, dropped by the caller
+    return out
+
+
+def _regular(ids, times, integer, freq):
+    if integer:
+        steps = {int(np.min(np.diff(t))) for t in times if len(t) > 1}
+        step = min(steps) if steps else 1
+        for sid, t in zip(ids, times, strict=True):
+            gaps = np.flatnonzero(np.diff(t) != step)
+            if gaps.size:
+                g = gaps[0]
+                raise _irregular(sid, t[g] + step, t[g], t[g + 1])
+        return None, step
+    found = {}
+    for sid, t in zip(ids, times, strict=True):
+        inferred = freq or (_infer_freq(t) if len(t) >= 3 else None)
+        if inferred is None:
+            diffs = np.diff(t)
+            common = pd.Series(diffs).mode().iloc[0]
+            g = int(np.flatnonzero(diffs != common)[0]) if (diffs != common).any() else 0
+            raise _irregular(sid, t[g] + common, t[g], t[g + 1])
+        found[sid] = inferred
+    kinds = set(found.values())
+    if len(kinds) > 1:
+        raise InputError(
+            f"series have different frequencies: {dict(list(found.items())[:5])}. Pass freq=... "
+            "to put them all on one grid, or model them separately."
+        )
+    return kinds.pop(), 1
+
+
+def _infer_freq(t: np.ndarray) -> str | None:
+    with warnings.catch_warnings():  # pandas 3 warns that pandas 4 returns an offset object
+        warnings.simplefilter("ignore")
+        inferred = pd.infer_freq(pd.DatetimeIndex(t))
+    return inferred if inferred is None or isinstance(inferred, str) else inferred.freqstr
+
+
+def _irregular(sid: str, expected: object, before: object, found: object) -> InputError:
+    return InputError(
+        f"series {sid!r} has irregular timestamps: expected {_fmt(expected)} after "
+        f"{_fmt(before)}, found {_fmt(found)}. Resample to a regular grid, or pass freq=... "
+        "with fill=... (CLI: --freq, --fill) to reindex and fill the gaps."
+    )

@@ -1,0 +1,102 @@
+"""Per-series, per-feature scaling fitted on the training part only, with an exact inverse."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from rnnkit.errors import InputError, NotFittedError
+
+KINDS = ("standard", "minmax", "none")
+
+
+class Scaler:
+    """``x_scaled = (x - offset) / scale`` with one offset and scale per series and feature.
+
+    Args:
+        kind: "standard" (mean, standard deviation), "minmax" (maps the training range to
+            [0, 1]) or "none".
+
+    Example:
+        >>> s = Scaler("minmax").fit([np.array([[0.0], [10.0]])])
+        >>> s.transform(np.array([[5.0]]), series=0)
+        array([[0.5]])
+    """
+
+    def __init__(self, kind: str = "standard") -> None:
+        if kind not in KINDS:
+            raise InputError(
+                f"scaler={kind!r} is not known; expected one of {list(KINDS)}. "
+                "Pass scaler='standard'."
+            )
+        self.kind = kind
+
+    def fit(self, values: np.ndarray | Sequence[np.ndarray]) -> Scaler:
+        """Fit on one series ``[T, F]`` or a list of series ``[T_i, F]`` (training rows only)."""
+        arrays = [values] if isinstance(values, np.ndarray) else list(values)
+        arrays = [np.asarray(a, dtype=np.float64).reshape(len(a), -1) for a in arrays]
+        if any(len(a) == 0 for a in arrays):
+            raise InputError("Scaler.fit got a series with no rows; each needs at least one.")
+        if self.kind == "standard":
+            offset = np.stack([a.mean(axis=0) for a in arrays])
+            scale = np.stack([a.std(axis=0) for a in arrays])
+        elif self.kind == "minmax":
+            offset = np.stack([a.min(axis=0) for a in arrays])
+            scale = np.stack([a.max(axis=0) for a in arrays]) - offset
+        else:
+            offset = np.zeros((len(arrays), arrays[0].shape[1]))
+            scale = np.ones_like(offset)
+        # a constant feature has no spread to divide by: leave it centred, unscaled
+        scale[~(scale > 0)] = 1.0
+        self.offset_, self.scale_ = offset, scale  # [S, F]
+        return self
+
+    def _params(self, x: np.ndarray, series: int | np.ndarray,
+                cols: Sequence[int] | None) -> tuple[np.ndarray, np.ndarray]:
+        if not hasattr(self, "offset_"):
+            raise NotFittedError(
+                "This Scaler is not fitted yet. Call Scaler.fit(training_values) first."
+            )
+        cols = slice(None) if cols is None else list(cols)
+        offset, scale = self.offset_[:, cols], self.scale_[:, cols]  # [S, F']
+        if np.ndim(series) == 0:
+            return offset[int(series)], scale[int(series)]
+        series = np.asarray(series)
+        shape = (len(series),) + (1,) * (x.ndim - 2) + (offset.shape[1],)
+        return offset[series].reshape(shape), scale[series].reshape(shape)
+
+    def transform(self, x: np.ndarray, series: int | np.ndarray = 0,
+                  cols: Sequence[int] | None = None) -> np.ndarray:
+        """Scale ``x``.
+
+        Args:
+            x: values whose last axis holds the features (or the ``cols`` chosen).
+            series: the series of all of x (int), or of each row of x's first axis (``[n]``).
+            cols: which fitted features the last axis holds; None: all.
+
+        Shapes:
+            x: ``[..., F']``; with an array ``series`` ``[n, ..., F']``.
+        """
+        offset, scale = self._params(np.asarray(x), series, cols)
+        return (np.asarray(x, dtype=np.float64) - offset) / scale
+
+    def inverse_transform(self, x: np.ndarray, series: int | np.ndarray = 0,
+                          cols: Sequence[int] | None = None) -> np.ndarray:
+        """Undo :meth:`transform` (same arguments)."""
+        offset, scale = self._params(np.asarray(x), series, cols)
+        return np.asarray(x, dtype=np.float64) * scale + offset
+
+    def to_dict(self) -> dict:
+        """Plain numbers for model.json (floats round-trip exactly through JSON)."""
+        if not hasattr(self, "offset_"):
+            return {"kind": self.kind}
+        return {"kind": self.kind, "offset": self.offset_.tolist(), "scale": self.scale_.tolist()}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Scaler:
+        scaler = cls(d["kind"])
+        if "offset" in d:
+            scaler.offset_ = np.asarray(d["offset"], dtype=np.float64)
+            scaler.scale_ = np.asarray(d["scale"], dtype=np.float64)
+        return scaler

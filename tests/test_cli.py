@@ -101,7 +101,8 @@ def test_shapes_and_summary(capsys):
 def test_help_and_datasets_do_not_import_torch():
     code = ("import sys; from rnnkit.cli import main\n"
             "for argv in (['--help'], ['datasets']):\n"
-            "    try:\n        main(argv)\n    except SystemExit as e:\n        assert e.code == 0\n"
+            "    try:\n        main(argv)\n"
+            "    except SystemExit as e:\n        assert e.code == 0\n"
             "assert 'torch' not in sys.modules, 'torch imported'\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

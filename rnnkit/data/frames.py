@@ -168,9 +168,26 @@ def _from_path(path: Path, text: str) -> pd.DataFrame:
 
 def _missing_column(name: str, arg: str, frame: pd.DataFrame) -> InputError:
     cols = [str(c) for c in frame.columns]
-    close = difflib.get_close_matches(name, cols, n=1)
+    close = difflib.get_close_matches(name, cols, n=1) or _columns_fit_for(arg, frame)
     hint = f"Pass --{arg.replace('_', '-')} {close[0]}" if close else f"Pass {arg}=<one of them>"
     return InputError(f"{arg}={name!r} is not a column; columns are {cols}. {hint}.")
+
+
+def _columns_fit_for(arg: str, frame: pd.DataFrame) -> list[str]:
+    """Columns that could play the role: timestamps for time_col, numbers for the others."""
+    head = frame.head(5)
+    if arg == "time_col":
+        fits = []
+        for c in frame.columns:
+            if pd.api.types.is_datetime64_any_dtype(head[c]):
+                fits.append(str(c))
+            elif head[c].dtype == object:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    if pd.to_datetime(head[c], errors="coerce").notna().all():
+                        fits.append(str(c))
+        return fits[:1]
+    return [str(c) for c in frame.columns if pd.api.types.is_float_dtype(head[c])][:1]
 
 
 def _numeric(frame: pd.DataFrame, col: str) -> np.ndarray:
@@ -264,7 +281,7 @@ def _parse_times(col: pd.Series, name: str) -> np.ndarray:
 
 
 def _fmt(t: object) -> str:
-    if isinstance(t, np.datetime64):
+    if isinstance(t, np.datetime64 | pd.Timestamp):
         ts = pd.Timestamp(t)
         return str(ts.date()) if ts == ts.normalize() else str(ts)
     return str(t)

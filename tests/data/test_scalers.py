@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from rnnkit.data.scalers import Scaler
+from rnnkit.data.splits import chronological_split, resolve_size, split_arrays
+from rnnkit.errors import InputError, NotFittedError
+
+
+def test_standard_numbers_by_hand():
+    s = Scaler("standard").fit(np.array([[1.0, 10.0], [3.0, 10.0]]))
+    assert s.offset_.tolist() == [[2.0, 10.0]]
+    assert s.scale_.tolist() == [[1.0, 1.0]]  # std of [1, 3] is 1; a constant column keeps 1
+    np.testing.assert_array_equal(s.transform(np.array([[5.0, 12.0]])), [[3.0, 2.0]])
+
+
+def test_minmax_maps_train_to_unit_interval_and_ignores_the_test_part():
+    rng = np.random.default_rng(0)
+    train, test = rng.normal(size=(50, 2)), 1000 + rng.normal(size=(10, 2))
+    s = Scaler("minmax").fit(train)
+    scaled = s.transform(train)
+    np.testing.assert_allclose(scaled.min(axis=0), 0)
+    np.testing.assert_allclose(scaled.max(axis=0), 1)
+    assert (s.transform(test) > 1).all()  # the test part never moved the fitted numbers
+
+
+def test_per_series_and_exact_inverse():
+    a, b = np.array([[0.0], [2.0]]), np.array([[100.0], [300.0]])
+    s = Scaler("standard").fit([a, b])
+    assert s.offset_[:, 0].tolist() == [1.0, 200.0]
+    x = np.array([[[0.0], [2.0]], [[100.0], [300.0]]])  # [2 series, 2 steps, 1]
+    scaled = s.transform(x, series=np.array([0, 1]))
+    np.testing.assert_array_equal(scaled[:, :, 0], [[-1, 1], [-1, 1]])
+    np.testing.assert_allclose(s.inverse_transform(scaled, series=np.array([0, 1])), x,
+                               rtol=0, atol=1e-12)
+    # target-only arrays: cols selects the fitted column
+    np.testing.assert_array_equal(s.inverse_transform(np.zeros((1, 3, 1)), series=1, cols=(0,)),
+                                  np.full((1, 3, 1), 200.0))
+
+
+def test_json_round_trip_is_exact():
+    s = Scaler("standard").fit(np.random.default_rng(3).normal(size=(30, 3)) * np.pi)
+    back = Scaler.from_dict(json.loads(json.dumps(s.to_dict())))
+    assert np.array_equal(back.offset_, s.offset_) and np.array_equal(back.scale_, s.scale_)
+
+
+def test_none_and_errors():
+    x = np.array([[3.0]])
+    assert Scaler("none").fit(x).transform(x).tolist() == [[3.0]]
+    with pytest.raises(NotFittedError, match="Scaler.fit"):
+        Scaler().transform(x)
+    with pytest.raises(InputError, match="standard"):
+        Scaler("robust")
+
+
+def test_chronological_split_boundaries():
+    p = chronological_split(100, test_size=0.2, val_size=10)
+    assert (p.train_end, p.val_end, p.n) == (70, 80, 100)
+    train, val, test = split_arrays(np.arange(100), p)
+    assert train[-1] == 69 and val[0] == 70 and test[0] == 80 and len(test) == 20
+    assert resolve_size(0.25, 10, "x") == 2 or resolve_size(0.25, 10, "x") == 3
+    with pytest.raises(InputError, match="at least 50"):
+        chronological_split(60, test_size=20, min_train=50)
+    with pytest.raises(InputError, match="fraction"):
+        chronological_split(60, test_size=1.5)

@@ -17,7 +17,7 @@ demo: $(STAMP)
 	$(BIN)/rnnkit forecast airline --out runs/airline
 
 lint: $(STAMP)
-	$(BIN)/ruff check rnnkit tests bench examples
+	$(BIN)/ruff check rnnkit tests bench $(wildcard examples)
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest

@@ -46,6 +46,8 @@ class Forecaster(RnnkitEstimator):
         freq: pandas frequency to regularise the timestamps to (None: inferred).
         fill: how to fill missing values: None (error), "ffill", "interpolate", "zero", "drop".
         season_length: the seasonal period (None: from the frequency: monthly 12, daily 7, ...).
+        device, precision, threads: where and how to compute (see
+            :class:`rnnkit.train.TrainConfig`).
 
     Example:
         >>> f = rnnkit.Forecaster(horizon=12).fit("airline.csv")
@@ -83,6 +85,9 @@ class Forecaster(RnnkitEstimator):
         freq: str | None = None,
         fill: str | None = None,
         season_length: int | None = None,
+        device: str = "auto",
+        precision: str = "float32",
+        threads: int | None = None,
     ) -> None:
         self.lookback = lookback
         self.horizon = horizon
@@ -110,6 +115,9 @@ class Forecaster(RnnkitEstimator):
         self.freq = freq
         self.fill = fill
         self.season_length = season_length
+        self.device = device
+        self.precision = precision
+        self.threads = threads
 
     # --- public API -------------------------------------------------------------------
     def fit(self, data: Any) -> Forecaster:
@@ -188,7 +196,8 @@ class Forecaster(RnnkitEstimator):
         return TrainConfig(
             epochs=self.epochs, batch_size=self.batch_size, learning_rate=self.learning_rate,
             loss=self.loss, patience=self.patience, clip_norm=self.clip_norm, seed=self.seed,
-            verbose=self.verbose,
+            verbose=self.verbose, device=self.device, precision=self.precision,
+            threads=self.threads,
         )
 
     def _fit_panel(self, panel: Panel) -> Forecaster:
@@ -273,7 +282,9 @@ class Forecaster(RnnkitEstimator):
         if isinstance(h, bool) or not isinstance(h, int | np.integer) or h < 1:
             raise InputError(f"h={h!r} must be a positive integer. Pass e.g. h={self.horizon_}.")
         rows = np.array([self.ids_.index(i) for i in ids])
+        device = next(self.model_.parameters()).device
         x = torch.from_numpy(self.scaler_.transform(context, series=rows).astype(np.float32))
+        x = x.to(device)
         if self.strategy == "direct":
             if h > self.horizon_:
                 raise InputError(
@@ -295,7 +306,8 @@ class Forecaster(RnnkitEstimator):
                 steps.append(step)
                 x = torch.cat([x[:, 1:], step], dim=1)
             y = torch.cat(steps, dim=1)  # [S, h, 1]
-        return self.scaler_.inverse_transform(y.double().numpy(), series=rows, cols=(0,))[..., 0]
+        y = y.double().cpu().numpy()
+        return self.scaler_.inverse_transform(y, series=rows, cols=(0,))[..., 0]
 
     def _to_frame(self, forecast: np.ndarray, ids: list[str], last: list) -> pd.DataFrame:
         h = forecast.shape[1]

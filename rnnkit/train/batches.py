@@ -6,6 +6,8 @@ from typing import Protocol
 
 import torch
 
+from rnnkit.train.device import to_device
+
 Batch = tuple[tuple[torch.Tensor, ...], torch.Tensor]
 
 
@@ -15,6 +17,8 @@ class Batches(Protocol):
     def __len__(self) -> int: ...
 
     def get(self, index: torch.Tensor) -> Batch: ...
+
+    def to(self, device: torch.device) -> Batches: ...
 
 
 class TensorBatches:
@@ -32,7 +36,15 @@ class TensorBatches:
         return self.target.shape[0]
 
     def get(self, index: torch.Tensor) -> Batch:
+        index = index.to(self.target.device)
         return tuple(t[index] for t in self.inputs), self.target[index]
+
+    def to(self, device: torch.device) -> TensorBatches:
+        """The same samples on ``device`` (copied once, not per batch)."""
+        if self.target.device == device:
+            return self
+        inputs = tuple(to_device(t, device) for t in self.inputs)
+        return TensorBatches(inputs, to_device(self.target, device))
 
 
 class WindowBatches:
@@ -56,15 +68,24 @@ class WindowBatches:
     ) -> None:
         self.values = values.contiguous()
         self.starts = starts.to(torch.long)
-        self.input_steps = torch.arange(lookback)
-        self.target_steps = torch.arange(lookback, lookback + horizon)
-        self.target_cols = torch.tensor(target_cols, dtype=torch.long)
+        self.lookback, self.horizon, self.cols = lookback, horizon, tuple(target_cols)
+        device = self.values.device
+        self.input_steps = torch.arange(lookback, device=device)
+        self.target_steps = torch.arange(lookback, lookback + horizon, device=device)
+        self.target_cols = torch.tensor(target_cols, dtype=torch.long, device=device)
+
+    def to(self, device: torch.device) -> WindowBatches:
+        """The same windows on ``device``: the series is copied once, batches gather there."""
+        if self.values.device == device:
+            return self
+        return WindowBatches(to_device(self.values, device), self.starts.to(device),
+                             self.lookback, self.horizon, self.cols)
 
     def __len__(self) -> int:
         return self.starts.shape[0]
 
     def get(self, index: torch.Tensor) -> Batch:
-        start = self.starts[index].unsqueeze(1)  # [B, 1]
+        start = self.starts[index.to(self.starts.device)].unsqueeze(1)  # [B, 1]
         x = self.values[start + self.input_steps]  # [B, L, F]
         y = self.values[start + self.target_steps].index_select(2, self.target_cols)  # [B, H, nt]
         return (x,), y

@@ -25,6 +25,10 @@ class TrainConfig:
         seed: seeds initialisation, shuffling and dropout: the same seed gives the same
             weights on CPU.
         verbose: 0 silent, 1 progress bar on a terminal, 2 one line per epoch.
+        device: "auto" (the GPU when there is one), "cpu" or "cuda".
+        precision: "float32", or "bf16" for bfloat16 autocast (an opt-in: faster on CPUs
+            with AVX512-BF16 and on GPUs, at some accuracy; see the README's figures).
+        threads: CPU threads for torch; None keeps torch's default (the physical cores).
     """
 
     epochs: int = 100
@@ -37,6 +41,9 @@ class TrainConfig:
     clip_norm: float = 1.0
     seed: int = 0
     verbose: int = 1
+    device: str = "auto"
+    precision: str = "float32"
+    threads: int | None = None
 
     def __post_init__(self) -> None:
         for name in ("epochs", "batch_size"):

@@ -17,6 +17,7 @@ from rnnkit.runtime import tune_malloc
 from rnnkit.train import distributed
 from rnnkit.train.batches import Batches
 from rnnkit.train.config import TrainConfig
+from rnnkit.train.device import autocast, resolve_device
 
 tune_malloc()
 
@@ -59,15 +60,19 @@ def regression_loss(name: str) -> LossFn:
 
 
 @torch.inference_mode()
-def mean_loss(module: nn.Module, data: Batches, loss_fn: LossFn, batch_size: int = 4096) -> float:
+def mean_loss(module: nn.Module, data: Batches, loss_fn: LossFn, batch_size: int = 4096,
+              precision: str = "float32") -> float:
     """The mean loss over all samples of ``data``, in eval mode, without gradients."""
     was_training = module.training
     module.eval()
-    total, n = torch.zeros(()), len(data)
+    device = next(module.parameters()).device
+    total, n = torch.zeros((), dtype=torch.float64, device=device), len(data)
     for start in range(0, n, batch_size):
         index = torch.arange(start, min(start + batch_size, n))
         inputs, target = data.get(index)
-        total += loss_fn(module(*inputs), target).double() * len(index)
+        with autocast(device, precision):
+            loss = loss_fn(module(*inputs), target)
+        total += loss.double() * len(index)
     module.train(was_training)
     return (total / n).item()
 
@@ -97,10 +102,17 @@ def train_model(
         loss_fn: ``loss(prediction, target)``; defaults to ``config.loss``.
     """
     loss_fn = loss_fn or regression_loss(config.loss)
+    if config.threads:
+        torch.set_num_threads(config.threads)
+    device = resolve_device(config.device)
+    module.to(device)
+    train = train.to(device)
+    val = val.to(device) if val is not None else None
     where = distributed.current()
     net = module
     if where.active:
-        net = nn.parallel.DistributedDataParallel(module)
+        ids = [device.index] if device.type == "cuda" else None
+        net = nn.parallel.DistributedDataParallel(module, device_ids=ids)
     generator = torch.Generator().manual_seed(config.seed)
     torch.manual_seed(config.seed)  # dropout draws from the global generator
     optimizer = torch.optim.Adam(
@@ -114,14 +126,15 @@ def train_model(
     for epoch in range(1, config.epochs + 1):
         module.train()
         order = torch.randperm(n, generator=generator)
-        total = torch.zeros(())
+        total = torch.zeros((), device=device)
         for start in range(0, n, bs):
             index = order[start : start + bs]
             local = distributed.shard(index, where)
             if len(local) == 0:  # a last batch smaller than the number of ranks is dropped
                 break
             inputs, target = train.get(local)
-            loss = loss_fn(net(*inputs), target)
+            with autocast(device, config.precision):
+                loss = loss_fn(net(*inputs), target)
             # weight by this shard's share so DDP's mean over ranks is the global batch's mean
             scaled = loss * (len(local) * where.world_size / len(index)) if where.active else loss
             optimizer.zero_grad(set_to_none=True)
@@ -143,7 +156,7 @@ def train_model(
         history.train_loss.append(train_loss)
         monitored = train_loss
         if val is not None and len(val) > 0:
-            monitored = mean_loss(module, val, loss_fn)
+            monitored = mean_loss(module, val, loss_fn, precision=config.precision)
             history.val_loss.append(monitored)
         if monitored < best_loss - config.min_delta:
             best_loss, stale, history.best_epoch = monitored, 0, epoch

@@ -147,6 +147,61 @@ class Forecaster(RnnkitEstimator):
         forecast = self._forecast(context, ids, h)  # [S, h]
         return self._to_frame(forecast, ids, last)
 
+    @torch.inference_mode()
+    def predict_windows(self, data: Any, stride: int = 1, batch_size: int = 4096) -> pd.DataFrame:
+        """Forecast from every origin of ``data`` with a full lookback before it and at
+        least one observed step after it (the origins a backtest scores).
+
+        All origins of all series go through the network in a few large batched forward
+        passes (no loop over origins), so scoring a model over a long history is cheap.
+
+        Args:
+            data: series of the ones trained on (DataFrame, path, name or numpy series).
+            stride: steps between origins.
+            batch_size: windows per forward pass.
+
+        Returns:
+            A long frame: [id,] ``cutoff`` (the last observed time), time, target forecast.
+        """
+        self._check_fitted("predict")
+        if self.strategy != "direct":
+            raise InputError(
+                "predict_windows needs strategy='direct' (a recursive model forecasts step by "
+                "step from one origin). Use predict(data=...) per origin, or refit as direct."
+            )
+        panel = self.load(data)
+        self._contexts(panel)  # validates ids, lengths and features
+        rows = np.array([self.ids_.index(i) for i in panel.ids])
+        scaled = [self.scaler_.transform(v, series=r) for v, r in zip(panel.values, rows,
+                                                                         strict=True)]
+        windows = make_windows(scaled, self.lookback_, 1, stride, series_names=panel.ids)
+        device = next(self.model_.parameters()).device
+        values = torch.from_numpy(np.ascontiguousarray(windows.values, dtype=np.float32))
+        batches = WindowBatches(values, torch.from_numpy(windows.starts), self.lookback_, 1)
+        batches = batches.to(device)
+        outputs = []
+        for start in range(0, len(windows), batch_size):
+            index = torch.arange(start, min(start + batch_size, len(windows)))
+            (x,), _ = batches.get(index)
+            outputs.append(self.model_(x)[..., 0].cpu())  # [b, horizon]
+        y = torch.cat(outputs).double().numpy()  # [N, horizon]
+        y = self.scaler_.inverse_transform(y[..., None], series=rows[windows.series],
+                                           cols=(0,))[..., 0]
+        h = self.horizon_
+        # each series' timestamps extended by h future steps, so every target has a time
+        extended = [np.concatenate([t, future_times(t[-1], self.freq_, h, self.step_)])
+                    for t in panel.times]
+        base = np.concatenate([[0], np.cumsum([len(t) for t in extended])])[windows.series]
+        first = base + windows.target_times()  # [N] row of the first target in `grid`
+        grid = np.concatenate(extended)
+        cutoffs = grid[first - 1]
+        times = grid[first[:, None] + np.arange(h)].reshape(-1)  # [N * h]
+        frame = pd.DataFrame({"cutoff": np.repeat(cutoffs, h), self.time_col: times,
+                              self.target_col: y.reshape(-1)})
+        if self.has_id_:
+            frame.insert(0, self.id_col, np.repeat(np.asarray(panel.ids)[windows.series], h))
+        return frame
+
     def evaluate(self, data: Any, test_size: int | None = None):
         """Fit on all but the last ``test_size`` rows of each series, forecast them, score.
 

@@ -129,3 +129,16 @@ def test_evaluate_reports_model_and_baselines_on_the_same_targets():
 def test_summary_before_fit_matches_closed_form():
     text = rnnkit.Forecaster(hidden_size=4, horizon=1).summary()
     assert "4 x (4 x (1 + 4) + 4 + 4) = 112" in text
+
+
+def test_predict_windows_equals_predict_from_each_origin():
+    data = _panel_frame()
+    f = rnnkit.Forecaster(lookback=14, horizon=3, **FAST).fit(data)
+    batched = f.predict_windows(data, stride=5)
+    for (sid, cutoff), group in batched.groupby(["unique_id", "cutoff"]):
+        history = data[(data["unique_id"] == sid) & (data["ds"] <= cutoff)]
+        single = f.predict(data=history)
+        np.testing.assert_allclose(group["y"].to_numpy(), single["y"].to_numpy(), rtol=1e-5)
+        assert (group["ds"].to_numpy() == single["ds"].to_numpy()).all()
+    # every origin with a full lookback, stepping back from the last row by 5
+    assert batched["cutoff"].nunique() > 1 and len(batched) % 3 == 0

@@ -23,6 +23,8 @@ test: $(STAMP) lint
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
+	$(BIN)/python bench/windows.py
+	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/run.py
 
 clean:

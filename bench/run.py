@@ -1,16 +1,18 @@
-"""Training throughput: Forecaster.fit vs a minimal hand-written PyTorch loop, same work.
+"""The benchmark table: rnnkit vs a minimal hand-written PyTorch loop, same work, one run.
 
-Configuration (issue "Foundation", item 10b): lookback 168, 2-layer LSTM of 128 units,
-batch 256, horizon 1, the same synthetic series, the same threads. Each variant runs in its
-own process so that one's allocator settings cannot help another:
+Configuration: lookback 168, 2-layer LSTM of 128 units, batch 256, horizon 1, the same
+synthetic series, the same threads. Each variant runs in its own process so that one's
+allocator settings cannot help another:
 
-- ``loop``: the tutorials' loop (windows materialised, TensorDataset + DataLoader, Adam),
-  glibc malloc as it comes;
+- ``loop``: the tutorials' loop (windows materialised, TensorDataset + DataLoader, Adam;
+  inference with ``no_grad`` in batches of 256), glibc malloc as it comes;
 - ``loop-tuned``: the same loop with glibc told to keep its memory (what rnnkit does);
-- ``rnnkit``: ``Forecaster(...).fit(frame)`` timed end to end (windowing and scaling included).
+- ``rnnkit``: ``Forecaster(...).fit(frame)`` timed end to end (windowing and scaling
+  included), then ``predict_windows(frame)`` over every origin;
+- ``rnnkit-bf16``: the same with ``precision="bf16"`` (opt-in), with its holdout error.
 
-Prints windows per second, system CPU time and minor page faults, and the ratios.
-Usage: ``python bench/train_speed.py [--points 20000] [--epochs 2] [--threads 2]``.
+Prints training and prediction windows per second, system CPU time, minor page faults and
+peak RSS, and the ratios. Usage: ``python bench/run.py [--points 20000] [--epochs 1]``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import sys
 import time
 
 LOOKBACK, HIDDEN, LAYERS, BATCH = 168, 128, 2, 256
+VARIANTS = ("loop", "loop-tuned", "rnnkit", "rnnkit-bf16")
 
 
 def series(points: int):
@@ -76,22 +79,37 @@ def run_loop(points: int, epochs: int, tuned: bool) -> dict:
             loss.backward()
             opt.step()
     seconds = time.perf_counter() - start
-    return {"windows": len(X) * epochs, "seconds": seconds}
+    model.eval()
+    start = time.perf_counter()
+    with torch.no_grad():
+        preds = torch.cat([model(xb) for (xb,) in torch.utils.data.DataLoader(
+            torch.utils.data.TensorDataset(X), batch_size=BATCH)])
+    predict_seconds = time.perf_counter() - start
+    mse = float(((preds - Y) ** 2).mean())
+    return {"windows": len(X) * epochs, "seconds": seconds, "predicted": len(X),
+            "predict_seconds": predict_seconds, "mse": mse}
 
 
-def run_rnnkit(points: int, epochs: int) -> dict:
+def run_rnnkit(points: int, epochs: int, precision: str = "float32") -> dict:
     import pandas as pd
 
     import rnnkit
 
-    frame = pd.DataFrame({"ds": range(points), "y": series(points)})
+    y = series(points)
+    frame = pd.DataFrame({"ds": range(points), "y": y})
     f = rnnkit.Forecaster(lookback=LOOKBACK, horizon=1, hidden_size=HIDDEN, num_layers=LAYERS,
-                          batch_size=BATCH, epochs=epochs, val_size=0, clip_norm=0, verbose=0)
+                          batch_size=BATCH, epochs=epochs, val_size=0, clip_norm=0, verbose=0,
+                          window_norm="none", device="cpu", precision=precision)
     start = time.perf_counter()
     f.fit(frame)
     seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    preds = f.predict_windows(frame)
+    predict_seconds = time.perf_counter() - start
+    scaled_err = (preds["y"].to_numpy() - y[LOOKBACK:]) / y.std()
     return {"windows": (points - LOOKBACK) * epochs, "seconds": seconds,
-            "loop_windows_per_s": f.history_.samples_per_second}
+            "loop_windows_per_s": f.history_.samples_per_second, "predicted": len(preds),
+            "predict_seconds": predict_seconds, "mse": float((scaled_err**2).mean())}
 
 
 def child(variant: str, points: int, epochs: int, threads: int) -> None:
@@ -99,8 +117,8 @@ def child(variant: str, points: int, epochs: int, threads: int) -> None:
 
     torch.set_num_threads(threads)
     before = resource.getrusage(resource.RUSAGE_SELF)
-    if variant == "rnnkit":
-        result = run_rnnkit(points, epochs)
+    if variant.startswith("rnnkit"):
+        result = run_rnnkit(points, epochs, "bf16" if variant.endswith("bf16") else "float32")
     else:
         result = run_loop(points, epochs, tuned=variant == "loop-tuned")
     after = resource.getrusage(resource.RUSAGE_SELF)
@@ -116,32 +134,42 @@ def child(variant: str, points: int, epochs: int, threads: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--points", type=int, default=20000)
-    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1))
-    parser.add_argument("--child", choices=["loop", "loop-tuned", "rnnkit"])
+    parser.add_argument("--child", choices=VARIANTS)
     args = parser.parse_args()
     if args.child:
         child(args.child, args.points, args.epochs, args.threads)
         return
     results = {}
-    env = dict(os.environ, RNNKIT_TUNE_MALLOC="1")
-    for variant in ("loop", "loop-tuned", "rnnkit"):
+    for variant in VARIANTS:
         cmd = [sys.executable, __file__, "--child", variant, "--points", str(args.points),
                "--epochs", str(args.epochs), "--threads", str(args.threads)]
-        out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env).stdout
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
         results[variant] = json.loads(out.strip().splitlines()[-1])
-    print(f"training, lookback {LOOKBACK}, LSTM {LAYERS}x{HIDDEN}, batch {BATCH}, "
-          f"{args.points} points, {args.epochs} epochs, {args.threads} threads")
-    base = results["loop"]["windows"] / results["loop"]["seconds"]
+    print(f"lookback {LOOKBACK}, LSTM {LAYERS}x{HIDDEN}, batch {BATCH}, {args.points} points, "
+          f"{args.epochs} epoch(s), {args.threads} threads, torch {_torch_version()}")
+    train0 = results["loop"]["windows"] / results["loop"]["seconds"]
+    pred0 = results["loop"]["predicted"] / results["loop"]["predict_seconds"]
+    print(f"  {'variant':<12}{'train win/s':>12}{'x loop':>8}{'predict win/s':>15}{'x loop':>8}"
+          f"{'sys s':>7}{'minor faults':>14}{'peak RSS MB':>12}{'mse':>8}")
     for variant, r in results.items():
-        rate = r["windows"] / r["seconds"]
-        print(f"  {variant:<11} {rate:>8.0f} windows/s  {rate / base:5.2f}x loop  "
-              f"sys {r['sys_s']:5.1f} s  user {r['user_s']:5.1f} s  "
-              f"minor faults {r['minor_faults']:>9,}  peak RSS {r['peak_rss_mb']:6.0f} MB")
+        train = r["windows"] / r["seconds"]
+        pred = r["predicted"] / r["predict_seconds"]
+        print(f"  {variant:<12}{train:>12.0f}{train / train0:>8.2f}"
+              f"{pred:>15.0f}{pred / pred0:>8.2f}"
+              f"{r['sys_s']:>7.1f}{r['minor_faults']:>14,}{r['peak_rss_mb']:>12.0f}"
+              f"{r['mse']:>8.4f}")
     tuned = results["loop-tuned"]["windows"] / results["loop-tuned"]["seconds"]
     mine = results["rnnkit"]["windows"] / results["rnnkit"]["seconds"]
-    print(f"  ratio rnnkit/loop {mine / base:.2f}x, rnnkit/loop-tuned {mine / tuned:.2f}x "
-          f"(rnnkit's loop alone: {results['rnnkit']['loop_windows_per_s']:.0f} windows/s)")
+    print(f"  training: rnnkit/loop {mine / train0:.2f}x, rnnkit/loop-tuned {mine / tuned:.2f}x; "
+          f"rnnkit's loop alone {results['rnnkit']['loop_windows_per_s']:.0f} windows/s")
+
+
+def _torch_version() -> str:
+    import torch
+
+    return torch.__version__
 
 
 if __name__ == "__main__":

@@ -63,12 +63,21 @@ def forecast(
     freq: Annotated[str | None, typer.Option(help="Regularise to this pandas frequency.")] = None,
     season_length: Annotated[int | None, typer.Option(help="Seasonal period.")] = None,
     verbose: Annotated[int, typer.Option(help="0 silent, 1 progress bar, 2 a line per epoch.")] = 1,
+    device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
+    precision: Annotated[str, typer.Option(help="float32, or bf16 autocast (opt-in).")] = "float32",
+    threads: Annotated[int | None, typer.Option(help="CPU threads (default: torch's).")] = None,
 ) -> None:
-    """Train on DATA, score it on a chronological holdout beside baselines, forecast the future."""
+    """Train on DATA, score it on a chronological holdout beside baselines, forecast the future.
+
+    Runs data-parallel under torchrun: torchrun --nproc-per-node 2 -m rnnkit forecast DATA ...
+    """
     started = time.perf_counter()
     from rnnkit.files import write_text_atomic
     from rnnkit.plots import plot_forecast, plot_learning_curves, save_figure
     from rnnkit.tasks.forecaster import Forecaster
+    from rnnkit.train.distributed import setup
+
+    where = setup()  # joins the torchrun process group when launched by torchrun
 
     model = Forecaster(
         lookback=lookback, horizon=horizon, strategy=strategy, cell=cell,
@@ -77,11 +86,14 @@ def forecast(
         batch_size=batch_size, learning_rate=learning_rate, loss=loss, patience=patience,
         seed=seed, verbose=verbose, time_col=time_col, target_col=target_col, id_col=id_col,
         feature_cols=tuple(c.strip() for c in feature_cols.split(",") if c.strip()),
-        freq=freq, fill=fill, season_length=season_length,
+        freq=freq, fill=fill, season_length=season_length, device=device,
+        precision=precision, threads=threads,
     )
     panel = model.load(data)
     evaluation = model.evaluate(panel, test_size=test_size)
     future = model.predict(data=panel)
+    if not where.is_main:  # every rank trained the same model; rank 0 alone reports
+        return
     _print_scores(evaluation, model)
 
     out.mkdir(parents=True, exist_ok=True)

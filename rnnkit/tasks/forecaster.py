@@ -148,7 +148,7 @@ class Forecaster(RnnkitEstimator):
         return self._to_frame(forecast, ids, last)
 
     @torch.inference_mode()
-    def predict_windows(self, data: Any, stride: int = 1, batch_size: int = 4096) -> pd.DataFrame:
+    def predict_windows(self, data: Any, stride: int = 1, batch_size: int = 1024) -> pd.DataFrame:
         """Forecast from every origin of ``data`` with a full lookback before it and at
         least one observed step after it (the origins a backtest scores).
 

@@ -72,8 +72,6 @@ def forecast(
     Runs data-parallel under torchrun: torchrun --nproc-per-node 2 -m rnnkit forecast DATA ...
     """
     started = time.perf_counter()
-    from rnnkit.files import write_text_atomic
-    from rnnkit.plots import plot_forecast, plot_learning_curves, save_figure
     from rnnkit.tasks.forecaster import Forecaster
     from rnnkit.train.distributed import setup
 
@@ -95,6 +93,9 @@ def forecast(
     if not where.is_main:  # every rank trained the same model; rank 0 alone reports
         return
     _print_scores(evaluation, model)
+
+    from rnnkit.files import write_text_atomic
+    from rnnkit.plots import plot_forecast, plot_learning_curves, save_figure
 
     out.mkdir(parents=True, exist_ok=True)
     write_text_atomic(out / "forecast.csv", future.to_csv(index=False))

@@ -15,6 +15,7 @@ from torch import nn
 from rnnkit.errors import TrainingError
 from rnnkit.runtime import tune_malloc
 from rnnkit.train import distributed
+from rnnkit.train.adam import Adam
 from rnnkit.train.batches import Batches
 from rnnkit.train.config import TrainConfig
 from rnnkit.train.device import autocast, resolve_device
@@ -115,9 +116,8 @@ def train_model(
         net = nn.parallel.DistributedDataParallel(module, device_ids=ids)
     generator = torch.Generator().manual_seed(config.seed)
     torch.manual_seed(config.seed)  # dropout draws from the global generator
-    optimizer = torch.optim.Adam(
-        module.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay
-    )
+    optimizer = Adam(module.parameters(), lr=config.learning_rate,
+                     weight_decay=config.weight_decay)
     history = History()
     best_loss, best_state, stale = math.inf, None, 0
     n, bs = len(train), config.batch_size

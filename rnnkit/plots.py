@@ -62,7 +62,8 @@ def plot_forecast(
                     label=f"{e.model} (future)")
         ax.axvline(test[e.time_col].iloc[0], color="black", lw=0.6, alpha=0.5)
         rmse = e.scores.loc[e.model, "RMSE"]
-        ax.set_title(f"{sid}: holdout of {e.test_size} steps, {e.model} RMSE {rmse:.3g} "
+        prefix = f"{sid}: " if len(ids) > 1 else ""
+        ax.set_title(f"{prefix}holdout of {e.test_size} steps, {e.model} RMSE {rmse:.3g} "
                      f"vs {baseline} {e.scores.loc[baseline, 'RMSE']:.3g}", fontsize=10)
         ax.grid(alpha=0.3)
         ax.legend(loc="upper left", fontsize=8, frameon=False)

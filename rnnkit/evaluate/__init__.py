@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from rnnkit.evaluate.baselines import naive, seasonal_naive
-from rnnkit.evaluate.report import METRICS, Evaluation
+from rnnkit.evaluate.report import METRICS, Backtest, Evaluation, format_scores
 
-__all__ = ["METRICS", "Evaluation", "naive", "seasonal_naive"]
+__all__ = ["METRICS", "Backtest", "Evaluation", "format_scores", "naive", "seasonal_naive"]

@@ -9,6 +9,22 @@ import pandas as pd
 METRICS = ("RMSE", "MAE", "MAPE", "sMAPE", "MASE")
 
 
+def format_scores(scores: pd.DataFrame) -> str:
+    """Scores (models x metrics) as plain text, each metric's best value marked by ``*``."""
+    frame = scores.loc[:, list(METRICS)]
+    best = frame.idxmin()
+    name_width = max(len(str(n)) for n in frame.index) + 2
+    lines = [" " * name_width + "".join(f"{m:>11}" for m in METRICS)]
+    for name, row in frame.iterrows():
+        cells = "".join(f"{row[m]:>10.3f}{'*' if best[m] == name else ' '}" for m in METRICS)
+        lines.append(f"{name:<{name_width}}{cells}")
+    return "\n".join(lines)
+
+
+def _scores_dict(scores: pd.DataFrame) -> dict:
+    return {name: {m: float(v) for m, v in row.items()} for name, row in scores.iterrows()}
+
+
 @dataclass
 class Evaluation:
     """Scores of a model and its baselines on the same chronological holdout.
@@ -37,26 +53,61 @@ class Evaluation:
 
     def table(self) -> str:
         """The scores as a plain-text table, with each metric's best value marked by ``*``."""
-        frame = self.scores.loc[:, list(METRICS)]
-        best = frame.idxmin()
-        name_width = max(len(str(n)) for n in frame.index) + 2
-        lines = [" " * name_width + "".join(f"{m:>11}" for m in METRICS)]
-        for name, row in frame.iterrows():
-            cells = "".join(
-                f"{row[m]:>10.3f}{'*' if best[m] == name else ' '}" for m in METRICS
-            )
-            lines.append(f"{name:<{name_width}}{cells}")
-        return "\n".join(lines)
+        return format_scores(self.scores)
 
     def to_dict(self) -> dict:
         return {
             "model": self.model,
             "test_size": self.test_size,
             "season_length": self.season_length,
-            "scores": {
-                name: {m: float(v) for m, v in row.items()}
-                for name, row in self.scores.iterrows()
-            },
+            "scores": _scores_dict(self.scores),
+        }
+
+    def __str__(self) -> str:
+        return self.table()
+
+
+@dataclass
+class Backtest:
+    """A rolling-origin backtest: the model and its baselines on many origins.
+
+    Attributes:
+        scores: one row per model, one column per metric, over all origins and steps.
+        forecasts: long frame: id, ``cutoff`` (last observed time), time, ``step``,
+            ``actual`` and one column per model.
+        by_step: RMSE per horizon step (rows) and model (columns).
+        history: the whole data (long frame), for plots.
+        model: the evaluated model's row name; n_windows, step, horizon: the origins;
+        refit: windows per (re)fit (``n_windows`` means one fit before the first origin).
+    """
+
+    scores: pd.DataFrame
+    forecasts: pd.DataFrame
+    by_step: pd.DataFrame
+    model: str
+    n_windows: int
+    step: int
+    horizon: int
+    refit: int
+    history: pd.DataFrame
+    season_length: int | None = None
+    id_col: str = "unique_id"
+    time_col: str = "ds"
+    target_col: str = "y"
+
+    def beats(self, baseline: str, metric: str = "RMSE") -> bool:
+        """Whether the model's ``metric`` is strictly lower than the ``baseline``'s."""
+        return bool(self.scores.loc[self.model, metric] < self.scores.loc[baseline, metric])
+
+    def table(self) -> str:
+        return format_scores(self.scores)
+
+    def to_dict(self) -> dict:
+        return {
+            "model": self.model, "n_windows": self.n_windows, "step": self.step,
+            "horizon": self.horizon, "refit_every": self.refit,
+            "season_length": self.season_length, "scores": _scores_dict(self.scores),
+            "rmse_by_step": {name: [float(v) for v in col] for name, col in self.by_step.items()},
         }
 
     def __str__(self) -> str:

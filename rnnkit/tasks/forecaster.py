@@ -147,60 +147,36 @@ class Forecaster(RnnkitEstimator):
         forecast = self._forecast(context, ids, h)  # [S, h]
         return self._to_frame(forecast, ids, last)
 
-    @torch.inference_mode()
     def predict_windows(self, data: Any, stride: int = 1, batch_size: int = 1024) -> pd.DataFrame:
         """Forecast from every origin of ``data`` with a full lookback before it and at
-        least one observed step after it (the origins a backtest scores).
-
-        All origins of all series go through the network in a few large batched forward
-        passes (no loop over origins), so scoring a model over a long history is cheap.
+        least one observed step after it, in a few large batched forward passes.
 
         Args:
             data: series of the ones trained on (DataFrame, path, name or numpy series).
-            stride: steps between origins.
-            batch_size: windows per forward pass.
+            stride: steps between origins. batch_size: windows per forward pass.
 
         Returns:
             A long frame: [id,] ``cutoff`` (the last observed time), time, target forecast.
         """
-        self._check_fitted("predict")
-        if self.strategy != "direct":
-            raise InputError(
-                "predict_windows needs strategy='direct' (a recursive model forecasts step by "
-                "step from one origin). Use predict(data=...) per origin, or refit as direct."
-            )
-        panel = self.load(data)
-        self._contexts(panel)  # validates ids, lengths and features
-        rows = np.array([self.ids_.index(i) for i in panel.ids])
-        scaled = [self.scaler_.transform(v, series=r) for v, r in zip(panel.values, rows,
-                                                                         strict=True)]
-        windows = make_windows(scaled, self.lookback_, 1, stride, series_names=panel.ids)
-        device = next(self.model_.parameters()).device
-        values = torch.from_numpy(np.ascontiguousarray(windows.values, dtype=np.float32))
-        batches = WindowBatches(values, torch.from_numpy(windows.starts), self.lookback_, 1)
-        batches = batches.to(device)
-        outputs = []
-        for start in range(0, len(windows), batch_size):
-            index = torch.arange(start, min(start + batch_size, len(windows)))
-            (x,), _ = batches.get(index)
-            outputs.append(self.model_(x)[..., 0].cpu())  # [b, horizon]
-        y = torch.cat(outputs).double().numpy()  # [N, horizon]
-        y = self.scaler_.inverse_transform(y[..., None], series=rows[windows.series],
-                                           cols=(0,))[..., 0]
-        h = self.horizon_
-        # each series' timestamps extended by h future steps, so every target has a time
-        extended = [np.concatenate([t, future_times(t[-1], self.freq_, h, self.step_)])
-                    for t in panel.times]
-        base = np.concatenate([[0], np.cumsum([len(t) for t in extended])])[windows.series]
-        first = base + windows.target_times()  # [N] row of the first target in `grid`
-        grid = np.concatenate(extended)
-        cutoffs = grid[first - 1]
-        times = grid[first[:, None] + np.arange(h)].reshape(-1)  # [N * h]
-        frame = pd.DataFrame({"cutoff": np.repeat(cutoffs, h), self.time_col: times,
-                              self.target_col: y.reshape(-1)})
-        if self.has_id_:
-            frame.insert(0, self.id_col, np.repeat(np.asarray(panel.ids)[windows.series], h))
-        return frame
+        from rnnkit.tasks.forecast_backtest import predict_windows
+
+        return predict_windows(self, self.load(data), stride, batch_size)
+
+    def backtest(self, data: Any, n_windows: int = 10, step: int | None = None,
+                 refit: bool | int = False):
+        """Rolling-origin backtest: forecast the last ``n_windows`` origins, ``step`` apart.
+
+        The model (and its scaler) is fitted on the data before the first origin only; with
+        ``refit=k`` it is refitted, scaler included, before every k-th window on all data
+        before that window. Without refit all origins are predicted in batched passes.
+
+        Returns:
+            A :class:`rnnkit.evaluate.Backtest`: per-origin, per-step errors of the model and
+            the naive, seasonal naive and window-MLP baselines, and their summary.
+        """
+        from rnnkit.tasks.forecast_backtest import backtest_forecaster
+
+        return backtest_forecaster(self, self.load(data), n_windows, step, refit)
 
     def evaluate(self, data: Any, test_size: int | None = None):
         """Fit on all but the last ``test_size`` rows of each series, forecast them, score.
@@ -333,35 +309,48 @@ class Forecaster(RnnkitEstimator):
 
     @torch.inference_mode()
     def _forecast(self, context: np.ndarray, ids: list[str], h: int | None) -> np.ndarray:
+        """Forecast ``[S, h]`` in the user's units from contexts ``[S, lookback, F]``."""
+        return self._forecast_rows(context, np.array([self.ids_.index(i) for i in ids]), h)
+
+    def _check_h(self, h: int | None) -> int:
         h = self.horizon_ if h is None else h
         if isinstance(h, bool) or not isinstance(h, int | np.integer) or h < 1:
             raise InputError(f"h={h!r} must be a positive integer. Pass e.g. h={self.horizon_}.")
-        rows = np.array([self.ids_.index(i) for i in ids])
+        if self.strategy == "direct" and h > self.horizon_:
+            raise InputError(
+                f"h={h} is longer than the horizon={self.horizon_} this direct model was "
+                f"trained for. Pass h <= {self.horizon_}, refit with horizon={h}, or use "
+                "strategy='recursive'."
+            )
+        if self.strategy == "recursive" and self.n_features_ != 1:
+            raise InputError(
+                "strategy='recursive' feeds its own predictions back as inputs, so it cannot "
+                f"forecast with feature_cols={list(self.feature_cols)} (their future values "
+                "are unknown). Use strategy='direct'."
+            )
+        return int(h)
+
+    @torch.inference_mode()
+    def _forecast_rows(self, context: np.ndarray, rows: np.ndarray, h: int | None,
+                       batch_size: int = 1024) -> np.ndarray:
+        """Forecast ``[N, h]`` from contexts ``[N, lookback, F]`` of scaler rows ``[N]``."""
+        h = self._check_h(h)
         device = next(self.model_.parameters()).device
-        x = torch.from_numpy(self.scaler_.transform(context, series=rows).astype(np.float32))
-        x = x.to(device)
-        if self.strategy == "direct":
-            if h > self.horizon_:
-                raise InputError(
-                    f"h={h} is longer than the horizon={self.horizon_} this direct model was "
-                    f"trained for. Pass h <= {self.horizon_}, refit with horizon={h}, or use "
-                    "strategy='recursive'."
-                )
-            y = self.model_(x)[:, :h]  # [S, h, 1]
-        else:
-            if x.shape[2] != 1:
-                raise InputError(
-                    "strategy='recursive' feeds its own predictions back as inputs, so it cannot "
-                    f"forecast with feature_cols={list(self.feature_cols)} (their future values "
-                    "are unknown). Use strategy='direct'."
-                )
-            steps = []
-            for _ in range(h):  # each step depends on the previous prediction
-                step = self.model_(x)  # [S, 1, 1]
-                steps.append(step)
-                x = torch.cat([x[:, 1:], step], dim=1)
-            y = torch.cat(steps, dim=1)  # [S, h, 1]
-        y = y.double().cpu().numpy()
+        scaled = self.scaler_.transform(context, series=rows).astype(np.float32)
+        out = []
+        for start in range(0, len(scaled), batch_size):
+            x = torch.from_numpy(scaled[start : start + batch_size]).to(device)  # [b, L, F]
+            if self.strategy == "direct":
+                y = self.model_(x)[:, :h]  # [b, h, 1]
+            else:
+                steps = []
+                for _ in range(h):  # each step depends on the previous prediction
+                    step = self.model_(x)  # [b, 1, 1]
+                    steps.append(step)
+                    x = torch.cat([x[:, 1:], step], dim=1)
+                y = torch.cat(steps, dim=1)  # [b, h, 1]
+            out.append(y.double().cpu().numpy())
+        y = np.concatenate(out) if out else np.zeros((0, h, 1))
         return self.scaler_.inverse_transform(y, series=rows, cols=(0,))[..., 0]
 
     def _to_frame(self, forecast: np.ndarray, ids: list[str], last: list) -> pd.DataFrame:

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import rnnkit
+from rnnkit.errors import InputError
+
+FAST = dict(hidden_size=8, epochs=3, batch_size=16, verbose=0, lookback=14, horizon=4)
+
+
+def _frame():
+    rng = np.random.default_rng(0)
+    parts = []
+    for i, n in enumerate((70, 60)):
+        y = 5 * (i + 1) + np.sin(np.arange(n) * 2 * np.pi / 7) + 0.1 * rng.standard_normal(n)
+        parts.append(pd.DataFrame({"unique_id": f"s{i}", "y": y,
+                                   "ds": pd.date_range("2023-01-01", periods=n, freq="D")}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_batched_origins_equal_one_predict_per_origin():
+    data = _frame()
+    f = rnnkit.Forecaster(**FAST)
+    bt = f.backtest(data, n_windows=3, step=2)
+    assert len(bt.forecasts) == 2 * 3 * 4
+    # the model was fitted once, before the first origin: re-predict each origin by hand
+    for (sid, cutoff), group in bt.forecasts.groupby(["unique_id", "cutoff"]):
+        history = data[(data["unique_id"] == sid) & (data["ds"] <= cutoff)]
+        single = f.predict(data=history)
+        np.testing.assert_allclose(group["LSTM"], single["y"], rtol=1e-5)
+        future = data[(data["unique_id"] == sid) & (data["ds"] > cutoff)].head(4)
+        np.testing.assert_array_equal(group["actual"], future["y"])
+        # baselines by hand
+        y = history["y"].to_numpy()
+        np.testing.assert_array_equal(group["naive"], np.full(4, y[-1]))
+        np.testing.assert_array_equal(group["seasonal naive"], y[-7:][:4])
+    # the last window ends at each series' last row, origins step apart
+    last = bt.forecasts.groupby("unique_id")["ds"].max()
+    assert (last.to_numpy() == data.groupby("unique_id")["ds"].max().to_numpy()).all()
+    assert list(bt.by_step.index) == [1, 2, 3, 4]
+    np.testing.assert_allclose(
+        bt.by_step.loc[1, "naive"],
+        np.sqrt(np.mean((bt.forecasts.query("step == 1")["actual"]
+                         - bt.forecasts.query("step == 1")["naive"]) ** 2)))
+
+
+def test_refit_trains_on_the_data_before_each_group_only():
+    data = _frame()
+    f = rnnkit.Forecaster(**FAST)
+    bt = f.backtest(data, n_windows=4, step=4, refit=2)
+    assert bt.refit == 2
+    # the last fit (for windows 3 and 4) ended at window 3's cutoff, before its targets
+    for sid, cutoffs in bt.forecasts.groupby("unique_id")["cutoff"].unique().items():
+        assert pd.Timestamp(f.last_times_[f.ids_.index(sid)]) == sorted(cutoffs)[2]
+
+
+def test_too_many_windows_is_a_clear_error():
+    with pytest.raises(InputError, match="n_windows=40 .* Lower n_windows or step"):
+        rnnkit.Forecaster(**FAST).backtest(_frame(), n_windows=40, step=2)

@@ -134,6 +134,68 @@ def _print_scores(evaluation, model) -> None:
 
 
 @app.command()
+def backtest(
+    data: Annotated[str, typer.Argument(help="CSV or Parquet file, or a bundled dataset name.")],
+    out: Out = Path("runs/backtest"),
+    n_windows: Annotated[int, typer.Option(help="Origins to forecast from.")] = 10,
+    step: Annotated[
+        int | None, typer.Option(help="Steps between origins (default: horizon).")
+    ] = None,
+    refit: Annotated[int, typer.Option(help="Refit every k windows (0: fit once).")] = 0,
+    strategies: Annotated[str, typer.Option(help="Comma-separated: direct,recursive.")] = "direct",
+    time_col: Annotated[str, typer.Option(help=_columns_help("timestamp"))] = "ds",
+    target_col: Annotated[str, typer.Option(help=_columns_help("target"))] = "y",
+    id_col: Annotated[str, typer.Option(help=_columns_help("series id"))] = "unique_id",
+    lookback: Annotated[int | None, typer.Option(help="Input steps (default: 2 seasons).")] = None,
+    horizon: Annotated[
+        int | None, typer.Option(help="Steps to forecast (default: 2 seasons).")
+    ] = None,
+    cell: Cell = "lstm",
+    hidden_size: Annotated[int, typer.Option(help="Units per layer.")] = 64,
+    num_layers: Annotated[int, typer.Option(help="Stacked recurrent layers.")] = 1,
+    epochs: Annotated[int, typer.Option(help="Maximum epochs.")] = 300,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    fill: Annotated[str | None, typer.Option(help="ffill, interpolate, zero or drop.")] = None,
+    verbose: Annotated[int, typer.Option(help="0 silent, 1 progress bar, 2 per epoch.")] = 0,
+) -> None:
+    """Rolling-origin backtest of one or more strategies beside the baselines."""
+    import pandas as pd
+
+    from rnnkit.evaluate import format_scores
+    from rnnkit.tasks.forecaster import Forecaster
+
+    results = {}
+    for strategy in [s.strip() for s in strategies.split(",") if s.strip()]:
+        model = Forecaster(
+            lookback=lookback, horizon=horizon, strategy=strategy, cell=cell,
+            hidden_size=hidden_size, num_layers=num_layers, epochs=epochs, seed=seed,
+            verbose=verbose, time_col=time_col, target_col=target_col, id_col=id_col,
+            fill=fill,
+        )
+        results[strategy] = model.backtest(data, n_windows=n_windows, step=step,
+                                           refit=refit or False)
+    first = next(iter(results.values()))
+    rows = {f"{bt.model} {name}": bt.scores.loc[bt.model] for name, bt in results.items()}
+    scores = pd.DataFrame(rows).T
+    scores = pd.concat([scores, first.scores.drop(index=first.model)])
+    fits = "fit once" if first.refit >= first.n_windows else f"refit every {first.refit}"
+    typer.echo(f"backtest: {first.n_windows} origins {first.step} steps apart, horizon "
+               f"{first.horizon}, {fits}; lower is better, * best")
+    typer.echo(format_scores(scores))
+
+    from rnnkit.files import write_text_atomic
+    from rnnkit.plots import plot_backtest, save_figure
+
+    out.mkdir(parents=True, exist_ok=True)
+    frames = [bt.forecasts.assign(strategy=name) for name, bt in results.items()]
+    write_text_atomic(out / "backtest.csv", pd.concat(frames).to_csv(index=False))
+    metrics = {name: bt.to_dict() for name, bt in results.items()}
+    write_text_atomic(out / "metrics.json", json.dumps(metrics, indent=2, default=str))
+    save_figure(plot_backtest(first), out / "backtest.png")
+    typer.echo(f"wrote {out}/: backtest.csv metrics.json backtest.png")
+
+
+@app.command()
 def predict(
     model_path: Annotated[Path, typer.Argument(metavar="MODEL", help="A saved model directory.")],
     data: Annotated[str, typer.Argument(help="History to forecast from (CSV, Parquet, name).")],

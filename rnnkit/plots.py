@@ -10,6 +10,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from rnnkit.evaluate.report import Evaluation  # noqa: E402
@@ -86,5 +87,49 @@ def plot_learning_curves(train_loss: list[float], val_loss: list[float],
     ax.set_yscale("log")
     ax.grid(alpha=0.3)
     ax.legend(frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_backtest(backtest, max_origins: int = 12) -> plt.Figure:
+    """RMSE by horizon step for every model, and the forecasts from each origin.
+
+    Args:
+        backtest: an :class:`rnnkit.evaluate.Backtest` (its first series is drawn).
+        max_origins: the most recent origins drawn in the lower panel.
+    """
+    b = backtest
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 8))
+    colors = {"naive": "#ff7f0e", "seasonal naive": BASELINE_COLOR, "window MLP": "#9467bd"}
+    for name in b.by_step.columns:
+        is_model = name not in colors
+        top.plot(b.by_step.index, b.by_step[name], marker="o", lw=2.0 if is_model else 1.0,
+                 ls="-" if is_model else ":", color=colors.get(name, MODEL_COLOR), label=name)
+    top.set_xlabel("horizon step")
+    top.set_ylabel("RMSE")
+    top.set_title(f"RMSE by step over {b.n_windows} origins, {b.step} steps apart", fontsize=10)
+    top.grid(alpha=0.3)
+    top.legend(frameon=False, fontsize=8)
+
+    sid = b.forecasts[b.id_col].iloc[0]
+    hist = b.history[b.history[b.id_col] == sid] if b.id_col in b.history else b.history
+    bottom.plot(hist[b.time_col], hist[b.target_col], color=ACTUAL_COLOR, lw=1.2, label="actual")
+    runs = b.forecasts[b.forecasts[b.id_col] == sid]
+    cutoffs = sorted(runs["cutoff"].unique())[-max_origins:]
+    for i, cutoff in enumerate(cutoffs):
+        run = runs[runs["cutoff"] == cutoff]
+        bottom.plot(run[b.time_col], run[b.model], color=MODEL_COLOR, lw=1.4, alpha=0.8,
+                    label=f"{b.model} from each origin" if i == 0 else None)
+        bottom.axvline(cutoff, color="black", lw=0.4, alpha=0.3)
+    start = pd.Timestamp(cutoffs[0]) if len(cutoffs) and not np.issubdtype(
+        np.asarray(cutoffs).dtype, np.integer) else None
+    if start is not None:
+        span = pd.Timestamp(runs[b.time_col].max()) - start
+        bottom.set_xlim(start - span * 0.5, pd.Timestamp(runs[b.time_col].max()))
+    several = b.id_col in b.history and b.history[b.id_col].nunique() > 1
+    bottom.set_title(f"{f'{sid}: ' if several else ''}forecasts from the last "
+                     f"{len(cutoffs)} origins", fontsize=10)
+    bottom.grid(alpha=0.3)
+    bottom.legend(frameon=False, fontsize=8, loc="upper left")
     fig.tight_layout()
     return fig

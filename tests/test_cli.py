@@ -45,6 +45,18 @@ def test_forecast_end_to_end_on_the_bundled_series(tmp_path, capsys):
     assert out.splitlines()[0] == "ds,y" and len(out.splitlines()) == 4
 
 
+def test_backtest_compares_strategies_and_baselines(tmp_path, capsys):
+    code, out, err = run(["backtest", "airline", "--n-windows", "2", "--step", "12",
+                          "--strategies", "direct,recursive", "--epochs", "2",
+                          "--hidden-size", "8", "--out", tmp_path], capsys)
+    assert code == 0, err
+    for row in ("LSTM direct", "LSTM recursive", "naive", "seasonal naive", "window MLP"):
+        assert row in out
+    frame = pd.read_csv(tmp_path / "backtest.csv")
+    assert set(frame["strategy"]) == {"direct", "recursive"}
+    assert len(frame) == 2 * 2 * 24 and (tmp_path / "backtest.png").is_file()
+
+
 def _csv(tmp_path, frame, name="data.csv"):
     path = tmp_path / name
     frame.to_csv(path, index=False)

@@ -25,6 +25,7 @@ test: $(STAMP) lint
 bench: $(STAMP)
 	$(BIN)/python bench/windows.py
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/backtest_speed.py
 	$(BIN)/python bench/run.py
 
 clean:

@@ -215,6 +215,40 @@ def predict(
 
 
 @app.command()
+def inspect(
+    model_path: Annotated[Path, typer.Argument(metavar="MODEL", help="A saved model directory.")],
+    data: Annotated[str | None, typer.Argument(help="History whose last window is inspected "
+                                                    "(default: the last training window).")] = None,
+    out: Out = Path("runs/inspect"),
+    layer: Annotated[int, typer.Option(help="Which recurrent layer to draw.")] = 0,
+    units: Annotated[int, typer.Option(help="Units in the line plot.")] = 4,
+) -> None:
+    """Heatmaps of every state and gate over time, and the units that change most."""
+    from rnnkit.files import write_text_atomic
+    from rnnkit.plots import save_figure
+    from rnnkit.plots_inspect import plot_active_units, plot_heatmaps
+    from rnnkit.tasks import load
+
+    ins = load(model_path).inspect(data)
+    if not 0 <= layer < len(ins.layers):
+        from rnnkit.errors import InputError
+
+        raise InputError(f"--layer {layer} does not exist; the model has {len(ins.layers)} "
+                         f"layer(s). Pass --layer 0..{len(ins.layers) - 1}.")
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for d in range(len(ins.layers[layer])):
+        name = f"heatmaps_layer{layer}" + ("_reverse" if d else "") + ".png"
+        save_figure(plot_heatmaps(ins, layer, d), out / name)
+        written.append(name)
+    save_figure(plot_active_units(ins, "c", layer, units), out / "active_units.png")
+    summary = {"cell": ins.cell, "steps": int(ins.inputs.shape[0]),
+               "most_active_units": [int(u) for u in ins.most_active_units("c", layer, units)]}
+    write_text_atomic(out / "inspect.json", json.dumps(summary, indent=2))
+    typer.echo(f"wrote {out}/: {' '.join(written)} active_units.png inspect.json")
+
+
+@app.command()
 def datasets() -> None:
     """List the bundled datasets (usable as DATA by name)."""
     from rnnkit.datasets import list_datasets

@@ -57,6 +57,20 @@ def test_backtest_compares_strategies_and_baselines(tmp_path, capsys):
     assert len(frame) == 2 * 2 * 24 and (tmp_path / "backtest.png").is_file()
 
 
+def test_inspect_writes_the_pictures(tmp_path, capsys):
+    code, _, err = run(["forecast", "airline", "--epochs", "2", "--hidden-size", "4",
+                        "--verbose", "0", "--out", tmp_path / "run"], capsys)
+    assert code == 0, err
+    code, out, err = run(["inspect", tmp_path / "run" / "model", "airline",
+                          "--out", tmp_path / "ins"], capsys)
+    assert code == 0, err
+    for name in ("heatmaps_layer0.png", "active_units.png", "inspect.json"):
+        assert (tmp_path / "ins" / name).is_file()
+    code, _, err = run(["inspect", tmp_path / "run" / "model", "--layer", "3",
+                        "--out", tmp_path / "ins"], capsys)
+    assert "--layer 3 does not exist" in one_line_error(code, err)
+
+
 def _csv(tmp_path, frame, name="data.csv"):
     path = tmp_path / name
     frame.to_csv(path, index=False)

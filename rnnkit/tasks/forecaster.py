@@ -188,6 +188,37 @@ class Forecaster(RnnkitEstimator):
 
         return evaluate_forecaster(self, self.load(data), test_size)
 
+    def inspect(self, data: Any = None):
+        """Every state and gate of the recurrent core over one input window.
+
+        Computed by :mod:`rnnkit.reference` from the trained weights, so it is exact.
+
+        Args:
+            data: a window ``[T, F]`` (numpy, the user's units) or a history whose last
+                ``lookback`` rows are inspected; None inspects the last training window.
+
+        Returns:
+            An :class:`rnnkit.nn.inspect.Inspection`.
+        """
+        from rnnkit.nn.inspect import inspect_core
+
+        self._check_fitted("inspect")
+        if data is None:
+            window, row = self.context_[0], 0
+        elif isinstance(data, np.ndarray) and data.ndim in (1, 2):
+            window, row = data.reshape(len(data), -1).astype(float), 0
+            if window.shape[1] != self.n_features_:
+                raise InputError(
+                    f"data has {window.shape[1]} feature(s) per step; the model was trained on "
+                    f"{self.n_features_}. Pass an array [T, {self.n_features_}]."
+                )
+        else:
+            context, ids, _ = self._contexts(self.load(data))
+            window, row = context[0], self.ids_.index(ids[0])
+        x = torch.from_numpy(self.scaler_.transform(window, series=row).astype(np.float32))
+        x, _ = self.model_.norm(x[None].to(next(self.model_.parameters()).device))
+        return inspect_core(self.model_.core, x[0], window)
+
     def summary(self) -> str:
         """Parameters per layer with the closed form; works before fitting too."""
         net = getattr(self, "model_", None)

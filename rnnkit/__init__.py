@@ -18,6 +18,7 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "Forecaster": "rnnkit.tasks.forecaster",
+    "SequenceTagger": "rnnkit.tasks.tagger",
     "load": "rnnkit.tasks",
     "Evaluation": "rnnkit.evaluate.report",
     "explain_windows": "rnnkit.data.explain",
@@ -32,6 +33,7 @@ __all__ = [
     "InputError",
     "NotFittedError",
     "RnnkitError",
+    "SequenceTagger",
     "TrainingError",
     "__version__",
     "explain_windows",
@@ -54,6 +56,7 @@ if TYPE_CHECKING:
     from rnnkit.evaluate.report import Evaluation
     from rnnkit.tasks.base import load
     from rnnkit.tasks.forecaster import Forecaster
+    from rnnkit.tasks.tagger import SequenceTagger
 
 
 def __getattr__(name: str) -> Any:

@@ -4,5 +4,6 @@ from __future__ import annotations
 
 from rnnkit.tasks.base import RnnkitEstimator, load
 from rnnkit.tasks.forecaster import Forecaster
+from rnnkit.tasks.tagger import SequenceTagger
 
-__all__ = ["Forecaster", "RnnkitEstimator", "load"]
+__all__ = ["Forecaster", "RnnkitEstimator", "SequenceTagger", "load"]

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+import rnnkit
+from rnnkit.datasets.teaching import counting
+from rnnkit.errors import InputError, NotFittedError
+
+FAST = dict(hidden_size=8, epochs=40, verbose=0)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    X, y = counting(256, max_count=4, seed=0)
+    return rnnkit.SequenceTagger(**FAST).fit(X, y), X, y
+
+
+def test_labels_round_trip_and_probabilities_sum_to_one(fitted):
+    model, X, y = fitted
+    assert set(model.classes_) == {"-", "b"}
+    pred = model.predict(X[:5])
+    assert pred.shape == (5, X.shape[1]) and set(np.unique(pred)) <= {"-", "b"}
+    proba = model.predict_proba(X[:5])
+    np.testing.assert_allclose(proba.sum(-1), 1.0, atol=1e-12)
+    assert model.score(X, y) > 0.95
+
+
+def test_padding_never_changes_a_prediction(fitted):
+    model, X, _ = fitted
+    short = X[0, :5]
+    alone = model.predict_proba([short])[0]
+    batched = model.predict_proba([X[1], short, X[2, :7]])[1]
+    np.testing.assert_allclose(batched, alone, atol=1e-6)
+    assert batched.shape == (5, 2)
+
+
+def test_variable_length_training_and_masked_loss():
+    X, y = counting(128, max_count=4, seed=1)
+    lengths = np.random.default_rng(0).integers(6, X.shape[1] + 1, size=len(X))
+    Xs = [x[:n] for x, n in zip(X, lengths, strict=True)]
+    ys = [t[:n] for t, n in zip(y, lengths, strict=True)]
+    model = rnnkit.SequenceTagger(**FAST).fit(Xs, ys)
+    pred = model.predict(Xs)
+    assert [len(p) for p in pred] == list(lengths)
+
+
+def test_save_load_exact_and_clone(fitted, tmp_path):
+    model, X, _ = fitted
+    model.save(tmp_path / "tagger")
+    back = rnnkit.load(tmp_path / "tagger")
+    assert type(back) is rnnkit.SequenceTagger
+    np.testing.assert_array_equal(back.predict_proba(X[:8]), model.predict_proba(X[:8]))
+    assert clone(model).get_params() == model.get_params()
+
+
+def test_bad_input():
+    X, y = counting(16, seed=0)
+    with pytest.raises(NotFittedError):
+        rnnkit.SequenceTagger().predict(X)
+    with pytest.raises(InputError, match="single label"):
+        rnnkit.SequenceTagger(**FAST).fit(X, np.full(y.shape, "-"))
+    with pytest.raises(InputError, match=r"reshape\(16, 18, 1\)"):
+        rnnkit.SequenceTagger(**FAST).fit(X[:, :, 0], y)
+    with pytest.raises(InputError, match="12 sequences of labels but X has 16"):
+        rnnkit.SequenceTagger(**FAST).fit(X, y[:12])
+    bad = X.copy()
+    bad[3, 5, 0] = np.nan
+    with pytest.raises(InputError, match="sample 3, step 5"):
+        rnnkit.SequenceTagger(**FAST).fit(bad, y)

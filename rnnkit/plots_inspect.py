@@ -11,6 +11,19 @@ import numpy as np  # noqa: E402
 from rnnkit.nn.inspect import LONG_NAMES, Inspection  # noqa: E402
 
 
+def _draw_input(ax: plt.Axes, inputs: np.ndarray) -> None:
+    """The input over time: the symbol id for one-hot inputs, else the first feature."""
+    steps = np.arange(len(inputs))
+    one_hot = inputs.shape[1] > 1 and np.isin(inputs, (0, 1)).all() and (inputs.sum(1) == 1).all()
+    values = inputs.argmax(axis=1) if one_hot else inputs[:, 0]
+    ax.plot(steps, values, color="#1f77b4", marker="o", ms=3, lw=1.2,
+            drawstyle="steps-mid" if one_hot else "default")
+    ax.set_ylabel("input symbol" if one_hot else "input")
+    if one_hot:
+        ax.set_yticks(range(inputs.shape[1]))
+    ax.grid(alpha=0.3)
+
+
 def plot_heatmaps(ins: Inspection, layer: int = 0, direction: int = 0,
                   names: tuple[str, ...] | None = None) -> plt.Figure:
     """Time runs left to right in every panel; one row per unit in the heatmaps.
@@ -23,10 +36,7 @@ def plot_heatmaps(ins: Inspection, layer: int = 0, direction: int = 0,
     heights = [1.2] + [1.0] * len(names)
     fig, axes = plt.subplots(len(names) + 1, 1, figsize=(10, 1.6 + 1.5 * len(names)),
                              sharex=True, gridspec_kw={"height_ratios": heights})
-    steps = np.arange(T)
-    axes[0].plot(steps, ins.inputs[:, 0], color="#1f77b4", marker="o", ms=3, lw=1.2)
-    axes[0].set_ylabel("input")
-    axes[0].grid(alpha=0.3)
+    _draw_input(axes[0], ins.inputs)
     axes[0].set_title(f"{ins.cell.upper()} layer {layer}"
                       + (" (reverse direction)" if direction else "")
                       + ": states and gates at every step", fontsize=10)
@@ -55,9 +65,7 @@ def plot_active_units(ins: Inspection, name: str = "c", layer: int = 0, k: int =
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 5.5), sharex=True,
                                       gridspec_kw={"height_ratios": [1, 2]})
     steps = np.arange(len(values))
-    top.plot(steps, ins.inputs[:, 0], color="#1f77b4", marker="o", ms=3, lw=1.2)
-    top.set_ylabel("input")
-    top.grid(alpha=0.3)
+    _draw_input(top, ins.inputs)
     for unit in units:
         bottom.plot(steps, values[:, unit], lw=1.8, label=f"unit {unit}")
     bottom.set_ylabel(LONG_NAMES[key])

@@ -173,10 +173,14 @@ class SequenceTagger(RnnkitEstimator):
         x = torch.from_numpy(self.scaler_.transform(seq).astype(np.float32))
         return inspect_core(self.model_.core, x, seq)
 
-    def summary(self) -> str:
-        """Parameters per layer with the closed form."""
-        self._check_fitted("summarise")
-        return format_summary(self.model_.layer_counts())
+    def summary(self, input_size: int = 1, n_classes: int = 2) -> str:
+        """Parameters per layer with the closed form; before fitting, for the given sizes."""
+        model = getattr(self, "model_", None)
+        if model is None:
+            config = RecurrentConfig(self.cell, input_size, self.hidden_size, self.num_layers,
+                                     self.dropout, self.bidirectional)
+            model = TaggerNet(config, n_classes)
+        return format_summary(model.layer_counts())
 
     def _fitted_meta(self) -> dict:
         return {"classes": self.classes_.tolist(), "n_features": self.n_features_,

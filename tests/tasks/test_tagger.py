@@ -69,3 +69,9 @@ def test_bad_input():
     bad[3, 5, 0] = np.nan
     with pytest.raises(InputError, match="sample 3, step 5"):
         rnnkit.SequenceTagger(**FAST).fit(bad, y)
+
+
+def test_summary_before_and_after_fit(fitted):
+    text = rnnkit.SequenceTagger(hidden_size=4, cell="gru").summary(input_size=3, n_classes=2)
+    assert "3 x (4 x (3 + 4) + 4 + 4) = 108" in text and "2 x (4 + 1) = 10" in text
+    assert "4 x (8 x (3 + 8) + 8 + 8) = 416" in fitted[0].summary()

@@ -128,9 +128,11 @@ def _print_scores(evaluation, model) -> None:
         table.add_row(str(name), *cells)
     console = Console()
     console.print(table)
-    verdict = "beats" if e.beats("seasonal naive") else "does NOT beat"
-    console.print(f"{e.model} {verdict} seasonal naive on RMSE "
-                  f"(kept epoch {model.history_.best_epoch} of {model.history_.epochs_run}).")
+    wins = [m for m in ("RMSE", "MAPE") if e.beats("seasonal naive", m)]
+    verdict = (f"beats seasonal naive on {' and '.join(wins)}" if wins
+               else "does NOT beat seasonal naive on RMSE or MAPE")
+    console.print(f"{e.model} {verdict} (kept epoch {model.history_.best_epoch} of "
+                  f"{model.history_.epochs_run}).")
 
 
 @app.command()

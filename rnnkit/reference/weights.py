@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -97,6 +98,26 @@ class RecurrentWeights:
             )
         nonlinearity = getattr(module, "nonlinearity", "tanh")
         return cls.from_state_dict(module.state_dict(), name, "", nonlinearity)
+
+    @classmethod
+    def from_model(cls, model: object) -> RecurrentWeights:
+        """From a fitted rnnkit estimator, or the path of a saved rnnkit model.
+
+        A saved model is read from its safetensors file alone: no torch, no estimator.
+        """
+        if isinstance(model, str | os.PathLike):
+            from rnnkit.artifacts import read_model
+
+            meta, tensors = read_model(model)
+            params = meta.get("params", {})
+            return cls.from_state_dict(tensors, params.get("cell", "lstm"), "model.core.rnn.")
+        core = getattr(getattr(model, "model_", None), "core", None)
+        if core is None:
+            raise InputError(
+                f"{type(model).__name__} has no fitted recurrent core. Pass a fitted rnnkit "
+                "estimator, a saved model's path, or use from_torch(module)."
+            )
+        return cls.from_torch(core.rnn)
 
     def to_state_dict(self) -> dict[str, np.ndarray]:
         """Torch-named arrays, loadable into the matching torch module."""

@@ -129,3 +129,15 @@ def test_state_dict_round_trip_and_batch_first_false():
     out, _ = m(x)
     ref = forward(w, x.transpose(0, 1).numpy())
     np.testing.assert_allclose(ref.output, out.transpose(0, 1).detach().numpy(), rtol=1e-6)
+
+
+def test_weights_from_a_trained_rnnkit_model_and_its_file(tmp_path):
+    import rnnkit
+
+    f = rnnkit.Forecaster(cell="gru", hidden_size=4, num_layers=2, epochs=1, verbose=0,
+                          lookback=12, horizon=2).fit("airline")
+    f.save(tmp_path / "m")
+    live, saved = RecurrentWeights.from_model(f), RecurrentWeights.from_model(tmp_path / "m")
+    assert saved.cell == "gru" and saved.num_layers == 2
+    for k, v in live.to_state_dict().items():
+        np.testing.assert_array_equal(saved.to_state_dict()[k], v)

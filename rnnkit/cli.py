@@ -53,11 +53,11 @@ def forecast(
     bidirectional: Annotated[bool, typer.Option(help="Read each window both ways.")] = False,
     scaler: Annotated[str, typer.Option(help="standard, minmax or none.")] = "standard",
     window_norm: Annotated[str, typer.Option(help="last, mean or none.")] = "last",
-    epochs: Annotated[int, typer.Option(help="Maximum epochs.")] = 300,
+    epochs: Annotated[int, typer.Option(help="Maximum epochs.")] = 500,
     batch_size: Annotated[int, typer.Option(help="Windows per batch.")] = 32,
     learning_rate: Annotated[float, typer.Option(help="Adam step size.")] = 1e-3,
     loss: Annotated[str, typer.Option(help="mse, mae or huber.")] = "mse",
-    patience: Annotated[int, typer.Option(help="Early-stopping patience (0: off).")] = 30,
+    patience: Annotated[int, typer.Option(help="Early-stopping patience (0: off).")] = 50,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same weights).")] = 0,
     fill: Annotated[str | None, typer.Option(help="ffill, interpolate, zero or drop.")] = None,
     freq: Annotated[str | None, typer.Option(help="Regularise to this pandas frequency.")] = None,
@@ -66,6 +66,11 @@ def forecast(
     device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
     precision: Annotated[str, typer.Option(help="float32, or bf16 autocast (opt-in).")] = "float32",
     threads: Annotated[int | None, typer.Option(help="CPU threads (default: torch's).")] = None,
+    repeats: Annotated[int, typer.Option(help="Runs with seeds seed, seed+1, ...")] = 1,
+    ensemble: Annotated[str, typer.Option(help="How runs combine: mean or median.")] = "mean",
+    refit_all: Annotated[
+        bool, typer.Option(help="Retrain on all rows for the chosen epochs.")
+    ] = False,
 ) -> None:
     """Train on DATA, score it on a chronological holdout beside baselines, forecast the future.
 
@@ -85,7 +90,8 @@ def forecast(
         seed=seed, verbose=verbose, time_col=time_col, target_col=target_col, id_col=id_col,
         feature_cols=tuple(c.strip() for c in feature_cols.split(",") if c.strip()),
         freq=freq, fill=fill, season_length=season_length, device=device,
-        precision=precision, threads=threads,
+        precision=precision, threads=threads, repeats=repeats, ensemble=ensemble,
+        refit_all=refit_all,
     )
     panel = model.load(data)
     evaluation = model.evaluate(panel, test_size=test_size)
@@ -103,8 +109,7 @@ def forecast(
     metrics = evaluation.to_dict() | {"history": model.history_.to_dict()}
     write_text_atomic(out / "metrics.json", json.dumps(metrics, indent=2))
     save_figure(plot_forecast(evaluation, future), out / "forecast.png")
-    h = model.history_
-    save_figure(plot_learning_curves(h.train_loss, h.val_loss, h.best_epoch),
+    save_figure(plot_learning_curves(model.histories_, evaluation.diagnosis),
                 out / "learning_curves.png")
     model.save(out / "model")
     seconds = time.perf_counter() - started
@@ -133,6 +138,9 @@ def _print_scores(evaluation, model) -> None:
                else "does NOT beat seasonal naive on RMSE or MAPE")
     console.print(f"{e.model} {verdict} (kept epoch {model.history_.best_epoch} of "
                   f"{model.history_.epochs_run}).")
+    if e.spread():
+        console.print(e.spread())
+    console.print(f"learning curves: {e.diagnosis}")
 
 
 @app.command()
@@ -155,7 +163,7 @@ def backtest(
     cell: Cell = "lstm",
     hidden_size: Annotated[int, typer.Option(help="Units per layer.")] = 64,
     num_layers: Annotated[int, typer.Option(help="Stacked recurrent layers.")] = 1,
-    epochs: Annotated[int, typer.Option(help="Maximum epochs.")] = 300,
+    epochs: Annotated[int, typer.Option(help="Maximum epochs.")] = 500,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     fill: Annotated[str | None, typer.Option(help="ffill, interpolate, zero or drop.")] = None,
     verbose: Annotated[int, typer.Option(help="0 silent, 1 progress bar, 2 per epoch.")] = 0,

@@ -72,16 +72,28 @@ def plot_forecast(
     return fig
 
 
-def plot_learning_curves(train_loss: list[float], val_loss: list[float],
-                         best_epoch: int | None = None) -> plt.Figure:
-    """Training (blue) and validation (orange) loss per epoch, the kept epoch marked."""
-    fig, ax = plt.subplots(figsize=(7, 4))
-    epochs = range(1, len(train_loss) + 1)
-    ax.plot(epochs, train_loss, color="#1f77b4", label="train")
-    if val_loss:
-        ax.plot(range(1, len(val_loss) + 1), val_loss, color="#ff7f0e", label="validation")
-    if best_epoch:
-        ax.axvline(best_epoch, color="black", lw=0.8, ls="--", label=f"kept epoch {best_epoch}")
+def plot_learning_curves(histories: list, diagnosis: str = "") -> plt.Figure:
+    """Training (blue) and validation (orange) loss per epoch of every run, kept epochs marked.
+
+    Args:
+        histories: :class:`rnnkit.train.History` objects, one per run.
+        diagnosis: a sentence to print under the title.
+    """
+    fig, ax = plt.subplots(figsize=(7, 4.3))
+    alpha = 1.0 if len(histories) == 1 else 0.6
+    for k, h in enumerate(histories):
+        first = k == 0
+        ax.plot(range(1, len(h.train_loss) + 1), h.train_loss, color="#1f77b4", alpha=alpha,
+                label="train" if first else None)
+        if h.val_loss:
+            ax.plot(range(1, len(h.val_loss) + 1), h.val_loss, color="#ff7f0e", alpha=alpha,
+                    label="validation" if first else None)
+        if h.best_epoch:
+            ax.axvline(h.best_epoch, color="black", lw=0.6, ls="--", alpha=0.5,
+                       label="kept epoch" if first else None)
+    runs = f"{len(histories)} runs" if len(histories) > 1 else "one run"
+    ax.set_title(f"learning curves, {runs}" + (f"\n{diagnosis}" if diagnosis else ""),
+                 fontsize=8, wrap=True)
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss (scaled units)")
     ax.set_yscale("log")

@@ -46,6 +46,8 @@ class Evaluation:
     id_col: str = "unique_id"
     time_col: str = "ds"
     target_col: str = "y"
+    runs: pd.DataFrame | None = None  # with repeats: one row per run, one column per metric
+    diagnosis: str = ""
 
     def beats(self, baseline: str, metric: str = "RMSE") -> bool:
         """Whether the model's ``metric`` is strictly lower than the ``baseline``'s."""
@@ -55,12 +57,22 @@ class Evaluation:
         """The scores as a plain-text table, with each metric's best value marked by ``*``."""
         return format_scores(self.scores)
 
+    def spread(self) -> str:
+        """Mean ± standard deviation of every metric over the runs ('' for a single run)."""
+        if self.runs is None or len(self.runs) < 2:
+            return ""
+        cells = [f"{m} {self.runs[m].mean():.3f} ± {self.runs[m].std(ddof=1):.3f}"
+                 for m in METRICS]
+        return f"{len(self.runs)} runs, each alone: " + ", ".join(cells)
+
     def to_dict(self) -> dict:
         return {
             "model": self.model,
             "test_size": self.test_size,
             "season_length": self.season_length,
             "scores": _scores_dict(self.scores),
+            "runs": None if self.runs is None else self.runs.to_dict(orient="records"),
+            "diagnosis": self.diagnosis,
         }
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ import torch
 from rnnkit.data.frames import Panel, future_times
 from rnnkit.errors import InputError
 from rnnkit.evaluate import METRICS, Evaluation, naive, seasonal_naive
+from rnnkit.evaluate.diagnosis import diagnose
 from rnnkit.metrics import forecast_metrics, mase_scale
 from rnnkit.nn import WindowMLP
 from rnnkit.tasks.forecaster import Forecaster, _slice_panel
@@ -67,6 +68,18 @@ def evaluate_forecaster(
         {name: forecast_metrics(actual, list(p), scales) for name, p in predictions.items()}
     ).T.loc[:, list(METRICS)]
 
+    runs = None
+    if forecaster.repeats > 1:  # each run alone, for the spread of every metric
+        contexts = forecaster.context_
+        rows = np.array([forecaster.ids_.index(i) for i in forecaster.ids_])
+        runs = pd.DataFrame([
+            forecast_metrics(actual, list(forecaster._forecast_rows(contexts, rows, test_size,
+                                                                    module=member)), scales)
+            for member in forecaster.model_.members
+        ]).loc[:, list(METRICS)]
+    histories = forecaster.histories_
+    diagnosis = diagnose([h.train_loss for h in histories], [h.val_loss for h in histories])
+
     f = forecaster
     times = np.concatenate(
         [future_times(t[-1], panel.freq, test_size, panel.step) for t in train_panel.times]
@@ -78,5 +91,6 @@ def evaluate_forecaster(
     return Evaluation(
         scores=scores, forecasts=forecasts, history=train_panel.to_frame(),
         model=model_name(forecaster), test_size=test_size, season_length=season,
-        id_col=f.id_col, time_col=f.time_col, target_col=f.target_col,
+        id_col=f.id_col, time_col=f.time_col, target_col=f.target_col, runs=runs,
+        diagnosis=diagnosis,
     )

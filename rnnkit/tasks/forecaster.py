@@ -11,10 +11,11 @@ import torch
 
 from rnnkit.data.frames import Columns, Panel, future_times, load_panel, season_length
 from rnnkit.data.scalers import Scaler
-from rnnkit.data.validation import check_choice
+from rnnkit.data.validation import check_choice, check_positive_int
 from rnnkit.data.windows import make_windows
 from rnnkit.errors import InputError
 from rnnkit.nn import ForecastNetConfig, RecurrentConfig, RecurrentForecastNet, format_summary
+from rnnkit.nn.ensemble import REDUCTIONS, Ensemble
 from rnnkit.tasks.base import RnnkitEstimator, register
 from rnnkit.train import History, TrainConfig, WindowBatches, train_model
 
@@ -48,6 +49,11 @@ class Forecaster(RnnkitEstimator):
         season_length: the seasonal period (None: from the frequency: monthly 12, daily 7, ...).
         device, precision, threads: where and how to compute (see
             :class:`rnnkit.train.TrainConfig`).
+        repeats: train this many runs (seeds ``seed``, ``seed + 1``, ...) on the same data;
+            they forecast together as an ensemble.
+        ensemble: how the runs' forecasts combine: "mean" or "median".
+        refit_all: after early stopping on the most recent rows, retrain every run on all
+            rows (scaler included) for the epochs its early stopping chose.
 
     Example:
         >>> f = rnnkit.Forecaster(horizon=12).fit("airline.csv")
@@ -69,11 +75,11 @@ class Forecaster(RnnkitEstimator):
         bidirectional: bool = False,
         scaler: str = "standard",
         window_norm: str = "last",
-        epochs: int = 300,
+        epochs: int = 500,
         batch_size: int = 32,
         learning_rate: float = 1e-3,
         loss: str = "mse",
-        patience: int = 30,
+        patience: int = 50,
         clip_norm: float = 1.0,
         val_size: int | float | None = None,
         seed: int = 0,
@@ -88,6 +94,9 @@ class Forecaster(RnnkitEstimator):
         device: str = "auto",
         precision: str = "float32",
         threads: int | None = None,
+        repeats: int = 1,
+        ensemble: str = "mean",
+        refit_all: bool = False,
     ) -> None:
         self.lookback = lookback
         self.horizon = horizon
@@ -118,6 +127,9 @@ class Forecaster(RnnkitEstimator):
         self.device = device
         self.precision = precision
         self.threads = threads
+        self.repeats = repeats
+        self.ensemble = ensemble
+        self.refit_all = refit_all
 
     # --- public API -------------------------------------------------------------------
     def fit(self, data: Any) -> Forecaster:
@@ -264,7 +276,8 @@ class Forecaster(RnnkitEstimator):
 
     def _fit_panel(self, panel: Panel) -> Forecaster:
         horizon, lookback, season = self._resolve(panel)
-        train_config = self._train_config()
+        check_positive_int(self.repeats, "repeats")
+        check_choice(self.ensemble, "ensemble", REDUCTIONS)
         steps = 1 if self.strategy == "recursive" else horizon
         lengths = np.array(panel.lengths)
         val_rows = self._val_rows(lengths, horizon)
@@ -278,6 +291,32 @@ class Forecaster(RnnkitEstimator):
                 f"{panel.ids[i]!r} has {lengths[i]}. Lower lookback, horizon or val_size, or drop "
                 "short series."
             )
+        scaler, train, val = self._batches(panel, cut, lookback, steps)
+        members, histories = [], []
+        for run in range(self.repeats):  # run k: seed + k for weights, shuffling and dropout
+            member, history = self._train_member(panel, horizon, lookback, run, train, val)
+            members.append(member)
+            histories.append(history)
+        self.final_epochs_ = None
+        if self.refit_all:
+            # the standard finish: every row, each run for the epochs its early stopping chose
+            scaler, train, _ = self._batches(panel, lengths, lookback, steps)
+            self.final_epochs_ = [max(h.best_epoch, 1) for h in histories]
+            members = [self._train_member(panel, horizon, lookback, run, train, None, epochs)[0]
+                       for run, epochs in enumerate(self.final_epochs_)]
+        self.model_ = self._assemble(members)
+        self.histories_, self.history_ = histories, histories[0]
+        self.scaler_ = scaler
+        self.horizon_, self.lookback_, self.season_length_ = horizon, lookback, season
+        self.n_features_ = panel.n_features
+        self.freq_, self.step_, self.has_id_ = panel.freq, panel.step, panel.has_id
+        self.ids_ = list(panel.ids)
+        self.context_, _, self.last_times_ = self._contexts(panel)
+        return self
+
+    def _batches(self, panel: Panel, cut: np.ndarray, lookback: int, steps: int):
+        """Scaler fitted on the rows before ``cut``; windows whose targets end before it
+        (training) and start at or after it (validation; None when there are none)."""
         scaler = Scaler(self.scaler).fit([v[:c] for v, c in zip(panel.values, cut, strict=True)])
         scaled = [scaler.transform(v, series=i) for i, v in enumerate(panel.values)]
         windows = make_windows(scaled, lookback, steps, series_names=panel.ids)
@@ -289,18 +328,19 @@ class Forecaster(RnnkitEstimator):
         starts = torch.from_numpy(windows.starts)
         train = WindowBatches(values, starts[train_idx], lookback, steps)
         val = WindowBatches(values, starts[val_idx], lookback, steps) if val_idx.size else None
+        return scaler, train, val
 
-        torch.manual_seed(self.seed)
-        model = self._build_network(panel.n_features, horizon, lookback)
-        self.history_: History = train_model(model, train, train_config, val)
-        self.model_ = model
-        self.scaler_ = scaler
-        self.horizon_, self.lookback_, self.season_length_ = horizon, lookback, season
-        self.n_features_ = panel.n_features
-        self.freq_, self.step_, self.has_id_ = panel.freq, panel.step, panel.has_id
-        self.ids_ = list(panel.ids)
-        self.context_, _, self.last_times_ = self._contexts(panel)
-        return self
+    def _train_member(self, panel: Panel, horizon: int, lookback: int, run: int,
+                      train: WindowBatches, val: WindowBatches | None,
+                      epochs: int | None = None) -> tuple[torch.nn.Module, History]:
+        config = replace(self._train_config(), seed=self.seed + run,
+                         epochs=epochs or self.epochs)
+        torch.manual_seed(self.seed + run)
+        member = self._build_network(panel.n_features, horizon, lookback)
+        return member, train_model(member, train, config, val)
+
+    def _assemble(self, members: list[torch.nn.Module]) -> torch.nn.Module:
+        return members[0] if len(members) == 1 else Ensemble(members, self.ensemble)
 
     def _val_rows(self, lengths: np.ndarray, horizon: int) -> np.ndarray:
         if self.val_size is None:
@@ -363,20 +403,23 @@ class Forecaster(RnnkitEstimator):
 
     @torch.inference_mode()
     def _forecast_rows(self, context: np.ndarray, rows: np.ndarray, h: int | None,
-                       batch_size: int = 1024) -> np.ndarray:
-        """Forecast ``[N, h]`` from contexts ``[N, lookback, F]`` of scaler rows ``[N]``."""
+                       batch_size: int = 1024, module: torch.nn.Module | None = None
+                       ) -> np.ndarray:
+        """Forecast ``[N, h]`` from contexts ``[N, lookback, F]`` of scaler rows ``[N]``
+        with ``module`` (default: the model; one run of an ensemble for its own scores)."""
         h = self._check_h(h)
-        device = next(self.model_.parameters()).device
+        model = self.model_ if module is None else module
+        device = next(model.parameters()).device
         scaled = self.scaler_.transform(context, series=rows).astype(np.float32)
         out = []
         for start in range(0, len(scaled), batch_size):
             x = torch.from_numpy(scaled[start : start + batch_size]).to(device)  # [b, L, F]
             if self.strategy == "direct":
-                y = self.model_(x)[:, :h]  # [b, h, 1]
+                y = model(x)[:, :h]  # [b, h, 1]
             else:
                 steps = []
                 for _ in range(h):  # each step depends on the previous prediction
-                    step = self.model_(x)  # [b, 1, 1]
+                    step = model(x)  # [b, 1, 1]
                     steps.append(step)
                     x = torch.cat([x[:, 1:], step], dim=1)
                 y = torch.cat(steps, dim=1)  # [b, h, 1]
@@ -400,6 +443,8 @@ class Forecaster(RnnkitEstimator):
             "freq": self.freq_, "step": self.step_, "has_id": self.has_id_, "ids": self.ids_,
             "last_times": [_time_to_json(t) for t in self.last_times_],
             "scaler": self.scaler_.to_dict(), "history": self.history_.to_dict(),
+            "histories": [h.to_dict() for h in self.histories_],
+            "final_epochs": self.final_epochs_,
             "network": self.model_.config.to_dict() if hasattr(self.model_, "config") else None,
         }
 
@@ -414,11 +459,13 @@ class Forecaster(RnnkitEstimator):
         self.last_times_ = [_time_from_json(t) for t in fitted["last_times"]]
         self.scaler_ = Scaler.from_dict(fitted["scaler"])
         h = fitted["history"]
-        self.history_ = History(h["train_loss"], h["val_loss"], h["best_epoch"],
-                                h["stopped_early"], h["seconds"], h["samples_per_second"],
-                                h.get("first_batch_at", 0.0))
+        self.histories_ = [History.from_dict(h) for h in fitted.get("histories", [h])]
+        self.history_ = self.histories_[0]
+        self.final_epochs_ = fitted.get("final_epochs")
         self.context_ = tensors["context"]
-        self.model_ = self._build_network(self.n_features_, self.horizon_, self.lookback_)
+        self.model_ = self._assemble([self._build_network(self.n_features_, self.horizon_,
+                                                          self.lookback_)
+                                      for _ in range(self.repeats)])
 
 
 def _time_to_json(t: Any) -> str | int:

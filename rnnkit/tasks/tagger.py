@@ -190,9 +190,7 @@ class SequenceTagger(RnnkitEstimator):
         self.classes_ = np.asarray(fitted["classes"])
         self.n_features_ = fitted["n_features"]
         self.scaler_ = Scaler.from_dict(fitted["scaler"])
-        h = fitted["history"]
-        self.history_ = History(h["train_loss"], h["val_loss"], h["best_epoch"],
-                                h["stopped_early"], h["seconds"], h["samples_per_second"])
+        self.history_ = History.from_dict(fitted["history"])
         config = RecurrentConfig(self.cell, self.n_features_, self.hidden_size, self.num_layers,
                                  self.dropout, self.bidirectional)
         self.model_ = TaggerNet(config, len(self.classes_))

@@ -41,6 +41,11 @@ class History:
     def epochs_run(self) -> int:
         return len(self.train_loss)
 
+    @classmethod
+    def from_dict(cls, d: dict) -> History:
+        return cls(d["train_loss"], d["val_loss"], d["best_epoch"], d["stopped_early"],
+                   d["seconds"], d["samples_per_second"], d.get("first_batch_at", 0.0))
+
     def to_dict(self) -> dict:
         return {
             "train_loss": self.train_loss,

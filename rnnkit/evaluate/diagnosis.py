@@ -1,0 +1,47 @@
+"""Reading learning curves the way the tutorials do: underfit, overfit or a good fit."""
+
+from __future__ import annotations
+
+import numpy as np
+
+RISE = 0.10  # a validation loss 10% above its minimum at the end counts as overfitting
+
+
+def diagnose(train_losses: list[list[float]], val_losses: list[list[float]]) -> str:
+    """One sentence per verdict, over one or several runs.
+
+    - underfit: the validation loss was still falling at the last epoch (the run stopped
+      before it stopped improving): train longer or use a larger model;
+    - overfit: the validation loss reached its minimum at epoch k and then rose by x%;
+    - good fit: the validation minimum came before the end and the loss stayed near it.
+    """
+    if not any(val_losses):
+        return ("no validation curve: pass val_size > 0 to see whether the model under- or "
+                "overfits.")
+    verdicts = []
+    for train, val in zip(train_losses, val_losses, strict=True):
+        best = int(np.argmin(val))
+        rise = (val[-1] - val[best]) / max(abs(val[best]), 1e-12)
+        if best >= len(val) - 2:  # still improving; how much training fell tells how far off
+            verdicts.append(("underfit", best + 1, 1 - train[-1] / max(train[0], 1e-12)))
+        elif rise > RISE:
+            verdicts.append(("overfit", best + 1, rise))
+        else:
+            verdicts.append(("good fit", best + 1, rise))
+    kinds = [v[0] for v in verdicts]
+    kind = max(set(kinds), key=kinds.count)
+    runs = [v for v in verdicts if v[0] == kind]
+    share = f"{len(runs)} of {len(verdicts)} runs" if len(verdicts) > 1 else "the run"
+    epoch = int(np.median([v[1] for v in runs]))
+    if kind == "underfit":
+        fell = 100 * float(np.median([v[2] for v in runs]))
+        return (f"underfit ({share}): the validation loss was still falling at the last epoch "
+                f"({epoch}) and the training loss fell {fell:.0f}% in all; train longer (more "
+                "epochs) or give the model more capacity.")
+    if kind == "overfit":
+        rise = 100 * float(np.median([v[2] for v in runs]))
+        return (f"overfit ({share}): the validation loss reached its minimum at epoch {epoch}, "
+                f"then rose by {rise:.0f}%; early stopping kept epoch {epoch}'s weights. More "
+                "data, dropout or a smaller model would help.")
+    return (f"good fit ({share}): the validation loss levelled off around epoch {epoch} and "
+            "stayed near its minimum.")

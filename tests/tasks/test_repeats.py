@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+import rnnkit
+from rnnkit.evaluate.diagnosis import diagnose
+
+FAST = dict(hidden_size=8, epochs=4, batch_size=16, verbose=0, lookback=12, horizon=3)
+
+
+def _series(n=80):
+    t = np.arange(n)
+    return pd.DataFrame({"ds": t, "y": 10 + np.sin(t / 2) + 0.01 * t})
+
+
+def test_repeats_form_a_reproducible_mean_ensemble(tmp_path):
+    data = _series()
+    a = rnnkit.Forecaster(repeats=3, **FAST).fit(data)
+    b = rnnkit.Forecaster(repeats=3, **FAST).fit(data)
+    pd.testing.assert_frame_equal(a.predict(), b.predict(), check_exact=True)
+    assert len(a.histories_) == 3
+    # the ensemble's forecast is the mean of its runs, run k seeded with seed + k
+    runs = [rnnkit.Forecaster(seed=k, **FAST).fit(data).predict()["y"] for k in range(3)]
+    np.testing.assert_allclose(a.predict()["y"], np.mean(runs, axis=0), rtol=1e-6)
+    a.save(tmp_path / "m")
+    back = rnnkit.load(tmp_path / "m")
+    pd.testing.assert_frame_equal(back.predict(), a.predict(), check_exact=True)
+    assert len(back.histories_) == 3
+
+
+def test_median_ensemble_and_evaluation_spread():
+    f = rnnkit.Forecaster(repeats=3, ensemble="median", **FAST)
+    ev = f.evaluate(_series(), test_size=3)
+    assert ev.runs.shape == (3, 5) and "3 runs, each alone: RMSE" in ev.spread()
+    x = torch.zeros(1, 12, 1) + 10
+    members = f.model_.forward_members(x)
+    torch.testing.assert_close(f.model_(x), members.median(0).values)
+
+
+def test_refit_all_retrains_on_every_row_for_the_chosen_epochs():
+    data = _series()
+    f = rnnkit.Forecaster(refit_all=True, scaler="standard", **FAST).fit(data)
+    assert f.final_epochs_ == [f.history_.best_epoch]
+    assert f.scaler_.offset_[0, 0] == pytest.approx(data["y"].mean())  # all rows, not train
+    g = rnnkit.Forecaster(**FAST).fit(data)
+    assert g.final_epochs_ is None
+    assert g.scaler_.offset_[0, 0] == pytest.approx(data["y"][:-3].mean())
+
+
+def test_diagnosis_reads_the_curves():
+    falling = [list(np.linspace(1, 0.5, 20))]
+    assert diagnose(falling, falling).startswith("underfit")
+    rising = [list(np.linspace(1, 0.5, 10)) + list(np.linspace(0.5, 0.8, 10))]
+    text = diagnose(falling, rising)
+    assert text.startswith("overfit") and "epoch 10" in text and "rose by 60%" in text
+    flat = [list(np.linspace(1, 0.5, 10)) + [0.5] * 10]
+    assert diagnose(falling, flat).startswith("good fit")
+    assert "no validation curve" in diagnose(falling, [[]])

@@ -216,7 +216,15 @@ def predict(
     from rnnkit.files import write_text_atomic
     from rnnkit.tasks import load
 
-    frame = load(model_path).predict(h=h, data=data)
+    model = load(model_path)
+    if not hasattr(model, "predict_windows"):  # only forecasters forecast from a history
+        from rnnkit.errors import InputError
+
+        raise InputError(
+            f"MODEL {str(model_path)!r} is a {type(model).__name__}; `rnnkit predict` forecasts "
+            "with Forecaster models. Use its Python API: rnnkit.load(path).predict(X)."
+        )
+    frame = model.predict(h=h, data=data)
     if out is None:
         typer.echo(frame.to_csv(index=False), nl=False)
     else:

@@ -116,6 +116,16 @@ def test_predict_with_a_non_rnnkit_model(tmp_path, capsys):
     assert "not an rnnkit model" in one_line_error(code, err)
 
 
+def test_predict_with_a_tagger_says_what_to_do(tmp_path, capsys):
+    import rnnkit
+    from rnnkit.datasets.teaching import counting
+
+    X, y = counting(32, seed=0)
+    rnnkit.SequenceTagger(hidden_size=4, epochs=1, verbose=0).fit(X, y).save(tmp_path / "t")
+    code, _, err = run(["predict", tmp_path / "t", "airline"], capsys)
+    assert "is a SequenceTagger" in one_line_error(code, err)
+
+
 def test_shapes_and_summary(capsys):
     code, out, _ = run(["shapes", "144", "--lookback", "12"], capsys)
     assert code == 0 and "[132, 12, 1]" in out

@@ -71,6 +71,7 @@ def forecast(
     refit_all: Annotated[
         bool, typer.Option(help="Retrain on all rows for the chosen epochs.")
     ] = False,
+    quantiles: Annotated[str, typer.Option(help="Levels, e.g. 0.1,0.5,0.9.")] = "",
 ) -> None:
     """Train on DATA, score it on a chronological holdout beside baselines, forecast the future.
 
@@ -91,7 +92,7 @@ def forecast(
         feature_cols=tuple(c.strip() for c in feature_cols.split(",") if c.strip()),
         freq=freq, fill=fill, season_length=season_length, device=device,
         precision=precision, threads=threads, repeats=repeats, ensemble=ensemble,
-        refit_all=refit_all,
+        refit_all=refit_all, quantiles=_levels(quantiles),
     )
     panel = model.load(data)
     evaluation = model.evaluate(panel, test_size=test_size)
@@ -115,6 +116,17 @@ def forecast(
     seconds = time.perf_counter() - started
     typer.echo(f"wrote {out}/: forecast.csv holdout.csv metrics.json forecast.png "
                f"learning_curves.png model/  ({seconds:.1f} s)")
+
+
+def _levels(text: str) -> tuple[float, ...] | None:
+    """'0.1,0.5,0.9' -> (0.1, 0.5, 0.9); '' -> None."""
+    try:
+        levels = tuple(float(v) for v in text.split(",") if v.strip())
+    except ValueError as e:
+        from rnnkit.errors import InputError
+
+        raise InputError(f"--quantiles {text!r} must be numbers like 0.1,0.5,0.9.") from e
+    return levels or None
 
 
 def _print_scores(evaluation, model) -> None:
@@ -167,6 +179,7 @@ def backtest(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     fill: Annotated[str | None, typer.Option(help="ffill, interpolate, zero or drop.")] = None,
     verbose: Annotated[int, typer.Option(help="0 silent, 1 progress bar, 2 per epoch.")] = 0,
+    quantiles: Annotated[str, typer.Option(help="Levels, e.g. 0.1,0.5,0.9 (direct).")] = "",
 ) -> None:
     """Rolling-origin backtest of one or more strategies beside the baselines."""
     import pandas as pd
@@ -180,7 +193,7 @@ def backtest(
             lookback=lookback, horizon=horizon, strategy=strategy, cell=cell,
             hidden_size=hidden_size, num_layers=num_layers, epochs=epochs, seed=seed,
             verbose=verbose, time_col=time_col, target_col=target_col, id_col=id_col,
-            fill=fill,
+            fill=fill, quantiles=_levels(quantiles),
         )
         results[strategy] = model.backtest(data, n_windows=n_windows, step=step,
                                            refit=refit or False)
@@ -192,6 +205,9 @@ def backtest(
     typer.echo(f"backtest: {first.n_windows} origins {first.step} steps apart, horizon "
                f"{first.horizon}, {fits}; lower is better, * best")
     typer.echo(format_scores(scores))
+    for name, bt in results.items():
+        if bt.interval_line():
+            typer.echo(f"{name}: {bt.interval_line()}")
 
     from rnnkit.files import write_text_atomic
     from rnnkit.plots import plot_backtest, save_figure

@@ -106,6 +106,7 @@ class Backtest:
     id_col: str = "unique_id"
     time_col: str = "ds"
     target_col: str = "y"
+    intervals: dict | None = None  # with quantiles: coverage and width of the outer levels
 
     def beats(self, baseline: str, metric: str = "RMSE") -> bool:
         """Whether the model's ``metric`` is strictly lower than the ``baseline``'s."""
@@ -114,12 +115,22 @@ class Backtest:
     def table(self) -> str:
         return format_scores(self.scores)
 
+    def interval_line(self) -> str:
+        """Coverage and width of the prediction interval ('' without quantiles)."""
+        if not self.intervals:
+            return ""
+        i = self.intervals
+        return (f"interval {i['levels'][0]:g}-{i['levels'][1]:g}: covered "
+                f"{100 * i['coverage']:.0f}% of the actual values (nominal "
+                f"{100 * i['nominal_coverage']:.0f}%), mean width {i['mean_width']:.3g}")
+
     def to_dict(self) -> dict:
         return {
             "model": self.model, "n_windows": self.n_windows, "step": self.step,
             "horizon": self.horizon, "refit_every": self.refit,
             "season_length": self.season_length, "scores": _scores_dict(self.scores),
             "rmse_by_step": {name: [float(v) for v in col] for name, col in self.by_step.items()},
+            "intervals": self.intervals,
         }
 
     def __str__(self) -> str:

@@ -26,12 +26,15 @@ class ForecastNetConfig:
         window_norm: "last" subtracts each window's last target value from its target
             inputs and adds it back to the outputs, so the network learns changes, not levels
             (trend-proof); "mean" does the same with the window mean; "none" leaves levels.
+        quantiles: levels in (0, 1), increasing: the head then predicts one value per level
+            for one target, monotone by construction (the lowest, then positive increments).
     """
 
     recurrent: RecurrentConfig = field(default_factory=RecurrentConfig)
     horizon: int = 1
     target_cols: tuple[int, ...] = (0,)
     window_norm: str = "last"
+    quantiles: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
         if self.window_norm not in WINDOW_NORMS:
@@ -50,6 +53,7 @@ class ForecastNetConfig:
             horizon=int(d["horizon"]),
             target_cols=tuple(d["target_cols"]),
             window_norm=d["window_norm"],
+            quantiles=tuple(d.get("quantiles", ())),
         )
 
 
@@ -86,18 +90,21 @@ class RecurrentForecastNet(nn.Module):
         self.n_targets = len(config.target_cols)
         self.norm = WindowNorm(config.window_norm, rc.input_size, config.target_cols)
         self.core = RecurrentCore(rc)
-        self.head = nn.Linear(rc.output_size, config.horizon * self.n_targets)
+        self.outputs = len(config.quantiles) or self.n_targets  # per horizon step
+        self.head = nn.Linear(rc.output_size, config.horizon * self.outputs)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x, level = self.norm(x)  # [B, L, F]
         _, final = self.core(x)
         summary = self.core.last_hidden(final)  # [B, D*H]
-        y = self.head(summary).view(x.shape[0], self.config.horizon, self.n_targets)
-        return y if level is None else y + level  # [B, horizon, nt]
+        y = self.head(summary).view(x.shape[0], self.config.horizon, self.outputs)
+        if self.config.quantiles:  # monotone: the lowest level, then positive increments
+            y = torch.cat([y[..., :1], nn.functional.softplus(y[..., 1:])], dim=-1).cumsum(-1)
+        return y if level is None else y + level  # [B, horizon, nt or n_quantiles]
 
     def layer_counts(self) -> list[LayerCount]:
         rc = self.config.recurrent
-        head = dense_count("dense head", rc.output_size, self.config.horizon * self.n_targets)
+        head = dense_count("dense head", rc.output_size, self.config.horizon * self.outputs)
         return recurrent_layer_counts(rc) + [head]
 
 

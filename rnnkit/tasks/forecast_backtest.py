@@ -100,9 +100,10 @@ def backtest_forecaster(
     S, K = origins.shape
     rows = np.repeat(np.arange(S), K)
     contexts = _contexts(panel, origins, lookback)  # [S*K, L, F]
-    mlp_params = f.get_params() | {"verbose": 0}
+    mlp_params = f.get_params() | {"verbose": 0, "quantiles": None}
     predictions = {model_name(f): np.zeros((S * K, horizon)),
                    "window MLP": np.zeros((S * K, horizon))}
+    levels = np.zeros((S * K, horizon, len(f.quantiles or ())))  # [S*K, h, Q]
     for group in range(0, K, every):  # a (re)fit on everything before the group's origin
         train = _slice_panel(panel, origins[:, group])
         members = (np.arange(S * K) % K >= group) & (np.arange(S * K) % K < group + every)
@@ -111,6 +112,9 @@ def backtest_forecaster(
             name = "window MLP" if isinstance(model, WindowMLPForecaster) else model_name(f)
             predictions[name][members] = model._forecast_rows(contexts[members], rows[members],
                                                               horizon)
+            if model is f and f.quantiles:
+                levels[members] = f._forecast_rows(contexts[members], rows[members], horizon,
+                                                   all_quantiles=True)
     target = np.concatenate([v[:, 0] for v in panel.values])
     offsets = np.concatenate([[0], np.cumsum(panel.lengths)])[:-1, None]
     at = (offsets + origins).reshape(-1)[:, None]  # [S*K, 1] row of each first target
@@ -139,7 +143,18 @@ def backtest_forecaster(
     })
     for name in order:
         forecasts[name] = predictions[name].reshape(-1)
+    intervals = None
+    if f.quantiles:
+        for k, q in enumerate(f.quantiles):
+            forecasts[f"{model_name(f)}_q{q:g}"] = levels[..., k].reshape(-1)
+        low, high = levels[..., 0], levels[..., -1]
+        intervals = {
+            "levels": [f.quantiles[0], f.quantiles[-1]],
+            "nominal_coverage": f.quantiles[-1] - f.quantiles[0],
+            "coverage": float(np.mean((actual >= low) & (actual <= high))),
+            "mean_width": float(np.mean(high - low)),
+        }
     return Backtest(scores=scores, forecasts=forecasts, by_step=by_step, model=model_name(f),
                     n_windows=n_windows, step=step, horizon=horizon, refit=every,
                     history=panel.to_frame(), season_length=season, id_col=f.id_col,
-                    time_col=f.time_col, target_col=f.target_col)
+                    time_col=f.time_col, target_col=f.target_col, intervals=intervals)

@@ -53,7 +53,7 @@ def evaluate_forecaster(
         forecaster.context_, forecaster.ids_, test_size)}
 
     mlp_params = forecaster.get_params()
-    mlp_params["verbose"] = 0
+    mlp_params |= {"verbose": 0, "quantiles": None}  # the baseline is a point forecaster
     mlp = WindowMLPForecaster(**mlp_params)._fit_panel(train_panel)
     train_values = [v[:, 0] for v in train_panel.values]
     predictions["naive"] = np.stack([naive(v, test_size) for v in train_values])

@@ -17,7 +17,7 @@ from rnnkit.errors import InputError
 from rnnkit.nn import ForecastNetConfig, RecurrentConfig, RecurrentForecastNet, format_summary
 from rnnkit.nn.ensemble import REDUCTIONS, Ensemble
 from rnnkit.tasks.base import RnnkitEstimator, register
-from rnnkit.train import History, TrainConfig, WindowBatches, train_model
+from rnnkit.train import History, TrainConfig, WindowBatches, pinball_loss, train_model
 
 STRATEGIES = ("direct", "recursive")
 DEFAULT_HORIZON = 10  # when the frequency says nothing about a season
@@ -54,13 +54,16 @@ class Forecaster(RnnkitEstimator):
         ensemble: how the runs' forecasts combine: "mean" or "median".
         refit_all: after early stopping on the most recent rows, retrain every run on all
             rows (scaler included) for the epochs its early stopping chose.
+        quantiles: levels in (0, 1) (e.g. ``(0.1, 0.5, 0.9)``): train on the pinball loss and
+            predict one monotone forecast per level; ``predict`` adds a column per level and
+            the point forecast is the 0.5 level (or the middle one).
 
     Example:
         >>> f = rnnkit.Forecaster(horizon=12).fit("airline.csv")
         >>> f.predict()  # a frame of the next 12 months
     """
 
-    _tuple_params: ClassVar[tuple[str, ...]] = ("feature_cols",)
+    _tuple_params: ClassVar[tuple[str, ...]] = ("feature_cols", "quantiles")
 
     def __init__(
         self,
@@ -97,6 +100,7 @@ class Forecaster(RnnkitEstimator):
         repeats: int = 1,
         ensemble: str = "mean",
         refit_all: bool = False,
+        quantiles: tuple[float, ...] | None = None,
     ) -> None:
         self.lookback = lookback
         self.horizon = horizon
@@ -130,6 +134,7 @@ class Forecaster(RnnkitEstimator):
         self.repeats = repeats
         self.ensemble = ensemble
         self.refit_all = refit_all
+        self.quantiles = quantiles
 
     # --- public API -------------------------------------------------------------------
     def fit(self, data: Any) -> Forecaster:
@@ -157,7 +162,13 @@ class Forecaster(RnnkitEstimator):
         else:
             context, ids, last = self._contexts(self.load(data))
         forecast = self._forecast(context, ids, h)  # [S, h]
-        return self._to_frame(forecast, ids, last)
+        frame = self._to_frame(forecast, ids, last)
+        if self.quantiles:
+            rows = np.array([self.ids_.index(i) for i in ids])
+            levels = self._forecast_rows(context, rows, h, all_quantiles=True)  # [S, h, Q]
+            for k, q in enumerate(self.quantiles):
+                frame[f"{self.target_col}_q{q:g}"] = levels[..., k].reshape(-1)
+        return frame
 
     def predict_windows(self, data: Any, stride: int = 1, batch_size: int = 1024) -> pd.DataFrame:
         """Forecast from every origin of ``data`` with a full lookback before it and at
@@ -253,6 +264,17 @@ class Forecaster(RnnkitEstimator):
         season = self.season_length or season_length(panel.freq)
         horizon = self.horizon or (2 * season if season else DEFAULT_HORIZON)
         lookback = self.lookback or (2 * season if season else 2 * horizon)
+        if self.quantiles is not None:
+            levels = list(self.quantiles)
+            if (not levels or sorted(set(levels)) != levels
+                    or not all(isinstance(q, float) and 0 < q < 1 for q in levels)):
+                raise InputError(
+                    f"quantiles={self.quantiles!r} must be increasing levels in (0, 1), e.g. "
+                    "(0.1, 0.5, 0.9); the forecast is the 0.5 level (or the middle one)."
+                )
+            if self.strategy != "direct":
+                raise InputError("quantiles need strategy='direct': a recursive model would feed "
+                                 "one quantile back as if it were the observation.")
         return horizon, lookback, season
 
     def _net_config(self, n_features: int, horizon: int) -> ForecastNetConfig:
@@ -261,7 +283,8 @@ class Forecaster(RnnkitEstimator):
             num_layers=self.num_layers, dropout=self.dropout, bidirectional=self.bidirectional,
         )
         steps = 1 if self.strategy == "recursive" else horizon
-        return ForecastNetConfig(recurrent, steps, (0,), self.window_norm)
+        return ForecastNetConfig(recurrent, steps, (0,), self.window_norm,
+                                 tuple(self.quantiles or ()))
 
     def _build_network(self, n_features: int, horizon: int, lookback: int) -> torch.nn.Module:
         return RecurrentForecastNet(self._net_config(n_features, horizon))
@@ -337,7 +360,8 @@ class Forecaster(RnnkitEstimator):
                          epochs=epochs or self.epochs)
         torch.manual_seed(self.seed + run)
         member = self._build_network(panel.n_features, horizon, lookback)
-        return member, train_model(member, train, config, val)
+        loss = pinball_loss(tuple(self.quantiles)) if self.quantiles else None
+        return member, train_model(member, train, config, val, loss)
 
     def _assemble(self, members: list[torch.nn.Module]) -> torch.nn.Module:
         return members[0] if len(members) == 1 else Ensemble(members, self.ensemble)
@@ -403,10 +427,12 @@ class Forecaster(RnnkitEstimator):
 
     @torch.inference_mode()
     def _forecast_rows(self, context: np.ndarray, rows: np.ndarray, h: int | None,
-                       batch_size: int = 1024, module: torch.nn.Module | None = None
-                       ) -> np.ndarray:
+                       batch_size: int = 1024, module: torch.nn.Module | None = None,
+                       all_quantiles: bool = False) -> np.ndarray:
         """Forecast ``[N, h]`` from contexts ``[N, lookback, F]`` of scaler rows ``[N]``
-        with ``module`` (default: the model; one run of an ensemble for its own scores)."""
+        with ``module`` (default: the model; one run of an ensemble for its own scores).
+        With quantiles, the point forecast is the median level; ``all_quantiles`` returns
+        every level, ``[N, h, Q]``."""
         h = self._check_h(h)
         model = self.model_ if module is None else module
         device = next(model.parameters()).device
@@ -415,7 +441,7 @@ class Forecaster(RnnkitEstimator):
         for start in range(0, len(scaled), batch_size):
             x = torch.from_numpy(scaled[start : start + batch_size]).to(device)  # [b, L, F]
             if self.strategy == "direct":
-                y = model(x)[:, :h]  # [b, h, 1]
+                y = model(x)[:, :h]  # [b, h, 1 or Q]
             else:
                 steps = []
                 for _ in range(h):  # each step depends on the previous prediction
@@ -425,7 +451,13 @@ class Forecaster(RnnkitEstimator):
                 y = torch.cat(steps, dim=1)  # [b, h, 1]
             out.append(y.double().cpu().numpy())
         y = np.concatenate(out) if out else np.zeros((0, h, 1))
-        return self.scaler_.inverse_transform(y, series=rows, cols=(0,))[..., 0]
+        y = self.scaler_.inverse_transform(y, series=rows, cols=(0,))  # scale > 0: order kept
+        return y if all_quantiles else y[..., self._point_index()]
+
+    def _point_index(self) -> int:
+        """Which output is the point forecast: the 0.5 quantile, else the middle level."""
+        levels = list(self.quantiles or ())
+        return levels.index(0.5) if 0.5 in levels else len(levels) // 2
 
     def _to_frame(self, forecast: np.ndarray, ids: list[str], last: list) -> pd.DataFrame:
         h = forecast.shape[1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rnnkit.train.batches import Batches, TensorBatches, WindowBatches
 from rnnkit.train.config import LOSSES, TrainConfig
-from rnnkit.train.loop import History, mean_loss, regression_loss, train_model
+from rnnkit.train.loop import History, mean_loss, pinball_loss, regression_loss, train_model
 
 __all__ = [
     "LOSSES",
@@ -14,6 +14,7 @@ __all__ = [
     "TrainConfig",
     "WindowBatches",
     "mean_loss",
+    "pinball_loss",
     "regression_loss",
     "train_model",
 ]

@@ -65,6 +65,22 @@ def regression_loss(name: str) -> LossFn:
             "huber": nn.functional.huber_loss}[name]
 
 
+def pinball_loss(levels: tuple[float, ...]) -> LossFn:
+    """The quantile (pinball) loss averaged over levels, steps and samples.
+
+    Shapes:
+        prediction: ``[B, H, Q]``; target: ``[B, H, 1]``.
+    """
+    tau = torch.tensor(levels)
+
+    def loss(prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        error = target - prediction  # [B, H, Q]: positive when the quantile is too low
+        t = tau.to(prediction.device, prediction.dtype)
+        return torch.maximum(t * error, (t - 1) * error).mean()
+
+    return loss
+
+
 @torch.inference_mode()
 def mean_loss(module: nn.Module, data: Batches, loss_fn: LossFn, batch_size: int = 4096,
               precision: str = "float32") -> float:

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+import rnnkit
+from rnnkit.errors import InputError
+from rnnkit.train import pinball_loss
+
+FAST = dict(hidden_size=8, epochs=5, batch_size=16, verbose=0, lookback=12, horizon=4)
+
+
+def _series(n=90):
+    t = np.arange(n)
+    noise = np.random.default_rng(0).standard_normal(n)
+    return pd.DataFrame({"ds": t, "y": 10 + np.sin(t / 2) + 0.3 * noise})
+
+
+def test_pinball_loss_by_hand():
+    pred = torch.tensor([[[1.0, 2.0]]])  # levels 0.1 and 0.9
+    target = torch.tensor([[[1.5]]])
+    # level 0.1: error +0.5 -> 0.1 * 0.5; level 0.9: error -0.5 -> (0.9 - 1) * -0.5
+    expected = (0.1 * 0.5 + 0.1 * 0.5) / 2
+    assert pinball_loss((0.1, 0.9))(pred, target).item() == pytest.approx(expected)
+
+
+def test_quantiles_are_monotone_with_the_median_as_point_forecast():
+    f = rnnkit.Forecaster(quantiles=(0.1, 0.5, 0.9), **FAST).fit(_series())
+    out = f.predict()
+    assert list(out.columns) == ["ds", "y", "y_q0.1", "y_q0.5", "y_q0.9"]
+    assert (out["y_q0.1"] <= out["y_q0.5"]).all() and (out["y_q0.5"] <= out["y_q0.9"]).all()
+    np.testing.assert_array_equal(out["y"], out["y_q0.5"])
+
+
+def test_backtest_reports_interval_coverage_and_width():
+    bt = rnnkit.Forecaster(quantiles=(0.1, 0.9), **FAST).backtest(_series(), n_windows=3)
+    lo, hi = bt.forecasts["LSTM_q0.1"], bt.forecasts["LSTM_q0.9"]
+    inside = ((bt.forecasts["actual"] >= lo) & (bt.forecasts["actual"] <= hi)).mean()
+    assert bt.intervals["coverage"] == pytest.approx(inside)
+    assert bt.intervals["mean_width"] == pytest.approx((hi - lo).mean())
+    assert bt.intervals["nominal_coverage"] == pytest.approx(0.8)
+    assert "nominal 80%" in bt.interval_line()
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    ({"quantiles": (0.9, 0.1)}, "increasing"),
+    ({"quantiles": (0.1, 1.0)}, "increasing"),
+    ({"quantiles": (0.1, 0.9), "strategy": "recursive"}, "strategy='direct'"),
+])
+def test_bad_quantiles(kwargs, match):
+    with pytest.raises(InputError, match=match):
+        rnnkit.Forecaster(**FAST | kwargs).fit(_series())

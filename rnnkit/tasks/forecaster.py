@@ -10,14 +10,12 @@ import pandas as pd
 import torch
 
 from rnnkit.data.frames import Columns, Panel, future_times, load_panel, season_length
-from rnnkit.data.scalers import Scaler
-from rnnkit.data.validation import check_choice, check_positive_int
-from rnnkit.data.windows import make_windows
+from rnnkit.data.validation import check_choice
 from rnnkit.errors import InputError
 from rnnkit.nn import ForecastNetConfig, RecurrentConfig, RecurrentForecastNet, format_summary
-from rnnkit.nn.ensemble import REDUCTIONS, Ensemble
+from rnnkit.nn.ensemble import Ensemble
 from rnnkit.tasks.base import RnnkitEstimator, register
-from rnnkit.train import History, TrainConfig, WindowBatches, pinball_loss, train_model
+from rnnkit.train import TrainConfig
 
 STRATEGIES = ("direct", "recursive")
 DEFAULT_HORIZON = 10  # when the frequency says nothing about a season
@@ -298,85 +296,12 @@ class Forecaster(RnnkitEstimator):
         )
 
     def _fit_panel(self, panel: Panel) -> Forecaster:
-        horizon, lookback, season = self._resolve(panel)
-        check_positive_int(self.repeats, "repeats")
-        check_choice(self.ensemble, "ensemble", REDUCTIONS)
-        steps = 1 if self.strategy == "recursive" else horizon
-        lengths = np.array(panel.lengths)
-        val_rows = self._val_rows(lengths, horizon)
-        cut = lengths - val_rows  # [S] first validation row of each series
-        short = np.flatnonzero(cut < lookback + steps)
-        if short.size:
-            i = short[0]
-            raise InputError(
-                f"lookback={lookback} and horizon={steps} need at least {lookback + steps} "
-                f"training observations per series (plus {val_rows[i]} for validation); series "
-                f"{panel.ids[i]!r} has {lengths[i]}. Lower lookback, horizon or val_size, or drop "
-                "short series."
-            )
-        scaler, train, val = self._batches(panel, cut, lookback, steps)
-        members, histories = [], []
-        for run in range(self.repeats):  # run k: seed + k for weights, shuffling and dropout
-            member, history = self._train_member(panel, horizon, lookback, run, train, val)
-            members.append(member)
-            histories.append(history)
-        self.final_epochs_ = None
-        if self.refit_all:
-            # the standard finish: every row, each run for the epochs its early stopping chose
-            scaler, train, _ = self._batches(panel, lengths, lookback, steps)
-            self.final_epochs_ = [max(h.best_epoch, 1) for h in histories]
-            members = [self._train_member(panel, horizon, lookback, run, train, None, epochs)[0]
-                       for run, epochs in enumerate(self.final_epochs_)]
-        self.model_ = self._assemble(members)
-        self.histories_, self.history_ = histories, histories[0]
-        self.scaler_ = scaler
-        self.horizon_, self.lookback_, self.season_length_ = horizon, lookback, season
-        self.n_features_ = panel.n_features
-        self.freq_, self.step_, self.has_id_ = panel.freq, panel.step, panel.has_id
-        self.ids_ = list(panel.ids)
-        self.context_, _, self.last_times_ = self._contexts(panel)
-        return self
+        from rnnkit.tasks.forecast_fitting import fit_panel
 
-    def _batches(self, panel: Panel, cut: np.ndarray, lookback: int, steps: int):
-        """Scaler fitted on the rows before ``cut``; windows whose targets end before it
-        (training) and start at or after it (validation; None when there are none)."""
-        scaler = Scaler(self.scaler).fit([v[:c] for v, c in zip(panel.values, cut, strict=True)])
-        scaled = [scaler.transform(v, series=i) for i, v in enumerate(panel.values)]
-        windows = make_windows(scaled, lookback, steps, series_names=panel.ids)
-        first_target = windows.target_times()  # [N] row of the first target within its series
-        series_cut = cut[windows.series]
-        train_idx = np.flatnonzero(first_target + steps <= series_cut)
-        val_idx = np.flatnonzero(first_target >= series_cut)
-        values = torch.from_numpy(np.ascontiguousarray(windows.values, dtype=np.float32))
-        starts = torch.from_numpy(windows.starts)
-        train = WindowBatches(values, starts[train_idx], lookback, steps)
-        val = WindowBatches(values, starts[val_idx], lookback, steps) if val_idx.size else None
-        return scaler, train, val
-
-    def _train_member(self, panel: Panel, horizon: int, lookback: int, run: int,
-                      train: WindowBatches, val: WindowBatches | None,
-                      epochs: int | None = None) -> tuple[torch.nn.Module, History]:
-        config = replace(self._train_config(), seed=self.seed + run,
-                         epochs=epochs or self.epochs)
-        torch.manual_seed(self.seed + run)
-        member = self._build_network(panel.n_features, horizon, lookback)
-        loss = pinball_loss(tuple(self.quantiles)) if self.quantiles else None
-        return member, train_model(member, train, config, val, loss)
+        return fit_panel(self, panel)
 
     def _assemble(self, members: list[torch.nn.Module]) -> torch.nn.Module:
         return members[0] if len(members) == 1 else Ensemble(members, self.ensemble)
-
-    def _val_rows(self, lengths: np.ndarray, horizon: int) -> np.ndarray:
-        if self.val_size is None:
-            return np.full_like(lengths, horizon)
-        if isinstance(self.val_size, float) and 0 <= self.val_size < 1:
-            return np.round(lengths * self.val_size).astype(lengths.dtype)
-        if isinstance(self.val_size, int) and not isinstance(self.val_size, bool):
-            return np.full_like(lengths, self.val_size)
-        raise InputError(
-            f"val_size={self.val_size!r} must be a fraction in [0, 1), a row count, or None "
-            "(the horizon). Pass e.g. val_size=0.1, or 0 to train without validation."
-        )
 
     # --- prediction -------------------------------------------------------------------
     def _contexts(self, panel: Panel) -> tuple[np.ndarray, list[str], list]:
@@ -469,45 +394,17 @@ class Forecaster(RnnkitEstimator):
 
     # --- model file -------------------------------------------------------------------
     def _fitted_meta(self) -> dict:
-        return {
-            "horizon": self.horizon_, "lookback": self.lookback_,
-            "season_length": self.season_length_, "n_features": self.n_features_,
-            "freq": self.freq_, "step": self.step_, "has_id": self.has_id_, "ids": self.ids_,
-            "last_times": [_time_to_json(t) for t in self.last_times_],
-            "scaler": self.scaler_.to_dict(), "history": self.history_.to_dict(),
-            "histories": [h.to_dict() for h in self.histories_],
-            "final_epochs": self.final_epochs_,
-            "network": self.model_.config.to_dict() if hasattr(self.model_, "config") else None,
-        }
+        from rnnkit.tasks.forecast_state import fitted_meta
+
+        return fitted_meta(self)
 
     def _tensors(self) -> dict[str, np.ndarray]:
         return {"context": self.context_}
 
     def _restore(self, fitted: dict, tensors: dict[str, np.ndarray]) -> None:
-        self.horizon_, self.lookback_ = fitted["horizon"], fitted["lookback"]
-        self.season_length_, self.n_features_ = fitted["season_length"], fitted["n_features"]
-        self.freq_, self.step_, self.has_id_ = fitted["freq"], fitted["step"], fitted["has_id"]
-        self.ids_ = list(fitted["ids"])
-        self.last_times_ = [_time_from_json(t) for t in fitted["last_times"]]
-        self.scaler_ = Scaler.from_dict(fitted["scaler"])
-        h = fitted["history"]
-        self.histories_ = [History.from_dict(h) for h in fitted.get("histories", [h])]
-        self.history_ = self.histories_[0]
-        self.final_epochs_ = fitted.get("final_epochs")
-        self.context_ = tensors["context"]
-        self.model_ = self._assemble([self._build_network(self.n_features_, self.horizon_,
-                                                          self.lookback_)
-                                      for _ in range(self.repeats)])
+        from rnnkit.tasks.forecast_state import restore
 
-
-def _time_to_json(t: Any) -> str | int:
-    if isinstance(t, np.datetime64 | pd.Timestamp):
-        return str(np.datetime64(t, "ns"))
-    return int(t)
-
-
-def _time_from_json(t: str | int) -> np.datetime64 | int:
-    return np.datetime64(t, "ns") if isinstance(t, str) else int(t)
+        restore(self, fitted, tensors)
 
 
 def _slice_panel(panel: Panel, stop: np.ndarray) -> Panel:

@@ -1,0 +1,99 @@
+"""Fitting a Forecaster: validation split, scaling, windows, one or several runs, refit."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import torch
+
+from rnnkit.data.frames import Panel
+from rnnkit.data.scalers import Scaler
+from rnnkit.data.validation import check_choice, check_positive_int
+from rnnkit.data.windows import make_windows
+from rnnkit.errors import InputError
+from rnnkit.nn.ensemble import REDUCTIONS
+from rnnkit.tasks.forecaster import Forecaster
+from rnnkit.train import History, WindowBatches, pinball_loss, train_model
+
+
+def fit_panel(f: Forecaster, panel: Panel) -> Forecaster:
+    horizon, lookback, season = f._resolve(panel)
+    check_positive_int(f.repeats, "repeats")
+    check_choice(f.ensemble, "ensemble", REDUCTIONS)
+    steps = 1 if f.strategy == "recursive" else horizon
+    lengths = np.array(panel.lengths)
+    val_rows = _val_rows(f, lengths, horizon)
+    cut = lengths - val_rows  # [S] first validation row of each series
+    short = np.flatnonzero(cut < lookback + steps)
+    if short.size:
+        i = short[0]
+        raise InputError(
+            f"lookback={lookback} and horizon={steps} need at least {lookback + steps} "
+            f"training observations per series (plus {val_rows[i]} for validation); series "
+            f"{panel.ids[i]!r} has {lengths[i]}. Lower lookback, horizon or val_size, or drop "
+            "short series."
+        )
+    scaler, train, val = _batches(f, panel, cut, lookback, steps)
+    members, histories = [], []
+    for run in range(f.repeats):  # run k: seed + k for weights, shuffling and dropout
+        member, history = _train_member(f, panel, horizon, lookback, run, train, val)
+        members.append(member)
+        histories.append(history)
+    f.final_epochs_ = None
+    if f.refit_all:
+        # the standard finish: every row, each run for the epochs its early stopping chose
+        scaler, train, _ = _batches(f, panel, lengths, lookback, steps)
+        f.final_epochs_ = [max(h.best_epoch, 1) for h in histories]
+        members = [_train_member(f, panel, horizon, lookback, run, train, None, epochs)[0]
+                   for run, epochs in enumerate(f.final_epochs_)]
+    f.model_ = f._assemble(members)
+    f.histories_, f.history_ = histories, histories[0]
+    f.scaler_ = scaler
+    f.horizon_, f.lookback_, f.season_length_ = horizon, lookback, season
+    f.n_features_ = panel.n_features
+    f.freq_, f.step_, f.has_id_ = panel.freq, panel.step, panel.has_id
+    f.ids_ = list(panel.ids)
+    f.context_, _, f.last_times_ = f._contexts(panel)
+    return f
+
+
+def _batches(f: Forecaster, panel: Panel, cut: np.ndarray, lookback: int, steps: int):
+    """Scaler fitted on the rows before ``cut``; windows whose targets end before it
+    (training) and start at or after it (validation; None when there are none)."""
+    scaler = Scaler(f.scaler).fit([v[:c] for v, c in zip(panel.values, cut, strict=True)])
+    scaled = [scaler.transform(v, series=i) for i, v in enumerate(panel.values)]
+    windows = make_windows(scaled, lookback, steps, series_names=panel.ids)
+    first_target = windows.target_times()  # [N] row of the first target within its series
+    series_cut = cut[windows.series]
+    train_idx = np.flatnonzero(first_target + steps <= series_cut)
+    val_idx = np.flatnonzero(first_target >= series_cut)
+    values = torch.from_numpy(np.ascontiguousarray(windows.values, dtype=np.float32))
+    starts = torch.from_numpy(windows.starts)
+    train = WindowBatches(values, starts[train_idx], lookback, steps)
+    val = WindowBatches(values, starts[val_idx], lookback, steps) if val_idx.size else None
+    return scaler, train, val
+
+
+def _train_member(f: Forecaster, panel: Panel, horizon: int, lookback: int, run: int,
+                  train: WindowBatches, val: WindowBatches | None,
+                  epochs: int | None = None) -> tuple[torch.nn.Module, History]:
+    config = replace(f._train_config(), seed=f.seed + run,
+                     epochs=epochs or f.epochs)
+    torch.manual_seed(f.seed + run)
+    member = f._build_network(panel.n_features, horizon, lookback)
+    loss = pinball_loss(tuple(f.quantiles)) if f.quantiles else None
+    return member, train_model(member, train, config, val, loss)
+
+
+def _val_rows(f: Forecaster, lengths: np.ndarray, horizon: int) -> np.ndarray:
+    if f.val_size is None:
+        return np.full_like(lengths, horizon)
+    if isinstance(f.val_size, float) and 0 <= f.val_size < 1:
+        return np.round(lengths * f.val_size).astype(lengths.dtype)
+    if isinstance(f.val_size, int) and not isinstance(f.val_size, bool):
+        return np.full_like(lengths, f.val_size)
+    raise InputError(
+        f"val_size={f.val_size!r} must be a fraction in [0, 1), a row count, or None "
+        "(the horizon). Pass e.g. val_size=0.1, or 0 to train without validation."
+    )

@@ -19,6 +19,8 @@ __version__ = "0.1.0"
 _LAZY = {
     "Forecaster": "rnnkit.tasks.forecaster",
     "SequenceTagger": "rnnkit.tasks.tagger",
+    "SequenceClassifier": "rnnkit.tasks.sequence",
+    "SequenceRegressor": "rnnkit.tasks.sequence",
     "load": "rnnkit.tasks",
     "Evaluation": "rnnkit.evaluate.report",
     "explain_windows": "rnnkit.data.explain",
@@ -33,6 +35,8 @@ __all__ = [
     "InputError",
     "NotFittedError",
     "RnnkitError",
+    "SequenceClassifier",
+    "SequenceRegressor",
     "SequenceTagger",
     "TrainingError",
     "__version__",
@@ -56,6 +60,7 @@ if TYPE_CHECKING:
     from rnnkit.evaluate.report import Evaluation
     from rnnkit.tasks.base import load
     from rnnkit.tasks.forecaster import Forecaster
+    from rnnkit.tasks.sequence import SequenceClassifier, SequenceRegressor
     from rnnkit.tasks.tagger import SequenceTagger
 
 

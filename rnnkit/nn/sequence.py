@@ -1,0 +1,79 @@
+"""Whole-sequence models: a recurrent core, a summary over time, static covariates, a head."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from rnnkit.nn.config import RecurrentConfig
+from rnnkit.nn.core import RecurrentCore
+from rnnkit.nn.summary import LayerCount, dense_count, recurrent_layer_counts
+
+SUMMARIES = ("last", "mean", "max", "attention")
+
+
+class AdditivePooling(nn.Module):
+    """Additive attention over time steps: score_t = v · tanh(W o_t + b), softmax over real
+    steps only.
+
+    Shapes:
+        outputs: ``[B, T, D]``; mask: ``[B, T]`` (True on real steps) -> ``[B, D]``, ``[B, T]``.
+    """
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.project = nn.Linear(size, size)
+        self.score = nn.Linear(size, 1, bias=False)
+
+    def forward(self, outputs: torch.Tensor, mask: torch.Tensor):
+        scores = self.score(torch.tanh(self.project(outputs))).squeeze(-1)  # [B, T]
+        weights = torch.softmax(scores.masked_fill(~mask, float("-inf")), dim=1)  # [B, T]
+        return torch.bmm(weights.unsqueeze(1), outputs).squeeze(1), weights  # [B, D], [B, T]
+
+
+class SequenceNet(nn.Module):
+    """Sequences ``[B, T, F]`` (+ lengths ``[B]``, static ``[B, S]``) -> outputs ``[B, K]``.
+
+    The summary ignores padding: "last" is each sequence's own last step (both directions),
+    "mean" and "max" run over real steps only, "attention" gives padded steps zero weight.
+    """
+
+    def __init__(self, config: RecurrentConfig, n_outputs: int, summary: str = "last",
+                 static_size: int = 0, input_dropout: float = 0.0) -> None:
+        super().__init__()
+        self.config, self.summary, self.static_size = config, summary, static_size
+        self.input_dropout = nn.Dropout(input_dropout)
+        self.core = RecurrentCore(config)
+        self.pool = AdditivePooling(config.output_size) if summary == "attention" else None
+        self.head = nn.Linear(config.output_size + static_size, n_outputs)
+
+    def encode(self, x: torch.Tensor, lengths: torch.Tensor, static: torch.Tensor | None = None
+               ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """The summary ``[B, D*H (+ S)]`` and, for attention, its weights ``[B, T]``."""
+        out, final = self.core(self.input_dropout(x), lengths)  # [B, T, D*H]
+        mask = torch.arange(x.shape[1], device=x.device)[None, :] < lengths.to(x.device)[:, None]
+        weights = None
+        if self.summary == "last":
+            summary = self.core.last_hidden(final)  # [B, D*H]
+        elif self.summary == "mean":
+            summary = (out * mask[..., None]).sum(1) / lengths.to(out)[:, None]
+        elif self.summary == "max":
+            summary = out.masked_fill(~mask[..., None], float("-inf")).max(1).values
+        else:
+            summary, weights = self.pool(out, mask)
+        if self.static_size:
+            summary = torch.cat([summary, static], dim=1)  # the two-input model
+        return summary, weights
+
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor,
+                static: torch.Tensor | None = None) -> torch.Tensor:
+        return self.head(self.encode(x, lengths, static)[0])  # [B, K]
+
+    def layer_counts(self) -> list[LayerCount]:
+        rows = recurrent_layer_counts(self.config)
+        if self.pool is not None:
+            d = self.config.output_size
+            rows.append(LayerCount("attention pooling", d * d + d + d,
+                                   f"{d} x {d} + {d} + {d} = {d * d + 2 * d}"))
+        return rows + [dense_count("dense head", self.config.output_size + self.static_size,
+                                   self.head.out_features)]

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import rnnkit
+from rnnkit.datasets.sequences import activity, sequence_and_static
+from rnnkit.evaluate.sequence_scores import (
+    classification_baselines,
+    classification_scores,
+    regression_baselines,
+    summary_features,
+)
+
+
+def test_summary_features_by_hand_on_a_ragged_batch():
+    seqs = [np.array([[1.0], [2.0], [3.0], [4.0]]), np.array([[5.0], [1.0]])]
+    f = summary_features(seqs)
+    # mean, std, min, max, last, slope
+    np.testing.assert_allclose(f[0], [2.5, np.std([1, 2, 3, 4]), 1, 4, 4, 1.0])
+    np.testing.assert_allclose(f[1], [3.0, 2.0, 1, 5, 1, -4.0])
+
+
+def test_scores_and_majority_baseline():
+    scores = classification_scores(np.array(["a", "a", "b", "b"]), np.array(["a", "b", "b", "b"]),
+                                   np.array([[0.9, 0.1], [0.4, 0.6], [0.2, 0.8], [0.3, 0.7]]),
+                                   np.array(["a", "b"]))
+    assert scores["accuracy"] == 0.75 and scores["balanced accuracy"] == 0.75
+    assert scores["ROC-AUC"] == 1.0
+    X, y = activity(120, steps=32, seed=0)
+    base = classification_baselines(X[:80], y[:80], X[80:], y[80:])
+    majority = np.unique(y[:80], return_counts=True)
+    expected = np.mean(y[80:] == majority[0][np.argmax(majority[1])])
+    assert base["majority class"]["accuracy"] == pytest.approx(expected)
+
+
+def test_the_recurrent_regressor_beats_its_baselines():
+    X, S, y = sequence_and_static(400, steps=48, seed=0)
+    Xt, St, yt = sequence_and_static(200, steps=48, seed=1)
+    model = rnnkit.SequenceRegressor(hidden_size=8, epochs=30, verbose=0).fit(X, y, static=S)
+    base = regression_baselines(X, y, Xt, yt, S, St)
+    r2 = model.score(Xt, yt, static=St)
+    assert r2 > base["mean"]["R2"] and base["mean"]["R2"] < 0.01
+    assert "ridge on summaries" in base  # printed beside the model, whichever wins

@@ -304,7 +304,7 @@ def shapes(
     target_col: Annotated[str, typer.Option(help=_columns_help("target"))] = "y",
     id_col: Annotated[str, typer.Option(help=_columns_help("series id"))] = "unique_id",
 ) -> None:
-    """Explain how a series becomes [samples, timesteps, features] for these settings."""
+    """Explain how a series becomes samples x timesteps x features for these settings."""
     from rnnkit.data.explain import explain_windows
 
     if data.isdigit():
@@ -336,8 +336,13 @@ def summary(
     typer.echo(format_summary(rows))
 
 
+def _register_sequence_commands() -> None:
+    import rnnkit.cli_sequence  # noqa: F401  (registers classify and regress on the app)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app; turn rnnkit's errors into one line on stderr and exit 2."""
+    _register_sequence_commands()
     try:
         app(args=argv, standalone_mode=True)
     except RnnkitError as e:

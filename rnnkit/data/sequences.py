@@ -62,3 +62,43 @@ def pad_labels(y: object, lengths: np.ndarray, fill: object, name: str = "y") ->
                              "Pass one label per step.")
         out[i, :n] = r
     return out
+
+
+def sequences_from_frame(frame, id_col: str, time_col: str | None, sequence_cols: Sequence[str],
+                         target_col: str, static_cols: Sequence[str] = ()):
+    """A long frame (one row per sequence and step) -> sequences, one target and optional
+    static covariates per sequence.
+
+    Returns:
+        (list of ``[T_i, F]`` arrays, targets ``[N]``, static ``[N, S]`` or None, ids ``[N]``).
+    """
+    import difflib
+
+    import pandas as pd
+
+    needed = [id_col, target_col, *sequence_cols, *static_cols] + ([time_col] if time_col else [])
+    for col in needed:
+        if col not in frame.columns:
+            close = difflib.get_close_matches(col, [str(c) for c in frame.columns], n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise InputError(f"column {col!r} is not in the data; columns are "
+                             f"{[str(c) for c in frame.columns]}.{hint}")
+    if not sequence_cols:
+        raise InputError("sequence_cols is empty: name the columns that vary along each "
+                         "sequence (CLI: --sequence-cols a,b,c).")
+    order = [id_col] + ([time_col] if time_col else [])
+    frame = frame.sort_values(order, kind="stable")
+    ids, starts = np.unique(frame[id_col].to_numpy(), return_index=True)
+    starts = np.sort(starts)
+    bounds = np.append(starts, len(frame))
+    values = frame.loc[:, list(sequence_cols)].apply(pd.to_numeric, errors="coerce").to_numpy(float)
+    seqs = [values[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    per_sequence = frame.groupby(id_col, sort=False)
+    targets = per_sequence[target_col]
+    if (targets.nunique(dropna=False) > 1).any():
+        bad = targets.nunique(dropna=False)
+        raise InputError(f"{target_col!r} changes within sequence {bad[bad > 1].index[0]!r}; "
+                         "it must be one value per sequence.")
+    y = targets.first().to_numpy()
+    static = per_sequence[list(static_cols)].first().to_numpy(float) if static_cols else None
+    return seqs, y, static, per_sequence[id_col].first().to_numpy()

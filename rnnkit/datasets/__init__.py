@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 
 from rnnkit.errors import InputError
@@ -15,12 +16,49 @@ def _airline() -> pd.DataFrame:
         return pd.read_csv(f)
 
 
+def _long(X: np.ndarray, columns: list[str], **per_sequence: np.ndarray) -> pd.DataFrame:
+    """Arrays ``[N, T, F]`` (+ one value per sequence) -> one row per sequence and step."""
+    n, t, _ = X.shape
+    frame = pd.DataFrame(X.reshape(n * t, -1), columns=columns)
+    frame.insert(0, "step", np.tile(np.arange(t), n))
+    frame.insert(0, "id", np.repeat(np.arange(n), t))
+    for name, values in per_sequence.items():
+        frame[name] = np.repeat(values, t)
+    return frame
+
+
+def _activity() -> pd.DataFrame:
+    from rnnkit.datasets.sequences import activity
+
+    X, y = activity(600, seed=0)
+    axes = [f"{kind}_{a}" for kind in ("body_acc", "gyro", "total_acc") for a in "xyz"]
+    return _long(X, axes, activity=y)
+
+
+def _bmi() -> pd.DataFrame:
+    from rnnkit.datasets.sequences import sequence_and_static
+
+    X, static, y = sequence_and_static(600, seed=0)
+    return _long(X, ["counts"], age=static[:, 0], sex=static[:, 1], height=static[:, 2],
+                 bmi=np.round(y, 3))
+
+
 # name -> (description, loader returning a DataFrame)
 DATASETS: dict[str, tuple[str, Callable[[], pd.DataFrame]]] = {
     "airline": (
         "Monthly international airline passengers, 1949-1960, 144 observations "
         "(Box & Jenkins), columns ds, y",
         _airline,
+    ),
+    "activity": (
+        "Generated activity windows: 600 sequences x 128 steps x 9 sensor channels, 4 "
+        "activities; long frame id, step, body_acc_x..total_acc_z, activity",
+        _activity,
+    ),
+    "bmi": (
+        "Generated day of activity counts (96 steps) + age, sex, height -> bmi; long frame "
+        "id, step, counts, age, sex, height, bmi",
+        _bmi,
     ),
 }
 

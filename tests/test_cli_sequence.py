@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from rnnkit.cli import main
+
+AXES = ",".join(f"{k}_{a}" for k in ("body_acc", "gyro", "total_acc") for a in "xyz")
+
+
+def run(argv, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return exc.value.code, out, err
+
+
+def test_classify_beats_its_baselines_and_writes_its_files(tmp_path, capsys):
+    code, out, err = run(["classify", "activity", "--label-col", "activity", "--sequence-cols",
+                          AXES, "--epochs", "12", "--hidden-size", "16", "--out", tmp_path],
+                         capsys)
+    assert code == 0, err
+    scores = json.loads((tmp_path / "metrics.json").read_text())
+    assert scores["model"]["accuracy"] > scores["logistic on summaries"]["accuracy"]
+    assert scores["model"]["accuracy"] > scores["majority class"]["accuracy"]
+    for name in ("predictions.csv", "confusion.png", "learning_curves.png", "model/model.json"):
+        assert (tmp_path / name).is_file()
+    assert "logistic on summaries" in out
+    predictions = pd.read_csv(tmp_path / "predictions.csv")
+    assert set(predictions["predicted"]) <= {"walking", "running", "climbing", "cycling"}
+
+
+def test_regress_with_static_covariates(tmp_path, capsys):
+    code, out, err = run(["regress", "bmi", "--target-col", "bmi", "--sequence-cols", "counts",
+                          "--static-cols", "age,sex,height", "--epochs", "30", "--hidden-size",
+                          "16", "--out", tmp_path], capsys)
+    assert code == 0, err
+    scores = json.loads((tmp_path / "metrics.json").read_text())
+    assert scores["model"]["R2"] > scores["ridge on summaries"]["R2"] > scores["mean"]["R2"]
+    assert (tmp_path / "scatter.png").is_file()
+
+
+def test_a_misspelt_column_is_one_line(tmp_path, capsys):
+    code, _, err = run(["classify", "activity", "--label-col", "activty", "--sequence-cols",
+                        AXES, "--out", tmp_path], capsys)
+    assert code == 2 and "Did you mean 'activity'" in err and len(err.strip().splitlines()) == 1

@@ -47,7 +47,7 @@ class RecurrentCore(nn.Module):
         state: State | None = None,
     ) -> tuple[torch.Tensor, State]:
         """Run the stack. Returns per-step outputs and the final state (h_n, or (h_n, c_n))."""
-        if lengths is None:
+        if lengths is None or int(lengths.min()) == x.shape[1]:  # nothing padded: no packing
             return self.rnn(x, state)
         packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
         out, final = self.rnn(packed, state)

@@ -51,11 +51,12 @@ class SequenceNet(nn.Module):
                ) -> tuple[torch.Tensor, torch.Tensor | None]:
         """The summary ``[B, D*H (+ S)]`` and, for attention, its weights ``[B, T]``."""
         out, final = self.core(self.input_dropout(x), lengths)  # [B, T, D*H]
-        mask = torch.arange(x.shape[1], device=x.device)[None, :] < lengths.to(x.device)[:, None]
         weights = None
         if self.summary == "last":
             summary = self.core.last_hidden(final)  # [B, D*H]
-        elif self.summary == "mean":
+            return (torch.cat([summary, static], dim=1) if self.static_size else summary), None
+        mask = torch.arange(x.shape[1], device=x.device)[None, :] < lengths.to(x.device)[:, None]
+        if self.summary == "mean":
             summary = (out * mask[..., None]).sum(1) / lengths.to(out)[:, None]
         elif self.summary == "max":
             summary = out.masked_fill(~mask[..., None], float("-inf")).max(1).values

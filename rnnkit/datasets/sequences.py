@@ -56,3 +56,31 @@ def sequence_and_static(n: int = 600, steps: int = 96, seed: int = 0
     y = 25 + 0.6 * (peak - 14) - 0.5 * level + 0.08 * (age - 45) + 1.5 * sex \
         - 0.05 * (height - 170) + 0.3 * rng.standard_normal(n)
     return counts[:, :, None], np.column_stack([age, sex, height]), y
+
+
+_POSITIVE = ("great", "wonderful", "superb", "moving", "brilliant", "funny", "charming")
+_NEGATIVE = ("awful", "boring", "dull", "terrible", "weak", "predictable", "tedious")
+_FILLER = ("the", "film", "plot", "acting", "was", "and", "a", "story", "cast", "it", "with",
+           "music", "ending", "very", "quite", "this", "of", "scenes")
+
+
+def sentiment(n: int = 600, seed: int = 0) -> tuple[list[str], np.ndarray]:
+    """Short movie reviews whose sentiment hangs on a few words, some negated ("not great").
+
+    Returns:
+        (texts, labels "positive" / "negative").
+    """
+    rng = np.random.default_rng(seed)
+    texts, labels = [], []
+    for _ in range(n):  # one review at a time: a text is built word by word
+        positive = bool(rng.integers(0, 2))
+        words = list(rng.choice(_FILLER, size=rng.integers(6, 14)))
+        negated = rng.random() < 0.3
+        pool = _NEGATIVE if positive == negated else _POSITIVE
+        word = str(rng.choice(pool))
+        cue = ["not", word] if negated else [word]
+        at = int(rng.integers(0, len(words) + 1))
+        words[at:at] = cue
+        texts.append(" ".join(words) + rng.choice([".", "!", " ..."]))
+        labels.append("positive" if positive else "negative")
+    return texts, np.asarray(labels)

@@ -11,6 +11,7 @@ from torch import nn
 
 from rnnkit.data.scalers import Scaler
 from rnnkit.data.sequences import pad_sequences
+from rnnkit.data.text import Vocabulary, is_text
 from rnnkit.data.validation import check_choice
 from rnnkit.errors import InputError
 from rnnkit.nn.config import RecurrentConfig
@@ -34,6 +35,13 @@ class SequenceEstimator(RnnkitEstimator):
         epochs, batch_size, learning_rate, patience, clip_norm, seed, verbose, device:
             training (see :class:`rnnkit.train.TrainConfig`).
         val_size: fraction of the training sequences held out (seeded) for early stopping.
+        max_vocab, min_count, max_length, truncation: the vocabulary built from training
+            texts when X is a list of strings (or of token lists); saved in the model file.
+        vocab_size: for X given as integer token ids (0 = padding): the number of ids.
+        embedding_dim: width of the token embedding (text and token-id inputs).
+        conv_channels, conv_kernel, conv_pool: an optional 1-D convolution front end (odd
+            kernel, "same" padding, ReLU) with max pooling over ``conv_pool`` steps; 0 channels
+            means none.
     """
 
     def _init_common(self, cell, hidden_size, num_layers, dropout, input_dropout,
@@ -46,22 +54,56 @@ class SequenceEstimator(RnnkitEstimator):
         self.learning_rate, self.patience, self.clip_norm = learning_rate, patience, clip_norm
         self.val_size, self.seed, self.verbose, self.device = val_size, seed, verbose, device
 
+    def _init_front(self, max_vocab, min_count, max_length, truncation, vocab_size,
+                    embedding_dim, conv_channels, conv_kernel, conv_pool) -> None:
+        self.max_vocab, self.min_count, self.max_length = max_vocab, min_count, max_length
+        self.truncation, self.vocab_size, self.embedding_dim = truncation, vocab_size, embedding_dim
+        self.conv_channels, self.conv_kernel, self.conv_pool = conv_channels, conv_kernel, conv_pool
+
     # --- inputs ---------------------------------------------------------------------------
+    def _token_ids(self, X: Any, fitted: bool) -> list[np.ndarray] | None:
+        """Token ids per sequence for text or id inputs; None for numeric sequences."""
+        if is_text(X):
+            if not fitted:
+                self.vocabulary_ = Vocabulary.build(X, self.max_vocab, self.min_count,
+                                                    self.max_length, self.truncation)
+            elif self.input_kind_ != "text":
+                raise InputError("X is text but the model was trained on "
+                                 f"{self.input_kind_} sequences. Pass the same kind of input.")
+            self.input_kind_ = "text" if not fitted else self.input_kind_
+            return self.vocabulary_.encode(X)
+        if self.vocab_size and isinstance(X, np.ndarray | list):
+            seqs = [np.asarray(s) for s in X]
+            if seqs and all(s.dtype.kind in "iu" and s.ndim == 1 for s in seqs):
+                top = max(int(s.max()) for s in seqs if len(s))
+                if top >= self.vocab_size:
+                    raise InputError(f"X holds token id {top} but vocab_size={self.vocab_size}; "
+                                     "ids must be below vocab_size (0 is padding).")
+                self.input_kind_ = "ids" if not fitted else self.input_kind_
+                return seqs
+        return None
+
     def _inputs(self, X: Any, static: Any, fitted: bool) -> tuple[np.ndarray, ...]:
+        tokens = self._token_ids(X, fitted)
+        if tokens is not None:
+            lengths = np.array([len(t) for t in tokens], dtype=np.int64)
+            if (lengths == 0).any():
+                raise InputError(f"sequence {int(np.argmin(lengths))} has no tokens.")
+            x = np.zeros((len(tokens), lengths.max()), dtype=np.int64)  # 0 = padding
+            x[np.arange(lengths.max()) < lengths[:, None]] = np.concatenate(tokens)
+            static = self._check_static(static, len(x))
+            if fitted and self.input_kind_ == "numeric":
+                raise InputError("X is text or token ids but the model was trained on numeric "
+                                 "sequences. Pass [samples, timesteps, features] arrays.")
+            return x, lengths, static
+        if fitted and self.input_kind_ != "numeric":
+            raise InputError(f"the model was trained on {self.input_kind_} input; pass texts "
+                             "(or token ids) like those it was trained on.")
+        self.input_kind_ = "numeric" if not fitted else self.input_kind_
         x, lengths = pad_sequences(X)
-        if static is not None:
-            static = np.asarray(static, dtype=np.float64)
-            static = static[:, None] if static.ndim == 1 else static
-            if static.ndim != 2 or len(static) != len(x):
-                raise InputError(
-                    f"static has shape {static.shape} but X has {len(x)} sequences; static must "
-                    f"be [samples, covariates] with {len(x)} rows. Pass one row per sequence."
-                )
-            if not np.isfinite(static).all():
-                row, col = np.argwhere(~np.isfinite(static))[0]
-                raise InputError(f"static has NaN or inf at row {row}, column {col}.")
+        static = self._check_static(static, len(x))
         if fitted:
-            if x.shape[2] != self.n_features_:
+            if x.ndim == 3 and x.shape[2] != self.n_features_:
                 raise InputError(f"X has {x.shape[2]} features per step; the model was trained "
                                  f"on {self.n_features_}. Pass the same channels.")
             if (static is None) != (self.static_size_ == 0) or (
@@ -70,10 +112,29 @@ class SequenceEstimator(RnnkitEstimator):
                                  "covariates; pass static= with the same columns.")
         return x, lengths, static
 
+    @staticmethod
+    def _check_static(static: Any, n: int) -> np.ndarray | None:
+        if static is None:
+            return None
+        static = np.asarray(static, dtype=np.float64)
+        static = static[:, None] if static.ndim == 1 else static
+        if static.ndim != 2 or len(static) != n:
+            raise InputError(
+                f"static has shape {static.shape} but X has {n} sequences; static must be "
+                f"[samples, covariates] with {n} rows. Pass one row per sequence."
+            )
+        if not np.isfinite(static).all():
+            row, col = np.argwhere(~np.isfinite(static))[0]
+            raise InputError(f"static has NaN or inf at row {row}, column {col}.")
+        return static
+
     def _tensors_for(self, x, lengths, static) -> tuple[torch.Tensor, ...]:
-        valid = np.arange(x.shape[1]) < lengths[:, None]
-        scaled = (self.scaler_.transform(x) * valid[..., None]).astype(np.float32)  # pads: 0
-        out = (torch.from_numpy(scaled), torch.from_numpy(lengths))
+        if x.ndim == 2:  # token ids: the embedding takes them as they are
+            out = (torch.from_numpy(x), torch.from_numpy(lengths))
+        else:
+            valid = np.arange(x.shape[1]) < lengths[:, None]
+            scaled = (self.scaler_.transform(x) * valid[..., None]).astype(np.float32)  # pads 0
+            out = (torch.from_numpy(scaled), torch.from_numpy(lengths))
         if static is not None:
             out += (torch.from_numpy(((static - self.static_mean_) / self.static_std_)
                                      .astype(np.float32)),)
@@ -91,12 +152,14 @@ class SequenceEstimator(RnnkitEstimator):
         n_val = int(round(self.val_size * len(x))) if len(x) >= 20 else 0
         val_idx, train_idx = order[:n_val], order[n_val:]
         valid = np.arange(x.shape[1]) < lengths[:, None]
-        self.scaler_ = Scaler(self.scaler).fit(x[train_idx][valid[train_idx]])
+        train_rows = x[train_idx][valid[train_idx]]
+        self.scaler_ = Scaler(self.scaler if x.ndim == 3 else "none").fit(
+            train_rows if x.ndim == 3 else np.zeros((1, 1)))
         self.static_size_ = 0 if static is None else static.shape[1]
         if static is not None:
             self.static_mean_ = static[train_idx].mean(0)
             self.static_std_ = np.where(static[train_idx].std(0) > 0, static[train_idx].std(0), 1)
-        self.n_features_ = x.shape[2]
+        self.n_features_ = x.shape[2] if x.ndim == 3 else 0
         tensors = self._tensors_for(x, lengths, static)
         target_t = torch.from_numpy(target)
 
@@ -113,10 +176,21 @@ class SequenceEstimator(RnnkitEstimator):
                                              batches(val_idx) if n_val else None, loss_fn)
 
     def _network(self, n_outputs: int) -> SequenceNet:
-        config = RecurrentConfig(self.cell, self.n_features_, self.hidden_size, self.num_layers,
+        vocab = 0
+        if self.input_kind_ == "text":
+            vocab = self.vocabulary_.size
+        elif self.input_kind_ == "ids":
+            vocab = self.vocab_size
+        width = self.conv_channels or (self.embedding_dim if vocab else self.n_features_)
+        if self.conv_channels and self.conv_kernel % 2 == 0:
+            raise InputError(f"conv_kernel={self.conv_kernel} must be odd (the convolution keeps "
+                             "each step centred). Pass e.g. conv_kernel=3 or 5.")
+        config = RecurrentConfig(self.cell, width, self.hidden_size, self.num_layers,
                                  self.dropout, self.bidirectional)
         return SequenceNet(config, n_outputs, self.pooling, self.static_size_,
-                           self.input_dropout)
+                           self.input_dropout, vocab, self.embedding_dim if vocab else 0,
+                           self.conv_channels, self.conv_kernel, self.conv_pool,
+                           self.n_features_)
 
     @torch.inference_mode()
     def _outputs(self, X: Any, static: Any) -> np.ndarray:
@@ -146,10 +220,12 @@ class SequenceEstimator(RnnkitEstimator):
         from rnnkit.nn.inspect import inspect_core
 
         self._check_fitted("inspect")
-        seq = np.asarray(X, dtype=np.float64)
-        seq = seq[:, None] if seq.ndim == 1 else seq
-        x = torch.from_numpy(self.scaler_.transform(seq).astype(np.float32))
-        return inspect_core(self.model_.core, x, seq)
+        x, lengths, _ = self._inputs([X] if is_text([X]) else [np.asarray(X)], None, fitted=True)
+        tensors = self._tensors_for(x, lengths, None)
+        with torch.no_grad():
+            seen, _ = self.model_.front(tensors[0], tensors[1])  # [1, T', F']
+        shown = seen[0].double().numpy() if x.ndim == 2 or self.conv_channels else x[0]
+        return inspect_core(self.model_.core, seen[0], shown)
 
     def summary(self) -> str:
         """Parameters per layer with the closed form."""
@@ -159,7 +235,10 @@ class SequenceEstimator(RnnkitEstimator):
     # --- model file -----------------------------------------------------------------------
     def _fitted_meta(self) -> dict:
         meta = {"n_features": self.n_features_, "static_size": self.static_size_,
-                "scaler": self.scaler_.to_dict(), "history": self.history_.to_dict()}
+                "scaler": self.scaler_.to_dict(), "history": self.history_.to_dict(),
+                "input_kind": self.input_kind_}
+        if self.input_kind_ == "text":
+            meta["vocabulary"] = self.vocabulary_.to_dict()
         if self.static_size_:
             meta |= {"static_mean": self.static_mean_.tolist(),
                      "static_std": self.static_std_.tolist()}
@@ -167,6 +246,9 @@ class SequenceEstimator(RnnkitEstimator):
 
     def _restore(self, fitted: dict, tensors: dict[str, np.ndarray]) -> None:
         self.n_features_, self.static_size_ = fitted["n_features"], fitted["static_size"]
+        self.input_kind_ = fitted["input_kind"]
+        if self.input_kind_ == "text":
+            self.vocabulary_ = Vocabulary.from_dict(fitted["vocabulary"])
         self.scaler_ = Scaler.from_dict(fitted["scaler"])
         self.history_ = History.from_dict(fitted["history"])
         if self.static_size_:
@@ -194,12 +276,18 @@ class SequenceClassifier(SequenceEstimator):
                  pooling: str = "last", scaler: str = "standard", epochs: int = 100,
                  batch_size: int = 32, learning_rate: float = 1e-2, patience: int = 20,
                  clip_norm: float = 1.0, val_size: float = 0.1, seed: int = 0,
-                 verbose: int = 1, device: str = "auto", class_weight: str | None = None
+                 verbose: int = 1, device: str = "auto", class_weight: str | None = None,
+                 max_vocab: int = 20000, min_count: int = 1, max_length: int | None = None,
+                 truncation: str = "post", vocab_size: int | None = None,
+                 embedding_dim: int = 32, conv_channels: int = 0, conv_kernel: int = 3,
+                 conv_pool: int = 1,
                  ) -> None:
         self._init_common(cell, hidden_size, num_layers, dropout, input_dropout, bidirectional,
                           pooling, scaler, epochs, batch_size, learning_rate, patience,
                           clip_norm, val_size, seed, verbose, device)
         self.class_weight = class_weight
+        self._init_front(max_vocab, min_count, max_length, truncation, vocab_size,
+                         embedding_dim, conv_channels, conv_kernel, conv_pool)
 
     def fit(self, X: Any, y: Any, static: Any = None) -> SequenceClassifier:
         """Train. Shapes: X ``[N, T, F]`` or a list of ``[T_i, F]``; y ``[N]``; static
@@ -272,10 +360,17 @@ class SequenceRegressor(SequenceEstimator):
                  pooling: str = "last", scaler: str = "standard", epochs: int = 100,
                  batch_size: int = 32, learning_rate: float = 1e-2, patience: int = 20,
                  clip_norm: float = 1.0, val_size: float = 0.1, seed: int = 0,
-                 verbose: int = 1, device: str = "auto") -> None:
+                 verbose: int = 1, device: str = "auto",
+                 max_vocab: int = 20000, min_count: int = 1, max_length: int | None = None,
+                 truncation: str = "post", vocab_size: int | None = None,
+                 embedding_dim: int = 32, conv_channels: int = 0, conv_kernel: int = 3,
+                 conv_pool: int = 1,
+                 ) -> None:
         self._init_common(cell, hidden_size, num_layers, dropout, input_dropout, bidirectional,
                           pooling, scaler, epochs, batch_size, learning_rate, patience,
                           clip_norm, val_size, seed, verbose, device)
+        self._init_front(max_vocab, min_count, max_length, truncation, vocab_size,
+                         embedding_dim, conv_channels, conv_kernel, conv_pool)
 
     def fit(self, X: Any, y: Any, static: Any = None) -> SequenceRegressor:
         """Train. Shapes: X ``[N, T, F]`` or a list; y ``[N]`` or ``[N, K]``; static

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import rnnkit
+from rnnkit.datasets.sequences import activity, sentiment
+from rnnkit.errors import InputError
+
+FAST = dict(hidden_size=8, epochs=10, verbose=0)
+
+
+@pytest.fixture(scope="module")
+def reviews():
+    return sentiment(600, seed=0), sentiment(200, seed=1)
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"conv_channels": 8}, {"pooling": "attention"},
+                                    {"bidirectional": True}])
+def test_text_front_ends_train_above_chance(reviews, kwargs):
+    (texts, labels), (test_texts, test_labels) = reviews
+    params = FAST | {"hidden_size": 16, "epochs": 15} | kwargs
+    model = rnnkit.SequenceClassifier(embedding_dim=16, **params).fit(texts, labels)
+    assert model.score(test_texts, test_labels) > 0.9  # chance is 0.5
+
+
+def test_text_model_round_trips_with_its_vocabulary(reviews, tmp_path):
+    (texts, labels), (test_texts, _) = reviews
+    model = rnnkit.SequenceClassifier(embedding_dim=8, **FAST).fit(texts, labels)
+    model.save(tmp_path / "text")
+    back = rnnkit.load(tmp_path / "text")
+    assert back.vocabulary_ == model.vocabulary_
+    np.testing.assert_array_equal(back.predict_proba(test_texts), model.predict_proba(test_texts))
+    with pytest.raises(InputError, match="trained on text"):
+        back.predict(np.zeros((2, 5, 3)))
+
+
+def test_token_ids_and_padding_invariance_through_embedding_and_conv():
+    rng = np.random.default_rng(0)
+    seqs = [rng.integers(1, 20, size=rng.integers(3, 12)) for _ in range(200)]
+    labels = np.array(["even" if s.sum() % 2 == 0 else "odd" for s in seqs])
+    model = rnnkit.SequenceClassifier(vocab_size=20, embedding_dim=8, conv_channels=8,
+                                      conv_pool=2, **FAST).fit(seqs, labels)
+    alone = model.predict_proba([seqs[0]])
+    batched = model.predict_proba([seqs[1], seqs[0], np.arange(1, 19)])[1:2]
+    np.testing.assert_allclose(batched, alone, atol=1e-6)
+    with pytest.raises(InputError, match="below vocab_size"):
+        model.predict([np.array([1, 25])])
+
+
+def test_conv_front_end_on_numeric_sequences():
+    X, y = activity(300, steps=64, seed=0)
+    Xt, yt = activity(150, steps=64, seed=1)
+    model = rnnkit.SequenceClassifier(conv_channels=8, conv_pool=2, **FAST).fit(X, y)
+    assert model.score(Xt, yt) > 0.6  # chance 0.25
+    with pytest.raises(InputError, match="odd"):
+        rnnkit.SequenceClassifier(conv_channels=8, conv_kernel=4, **FAST).fit(X, y)

@@ -233,14 +233,20 @@ def predict(
     from rnnkit.tasks import load
 
     model = load(model_path)
-    if not hasattr(model, "predict_windows"):  # only forecasters forecast from a history
+    if hasattr(model, "schema_"):  # a sequence model fitted by rnnkit classify / regress
+        from rnnkit.tasks.sequence_jobs import predict_frame
+
+        frame = predict_frame(model, data)
+    elif not hasattr(model, "predict_windows"):
         from rnnkit.errors import InputError
 
         raise InputError(
-            f"MODEL {str(model_path)!r} is a {type(model).__name__}; `rnnkit predict` forecasts "
-            "with Forecaster models. Use its Python API: rnnkit.load(path).predict(X)."
+            f"MODEL {str(model_path)!r} is a {type(model).__name__} fitted in Python; "
+            "`rnnkit predict` reads data for forecasters and for models fitted by rnnkit "
+            "classify / regress. Use its Python API: rnnkit.load(path).predict(X)."
         )
-    frame = model.predict(h=h, data=data)
+    else:
+        frame = model.predict(h=h, data=data)
     if out is None:
         typer.echo(frame.to_csv(index=False), nl=False)
     else:

@@ -16,14 +16,15 @@ def _names(text: str) -> list[str]:
 
 
 def _run(task: str, data: str, target: str, sequence_cols: str, id_col: str, time_col: str,
-         static_cols: str, out: Path, test_size: float, seed: int, **params) -> None:
+         static_cols: str, out: Path, test_size: float, seed: int, text_col: str | None = None,
+         **params) -> None:
     from rnnkit.files import write_text_atomic
     from rnnkit.plots import plot_learning_curves, save_figure
     from rnnkit.plots_sequence import plot_confusion, plot_scatter
     from rnnkit.tasks.sequence_jobs import run_sequence_job
 
     run = run_sequence_job(task, data, target, _names(sequence_cols), id_col, time_col or None,
-                           _names(static_cols), test_size, seed, **params)
+                           _names(static_cols), test_size, seed, text_col, **params)
     typer.echo(f"held-out {int(test_size * 100)}% of the sequences; the model beside its "
                "baselines:")
     typer.echo(run.table())
@@ -47,6 +48,7 @@ Static = Annotated[str, typer.Option(help="Comma-separated per-sequence covariat
 def classify(
     data: Annotated[str, typer.Argument(help="Long frame (CSV, Parquet) or dataset name.")],
     label_col: Annotated[str, typer.Option(help="The label of each sequence.")] = "label",
+    text_col: Annotated[str | None, typer.Option(help="A column of texts, one row each.")] = None,
     sequence_cols: Sequence = "",
     id_col: Annotated[str, typer.Option(help="Which sequence a row belongs to.")] = "id",
     time_col: Annotated[str, typer.Option(help="Order of steps within a sequence.")] = "step",
@@ -64,7 +66,7 @@ def classify(
 ) -> None:
     """A label per sequence, scored beside the majority class and a logistic regression."""
     _run("classification", data, label_col, sequence_cols, id_col, time_col, static_cols, out,
-         test_size, seed, cell=cell, hidden_size=hidden_size, pooling=pooling,
+         test_size, seed, text_col, cell=cell, hidden_size=hidden_size, pooling=pooling,
          bidirectional=bidirectional, class_weight=class_weight, epochs=epochs, verbose=verbose)
 
 

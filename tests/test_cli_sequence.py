@@ -46,3 +46,21 @@ def test_a_misspelt_column_is_one_line(tmp_path, capsys):
     code, _, err = run(["classify", "activity", "--label-col", "activty", "--sequence-cols",
                         AXES, "--out", tmp_path], capsys)
     assert code == 2 and "Did you mean 'activity'" in err and len(err.strip().splitlines()) == 1
+
+
+def test_text_classification_and_predict_on_new_data(tmp_path, capsys):
+    code, out, err = run(["classify", "reviews", "--label-col", "sentiment", "--text-col",
+                          "text", "--epochs", "15", "--hidden-size", "16", "--out", tmp_path],
+                         capsys)
+    assert code == 0, err
+    scores = json.loads((tmp_path / "metrics.json").read_text())
+    # negations ("not great") defeat word counts; reading the sequence does not
+    assert scores["model"]["accuracy"] > scores["logistic on word counts"]["accuracy"] + 0.1
+    assert "ROC-AUC" in scores["model"]
+    new = tmp_path / "new.csv"
+    pd.DataFrame({"id": [1, 2], "text": ["a superb film !", "the plot was not great"]}).to_csv(
+        new, index=False)
+    code, out, err = run(["predict", tmp_path / "model", new], capsys)
+    assert code == 0, err
+    lines = out.strip().splitlines()
+    assert lines[0].startswith("id,predicted,p(negative),p(positive)") and len(lines) == 3

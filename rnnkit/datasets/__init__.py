@@ -43,6 +43,13 @@ def _bmi() -> pd.DataFrame:
                  bmi=np.round(y, 3))
 
 
+def _reviews() -> pd.DataFrame:
+    from rnnkit.datasets.sequences import sentiment
+
+    texts, labels = sentiment(600, seed=0)
+    return pd.DataFrame({"id": np.arange(len(texts)), "text": texts, "sentiment": labels})
+
+
 # name -> (description, loader returning a DataFrame)
 DATASETS: dict[str, tuple[str, Callable[[], pd.DataFrame]]] = {
     "airline": (
@@ -54,6 +61,10 @@ DATASETS: dict[str, tuple[str, Callable[[], pd.DataFrame]]] = {
         "Generated activity windows: 600 sequences x 128 steps x 9 sensor channels, 4 "
         "activities; long frame id, step, body_acc_x..total_acc_z, activity",
         _activity,
+    ),
+    "reviews": (
+        "Generated short movie reviews, 600 rows: id, text, sentiment (some cues negated)",
+        _reviews,
     ),
     "bmi": (
         "Generated day of activity counts (96 steps) + age, sex, height -> bmi; long frame "

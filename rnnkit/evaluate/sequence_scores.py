@@ -58,21 +58,33 @@ def regression_scores(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float
 
 
 def classification_baselines(X_train, y_train, X_test, y_test) -> dict[str, dict[str, float]]:
-    """Majority class and a logistic regression on :func:`summary_features`."""
+    """Majority class, and a logistic regression on :func:`summary_features` (numeric
+    sequences) or on word counts (texts: the classic bag-of-words baseline)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
+    from rnnkit.data.text import is_text, tokenize
+
     y_train, y_test = np.asarray(y_train), np.asarray(y_test)
     values, counts = np.unique(y_train, return_counts=True)
     majority = np.full(len(y_test), values[np.argmax(counts)])
-    logistic = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
-    logistic.fit(summary_features(X_train), y_train)
-    features = summary_features(X_test)
+    if is_text(X_train):
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        name = "logistic on word counts"
+        logistic = make_pipeline(CountVectorizer(tokenizer=tokenize, token_pattern=None,
+                                                 lowercase=False),
+                                 LogisticRegression(max_iter=2000))
+        train_in, test_in = list(X_train), list(X_test)
+    else:
+        name = "logistic on summaries"
+        logistic = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+        train_in, test_in = summary_features(X_train), summary_features(X_test)
+    logistic.fit(train_in, y_train)
     return {"majority class": classification_scores(y_test, majority),
-            "logistic on summaries": classification_scores(
-                y_test, logistic.predict(features), logistic.predict_proba(features),
-                logistic.classes_)}
+            name: classification_scores(y_test, logistic.predict(test_in),
+                                        logistic.predict_proba(test_in), logistic.classes_)}
 
 
 def regression_baselines(X_train, y_train, X_test, y_test, static_train=None,

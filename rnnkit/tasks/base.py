@@ -95,6 +95,21 @@ class RnnkitEstimator:
         return write_model(path, type(self).__name__, meta, tensors)
 
     @classmethod
+    def load(cls, path: str | os.PathLike) -> RnnkitEstimator:
+        """Load a saved model that must be of this class (``rnnkit.load`` takes any kind).
+
+        Raises:
+            ArtifactError: the file holds another kind of model, or cannot be read.
+        """
+        meta, tensors = read_model(path)
+        if meta.get("kind") != cls.__name__:
+            raise ArtifactError(
+                f"{path} holds a {meta.get('kind')}, not a {cls.__name__}. Load it with "
+                f"rnnkit.load(path), or pass a {cls.__name__} model."
+            )
+        return cls._from_artifact(meta, tensors)
+
+    @classmethod
     def _from_artifact(cls, meta: dict, tensors: dict[str, np.ndarray]) -> RnnkitEstimator:
         params = dict(meta["params"])
         for name in cls._tuple_params:

@@ -239,6 +239,8 @@ class SequenceEstimator(RnnkitEstimator):
                 "input_kind": self.input_kind_}
         if self.input_kind_ == "text":
             meta["vocabulary"] = self.vocabulary_.to_dict()
+        if getattr(self, "schema_", None):
+            meta["schema"] = self.schema_
         if self.static_size_:
             meta |= {"static_mean": self.static_mean_.tolist(),
                      "static_std": self.static_std_.tolist()}
@@ -247,6 +249,8 @@ class SequenceEstimator(RnnkitEstimator):
     def _restore(self, fitted: dict, tensors: dict[str, np.ndarray]) -> None:
         self.n_features_, self.static_size_ = fitted["n_features"], fitted["static_size"]
         self.input_kind_ = fitted["input_kind"]
+        if fitted.get("schema"):
+            self.schema_ = fitted["schema"]
         if self.input_kind_ == "text":
             self.vocabulary_ = Vocabulary.from_dict(fitted["vocabulary"])
         self.scaler_ = Scaler.from_dict(fitted["scaler"])

@@ -11,6 +11,7 @@ import pandas as pd
 
 from rnnkit.data.frames import read_data
 from rnnkit.data.sequences import sequences_from_frame
+from rnnkit.errors import InputError
 from rnnkit.evaluate.sequence_scores import (
     classification_baselines,
     classification_scores,
@@ -41,22 +42,60 @@ class SequenceRun:
         return "\n".join(lines)
 
 
+def _read(data: Any, schema: dict, with_target: bool = True):
+    """Sequences (numeric from a long frame, or texts from a text column), targets, static,
+    ids — as the schema says."""
+    frame = read_data(data)
+    if schema.get("text_col"):
+        for col in [schema["text_col"]] + ([schema["target_col"]] if with_target else []):
+            if col not in frame.columns:
+                raise InputError(f"column {col!r} is not in the data; columns are "
+                                 f"{[str(c) for c in frame.columns]}.")
+        ids = (frame[schema["id_col"]].to_numpy() if schema["id_col"] in frame.columns
+               else np.arange(len(frame)))
+        y = frame[schema["target_col"]].to_numpy() if with_target else None
+        return frame[schema["text_col"]].astype(str).tolist(), y, None, ids
+    if not with_target:
+        frame = frame.assign(**{schema["target_col"]: 0})
+    return sequences_from_frame(frame, schema["id_col"], schema["time_col"],
+                                schema["sequence_cols"], schema["target_col"],
+                                schema["static_cols"])
+
+
+def predict_frame(model: SequenceEstimator, data: Any) -> pd.DataFrame:
+    """Predictions of a model fitted by :func:`run_sequence_job` on new data of the same
+    schema: one row per sequence (id, prediction, and class probabilities)."""
+    schema = getattr(model, "schema_", None)
+    if not schema:
+        raise InputError("this model does not know which columns to read (it was fitted in "
+                         "Python, not by rnnkit classify/regress). Call model.predict(X).")
+    X, _, static, ids = _read(data, schema, with_target=False)
+    frame = pd.DataFrame({schema["id_col"]: ids, "predicted": model.predict(X, static=static)})
+    if isinstance(model, SequenceClassifier):
+        for k, c in enumerate(model.classes_):
+            frame[f"p({c})"] = model.predict_proba(X, static=static)[:, k]
+    return frame
+
+
 def run_sequence_job(task: str, data: Any, target_col: str, sequence_cols: list[str],
                      id_col: str = "id", time_col: str | None = "step",
                      static_cols: list[str] | None = None, test_size: float = 0.25,
-                     seed: int = 0, **params: Any) -> SequenceRun:
+                     seed: int = 0, text_col: str | None = None,
+                     **params: Any) -> SequenceRun:
     """Read a long frame, split by sequence (stratified for classes), fit, score, compare.
 
     Args:
         task: "classification" or "regression".
         data: a long frame, a CSV/Parquet path or a bundled dataset name.
         target_col, sequence_cols, id_col, time_col, static_cols: the frame's schema.
+        text_col: instead, a column of texts, one row per sequence.
         test_size: share of sequences held out. params: estimator arguments.
     """
     from sklearn.model_selection import train_test_split
 
-    X, y, static, ids = sequences_from_frame(read_data(data), id_col, time_col, sequence_cols,
-                                             target_col, static_cols or ())
+    schema = {"target_col": target_col, "sequence_cols": list(sequence_cols), "id_col": id_col,
+              "time_col": time_col, "static_cols": list(static_cols or ()), "text_col": text_col}
+    X, y, static, ids = _read(data, schema)
     index = np.arange(len(X))
     train, test = train_test_split(index, test_size=test_size, random_state=seed,
                                    stratify=y if task == "classification" else None)
@@ -67,6 +106,7 @@ def run_sequence_job(task: str, data: Any, target_col: str, sequence_cols: list[
     X_train, X_test = [X[i] for i in train], [X[i] for i in test]
     estimator = SequenceClassifier if task == "classification" else SequenceRegressor
     model = estimator(seed=seed, **params)
+    model.schema_ = schema  # so `rnnkit predict MODEL DATA` can read new data the same way
     if task == "classification":
         model.fit(X_train, y[train], static=pick(static, train))
         proba = model.predict_proba(X_test, static=pick(static, test))

@@ -87,3 +87,26 @@ def test_bad_input(data):
         model.predict(X[:, :, 0])
     with pytest.raises(InputError, match="pooling"):
         rnnkit.SequenceClassifier(pooling="sum", **FAST).fit(X, y)
+
+
+def test_a_model_of_one_task_loaded_as_another(data, tmp_path):
+    from rnnkit.errors import ArtifactError
+
+    X, y = data
+    rnnkit.SequenceClassifier(**FAST).fit(X, y).save(tmp_path / "clf")
+    assert type(rnnkit.SequenceClassifier.load(tmp_path / "clf")) is rnnkit.SequenceClassifier
+    with pytest.raises(ArtifactError, match="holds a SequenceClassifier, not a SequenceRegressor"):
+        rnnkit.SequenceRegressor.load(tmp_path / "clf")
+
+
+def test_k_fold_never_leaks_a_folds_scaler(data):
+    from sklearn.base import clone
+
+    X, y = data
+    template = rnnkit.SequenceClassifier(**FAST)
+    for train, _ in StratifiedKFold(3, shuffle=True, random_state=0).split(X, y):
+        model = clone(template).fit(X[train], y[train])
+        # val_size=0.1 of the fold is held out inside fit; the scaler sees the rest only
+        inner = np.random.default_rng(0).permutation(len(train))[int(round(0.1 * len(train))):]
+        rows = X[train][inner].reshape(-1, X.shape[2])
+        np.testing.assert_allclose(model.scaler_.offset_[0], rows.mean(0), rtol=1e-10)

@@ -128,3 +128,36 @@ def run_sequence_job(task: str, data: Any, target_col: str, sequence_cols: list[
                                    pick(static, test))
     frame = pd.DataFrame({id_col: ids[test], "true": y[test], "predicted": predicted})
     return SequenceRun(task, model, scores, frame)
+
+
+def cross_validate(estimator: SequenceEstimator, X: Any, y: Any, static: Any = None,
+                   folds: int = 5, seed: int = 0) -> pd.DataFrame:
+    """K-fold cross-validation (stratified for a classifier), a fresh clone per fold, so each
+    fold's scalers, vocabulary and early stopping see that fold's training part only.
+
+    Returns:
+        One row per fold, one column per score; ``.agg(["mean", "std"])`` summarises.
+    """
+    from sklearn.base import clone
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    classify = isinstance(estimator, SequenceClassifier)
+    y = np.asarray(y)
+    splitter = (StratifiedKFold if classify else KFold)(folds, shuffle=True, random_state=seed)
+    items = X if isinstance(X, np.ndarray) else list(X)
+
+    def part(idx: np.ndarray):
+        return items[idx] if isinstance(items, np.ndarray) else [items[i] for i in idx]
+
+    rows = []
+    for train, test in splitter.split(np.zeros(len(y)), y):
+        st = (None, None) if static is None else (np.asarray(static)[train],
+                                                  np.asarray(static)[test])
+        model = clone(estimator).fit(part(train), y[train], static=st[0])
+        if classify:
+            proba = model.predict_proba(part(test), static=st[1])
+            rows.append(classification_scores(y[test], model.classes_[proba.argmax(1)], proba,
+                                              model.classes_))
+        else:
+            rows.append(regression_scores(y[test], model.predict(part(test), static=st[1])))
+    return pd.DataFrame(rows, index=pd.RangeIndex(1, folds + 1, name="fold"))

@@ -110,3 +110,16 @@ def test_k_fold_never_leaks_a_folds_scaler(data):
         inner = np.random.default_rng(0).permutation(len(train))[int(round(0.1 * len(train))):]
         rows = X[train][inner].reshape(-1, X.shape[2])
         np.testing.assert_allclose(model.scaler_.offset_[0], rows.mean(0), rtol=1e-10)
+
+
+def test_cross_validate_is_stratified_and_scores_every_fold(data):
+    from rnnkit.tasks.sequence_jobs import cross_validate
+
+    X, y = data
+    scores = cross_validate(rnnkit.SequenceClassifier(**FAST), X, y, folds=3)
+    assert list(scores.index) == [1, 2, 3] and "balanced accuracy" in scores
+    assert scores["accuracy"].min() > 0.5
+    texts = ["good film"] * 6 + ["bad film"] * 6
+    labels = ["pos"] * 6 + ["neg"] * 6
+    text_scores = cross_validate(rnnkit.SequenceClassifier(**FAST), texts, labels, folds=3)
+    assert len(text_scores) == 3

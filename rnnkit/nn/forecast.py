@@ -28,6 +28,8 @@ class ForecastNetConfig:
             (trend-proof); "mean" does the same with the window mean; "none" leaves levels.
         quantiles: levels in (0, 1), increasing: the head then predicts one value per level
             for one target, monotone by construction (the lowest, then positive increments).
+        n_series, id_embedding: a learned vector of ``id_embedding`` numbers per series (of
+            ``n_series``), joined to the summary: one global model, told which series it reads.
     """
 
     recurrent: RecurrentConfig = field(default_factory=RecurrentConfig)
@@ -35,6 +37,8 @@ class ForecastNetConfig:
     target_cols: tuple[int, ...] = (0,)
     window_norm: str = "last"
     quantiles: tuple[float, ...] = ()
+    n_series: int = 0
+    id_embedding: int = 0
 
     def __post_init__(self) -> None:
         if self.window_norm not in WINDOW_NORMS:
@@ -54,6 +58,8 @@ class ForecastNetConfig:
             target_cols=tuple(d["target_cols"]),
             window_norm=d["window_norm"],
             quantiles=tuple(d.get("quantiles", ())),
+            n_series=int(d.get("n_series", 0)),
+            id_embedding=int(d.get("id_embedding", 0)),
         )
 
 
@@ -91,20 +97,29 @@ class RecurrentForecastNet(nn.Module):
         self.norm = WindowNorm(config.window_norm, rc.input_size, config.target_cols)
         self.core = RecurrentCore(rc)
         self.outputs = len(config.quantiles) or self.n_targets  # per horizon step
-        self.head = nn.Linear(rc.output_size, config.horizon * self.outputs)
+        self.ids = (nn.Embedding(config.n_series, config.id_embedding)
+                    if config.id_embedding else None)
+        self.head = nn.Linear(rc.output_size + config.id_embedding,
+                              config.horizon * self.outputs)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, series: torch.Tensor | None = None) -> torch.Tensor:
         x, level = self.norm(x)  # [B, L, F]
         _, final = self.core(x)
         summary = self.core.last_hidden(final)  # [B, D*H]
+        if self.ids is not None:
+            summary = torch.cat([summary, self.ids(series)], dim=1)  # [B, D*H + E]
         y = self.head(summary).view(x.shape[0], self.config.horizon, self.outputs)
         if self.config.quantiles:  # monotone: the lowest level, then positive increments
             y = torch.cat([y[..., :1], nn.functional.softplus(y[..., 1:])], dim=-1).cumsum(-1)
         return y if level is None else y + level  # [B, horizon, nt or n_quantiles]
 
     def layer_counts(self) -> list[LayerCount]:
-        rc = self.config.recurrent
-        head = dense_count("dense head", rc.output_size, self.config.horizon * self.outputs)
+        rc, e = self.config.recurrent, self.config.id_embedding
+        head = dense_count("dense head", rc.output_size + e, self.config.horizon * self.outputs)
+        if e:
+            n = self.config.n_series
+            return recurrent_layer_counts(rc) + [
+                LayerCount("series embedding", n * e, f"{n} x {e} = {n * e}"), head]
         return recurrent_layer_counts(rc) + [head]
 
 

@@ -31,11 +31,13 @@ def predict_windows(f: Forecaster, panel: Panel, stride: int, batch_size: int) -
     windows = make_windows(scaled, f.lookback_, 1, stride, series_names=panel.ids)
     device = next(f.model_.parameters()).device
     values = torch.from_numpy(np.ascontiguousarray(windows.values, dtype=np.float32))
-    batches = WindowBatches(values, torch.from_numpy(windows.starts), f.lookback_, 1).to(device)
+    series = torch.from_numpy(rows[windows.series]) if f.id_embedding else None
+    batches = WindowBatches(values, torch.from_numpy(windows.starts), f.lookback_, 1,
+                            series=series).to(device)
     outputs = []
     for start in range(0, len(windows), batch_size):
-        (x,), _ = batches.get(torch.arange(start, min(start + batch_size, len(windows))))
-        outputs.append(f.model_(x)[..., 0].cpu())  # [b, horizon]
+        inputs, _ = batches.get(torch.arange(start, min(start + batch_size, len(windows))))
+        outputs.append(f.model_(*inputs)[..., f._point_index()].cpu())  # [b, horizon]
     y = torch.cat(outputs).double().numpy()[..., None]  # [N, horizon, 1]
     y = f.scaler_.inverse_transform(y, series=rows[windows.series], cols=(0,))[..., 0]
     h = f.horizon_
@@ -100,7 +102,7 @@ def backtest_forecaster(
     S, K = origins.shape
     rows = np.repeat(np.arange(S), K)
     contexts = _contexts(panel, origins, lookback)  # [S*K, L, F]
-    mlp_params = f.get_params() | {"verbose": 0, "quantiles": None}
+    mlp_params = f.get_params() | {"verbose": 0, "quantiles": None, "id_embedding": 0}
     predictions = {model_name(f): np.zeros((S * K, horizon)),
                    "window MLP": np.zeros((S * K, horizon))}
     levels = np.zeros((S * K, horizon, len(f.quantiles or ())))  # [S*K, h, Q]

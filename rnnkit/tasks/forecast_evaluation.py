@@ -18,7 +18,8 @@ from rnnkit.tasks.forecaster import Forecaster, _slice_panel
 class WindowMLPForecaster(Forecaster):
     """The tutorials' window MLP, on exactly the Forecaster's windows, scaling and training."""
 
-    def _build_network(self, n_features: int, horizon: int, lookback: int) -> torch.nn.Module:
+    def _build_network(self, n_features: int, horizon: int, lookback: int,
+                       n_series: int = 1) -> torch.nn.Module:
         steps = 1 if self.strategy == "recursive" else horizon
         return WindowMLP(lookback, n_features, steps, (0,), self.hidden_size, self.window_norm)
 
@@ -53,7 +54,7 @@ def evaluate_forecaster(
         forecaster.context_, forecaster.ids_, test_size)}
 
     mlp_params = forecaster.get_params()
-    mlp_params |= {"verbose": 0, "quantiles": None}  # the baseline is a point forecaster
+    mlp_params |= {"verbose": 0, "quantiles": None, "id_embedding": 0}  # a plain baseline
     mlp = WindowMLPForecaster(**mlp_params)._fit_panel(train_panel)
     train_values = [v[:, 0] for v in train_panel.values]
     predictions["naive"] = np.stack([naive(v, test_size) for v in train_values])

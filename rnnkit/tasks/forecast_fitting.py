@@ -70,8 +70,12 @@ def _batches(f: Forecaster, panel: Panel, cut: np.ndarray, lookback: int, steps:
     val_idx = np.flatnonzero(first_target >= series_cut)
     values = torch.from_numpy(np.ascontiguousarray(windows.values, dtype=np.float32))
     starts = torch.from_numpy(windows.starts)
-    train = WindowBatches(values, starts[train_idx], lookback, steps)
-    val = WindowBatches(values, starts[val_idx], lookback, steps) if val_idx.size else None
+    series = torch.from_numpy(windows.series) if f.id_embedding else None
+    train = WindowBatches(values, starts[train_idx], lookback, steps,
+                          series=None if series is None else series[train_idx])
+    val = WindowBatches(values, starts[val_idx], lookback, steps,
+                        series=None if series is None else series[val_idx]) \
+        if val_idx.size else None
     return scaler, train, val
 
 
@@ -81,7 +85,7 @@ def _train_member(f: Forecaster, panel: Panel, horizon: int, lookback: int, run:
     config = replace(f._train_config(), seed=f.seed + run,
                      epochs=epochs or f.epochs)
     torch.manual_seed(f.seed + run)
-    member = f._build_network(panel.n_features, horizon, lookback)
+    member = f._build_network(panel.n_features, horizon, lookback, panel.n_series)
     loss = pinball_loss(tuple(f.quantiles)) if f.quantiles else None
     return member, train_model(member, train, config, val, loss)
 

@@ -39,7 +39,8 @@ def restore(f: Forecaster, fitted: dict, tensors: dict[str, np.ndarray]) -> None
     f.history_ = f.histories_[0]
     f.final_epochs_ = fitted.get("final_epochs")
     f.context_ = tensors["context"]
-    runs = [f._build_network(f.n_features_, f.horizon_, f.lookback_) for _ in range(f.repeats)]
+    runs = [f._build_network(f.n_features_, f.horizon_, f.lookback_, len(f.ids_))
+            for _ in range(f.repeats)]
     f.model_ = f._assemble(runs)
 
 

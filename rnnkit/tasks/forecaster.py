@@ -55,6 +55,8 @@ class Forecaster(RnnkitEstimator):
         quantiles: levels in (0, 1) (e.g. ``(0.1, 0.5, 0.9)``): train on the pinball loss and
             predict one monotone forecast per level; ``predict`` adds a column per level and
             the point forecast is the 0.5 level (or the middle one).
+        id_embedding: with many series, learn a vector of this many numbers per series id and
+            give it to the head (0: none; the model is global either way).
 
     Example:
         >>> f = rnnkit.Forecaster(horizon=12).fit("airline.csv")
@@ -99,6 +101,7 @@ class Forecaster(RnnkitEstimator):
         ensemble: str = "mean",
         refit_all: bool = False,
         quantiles: tuple[float, ...] | None = None,
+        id_embedding: int = 0,
     ) -> None:
         self.lookback = lookback
         self.horizon = horizon
@@ -133,6 +136,7 @@ class Forecaster(RnnkitEstimator):
         self.ensemble = ensemble
         self.refit_all = refit_all
         self.quantiles = quantiles
+        self.id_embedding = id_embedding
 
     # --- public API -------------------------------------------------------------------
     def fit(self, data: Any) -> Forecaster:
@@ -143,22 +147,33 @@ class Forecaster(RnnkitEstimator):
         """
         return self._fit_panel(self.load(data))
 
-    def predict(self, h: int | None = None, data: Any = None) -> pd.DataFrame:
+    def predict(self, h: int | None = None, data: Any = None,
+                ids: list[str] | None = None) -> pd.DataFrame:
         """Forecast ``h`` steps after the end of the training data, or after ``data``.
 
         Args:
             h: steps to forecast (default: the horizon). A direct model cannot exceed its
                 horizon; a recursive one can.
             data: a newer history of the same series (at least ``lookback`` rows each).
+            ids: forecast only these series (default: all).
 
         Returns:
             A long frame: [id column,] time column, target column, in the user's units.
         """
         self._check_fitted("predict")
         if data is None:
-            context, ids, last = self.context_, self.ids_, self.last_times_
+            context, names, last = self.context_, self.ids_, self.last_times_
         else:
-            context, ids, last = self._contexts(self.load(data))
+            context, names, last = self._contexts(self.load(data))
+        if ids is not None:
+            wanted = [str(i) for i in ids]
+            missing = [i for i in wanted if i not in names]
+            if missing:
+                raise InputError(f"ids {missing[:5]} are not among the series "
+                                 f"({names[:5]}...). Pass ids of series in the data.")
+            keep = [names.index(i) for i in wanted]
+            context, names, last = context[keep], wanted, [last[k] for k in keep]
+        ids = names
         forecast = self._forecast(context, ids, h)  # [S, h]
         frame = self._to_frame(forecast, ids, last)
         if self.quantiles:
@@ -275,17 +290,19 @@ class Forecaster(RnnkitEstimator):
                                  "one quantile back as if it were the observation.")
         return horizon, lookback, season
 
-    def _net_config(self, n_features: int, horizon: int) -> ForecastNetConfig:
+    def _net_config(self, n_features: int, horizon: int, n_series: int = 1
+                    ) -> ForecastNetConfig:
         recurrent = RecurrentConfig(
             cell=self.cell, input_size=n_features, hidden_size=self.hidden_size,
             num_layers=self.num_layers, dropout=self.dropout, bidirectional=self.bidirectional,
         )
         steps = 1 if self.strategy == "recursive" else horizon
         return ForecastNetConfig(recurrent, steps, (0,), self.window_norm,
-                                 tuple(self.quantiles or ()))
+                                 tuple(self.quantiles or ()), n_series, self.id_embedding)
 
-    def _build_network(self, n_features: int, horizon: int, lookback: int) -> torch.nn.Module:
-        return RecurrentForecastNet(self._net_config(n_features, horizon))
+    def _build_network(self, n_features: int, horizon: int, lookback: int,
+                       n_series: int = 1) -> torch.nn.Module:
+        return RecurrentForecastNet(self._net_config(n_features, horizon, n_series))
 
     def _train_config(self) -> TrainConfig:
         return TrainConfig(
@@ -363,14 +380,16 @@ class Forecaster(RnnkitEstimator):
         device = next(model.parameters()).device
         scaled = self.scaler_.transform(context, series=rows).astype(np.float32)
         out = []
+        series = torch.from_numpy(np.asarray(rows, dtype=np.int64))
         for start in range(0, len(scaled), batch_size):
             x = torch.from_numpy(scaled[start : start + batch_size]).to(device)  # [b, L, F]
+            ids = (series[start : start + batch_size].to(device),) if self.id_embedding else ()
             if self.strategy == "direct":
-                y = model(x)[:, :h]  # [b, h, 1 or Q]
+                y = model(x, *ids)[:, :h]  # [b, h, 1 or Q]
             else:
                 steps = []
                 for _ in range(h):  # each step depends on the previous prediction
-                    step = model(x)  # [b, 1, 1]
+                    step = model(x, *ids)  # [b, 1, 1]
                     steps.append(step)
                     x = torch.cat([x[:, 1:], step], dim=1)
                 y = torch.cat(steps, dim=1)  # [b, h, 1]

@@ -65,9 +65,11 @@ class WindowBatches:
         lookback: int,
         horizon: int,
         target_cols: tuple[int, ...] = (0,),
+        series: torch.Tensor | None = None,
     ) -> None:
         self.values = values.contiguous()
         self.starts = starts.to(torch.long)
+        self.series = None if series is None else series.to(torch.long)  # [N], for id embeddings
         self.lookback, self.horizon, self.cols = lookback, horizon, tuple(target_cols)
         device = self.values.device
         self.input_steps = torch.arange(lookback, device=device)
@@ -78,14 +80,16 @@ class WindowBatches:
         """The same windows on ``device``: the series is copied once, batches gather there."""
         if self.values.device == device:
             return self
+        series = None if self.series is None else self.series.to(device)
         return WindowBatches(to_device(self.values, device), self.starts.to(device),
-                             self.lookback, self.horizon, self.cols)
+                             self.lookback, self.horizon, self.cols, series)
 
     def __len__(self) -> int:
         return self.starts.shape[0]
 
     def get(self, index: torch.Tensor) -> Batch:
-        start = self.starts[index.to(self.starts.device)].unsqueeze(1)  # [B, 1]
+        index = index.to(self.starts.device)
+        start = self.starts[index].unsqueeze(1)  # [B, 1]
         x = self.values[start + self.input_steps]  # [B, L, F]
         y = self.values[start + self.target_steps].index_select(2, self.target_cols)  # [B, H, nt]
-        return (x,), y
+        return ((x,) if self.series is None else (x, self.series[index])), y

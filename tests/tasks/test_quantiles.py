@@ -52,3 +52,12 @@ def test_backtest_reports_interval_coverage_and_width():
 def test_bad_quantiles(kwargs, match):
     with pytest.raises(InputError, match=match):
         rnnkit.Forecaster(**FAST | kwargs).fit(_series())
+
+
+def test_predict_windows_gives_the_median_level():
+    data = _series()
+    f = rnnkit.Forecaster(quantiles=(0.1, 0.5, 0.9), **FAST).fit(data)
+    last = f.predict_windows(data).groupby("cutoff").head(4).tail(4)
+    cutoff = last["cutoff"].iloc[0]
+    single = f.predict(data=data[data["ds"] <= cutoff])
+    np.testing.assert_allclose(last["y"], single["y_q0.5"], rtol=1e-5)

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import rnnkit
+from rnnkit.errors import InputError
+
+FAST = dict(hidden_size=8, epochs=5, batch_size=16, verbose=0, lookback=12, horizon=3)
+
+
+def _frame():
+    parts = []
+    for i, (n, start) in enumerate([(80, "2024-01-01"), (60, "2024-02-15"), (70, "2023-12-01")]):
+        t = np.arange(n)
+        parts.append(pd.DataFrame({"unique_id": f"s{i}", "ds": pd.date_range(start, periods=n),
+                                   "y": (i + 1) * np.sin(t / 3) + 5 * i}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_id_embedding_round_trips_and_matches_batched_windows(tmp_path):
+    data = _frame()
+    f = rnnkit.Forecaster(id_embedding=3, **FAST).fit(data)
+    assert f.model_.ids.weight.shape == (3, 3)
+    f.save(tmp_path / "m")
+    back = rnnkit.load(tmp_path / "m")
+    pd.testing.assert_frame_equal(back.predict(), f.predict(), check_exact=True)
+    batched = f.predict_windows(data, stride=10)
+    last = batched.groupby("unique_id")["cutoff"].max()
+    for sid, cutoff in last.items():
+        history = data[(data["unique_id"] == sid) & (data["ds"] <= cutoff)]
+        np.testing.assert_allclose(
+            batched[(batched["unique_id"] == sid) & (batched["cutoff"] == cutoff)]["y"],
+            f.predict(data=history)["y"], rtol=1e-5)
+    assert "series embedding" in f.summary()
+
+
+def test_predict_a_subset_of_series():
+    f = rnnkit.Forecaster(**FAST).fit(_frame())
+    out = f.predict(ids=["s2", "s0"])
+    assert list(dict.fromkeys(out["unique_id"])) == ["s2", "s0"]
+    full = f.predict()
+    np.testing.assert_array_equal(out[out["unique_id"] == "s2"]["y"],
+                                  full[full["unique_id"] == "s2"]["y"])
+    with pytest.raises(InputError, match="not among the series"):
+        f.predict(ids=["s9"])

@@ -6,24 +6,7 @@ import sys
 
 import numpy as np
 import pandas as pd
-import pytest
-
-from rnnkit.cli import main
-
-
-def run(argv, capsys):
-    with pytest.raises(SystemExit) as exc:
-        main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return exc.value.code, out, err
-
-
-def one_line_error(code, err):
-    assert code == 2
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("rnnkit: error:"), err
-    assert "Traceback" not in err
-    return lines[0]
+from cli_support import one_line_error, run
 
 
 def test_forecast_end_to_end_on_the_bundled_series(tmp_path, capsys):

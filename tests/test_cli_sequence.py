@@ -3,18 +3,9 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-import pytest
-
-from rnnkit.cli import main
+from cli_support import run
 
 AXES = ",".join(f"{k}_{a}" for k in ("body_acc", "gyro", "total_acc") for a in "xyz")
-
-
-def run(argv, capsys):
-    with pytest.raises(SystemExit) as exc:
-        main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return exc.value.code, out, err
 
 
 def test_classify_beats_its_baselines_and_writes_its_files(tmp_path, capsys):

@@ -45,7 +45,7 @@ def forecast(
         int | None, typer.Option(help="Steps to forecast (default: 2 seasons).")
     ] = None,
     test_size: Annotated[int | None, typer.Option(help="Holdout steps (default: horizon).")] = None,
-    strategy: Annotated[str, typer.Option(help="direct or recursive.")] = "direct",
+    strategy: Annotated[str, typer.Option(help="direct, recursive or seq2seq.")] = "direct",
     cell: Cell = "lstm",
     hidden_size: Annotated[int, typer.Option(help="Units per layer.")] = 64,
     num_layers: Annotated[int, typer.Option(help="Stacked recurrent layers.")] = 1,
@@ -72,6 +72,7 @@ def forecast(
         bool, typer.Option(help="Retrain on all rows for the chosen epochs.")
     ] = False,
     quantiles: Annotated[str, typer.Option(help="Levels, e.g. 0.1,0.5,0.9.")] = "",
+    attention: Annotated[bool, typer.Option(help="seq2seq: attend to the encoder.")] = False,
 ) -> None:
     """Train on DATA, score it on a chronological holdout beside baselines, forecast the future.
 
@@ -92,7 +93,7 @@ def forecast(
         feature_cols=tuple(c.strip() for c in feature_cols.split(",") if c.strip()),
         freq=freq, fill=fill, season_length=season_length, device=device,
         precision=precision, threads=threads, repeats=repeats, ensemble=ensemble,
-        refit_all=refit_all, quantiles=_levels(quantiles),
+        refit_all=refit_all, quantiles=_levels(quantiles), attention=attention,
     )
     panel = model.load(data)
     evaluation = model.evaluate(panel, test_size=test_size)
@@ -164,7 +165,7 @@ def backtest(
         int | None, typer.Option(help="Steps between origins (default: horizon).")
     ] = None,
     refit: Annotated[int, typer.Option(help="Refit every k windows (0: fit once).")] = 0,
-    strategies: Annotated[str, typer.Option(help="Comma-separated: direct,recursive.")] = "direct",
+    strategies: Annotated[str, typer.Option(help="Any of direct,recursive,seq2seq.")] = "direct",
     time_col: Annotated[str, typer.Option(help=_columns_help("timestamp"))] = "ds",
     target_col: Annotated[str, typer.Option(help=_columns_help("target"))] = "y",
     id_col: Annotated[str, typer.Option(help=_columns_help("series id"))] = "unique_id",

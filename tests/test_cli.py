@@ -30,14 +30,15 @@ def test_forecast_end_to_end_on_the_bundled_series(tmp_path, capsys):
 
 def test_backtest_compares_strategies_and_baselines(tmp_path, capsys):
     code, out, err = run(["backtest", "airline", "--n-windows", "2", "--step", "12",
-                          "--strategies", "direct,recursive", "--epochs", "2",
+                          "--strategies", "direct,recursive,seq2seq", "--epochs", "2",
                           "--hidden-size", "8", "--out", tmp_path], capsys)
     assert code == 0, err
-    for row in ("LSTM direct", "LSTM recursive", "naive", "seasonal naive", "window MLP"):
+    for row in ("LSTM direct", "LSTM recursive", "LSTM seq2seq", "naive", "seasonal naive",
+                "window MLP"):
         assert row in out
     frame = pd.read_csv(tmp_path / "backtest.csv")
-    assert set(frame["strategy"]) == {"direct", "recursive"}
-    assert len(frame) == 2 * 2 * 24 and (tmp_path / "backtest.png").is_file()
+    assert set(frame["strategy"]) == {"direct", "recursive", "seq2seq"}
+    assert len(frame) == 3 * 2 * 24 and (tmp_path / "backtest.png").is_file()
 
 
 def test_inspect_writes_the_pictures(tmp_path, capsys):

@@ -11,7 +11,7 @@ from rnnkit.data.windows import make_windows
 from rnnkit.errors import InputError
 from rnnkit.evaluate import METRICS, Backtest
 from rnnkit.metrics import forecast_metrics, mase_scale, rmse
-from rnnkit.tasks.forecast_evaluation import WindowMLPForecaster, model_name
+from rnnkit.tasks.forecast_evaluation import WindowMLPForecaster, baseline_params, model_name
 from rnnkit.tasks.forecaster import Forecaster, _slice_panel
 from rnnkit.train import WindowBatches
 
@@ -20,10 +20,10 @@ from rnnkit.train import WindowBatches
 def predict_windows(f: Forecaster, panel: Panel, stride: int, batch_size: int) -> pd.DataFrame:
     """See :meth:`Forecaster.predict_windows`."""
     f._check_fitted("predict")
-    if f.strategy != "direct":
+    if f.strategy == "recursive":
         raise InputError(
-            "predict_windows needs strategy='direct' (a recursive model forecasts step by "
-            "step from one origin). Use backtest(...) or predict(data=...) instead."
+            "predict_windows needs a model that forecasts the horizon at once (direct or "
+            "seq2seq). Use backtest(...) or predict(data=...) for a recursive one."
         )
     f._contexts(panel)  # validates ids, lengths and features
     rows = np.array([f.ids_.index(i) for i in panel.ids])
@@ -102,7 +102,7 @@ def backtest_forecaster(
     S, K = origins.shape
     rows = np.repeat(np.arange(S), K)
     contexts = _contexts(panel, origins, lookback)  # [S*K, L, F]
-    mlp_params = f.get_params() | {"verbose": 0, "quantiles": None, "id_embedding": 0}
+    mlp_params = f.get_params() | baseline_params(f)
     predictions = {model_name(f): np.zeros((S * K, horizon)),
                    "window MLP": np.zeros((S * K, horizon))}
     levels = np.zeros((S * K, horizon, len(f.quantiles or ())))  # [S*K, h, Q]

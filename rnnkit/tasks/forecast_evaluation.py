@@ -24,6 +24,13 @@ class WindowMLPForecaster(Forecaster):
         return WindowMLP(lookback, n_features, steps, (0,), self.hidden_size, self.window_norm)
 
 
+def baseline_params(forecaster: Forecaster) -> dict:
+    """What the window-MLP baseline changes from the model's arguments: a plain point
+    forecaster (direct, or recursive like the model), silent."""
+    strategy = "recursive" if forecaster.strategy == "recursive" else "direct"
+    return {"verbose": 0, "quantiles": None, "id_embedding": 0, "strategy": strategy}
+
+
 def model_name(forecaster: Forecaster) -> str:
     return forecaster.cell.upper() if forecaster.cell != "rnn" else "RNN"
 
@@ -54,7 +61,7 @@ def evaluate_forecaster(
         forecaster.context_, forecaster.ids_, test_size)}
 
     mlp_params = forecaster.get_params()
-    mlp_params |= {"verbose": 0, "quantiles": None, "id_embedding": 0}  # a plain baseline
+    mlp_params |= baseline_params(forecaster)
     mlp = WindowMLPForecaster(**mlp_params)._fit_panel(train_panel)
     train_values = [v[:, 0] for v in train_panel.values]
     predictions["naive"] = np.stack([naive(v, test_size) for v in train_values])

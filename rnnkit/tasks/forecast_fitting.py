@@ -72,7 +72,8 @@ def _batches(f: Forecaster, panel: Panel, cut: np.ndarray, lookback: int, steps:
     starts = torch.from_numpy(windows.starts)
     series = torch.from_numpy(windows.series) if f.id_embedding else None
     train = WindowBatches(values, starts[train_idx], lookback, steps,
-                          series=None if series is None else series[train_idx])
+                          series=None if series is None else series[train_idx],
+                          teacher=f.strategy == "seq2seq")  # validation runs free
     val = WindowBatches(values, starts[val_idx], lookback, steps,
                         series=None if series is None else series[val_idx]) \
         if val_idx.size else None

@@ -17,7 +17,7 @@ from rnnkit.nn.ensemble import Ensemble
 from rnnkit.tasks.base import RnnkitEstimator, register
 from rnnkit.train import TrainConfig
 
-STRATEGIES = ("direct", "recursive")
+STRATEGIES = ("direct", "recursive", "seq2seq")
 DEFAULT_HORIZON = 10  # when the frequency says nothing about a season
 
 
@@ -33,8 +33,11 @@ class Forecaster(RnnkitEstimator):
     Args:
         lookback: input steps per window; None picks 2 seasons (or 2 x horizon).
         horizon: steps to forecast; None picks 2 seasons (24 for monthly data), else 10.
-        strategy: "direct" (one pass predicts the whole horizon) or "recursive" (a one-step
-            model fed its own predictions).
+        strategy: "direct" (one pass predicts the whole horizon), "recursive" (a one-step
+            model fed its own predictions) or "seq2seq" (an encoder-decoder: the decoder starts
+            from the encoder's state, learns with teacher forcing, forecasts from its own
+            outputs).
+        attention: with seq2seq, each decoder step also attends to the encoder's outputs.
         cell, hidden_size, num_layers, dropout, bidirectional: the recurrent core.
         scaler: "standard", "minmax" or "none", per series and feature, fitted on train only.
         window_norm: "last", "mean" or "none" (see :class:`rnnkit.nn.ForecastNetConfig`).
@@ -102,6 +105,7 @@ class Forecaster(RnnkitEstimator):
         refit_all: bool = False,
         quantiles: tuple[float, ...] | None = None,
         id_embedding: int = 0,
+        attention: bool = False,
     ) -> None:
         self.lookback = lookback
         self.horizon = horizon
@@ -137,6 +141,7 @@ class Forecaster(RnnkitEstimator):
         self.refit_all = refit_all
         self.quantiles = quantiles
         self.id_embedding = id_embedding
+        self.attention = attention
 
     # --- public API -------------------------------------------------------------------
     def fit(self, data: Any) -> Forecaster:
@@ -288,7 +293,14 @@ class Forecaster(RnnkitEstimator):
             if self.strategy != "direct":
                 raise InputError("quantiles need strategy='direct': a recursive model would feed "
                                  "one quantile back as if it were the observation.")
+        if self.strategy == "seq2seq" and (self.id_embedding or self.n_features_in(panel) > 1):
+            raise InputError("strategy='seq2seq' takes the target series alone (no feature_cols "
+                             "or id_embedding yet). Use strategy='direct' for those.")
         return horizon, lookback, season
+
+    @staticmethod
+    def n_features_in(panel: Panel) -> int:
+        return panel.n_features
 
     def _net_config(self, n_features: int, horizon: int, n_series: int = 1
                     ) -> ForecastNetConfig:
@@ -302,7 +314,12 @@ class Forecaster(RnnkitEstimator):
 
     def _build_network(self, n_features: int, horizon: int, lookback: int,
                        n_series: int = 1) -> torch.nn.Module:
-        return RecurrentForecastNet(self._net_config(n_features, horizon, n_series))
+        config = self._net_config(n_features, horizon, n_series)
+        if self.strategy == "seq2seq":
+            from rnnkit.nn.seq2seq import Seq2SeqNet
+
+            return Seq2SeqNet(config, self.attention)
+        return RecurrentForecastNet(config)
 
     def _train_config(self) -> TrainConfig:
         return TrainConfig(
@@ -353,7 +370,7 @@ class Forecaster(RnnkitEstimator):
         h = self.horizon_ if h is None else h
         if isinstance(h, bool) or not isinstance(h, int | np.integer) or h < 1:
             raise InputError(f"h={h!r} must be a positive integer. Pass e.g. h={self.horizon_}.")
-        if self.strategy == "direct" and h > self.horizon_:
+        if self.strategy != "recursive" and h > self.horizon_:
             raise InputError(
                 f"h={h} is longer than the horizon={self.horizon_} this direct model was "
                 f"trained for. Pass h <= {self.horizon_}, refit with horizon={h}, or use "
@@ -384,7 +401,7 @@ class Forecaster(RnnkitEstimator):
         for start in range(0, len(scaled), batch_size):
             x = torch.from_numpy(scaled[start : start + batch_size]).to(device)  # [b, L, F]
             ids = (series[start : start + batch_size].to(device),) if self.id_embedding else ()
-            if self.strategy == "direct":
+            if self.strategy != "recursive":  # direct and seq2seq forecast the horizon at once
                 y = model(x, *ids)[:, :h]  # [b, h, 1 or Q]
             else:
                 steps = []

@@ -66,10 +66,12 @@ class WindowBatches:
         horizon: int,
         target_cols: tuple[int, ...] = (0,),
         series: torch.Tensor | None = None,
+        teacher: bool = False,
     ) -> None:
         self.values = values.contiguous()
         self.starts = starts.to(torch.long)
         self.series = None if series is None else series.to(torch.long)  # [N], for id embeddings
+        self.teacher = teacher  # also hand the targets to the model (teacher forcing)
         self.lookback, self.horizon, self.cols = lookback, horizon, tuple(target_cols)
         device = self.values.device
         self.input_steps = torch.arange(lookback, device=device)
@@ -82,7 +84,7 @@ class WindowBatches:
             return self
         series = None if self.series is None else self.series.to(device)
         return WindowBatches(to_device(self.values, device), self.starts.to(device),
-                             self.lookback, self.horizon, self.cols, series)
+                             self.lookback, self.horizon, self.cols, series, self.teacher)
 
     def __len__(self) -> int:
         return self.starts.shape[0]
@@ -92,4 +94,6 @@ class WindowBatches:
         start = self.starts[index].unsqueeze(1)  # [B, 1]
         x = self.values[start + self.input_steps]  # [B, L, F]
         y = self.values[start + self.target_steps].index_select(2, self.target_cols)  # [B, H, nt]
+        if self.teacher:
+            return (x, y), y
         return ((x,) if self.series is None else (x, self.series[index])), y

@@ -146,7 +146,13 @@ def _from_path(path: Path, text: str) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix in (".parquet", ".pq"):
-            frame = pd.read_parquet(path)
+            try:
+                frame = pd.read_parquet(path)
+            except ImportError as e:
+                raise InputError(
+                    f"DATA={text!r} is Parquet, which needs pyarrow. Install it with "
+                    "pip install 'rnnkit[parquet]', or give a CSV."
+                ) from e
         elif suffix in (".csv", ".txt", ".gz", ""):
             frame = pd.read_csv(path)
         else:

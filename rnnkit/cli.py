@@ -198,10 +198,10 @@ def backtest(
         )
         results[strategy] = model.backtest(data, n_windows=n_windows, step=step,
                                            refit=refit or False)
+    from rnnkit.tasks.forecast_backtest import strategy_table
+
     first = next(iter(results.values()))
-    rows = {f"{bt.model} {name}": bt.scores.loc[bt.model] for name, bt in results.items()}
-    scores = pd.DataFrame(rows).T
-    scores = pd.concat([scores, first.scores.drop(index=first.model)])
+    scores = strategy_table(results)
     fits = "fit once" if first.refit >= first.n_windows else f"refit every {first.refit}"
     typer.echo(f"backtest: {first.n_windows} origins {first.step} steps apart, horizon "
                f"{first.horizon}, {fits}; lower is better, * best")

@@ -33,8 +33,8 @@ def test_backtest_compares_strategies_and_baselines(tmp_path, capsys):
                           "--strategies", "direct,recursive,seq2seq", "--epochs", "2",
                           "--hidden-size", "8", "--out", tmp_path], capsys)
     assert code == 0, err
-    for row in ("LSTM direct", "LSTM recursive", "LSTM seq2seq", "naive", "seasonal naive",
-                "window MLP"):
+    for row in ("LSTM direct", "LSTM recursive", "LSTM seq2seq", "ensemble of strategies",
+                "naive", "seasonal naive", "window MLP"):
         assert row in out
     frame = pd.read_csv(tmp_path / "backtest.csv")
     assert set(frame["strategy"]) == {"direct", "recursive", "seq2seq"}

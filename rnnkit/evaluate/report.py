@@ -107,6 +107,7 @@ class Backtest:
     time_col: str = "ds"
     target_col: str = "y"
     intervals: dict | None = None  # with quantiles: coverage and width of the outer levels
+    scales: list[float] | None = None  # per series: MASE's denominator on the first fit's rows
 
     def beats(self, baseline: str, metric: str = "RMSE") -> bool:
         """Whether the model's ``metric`` is strictly lower than the ``baseline``'s."""

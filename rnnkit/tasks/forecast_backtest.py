@@ -159,4 +159,21 @@ def backtest_forecaster(
     return Backtest(scores=scores, forecasts=forecasts, by_step=by_step, model=model_name(f),
                     n_windows=n_windows, step=step, horizon=horizon, refit=every,
                     history=panel.to_frame(), season_length=season, id_col=f.id_col,
-                    time_col=f.time_col, target_col=f.target_col, intervals=intervals)
+                    time_col=f.time_col, target_col=f.target_col, intervals=intervals,
+                    scales=scales)
+
+
+def strategy_table(results: dict[str, Backtest]) -> pd.DataFrame:
+    """One table for backtests of several strategies on the same origins: a row per strategy,
+    the ensemble of the strategies (their mean forecast), then the baselines."""
+    first = next(iter(results.values()))
+    rows = {f"{bt.model} {name}": bt.scores.loc[bt.model] for name, bt in results.items()}
+    if len(results) > 1:
+        mean = np.mean([bt.forecasts[bt.model].to_numpy() for bt in results.values()], axis=0)
+        by_series = first.forecasts.assign(ensemble=mean).groupby(first.id_col, sort=False)
+        actual = [g["actual"].to_numpy() for _, g in by_series]
+        predicted = [g["ensemble"].to_numpy() for _, g in by_series]
+        rows["ensemble of strategies"] = pd.Series(
+            forecast_metrics(actual, predicted, first.scales))
+    table = pd.DataFrame(rows).T.loc[:, list(METRICS)]
+    return pd.concat([table, first.scores.drop(index=first.model)])

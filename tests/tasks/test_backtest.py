@@ -59,3 +59,17 @@ def test_refit_trains_on_the_data_before_each_group_only():
 def test_too_many_windows_is_a_clear_error():
     with pytest.raises(InputError, match="n_windows=40 .* Lower n_windows or step"):
         rnnkit.Forecaster(**FAST).backtest(_frame(), n_windows=40, step=2)
+
+
+def test_strategy_table_adds_the_ensemble_of_strategies():
+    from rnnkit.tasks.forecast_backtest import strategy_table
+
+    data = _frame()
+    results = {s: rnnkit.Forecaster(strategy=s, **FAST).backtest(data, n_windows=2, step=3)
+               for s in ("direct", "recursive")}
+    table = strategy_table(results)
+    assert list(table.index)[:3] == ["LSTM direct", "LSTM recursive", "ensemble of strategies"]
+    f = results["direct"].forecasts
+    mean = (f["LSTM"] + results["recursive"].forecasts["LSTM"]) / 2
+    rmse = np.sqrt(np.mean((f["actual"] - mean) ** 2))
+    assert table.loc["ensemble of strategies", "RMSE"] == pytest.approx(rmse)

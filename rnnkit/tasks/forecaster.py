@@ -293,6 +293,12 @@ class Forecaster(RnnkitEstimator):
             if self.strategy != "direct":
                 raise InputError("quantiles need strategy='direct': a recursive model would feed "
                                  "one quantile back as if it were the observation.")
+        if self.strategy == "recursive" and panel.n_features > 1:
+            raise InputError(
+                "strategy='recursive' feeds its own predictions back as inputs, so it cannot "
+                f"use feature_cols={list(self.feature_cols)} (their future values are unknown). "
+                "Use strategy='direct'."
+            )
         if self.strategy == "seq2seq" and (self.id_embedding or self.n_features_in(panel) > 1):
             raise InputError("strategy='seq2seq' takes the target series alone (no feature_cols "
                              "or id_embedding yet). Use strategy='direct' for those.")

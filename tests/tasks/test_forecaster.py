@@ -142,3 +142,12 @@ def test_predict_windows_equals_predict_from_each_origin():
         assert (group["ds"].to_numpy() == single["ds"].to_numpy()).all()
     # every origin with a full lookback, stepping back from the last row by 5
     assert batched["cutoff"].nunique() > 1 and len(batched) % 3 == 0
+
+
+def test_recursive_with_features_is_refused_before_training():
+    data = _panel_frame((50,)).assign(temp=1.0)
+    f = rnnkit.Forecaster(strategy="recursive", feature_cols=("temp",), lookback=14, horizon=3,
+                          **FAST)
+    with pytest.raises(InputError, match="cannot use feature_cols"):
+        f.fit(data)
+    assert not hasattr(f, "model_")

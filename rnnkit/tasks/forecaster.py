@@ -266,8 +266,11 @@ class Forecaster(RnnkitEstimator):
         if net is None:
             n_features = 1 + len(self.feature_cols)
             horizon = self.horizon or DEFAULT_HORIZON
-            net = RecurrentForecastNet(self._net_config(n_features, horizon))
-        return format_summary(net.layer_counts(), sum(p.numel() for p in net.parameters()))
+            net = self._build_network(n_features, horizon, lookback=0)
+        runs = len(getattr(net, "members", [net]))  # an ensemble has repeats x the parameters
+        total = sum(p.numel() for p in net.parameters()) // runs
+        text = format_summary(net.layer_counts(), total)
+        return text + (f"\n(one of {runs} runs; the ensemble holds {runs} x)" if runs > 1 else "")
 
     def load(self, data: Any) -> Panel:
         """Read and validate ``data`` with this forecaster's column schema."""
@@ -299,14 +302,10 @@ class Forecaster(RnnkitEstimator):
                 f"use feature_cols={list(self.feature_cols)} (their future values are unknown). "
                 "Use strategy='direct'."
             )
-        if self.strategy == "seq2seq" and (self.id_embedding or self.n_features_in(panel) > 1):
+        if self.strategy == "seq2seq" and (self.id_embedding or panel.n_features > 1):
             raise InputError("strategy='seq2seq' takes the target series alone (no feature_cols "
                              "or id_embedding yet). Use strategy='direct' for those.")
         return horizon, lookback, season
-
-    @staticmethod
-    def n_features_in(panel: Panel) -> int:
-        return panel.n_features
 
     def _net_config(self, n_features: int, horizon: int, n_series: int = 1
                     ) -> ForecastNetConfig:

@@ -181,6 +181,7 @@ def backtest(
     fill: Annotated[str | None, typer.Option(help="ffill, interpolate, zero or drop.")] = None,
     verbose: Annotated[int, typer.Option(help="0 silent, 1 progress bar, 2 per epoch.")] = 0,
     quantiles: Annotated[str, typer.Option(help="Levels, e.g. 0.1,0.5,0.9 (direct).")] = "",
+    repeats: Annotated[int, typer.Option(help="Seeded runs per strategy (an ensemble).")] = 1,
 ) -> None:
     """Rolling-origin backtest of one or more strategies beside the baselines."""
     import pandas as pd
@@ -194,7 +195,7 @@ def backtest(
             lookback=lookback, horizon=horizon, strategy=strategy, cell=cell,
             hidden_size=hidden_size, num_layers=num_layers, epochs=epochs, seed=seed,
             verbose=verbose, time_col=time_col, target_col=target_col, id_col=id_col,
-            fill=fill, quantiles=_levels(quantiles),
+            fill=fill, quantiles=_levels(quantiles), repeats=repeats,
         )
         results[strategy] = model.backtest(data, n_windows=n_windows, step=step,
                                            refit=refit or False)

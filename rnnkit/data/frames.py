@@ -31,7 +31,14 @@ class Columns:
     time_col: str = "ds"
     target_col: str = "y"
     id_col: str = "unique_id"
-    feature_cols: tuple[str, ...] = ()
+    feature_cols: tuple[str, ...] = ()  # past covariates: observed up to the forecast origin
+    future_cols: tuple[str, ...] = ()  # future covariates: known over the horizon too
+    static_cols: tuple[str, ...] = ()  # one value per series
+
+    @property
+    def value_cols(self) -> tuple[str, ...]:
+        """The columns of ``Panel.values``: target, past covariates, future covariates."""
+        return (self.target_col, *self.feature_cols, *self.future_cols)
 
 
 @dataclass
@@ -40,11 +47,14 @@ class Panel:
 
     Attributes:
         ids: series ids in order of first appearance.
-        values: per series ``[T_i, 1 + len(feature_cols)]`` float64; column 0 is the target.
+        values: per series ``[T_i, F]`` float64, columns ``Columns.value_cols`` (target first,
+            then past covariates, then future covariates, then any calendar features).
         times: per series ``[T_i]`` datetime64[ns], or int64 for an integer time index.
         freq: pandas frequency alias, or None for an integer index.
         step: the step between integer times (1 for datetimes).
         columns: the schema. has_id: whether the data had an id column.
+        static: ``[S, len(static_cols)]`` one row per series, or None.
+        extra_cols: names of columns appended after loading (calendar features).
     """
 
     ids: list[str]
@@ -54,6 +64,8 @@ class Panel:
     step: int = 1
     columns: Columns = field(default_factory=Columns)
     has_id: bool = True
+    static: np.ndarray | None = None
+    extra_cols: tuple[str, ...] = ()
 
     @property
     def n_series(self) -> int:
@@ -65,7 +77,7 @@ class Panel:
 
     @property
     def n_features(self) -> int:
-        return 1 + len(self.columns.feature_cols)
+        return len(self.columns.value_cols) + len(self.extra_cols)
 
     def to_frame(self) -> pd.DataFrame:
         """The long frame again, in the user's column names."""
@@ -75,8 +87,10 @@ class Panel:
             c.time_col: np.concatenate(self.times),
         })
         stacked = np.concatenate(self.values)
-        for j, name in enumerate((c.target_col, *c.feature_cols)):
+        for j, name in enumerate(c.value_cols):
             frame[name] = stacked[:, j]
+        for j, name in enumerate(c.static_cols):
+            frame[name] = np.repeat(self.static[:, j], self.lengths)
         return frame
 
 
@@ -213,7 +227,7 @@ def _numeric(frame: pd.DataFrame, col: str) -> np.ndarray:
 
 def load_panel(
     data: object, columns: Columns = Columns(), *, fill: str | None = None,
-    freq: str | None = None,
+    freq: str | None = None, min_rows: int = 2,
 ) -> Panel:
     """Read ``data`` and validate it into a :class:`Panel` (see the module docstring)."""
     if isinstance(data, Panel):
@@ -223,7 +237,8 @@ def load_panel(
         raise InputError("data has no rows. Give a frame with observations.")
     c = columns
     for col, arg in [(c.time_col, "time_col"), (c.target_col, "target_col")] + [
-        (f, "feature_cols") for f in c.feature_cols
+        (f, "feature_cols") for f in c.feature_cols] + [
+        (f, "future_cols") for f in c.future_cols] + [(f, "static_cols") for f in c.static_cols
     ]:
         if col not in frame.columns:
             raise _missing_column(col, arg, frame)
@@ -231,8 +246,11 @@ def load_panel(
         raise InputError(f"fill={fill!r} is not known; expected one of {list(FILLS)}.")
     has_id = c.id_col in frame.columns
     ids = frame[c.id_col].astype(str).to_numpy() if has_id else np.full(len(frame), SINGLE_ID)
-    value_cols = [c.target_col, *c.feature_cols]
+    _check_roles(c)
+    value_cols = list(c.value_cols)
     values = np.column_stack([_numeric(frame, col) for col in value_cols])
+    statics = np.column_stack([_numeric(frame, col) for col in c.static_cols]) \
+        if c.static_cols else None
     times = _parse_times(frame[c.time_col], c.time_col)
 
     order = np.lexsort((times, _first_appearance_codes(ids)))  # by series, then time
@@ -241,6 +259,7 @@ def load_panel(
     starts.sort()
     bounds = list(starts) + [len(ids)]
     series_ids = [str(ids[s]) for s in starts]
+    static = None if statics is None else _static_rows(statics[order], bounds, series_ids, c)
     per_values = [values[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
     per_times = [times[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
@@ -254,10 +273,47 @@ def load_panel(
         per_values = [v[k] for v, k in zip(per_values, keep, strict=True)]
         per_times = [t[k] for t, k in zip(per_times, keep, strict=True)]
     for sid, v in zip(series_ids, per_values, strict=True):
-        if len(v) < 2:
-            raise InputError(f"series {sid!r} has {len(v)} observation(s); at least 2 are needed.")
+        if len(v) < min_rows:
+            raise InputError(f"series {sid!r} has {len(v)} observation(s); at least {min_rows} "
+                             "are needed.")
     found, step = _regular(series_ids, per_times, integer, freq)
-    return Panel(series_ids, per_values, per_times, found, step, columns, has_id)
+    return Panel(series_ids, per_values, per_times, found, step, columns, has_id, static)
+
+
+def _check_roles(c: Columns) -> None:
+    """A column plays one role: target, past, future or static covariate."""
+    seen: dict[str, str] = {c.target_col: "target_col"}
+    for arg in ("feature_cols", "future_cols", "static_cols"):
+        for col in getattr(c, arg):
+            if col in seen:
+                raise InputError(
+                    f"column {col!r} is in both {seen[col]} and {arg}. Give each column one "
+                    "role: past covariate (feature_cols), future covariate (future_cols) or "
+                    "static covariate (static_cols)."
+                )
+            seen[col] = arg
+
+
+def _static_rows(statics: np.ndarray, bounds: list[int], ids: list[str],
+                 c: Columns) -> np.ndarray:
+    """One row of static covariates per series; each must be constant and finite there."""
+    rows = []
+    for sid, a, b in zip(ids, bounds[:-1], bounds[1:], strict=True):
+        block = statics[a:b]
+        for j, col in enumerate(c.static_cols):
+            if not np.isfinite(block[:, j]).all():
+                raise InputError(
+                    f"static column {col!r} of series {sid!r} has missing or infinite values. "
+                    "Give every series one finite value."
+                )
+            if (block[:, j] != block[0, j]).any():
+                raise InputError(
+                    f"static column {col!r} varies within series {sid!r} ({block[0, j]:g}, then "
+                    f"{block[block[:, j] != block[0, j]][0, j]:g}); a static covariate holds one "
+                    "value per series. Pass it in feature_cols or future_cols if it changes."
+                )
+        rows.append(block[0])
+    return np.asarray(rows, dtype=np.float64).reshape(len(ids), len(c.static_cols))
 
 
 def _first_appearance_codes(ids: np.ndarray) -> np.ndarray:

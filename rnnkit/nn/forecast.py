@@ -10,7 +10,8 @@ from torch import nn
 from rnnkit.errors import InputError
 from rnnkit.nn.config import RecurrentConfig
 from rnnkit.nn.core import RecurrentCore
-from rnnkit.nn.summary import LayerCount, dense_count, recurrent_layer_counts
+from rnnkit.nn.head import ForecastHead, SeriesInputs
+from rnnkit.nn.summary import LayerCount, recurrent_layer_counts
 
 WINDOW_NORMS = ("none", "last", "mean")
 
@@ -30,6 +31,9 @@ class ForecastNetConfig:
             for one target, monotone by construction (the lowest, then positive increments).
         n_series, id_embedding: a learned vector of ``id_embedding`` numbers per series (of
             ``n_series``), joined to the summary: one global model, told which series it reads.
+        n_static: static covariates per series (a fixed row per series, joined likewise).
+        future_size: future covariates per step, known over the horizon: the head reads their
+            values at every target step.
     """
 
     recurrent: RecurrentConfig = field(default_factory=RecurrentConfig)
@@ -39,6 +43,13 @@ class ForecastNetConfig:
     quantiles: tuple[float, ...] = ()
     n_series: int = 0
     id_embedding: int = 0
+    n_static: int = 0
+    future_size: int = 0
+
+    @property
+    def takes_series(self) -> bool:
+        """Whether forward needs the series' row numbers."""
+        return bool(self.id_embedding or self.n_static)
 
     def __post_init__(self) -> None:
         if self.window_norm not in WINDOW_NORMS:
@@ -60,6 +71,8 @@ class ForecastNetConfig:
             quantiles=tuple(d.get("quantiles", ())),
             n_series=int(d.get("n_series", 0)),
             id_embedding=int(d.get("id_embedding", 0)),
+            n_static=int(d.get("n_static", 0)),
+            future_size=int(d.get("future_size", 0)),
         )
 
 
@@ -87,7 +100,12 @@ class WindowNorm(nn.Module):
 
 
 class RecurrentForecastNet(nn.Module):
-    """Window ``[B, lookback, F]`` -> forecast ``[B, horizon, n_targets]``."""
+    """Window ``[B, lookback, F]`` -> forecast ``[B, horizon, n_targets or n_quantiles]``.
+
+    Shapes:
+        x: ``[B, L, F]``; series: ``[B]`` row numbers (with an id embedding or static
+        covariates); future: ``[B, horizon, future_size]`` covariates at the target steps.
+    """
 
     def __init__(self, config: ForecastNetConfig) -> None:
         super().__init__()
@@ -97,37 +115,49 @@ class RecurrentForecastNet(nn.Module):
         self.norm = WindowNorm(config.window_norm, rc.input_size, config.target_cols)
         self.core = RecurrentCore(rc)
         self.outputs = len(config.quantiles) or self.n_targets  # per horizon step
-        self.ids = (nn.Embedding(config.n_series, config.id_embedding)
-                    if config.id_embedding else None)
-        self.head = nn.Linear(rc.output_size + config.id_embedding,
-                              config.horizon * self.outputs)
+        self.series_inputs = series_inputs(config)
+        self.head = ForecastHead(rc.output_size, config.horizon, self.outputs,
+                                 config.future_size, self.series_inputs, bool(config.quantiles))
 
-    def forward(self, x: torch.Tensor, series: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, series: torch.Tensor | None = None,
+                future: torch.Tensor | None = None) -> torch.Tensor:
         x, level = self.norm(x)  # [B, L, F]
         _, final = self.core(x)
         summary = self.core.last_hidden(final)  # [B, D*H]
-        if self.ids is not None:
-            summary = torch.cat([summary, self.ids(series)], dim=1)  # [B, D*H + E]
-        y = self.head(summary).view(x.shape[0], self.config.horizon, self.outputs)
-        if self.config.quantiles:  # monotone: the lowest level, then positive increments
-            y = torch.cat([y[..., :1], nn.functional.softplus(y[..., 1:])], dim=-1).cumsum(-1)
-        return y if level is None else y + level  # [B, horizon, nt or n_quantiles]
+        return self.head(summary, head_extras(self.series_inputs, series, future, summary),
+                         level)
 
     def layer_counts(self) -> list[LayerCount]:
-        rc, e = self.config.recurrent, self.config.id_embedding
-        head = dense_count("dense head", rc.output_size + e, self.config.horizon * self.outputs)
-        if e:
-            n = self.config.n_series
-            return recurrent_layer_counts(rc) + [
-                LayerCount("series embedding", n * e, f"{n} x {e} = {n * e}"), head]
-        return recurrent_layer_counts(rc) + [head]
+        extra = self.series_inputs.layer_counts(self.config.n_series) \
+            if self.series_inputs else []
+        return recurrent_layer_counts(self.config.recurrent) + extra + [self.head.layer_count()]
+
+
+def series_inputs(config: ForecastNetConfig) -> SeriesInputs | None:
+    """The id embedding and static covariates of ``config``, or None without either."""
+    if not config.takes_series:
+        return None
+    return SeriesInputs(config.n_series, config.id_embedding, config.n_static)
+
+
+def head_extras(inputs: SeriesInputs | None, series: torch.Tensor | None,
+                future: torch.Tensor | None, summary: torch.Tensor) -> list[torch.Tensor]:
+    """What the head reads beside the summary ``[*lead, D]``: the series inputs and the
+    future covariates flattened over the horizon (``[*lead, H, C]`` -> ``[*lead, H*C]``)."""
+    extras = []
+    if inputs is not None:
+        extras.append(inputs(series, summary))
+    if future is not None:
+        extras.append(future.flatten(-2).to(summary.dtype))
+    return extras
 
 
 class WindowMLP(nn.Module):
     """The tutorials' classic baseline: flatten the window, one hidden ReLU layer, dense out.
 
     Shapes:
-        x: ``[B, lookback, F]`` -> ``[B, horizon, n_targets]``.
+        x: ``[B, lookback, F]`` (+ future ``[B, horizon, C]``) -> ``[B, horizon, n_targets]``.
+        The series argument is accepted and ignored (the baseline knows no series).
     """
 
     def __init__(
@@ -138,18 +168,20 @@ class WindowMLP(nn.Module):
         target_cols: tuple[int, ...] = (0,),
         hidden_size: int = 64,
         window_norm: str = "last",
+        future_size: int = 0,
     ) -> None:
         super().__init__()
         self.horizon, self.n_targets = horizon, len(target_cols)
         self.norm = WindowNorm(window_norm, n_features, target_cols)
         self.net = nn.Sequential(
-            nn.Flatten(),
-            nn.Linear(lookback * n_features, hidden_size),
+            nn.Linear(lookback * n_features + horizon * future_size, hidden_size),
             nn.ReLU(),
             nn.Linear(hidden_size, horizon * self.n_targets),
         )
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, series: torch.Tensor | None = None,
+                future: torch.Tensor | None = None) -> torch.Tensor:
         x, level = self.norm(x)
-        y = self.net(x).view(x.shape[0], self.horizon, self.n_targets)
+        z = x.flatten(1) if future is None else torch.cat([x.flatten(1), future.flatten(1)], 1)
+        y = self.net(z).view(x.shape[0], self.horizon, self.n_targets)
         return y if level is None else y + level

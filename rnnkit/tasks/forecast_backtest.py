@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import torch
 
 from rnnkit.data.frames import Panel, future_times
 from rnnkit.data.windows import make_windows
@@ -13,10 +12,8 @@ from rnnkit.evaluate import METRICS, Backtest
 from rnnkit.metrics import forecast_metrics, mase_scale, rmse
 from rnnkit.tasks.forecast_evaluation import WindowMLPForecaster, baseline_params, model_name
 from rnnkit.tasks.forecaster import Forecaster, _slice_panel
-from rnnkit.train import WindowBatches
 
 
-@torch.inference_mode()
 def predict_windows(f: Forecaster, panel: Panel, stride: int, batch_size: int) -> pd.DataFrame:
     """See :meth:`Forecaster.predict_windows`."""
     f._check_fitted("predict")
@@ -26,20 +23,18 @@ def predict_windows(f: Forecaster, panel: Panel, stride: int, batch_size: int) -
             "seq2seq). Use backtest(...) or predict(data=...) for a recursive one."
         )
     f._contexts(panel)  # validates ids, lengths and features
-    rows = np.array([f.ids_.index(i) for i in panel.ids])
-    scaled = [f.scaler_.transform(v, series=r) for v, r in zip(panel.values, rows, strict=True)]
-    windows = make_windows(scaled, f.lookback_, 1, stride, series_names=panel.ids)
-    device = next(f.model_.parameters()).device
-    values = torch.from_numpy(np.ascontiguousarray(windows.values, dtype=np.float32))
-    series = torch.from_numpy(rows[windows.series]) if f.id_embedding else None
-    batches = WindowBatches(values, torch.from_numpy(windows.starts), f.lookback_, 1,
-                            series=series).to(device)
-    outputs = []
-    for start in range(0, len(windows), batch_size):
-        inputs, _ = batches.get(torch.arange(start, min(start + batch_size, len(windows))))
-        outputs.append(f.model_(*inputs)[..., f._point_index()].cpu())  # [b, horizon]
-    y = torch.cat(outputs).double().numpy()[..., None]  # [N, horizon, 1]
-    y = f.scaler_.inverse_transform(y, series=rows[windows.series], cols=(0,))[..., 0]
+    # with future covariates an origin needs them over its whole horizon, inside the data
+    ahead = f.horizon_ if f.n_future_ else 1
+    windows = make_windows([v[:, :1] for v in panel.values], f.lookback_, ahead, stride,
+                           series_names=panel.ids)
+    series, at = windows.series, windows.target_times()
+    if f.training == "sequence":  # one pass per series serves every origin
+        y = f._forecast_at(panel, series, at, f.horizon_)
+    else:
+        y = np.concatenate([f._forecast_at(panel, series[k : k + batch_size],
+                                           at[k : k + batch_size], f.horizon_)
+                            for k in range(0, len(at), batch_size)] or
+                           [np.zeros((0, f.horizon_))])
     h = f.horizon_
     # each series' timestamps extended by h future steps, so every target has a time
     extended = [np.concatenate([t, future_times(t[-1], f.freq_, h, f.step_)])
@@ -59,13 +54,6 @@ def _origins(panel: Panel, n_windows: int, step: int, horizon: int) -> np.ndarra
     """``[S, K]`` first target row of each window: the last window ends at the last row."""
     lengths = np.array(panel.lengths)[:, None]
     return lengths - horizon - step * (n_windows - 1 - np.arange(n_windows))[None, :]
-
-
-def _contexts(panel: Panel, origins: np.ndarray, lookback: int) -> np.ndarray:
-    """Raw inputs ``[S * K, lookback, F]`` before each origin (one vectorised gather)."""
-    offsets = np.concatenate([[0], np.cumsum(panel.lengths)])[:-1, None]  # [S, 1]
-    starts = (offsets + origins - lookback).reshape(-1)  # [S * K]
-    return np.concatenate(panel.values)[starts[:, None] + np.arange(lookback)]
 
 
 def _seasonal_naive(target: np.ndarray, at: np.ndarray, origin: np.ndarray, steps: np.ndarray,
@@ -101,7 +89,7 @@ def backtest_forecaster(
         )
     S, K = origins.shape
     rows = np.repeat(np.arange(S), K)
-    contexts = _contexts(panel, origins, lookback)  # [S*K, L, F]
+    at = origins.reshape(-1)  # [S*K] first target row of each window in its series
     mlp_params = f.get_params() | baseline_params(f)
     predictions = {model_name(f): np.zeros((S * K, horizon)),
                    "window MLP": np.zeros((S * K, horizon))}
@@ -112,11 +100,13 @@ def backtest_forecaster(
         for model in (f, WindowMLPForecaster(**mlp_params)):
             model._fit_panel(train)
             name = "window MLP" if isinstance(model, WindowMLPForecaster) else model_name(f)
-            predictions[name][members] = model._forecast_rows(contexts[members], rows[members],
-                                                              horizon)
             if model is f and f.quantiles:
-                levels[members] = f._forecast_rows(contexts[members], rows[members], horizon,
-                                                   all_quantiles=True)
+                levels[members] = f._forecast_at(panel, rows[members], at[members], horizon,
+                                                 all_quantiles=True)
+                predictions[name][members] = levels[members][..., f._point_index()]
+            else:
+                predictions[name][members] = model._forecast_at(panel, rows[members],
+                                                                at[members], horizon)
     target = np.concatenate([v[:, 0] for v in panel.values])
     offsets = np.concatenate([[0], np.cumsum(panel.lengths)])[:-1, None]
     at = (offsets + origins).reshape(-1)[:, None]  # [S*K, 1] row of each first target

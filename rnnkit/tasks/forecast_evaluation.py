@@ -21,14 +21,16 @@ class WindowMLPForecaster(Forecaster):
     def _build_network(self, n_features: int, horizon: int, lookback: int,
                        n_series: int = 1) -> torch.nn.Module:
         steps = 1 if self.strategy == "recursive" else horizon
-        return WindowMLP(lookback, n_features, steps, (0,), self.hidden_size, self.window_norm)
+        return WindowMLP(lookback, n_features, steps, (0,), self.hidden_size, self.window_norm,
+                         self.n_future_)
 
 
 def baseline_params(forecaster: Forecaster) -> dict:
     """What the window-MLP baseline changes from the model's arguments: a plain point
     forecaster (direct, or recursive like the model), silent."""
     strategy = "recursive" if forecaster.strategy == "recursive" else "direct"
-    return {"verbose": 0, "quantiles": None, "id_embedding": 0, "strategy": strategy}
+    return {"verbose": 0, "quantiles": None, "id_embedding": 0, "strategy": strategy,
+            "static_cols": (), "training": "window"}
 
 
 def model_name(forecaster: Forecaster) -> str:
@@ -57,8 +59,9 @@ def evaluate_forecaster(
     lengths = np.array(panel.lengths)
     train_panel = _slice_panel(panel, lengths - test_size)
     forecaster._fit_panel(train_panel)
-    predictions = {model_name(forecaster): forecaster._forecast(
-        forecaster.context_, forecaster.ids_, test_size)}
+    series, origin = np.arange(panel.n_series), lengths - test_size
+    predictions = {model_name(forecaster): forecaster._forecast_at(panel, series, origin,
+                                                                   test_size)}
 
     mlp_params = forecaster.get_params()
     mlp_params |= baseline_params(forecaster)
@@ -68,7 +71,7 @@ def evaluate_forecaster(
     predictions["seasonal naive"] = np.stack(
         [seasonal_naive(v, test_size, season) for v in train_values]
     )
-    predictions["window MLP"] = mlp._forecast(mlp.context_, mlp.ids_, test_size)
+    predictions["window MLP"] = mlp._forecast_at(panel, series, origin, test_size)
 
     actual = [v[-test_size:, 0] for v in panel.values]
     scales = [mase_scale(v, season or 1) for v in train_values]
@@ -78,11 +81,9 @@ def evaluate_forecaster(
 
     runs = None
     if forecaster.repeats > 1:  # each run alone, for the spread of every metric
-        contexts = forecaster.context_
-        rows = np.array([forecaster.ids_.index(i) for i in forecaster.ids_])
         runs = pd.DataFrame([
-            forecast_metrics(actual, list(forecaster._forecast_rows(contexts, rows, test_size,
-                                                                    module=member)), scales)
+            forecast_metrics(actual, list(forecaster._forecast_at(panel, series, origin,
+                                                                  test_size, member)), scales)
             for member in forecaster.model_.members
         ]).loc[:, list(METRICS)]
     histories = forecaster.histories_

@@ -7,17 +7,20 @@ from dataclasses import replace
 import numpy as np
 import torch
 
+from rnnkit.data.calendar import calendar_cycles
 from rnnkit.data.frames import Panel
 from rnnkit.data.scalers import Scaler
 from rnnkit.data.validation import check_choice, check_positive_int
 from rnnkit.data.windows import make_windows
 from rnnkit.errors import InputError
 from rnnkit.nn.ensemble import REDUCTIONS
+from rnnkit.tasks.forecast_covariates import static_table
 from rnnkit.tasks.forecaster import Forecaster
 from rnnkit.train import History, WindowBatches, pinball_loss, train_model
 
 
 def fit_panel(f: Forecaster, panel: Panel) -> Forecaster:
+    f.calendar_ = calendar_cycles(panel.freq) if f.calendar else None
     horizon, lookback, season = f._resolve(panel)
     check_positive_int(f.repeats, "repeats")
     check_choice(f.ensemble, "ensemble", REDUCTIONS)
@@ -34,7 +37,8 @@ def fit_panel(f: Forecaster, panel: Panel) -> Forecaster:
             f"{panel.ids[i]!r} has {lengths[i]}. Lower lookback, horizon or val_size, or drop "
             "short series."
         )
-    scaler, train, val = _batches(f, panel, cut, lookback, steps)
+    batches = _stream_batches if f.training == "sequence" else _batches
+    scaler, train, val = batches(f, panel, cut, lookback, steps)
     members, histories = [], []
     for run in range(f.repeats):  # run k: seed + k for weights, shuffling and dropout
         member, history = _train_member(f, panel, horizon, lookback, run, train, val)
@@ -43,7 +47,7 @@ def fit_panel(f: Forecaster, panel: Panel) -> Forecaster:
     f.final_epochs_ = None
     if f.refit_all:
         # the standard finish: every row, each run for the epochs its early stopping chose
-        scaler, train, _ = _batches(f, panel, lengths, lookback, steps)
+        scaler, train, _ = batches(f, panel, lengths, lookback, steps)
         f.final_epochs_ = [max(h.best_epoch, 1) for h in histories]
         members = [_train_member(f, panel, horizon, lookback, run, train, None, epochs)[0]
                    for run, epochs in enumerate(f.final_epochs_)]
@@ -55,6 +59,11 @@ def fit_panel(f: Forecaster, panel: Panel) -> Forecaster:
     f.freq_, f.step_, f.has_id_ = panel.freq, panel.step, panel.has_id
     f.ids_ = list(panel.ids)
     f.context_, _, f.last_times_ = f._contexts(panel)
+    f.state_ = None
+    if f.training == "sequence":
+        from rnnkit.tasks.forecast_stateful import history_states
+
+        f.state_ = history_states(f, panel)
     return f
 
 
@@ -70,13 +79,33 @@ def _batches(f: Forecaster, panel: Panel, cut: np.ndarray, lookback: int, steps:
     val_idx = np.flatnonzero(first_target >= series_cut)
     values = torch.from_numpy(np.ascontiguousarray(windows.values, dtype=np.float32))
     starts = torch.from_numpy(windows.starts)
-    series = torch.from_numpy(windows.series) if f.id_embedding else None
+    series = torch.from_numpy(windows.series) if f.id_embedding or f.static_cols else None
+    future = f._future_index(panel.n_features)
     train = WindowBatches(values, starts[train_idx], lookback, steps,
                           series=None if series is None else series[train_idx],
-                          teacher=f.strategy == "seq2seq")  # validation runs free
+                          teacher=f.strategy == "seq2seq", future_cols=future)
     val = WindowBatches(values, starts[val_idx], lookback, steps,
-                        series=None if series is None else series[val_idx]) \
-        if val_idx.size else None
+                        series=None if series is None else series[val_idx],
+                        future_cols=future) if val_idx.size else None  # validation runs free
+    return scaler, train, val
+
+
+def _stream_batches(f: Forecaster, panel: Panel, cut: np.ndarray, lookback: int, steps: int):
+    """Scaler fitted on the rows before ``cut``; the training streams (targets before it)
+    and the validation origins (targets from it on)."""
+    from rnnkit.train.stateful import SequenceStreams
+
+    scaler = Scaler(f.scaler).fit([v[:c] for v, c in zip(panel.values, cut, strict=True)])
+    scaled = [scaler.transform(v, series=i) for i, v in enumerate(panel.values)]
+    burn_in = lookback // 2 if f.burn_in is None else f.burn_in
+    if isinstance(burn_in, bool) or not isinstance(burn_in, int) or burn_in < 0:
+        raise InputError(f"burn_in={f.burn_in!r} must be a count of steps >= 0, or None "
+                         "(lookback // 2).")
+    future = f._future_index(panel.n_features)
+    train = SequenceStreams.from_series(scaled, cut, steps, f.batch_size, burn_in, future)
+    val = SequenceStreams.validation(scaled, cut, steps, warmup=4 * lookback,
+                                     future_cols=future) \
+        if (cut < np.array(panel.lengths)).any() else None
     return scaler, train, val
 
 
@@ -87,7 +116,14 @@ def _train_member(f: Forecaster, panel: Panel, horizon: int, lookback: int, run:
                      epochs=epochs or f.epochs)
     torch.manual_seed(f.seed + run)
     member = f._build_network(panel.n_features, horizon, lookback, panel.n_series)
+    table = static_table(panel) if f.static_cols else None
+    if table is not None:
+        member.series_inputs.static.copy_(torch.from_numpy(table))
     loss = pinball_loss(tuple(f.quantiles)) if f.quantiles else None
+    if f.training == "sequence":
+        from rnnkit.train.stateful import train_stateful
+
+        return member, train_stateful(member, train, config, val, loss, chunk=lookback)
     return member, train_model(member, train, config, val, loss)
 
 

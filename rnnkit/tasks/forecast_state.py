@@ -22,6 +22,7 @@ def fitted_meta(f: Forecaster) -> dict:
         "scaler": f.scaler_.to_dict(), "history": f.history_.to_dict(),
         "histories": [h.to_dict() for h in f.histories_],
         "final_epochs": f.final_epochs_,
+        "calendar": list(f.calendar_) if f.calendar_ else None,
         "network": f.model_.config.to_dict() if hasattr(f.model_, "config") else None,
     }
 
@@ -39,6 +40,11 @@ def restore(f: Forecaster, fitted: dict, tensors: dict[str, np.ndarray]) -> None
     f.history_ = f.histories_[0]
     f.final_epochs_ = fitted.get("final_epochs")
     f.context_ = tensors["context"]
+    f.calendar_ = tuple(fitted["calendar"]) if fitted.get("calendar") else None
+    f.state_ = None
+    if f.training == "sequence":
+        f.state_ = [tuple(tensors[f"state.{m}.{k}"] for k in range(2)
+                          if f"state.{m}.{k}" in tensors) for m in range(f.repeats)]
     runs = [f._build_network(f.n_features_, f.horizon_, f.lookback_, len(f.ids_))
             for _ in range(f.repeats)]
     f.model_ = f._assemble(runs)

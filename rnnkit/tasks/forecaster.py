@@ -18,6 +18,7 @@ from rnnkit.tasks.base import RnnkitEstimator, register
 from rnnkit.train import TrainConfig
 
 STRATEGIES = ("direct", "recursive", "seq2seq")
+TRAININGS = ("window", "sequence")
 DEFAULT_HORIZON = 10  # when the frequency says nothing about a season
 
 
@@ -60,13 +61,27 @@ class Forecaster(RnnkitEstimator):
             the point forecast is the 0.5 level (or the middle one).
         id_embedding: with many series, learn a vector of this many numbers per series id and
             give it to the head (0: none; the model is global either way).
+        future_cols: future covariates: columns known ahead (holidays, planned prices). The
+            model reads their past values and their values over the horizon; ``predict``
+            needs them for the steps it forecasts (``future=``).
+        static_cols: static covariates: one value per series (constant within it).
+        calendar: add hour of day, day of week and month as sine/cosine future covariates
+            (those the frequency resolves).
+        training: "window" (every window a sample, shuffled) or "sequence" (stateful: each
+            series is cut into about ``batch_size`` streams read in chunks of ``lookback``
+            steps, the hidden state carried from chunk to chunk, a forecast and a loss after
+            every step past ``burn_in``; direct strategy only). A sequence model forecasts from
+            the state at the end of the history, and ``update`` advances that state.
+        burn_in: with training="sequence", steps at the start of each stream whose forecasts
+            are not scored (the state is still warming up); None: lookback // 2.
 
     Example:
         >>> f = rnnkit.Forecaster(horizon=12).fit("airline.csv")
         >>> f.predict()  # a frame of the next 12 months
     """
 
-    _tuple_params: ClassVar[tuple[str, ...]] = ("feature_cols", "quantiles")
+    _tuple_params: ClassVar[tuple[str, ...]] = ("feature_cols", "quantiles", "future_cols",
+                                                "static_cols")
 
     def __init__(
         self,
@@ -106,6 +121,11 @@ class Forecaster(RnnkitEstimator):
         quantiles: tuple[float, ...] | None = None,
         id_embedding: int = 0,
         attention: bool = False,
+        future_cols: tuple[str, ...] = (),
+        static_cols: tuple[str, ...] = (),
+        calendar: bool = False,
+        training: str = "window",
+        burn_in: int | None = None,
     ) -> None:
         self.lookback = lookback
         self.horizon = horizon
@@ -142,6 +162,11 @@ class Forecaster(RnnkitEstimator):
         self.quantiles = quantiles
         self.id_embedding = id_embedding
         self.attention = attention
+        self.future_cols = future_cols
+        self.static_cols = static_cols
+        self.calendar = calendar
+        self.training = training
+        self.burn_in = burn_in
 
     # --- public API -------------------------------------------------------------------
     def fit(self, data: Any) -> Forecaster:
@@ -150,10 +175,11 @@ class Forecaster(RnnkitEstimator):
         Args:
             data: long frame (``unique_id``, ``ds``, ``y`` + feature columns) or one series.
         """
+        self.__dict__.pop("calendar_", None)  # found again from this data's frequency
         return self._fit_panel(self.load(data))
 
     def predict(self, h: int | None = None, data: Any = None,
-                ids: list[str] | None = None) -> pd.DataFrame:
+                ids: list[str] | None = None, future: Any = None) -> pd.DataFrame:
         """Forecast ``h`` steps after the end of the training data, or after ``data``.
 
         Args:
@@ -161,15 +187,20 @@ class Forecaster(RnnkitEstimator):
                 horizon; a recursive one can.
             data: a newer history of the same series (at least ``lookback`` rows each).
             ids: forecast only these series (default: all).
+            future: with ``future_cols``, their values over the forecast steps: a frame (or
+                path) with the time column, the id column (many series) and ``future_cols``.
 
         Returns:
             A long frame: [id column,] time column, target column, in the user's units.
         """
         self._check_fitted("predict")
+        h = self._check_h(h)
+        panel = None
         if data is None:
             context, names, last = self.context_, self.ids_, self.last_times_
         else:
-            context, names, last = self._contexts(self.load(data))
+            panel = self.load(data)
+            context, names, last = self._contexts(panel)
         if ids is not None:
             wanted = [str(i) for i in ids]
             missing = [i for i in wanted if i not in names]
@@ -178,12 +209,22 @@ class Forecaster(RnnkitEstimator):
                                  f"({names[:5]}...). Pass ids of series in the data.")
             keep = [names.index(i) for i in wanted]
             context, names, last = context[keep], wanted, [last[k] for k in keep]
+            if panel is not None:
+                panel = _select(panel, keep)
         ids = names
-        forecast = self._forecast(context, ids, h)  # [S, h]
-        frame = self._to_frame(forecast, ids, last)
+        from rnnkit.tasks.forecast_covariates import future_block
+
+        block = future_block(self, ids, last, self._future_steps(h), future)
+        rows = np.array([self.ids_.index(i) for i in ids])
+        if self.training == "sequence":
+            from rnnkit.tasks.forecast_stateful import forecast_from_history, forecast_from_state
+
+            levels = (forecast_from_state(self, rows, h, block) if panel is None
+                      else forecast_from_history(self, panel, h, block))  # [S, h, Q or 1]
+        else:
+            levels = self._forecast_rows(context, rows, h, future=block, all_quantiles=True)
+        frame = self._to_frame(levels[..., self._point_index()], ids, last)
         if self.quantiles:
-            rows = np.array([self.ids_.index(i) for i in ids])
-            levels = self._forecast_rows(context, rows, h, all_quantiles=True)  # [S, h, Q]
             for k, q in enumerate(self.quantiles):
                 frame[f"{self.target_col}_q{q:g}"] = levels[..., k].reshape(-1)
         return frame
@@ -202,6 +243,23 @@ class Forecaster(RnnkitEstimator):
         from rnnkit.tasks.forecast_backtest import predict_windows
 
         return predict_windows(self, self.load(data), stride, batch_size)
+
+    def update(self, new_observations: Any) -> Forecaster:
+        """Advance the model over observations that continue its series, without reading
+        the past again: ``predict()`` then forecasts after them.
+
+        A sequence-trained model carries its hidden state over the new rows (the same state a
+        full pass over the whole history reaches); a window model keeps the last ``lookback``
+        rows. The state is saved with the model.
+
+        Args:
+            new_observations: rows of some or all series, each starting at the step after
+                the series' last time, in the training data's format.
+        """
+        from rnnkit.tasks.forecast_stateful import update
+
+        self._check_fitted("update")
+        return update(self, new_observations)
 
     def backtest(self, data: Any, n_windows: int = 10, step: int | None = None,
                  refit: bool | int = False):
@@ -264,7 +322,7 @@ class Forecaster(RnnkitEstimator):
         """Parameters per layer with the closed form; works before fitting too."""
         net = getattr(self, "model_", None)
         if net is None:
-            n_features = 1 + len(self.feature_cols)
+            n_features = 1 + len(self.feature_cols) + self.n_future_
             horizon = self.horizon or DEFAULT_HORIZON
             net = self._build_network(n_features, horizon, lookback=0)
         runs = len(getattr(net, "members", [net]))  # an ensemble has repeats x the parameters
@@ -274,14 +332,30 @@ class Forecaster(RnnkitEstimator):
 
     def load(self, data: Any) -> Panel:
         """Read and validate ``data`` with this forecaster's column schema."""
+        return self._load(data)
+
+    def _load(self, data: Any, freq: str | None = None, min_rows: int = 2) -> Panel:
         if self.fill is not None:
             check_choice(self.fill, "fill", ("ffill", "interpolate", "zero", "drop"))
-        columns = Columns(self.time_col, self.target_col, self.id_col, tuple(self.feature_cols))
-        return load_panel(data, columns, fill=self.fill, freq=self.freq)
+        columns = Columns(self.time_col, self.target_col, self.id_col, tuple(self.feature_cols),
+                          tuple(self.future_cols), tuple(self.static_cols))
+        panel = load_panel(data, columns, fill=self.fill, freq=freq or self.freq,
+                           min_rows=min_rows)
+        if self.calendar:
+            from rnnkit.tasks.forecast_covariates import with_calendar
+
+            panel = with_calendar(panel, getattr(self, "calendar_", None))
+        return panel
 
     # --- fitting ----------------------------------------------------------------------
     def _resolve(self, panel: Panel) -> tuple[int, int, int | None]:
         check_choice(self.strategy, "strategy", STRATEGIES)
+        check_choice(self.training, "training", TRAININGS)
+        if self.training == "sequence" and self.strategy != "direct":
+            raise InputError(
+                f"training='sequence' forecasts the horizon after every step, the direct way; "
+                f"strategy={self.strategy!r} needs training='window'. Pass strategy='direct'."
+            )
         season = self.season_length or season_length(panel.freq)
         horizon = self.horizon or (2 * season if season else DEFAULT_HORIZON)
         lookback = self.lookback or (2 * season if season else 2 * horizon)
@@ -296,26 +370,39 @@ class Forecaster(RnnkitEstimator):
             if self.strategy != "direct":
                 raise InputError("quantiles need strategy='direct': a recursive model would feed "
                                  "one quantile back as if it were the observation.")
-        if self.strategy == "recursive" and panel.n_features > 1:
+        if self.strategy == "recursive" and self.feature_cols:
             raise InputError(
                 "strategy='recursive' feeds its own predictions back as inputs, so it cannot "
-                f"use feature_cols={list(self.feature_cols)} (their future values are unknown). "
-                "Use strategy='direct'."
+                f"use feature_cols={list(self.feature_cols)} (past covariates: their future "
+                "values are unknown). Use strategy='direct', or pass known-ahead columns as "
+                "future_cols."
             )
-        if self.strategy == "seq2seq" and (self.id_embedding or panel.n_features > 1):
-            raise InputError("strategy='seq2seq' takes the target series alone (no feature_cols "
-                             "or id_embedding yet). Use strategy='direct' for those.")
         return horizon, lookback, season
+
+    @property
+    def n_future_(self) -> int:
+        """Future covariate columns (user's, then calendar) at the end of the values."""
+        return len(self.future_cols) + 2 * len(getattr(self, "calendar_", None) or ())
+
+    def _future_index(self, n_features: int) -> tuple[int, ...]:
+        return tuple(range(n_features - self.n_future_, n_features))
+
+    def _future_steps(self, h: int) -> int:
+        """Future covariate steps a forecast of ``h`` steps reads: the whole trained horizon
+        for a direct head, only the steps forecast for a step-by-step decoder."""
+        return h if self.strategy != "direct" else self.horizon_
 
     def _net_config(self, n_features: int, horizon: int, n_series: int = 1
                     ) -> ForecastNetConfig:
+        n_static = len(self.static_cols)
         recurrent = RecurrentConfig(
             cell=self.cell, input_size=n_features, hidden_size=self.hidden_size,
             num_layers=self.num_layers, dropout=self.dropout, bidirectional=self.bidirectional,
         )
         steps = 1 if self.strategy == "recursive" else horizon
         return ForecastNetConfig(recurrent, steps, (0,), self.window_norm,
-                                 tuple(self.quantiles or ()), n_series, self.id_embedding)
+                                 tuple(self.quantiles or ()), n_series, self.id_embedding,
+                                 n_static, self.n_future_)
 
     def _build_network(self, n_features: int, horizon: int, lookback: int,
                        n_series: int = 1) -> torch.nn.Module:
@@ -324,6 +411,10 @@ class Forecaster(RnnkitEstimator):
             from rnnkit.nn.seq2seq import Seq2SeqNet
 
             return Seq2SeqNet(config, self.attention)
+        if self.training == "sequence":
+            from rnnkit.nn.stateful import StatefulForecastNet
+
+            return StatefulForecastNet(config)
         return RecurrentForecastNet(config)
 
     def _train_config(self) -> TrainConfig:
@@ -361,15 +452,29 @@ class Forecaster(RnnkitEstimator):
         if panel.n_features != self.n_features_:
             raise InputError(
                 f"data has {panel.n_features} value columns but the model was trained on "
-                f"{self.n_features_}. Pass the same feature_cols as in training."
+                f"{self.n_features_}. Pass the same feature_cols and future_cols as in training."
             )
         context = np.stack([v[-lookback:] for v in panel.values])  # [S, L, F]
         return context, list(panel.ids), [t[-1] for t in panel.times]
 
-    @torch.inference_mode()
-    def _forecast(self, context: np.ndarray, ids: list[str], h: int | None) -> np.ndarray:
-        """Forecast ``[S, h]`` in the user's units from contexts ``[S, lookback, F]``."""
-        return self._forecast_rows(context, np.array([self.ids_.index(i) for i in ids]), h)
+    def _forecast_at(self, panel: Panel, series: np.ndarray, at: np.ndarray, h: int,
+                     module: torch.nn.Module | None = None,
+                     all_quantiles: bool = False) -> np.ndarray:
+        """Forecast ``[N, h]`` (``[N, h, Q]``) from origins inside ``panel``: row ``at[n]``
+        of series ``series[n]`` is the first forecast step; only rows before it are read,
+        except the future covariates of the steps forecast."""
+        rows = np.array([self.ids_.index(panel.ids[s]) for s in series], dtype=np.int64)
+        if self.training == "sequence":
+            from rnnkit.tasks.forecast_stateful import forecast_at
+
+            return forecast_at(self, panel, series, at, rows, h, module, all_quantiles)
+        from rnnkit.tasks.forecast_covariates import gather_origins
+
+        context, future = gather_origins(panel, series, at, self.lookback_,
+                                         self._future_steps(h),
+                                         list(self._future_index(panel.n_features)))
+        return self._forecast_rows(context, rows, h, module=module, future=future,
+                                   all_quantiles=all_quantiles)
 
     def _check_h(self, h: int | None) -> int:
         h = self.horizon_ if h is None else h
@@ -381,39 +486,46 @@ class Forecaster(RnnkitEstimator):
                 f"trained for. Pass h <= {self.horizon_}, refit with horizon={h}, or use "
                 "strategy='recursive'."
             )
-        if self.strategy == "recursive" and self.n_features_ != 1:
-            raise InputError(
-                "strategy='recursive' feeds its own predictions back as inputs, so it cannot "
-                f"forecast with feature_cols={list(self.feature_cols)} (their future values "
-                "are unknown). Use strategy='direct'."
-            )
         return int(h)
 
     @torch.inference_mode()
     def _forecast_rows(self, context: np.ndarray, rows: np.ndarray, h: int | None,
                        batch_size: int = 1024, module: torch.nn.Module | None = None,
-                       all_quantiles: bool = False) -> np.ndarray:
+                       all_quantiles: bool = False, future: np.ndarray | None = None
+                       ) -> np.ndarray:
         """Forecast ``[N, h]`` from contexts ``[N, lookback, F]`` of scaler rows ``[N]``
-        with ``module`` (default: the model; one run of an ensemble for its own scores).
+        with ``module`` (default: the model; one run of an ensemble for its own scores) and
+        the future covariates ``[N, steps, C]`` over the forecast (user's units).
         With quantiles, the point forecast is the median level; ``all_quantiles`` returns
         every level, ``[N, h, Q]``."""
         h = self._check_h(h)
         model = self.model_ if module is None else module
         device = next(model.parameters()).device
         scaled = self.scaler_.transform(context, series=rows).astype(np.float32)
+        ahead = None
+        if future is not None:
+            ahead = self.scaler_.transform(future, series=rows,
+                                           cols=self._future_index(self.n_features_))
+            ahead = torch.from_numpy(ahead.astype(np.float32))
         out = []
         series = torch.from_numpy(np.asarray(rows, dtype=np.int64))
+        takes_series = self.id_embedding or self.static_cols
         for start in range(0, len(scaled), batch_size):
-            x = torch.from_numpy(scaled[start : start + batch_size]).to(device)  # [b, L, F]
-            ids = (series[start : start + batch_size].to(device),) if self.id_embedding else ()
+            part = slice(start, start + batch_size)
+            x = torch.from_numpy(scaled[part]).to(device)  # [b, L, F]
+            ids = series[part].to(device) if takes_series else None
+            fut = ahead[part].to(device) if ahead is not None else None  # [b, steps, C]
+            extra = (ids, fut) if takes_series or fut is not None else ()
             if self.strategy != "recursive":  # direct and seq2seq forecast the horizon at once
-                y = model(x, *ids)[:, :h]  # [b, h, 1 or Q]
+                y = model(x, *extra)[:, :h]  # [b, h, 1 or Q]
             else:
                 steps = []
-                for _ in range(h):  # each step depends on the previous prediction
-                    step = model(x, *ids)  # [b, 1, 1]
+                for k in range(h):  # each step depends on the previous prediction
+                    known = () if fut is None else (ids, fut[:, k : k + 1])
+                    step = model(x, *(known or extra))  # [b, 1, 1]
                     steps.append(step)
-                    x = torch.cat([x[:, 1:], step], dim=1)
+                    row = step if fut is None else torch.cat([step, fut[:, k : k + 1]], dim=-1)
+                    x = torch.cat([x[:, 1:], row], dim=1)
                 y = torch.cat(steps, dim=1)  # [b, h, 1]
             out.append(y.double().cpu().numpy())
         y = np.concatenate(out) if out else np.zeros((0, h, 1))
@@ -440,12 +552,23 @@ class Forecaster(RnnkitEstimator):
         return fitted_meta(self)
 
     def _tensors(self) -> dict[str, np.ndarray]:
-        return {"context": self.context_}
+        tensors = {"context": self.context_}
+        for m, state in enumerate(getattr(self, "state_", None) or []):
+            for k, part in enumerate(state):  # LSTM: (h, c); GRU, RNN: (h,)
+                tensors[f"state.{m}.{k}"] = part
+        return tensors
 
     def _restore(self, fitted: dict, tensors: dict[str, np.ndarray]) -> None:
         from rnnkit.tasks.forecast_state import restore
 
         restore(self, fitted, tensors)
+
+
+def _select(panel: Panel, keep: list[int]) -> Panel:
+    """The series at positions ``keep``."""
+    return replace(panel, ids=[panel.ids[k] for k in keep],
+                   values=[panel.values[k] for k in keep], times=[panel.times[k] for k in keep],
+                   static=None if panel.static is None else panel.static[keep])
 
 
 def _slice_panel(panel: Panel, stop: np.ndarray) -> Panel:

@@ -53,9 +53,14 @@ class WindowBatches:
     Only the batch is ever materialised: memory stays at the size of the series, whatever
     the lookback.
 
+    A batch's inputs are ``(x,)``, or ``(x, series, future)`` when the model reads series
+    row numbers or future covariates (None for the one it does not), plus the targets last
+    when ``teacher`` (teacher forcing).
+
     Shapes:
         values: ``[total_T, F]`` all series concatenated; starts: ``[N]`` first input row.
-        batch inputs ``[B, lookback, F]``; batch targets ``[B, horizon, n_targets]``.
+        x ``[B, lookback, F]``; series ``[B]``; future ``[B, horizon, len(future_cols)]`` (the
+        future covariates at the target steps); targets ``[B, horizon, n_targets]``.
     """
 
     def __init__(
@@ -67,6 +72,7 @@ class WindowBatches:
         target_cols: tuple[int, ...] = (0,),
         series: torch.Tensor | None = None,
         teacher: bool = False,
+        future_cols: tuple[int, ...] = (),
     ) -> None:
         self.values = values.contiguous()
         self.starts = starts.to(torch.long)
@@ -77,6 +83,8 @@ class WindowBatches:
         self.input_steps = torch.arange(lookback, device=device)
         self.target_steps = torch.arange(lookback, lookback + horizon, device=device)
         self.target_cols = torch.tensor(target_cols, dtype=torch.long, device=device)
+        self.future = tuple(future_cols)
+        self.future_cols = torch.tensor(future_cols, dtype=torch.long, device=device)
 
     def to(self, device: torch.device) -> WindowBatches:
         """The same windows on ``device``: the series is copied once, batches gather there."""
@@ -84,7 +92,8 @@ class WindowBatches:
             return self
         series = None if self.series is None else self.series.to(device)
         return WindowBatches(to_device(self.values, device), self.starts.to(device),
-                             self.lookback, self.horizon, self.cols, series, self.teacher)
+                             self.lookback, self.horizon, self.cols, series, self.teacher,
+                             self.future)
 
     def __len__(self) -> int:
         return self.starts.shape[0]
@@ -93,7 +102,10 @@ class WindowBatches:
         index = index.to(self.starts.device)
         start = self.starts[index].unsqueeze(1)  # [B, 1]
         x = self.values[start + self.input_steps]  # [B, L, F]
-        y = self.values[start + self.target_steps].index_select(2, self.target_cols)  # [B, H, nt]
-        if self.teacher:
-            return (x, y), y
-        return ((x,) if self.series is None else (x, self.series[index])), y
+        ahead = self.values[start + self.target_steps]  # [B, H, F]
+        y = ahead.index_select(2, self.target_cols)  # [B, H, nt]
+        if self.series is None and not self.future and not self.teacher:
+            return (x,), y
+        series = None if self.series is None else self.series[index]
+        future = ahead.index_select(2, self.future_cols) if self.future else None
+        return ((x, series, future, y) if self.teacher else (x, series, future)), y

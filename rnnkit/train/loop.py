@@ -140,9 +140,9 @@ def train_model(
     optimizer = Adam(module.parameters(), lr=config.learning_rate,
                      weight_decay=config.weight_decay)
     history = History()
-    best_loss, best_state, stale = math.inf, None, 0
+    stopping = EarlyStopping(config, val is not None and len(val) > 0)
     n, bs = len(train), config.batch_size
-    progress = _Progress(config.verbose if where.is_main else 0, config.epochs)
+    progress = Progress(config.verbose if where.is_main else 0, config.epochs)
     started = time.perf_counter()
     for epoch in range(1, config.epochs + 1):
         module.train()
@@ -158,46 +158,72 @@ def train_model(
                 loss = loss_fn(net(*inputs), target)
             # weight by this shard's share so DDP's mean over ranks is the global batch's mean
             scaled = loss * (len(local) * where.world_size / len(index)) if where.active else loss
-            optimizer.zero_grad(set_to_none=True)
-            scaled.backward()
-            if config.clip_norm > 0:
-                nn.utils.clip_grad_norm_(module.parameters(), config.clip_norm)
-            optimizer.step()
+            step(module, optimizer, scaled, config)
             total += loss.detach() * len(local)
             if not history.first_batch_at:
                 history.first_batch_at = time.time()
         train_loss = (distributed.all_sum(total, where) / n).item()
-        if not math.isfinite(train_loss):
-            progress.close()
-            raise TrainingError(
-                f"the training loss became {train_loss} at epoch {epoch} "
-                f"(learning_rate={config.learning_rate}). Lower learning_rate, keep clip_norm > 0, "
-                "or check the data for extreme values."
-            )
-        history.train_loss.append(train_loss)
-        monitored = train_loss
-        if val is not None and len(val) > 0:
-            monitored = mean_loss(module, val, loss_fn, precision=config.precision)
-            history.val_loss.append(monitored)
-        if monitored < best_loss - config.min_delta:
-            best_loss, stale, history.best_epoch = monitored, 0, epoch
-            best_state = copy.deepcopy(module.state_dict())
-        else:
-            stale += 1
-        progress.update(epoch, train_loss, history.val_loss[-1] if history.val_loss else None)
-        if val is not None and config.patience and stale >= config.patience:
-            history.stopped_early = True
+        val_loss = None
+        if stopping.has_val:
+            val_loss = mean_loss(module, val, loss_fn, precision=config.precision)
+        if stopping.end_epoch(module, history, epoch, train_loss, val_loss, progress):
             break
     progress.close()
-    if best_state is not None:
-        module.load_state_dict(best_state)
+    stopping.restore(module)
     module.eval()
     history.seconds = time.perf_counter() - started
     history.samples_per_second = n * history.epochs_run / max(history.seconds, 1e-9)
     return history
 
 
-class _Progress:
+def step(module: nn.Module, optimizer: Adam, loss: torch.Tensor, config: TrainConfig) -> None:
+    """One update: clear the gradients, backward, clip, step."""
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    if config.clip_norm > 0:
+        nn.utils.clip_grad_norm_(module.parameters(), config.clip_norm)
+    optimizer.step()
+
+
+class EarlyStopping:
+    """Keeps the weights of the best epoch (validation loss, else training loss) and says
+    when ``patience`` epochs have passed without improvement."""
+
+    def __init__(self, config: TrainConfig, has_val: bool) -> None:
+        self.config, self.has_val = config, has_val
+        self.best_loss, self.best_state, self.stale = math.inf, None, 0
+
+    def end_epoch(self, module: nn.Module, history: History, epoch: int, train_loss: float,
+                  val_loss: float | None, progress: Progress) -> bool:
+        """Record the epoch; True when training should stop."""
+        if not math.isfinite(train_loss):
+            progress.close()
+            raise TrainingError(
+                f"the training loss became {train_loss} at epoch {epoch} "
+                f"(learning_rate={self.config.learning_rate}). Lower learning_rate, keep "
+                "clip_norm > 0, or check the data for extreme values."
+            )
+        history.train_loss.append(train_loss)
+        monitored = train_loss if val_loss is None else val_loss
+        if val_loss is not None:
+            history.val_loss.append(val_loss)
+        if monitored < self.best_loss - self.config.min_delta:
+            self.best_loss, self.stale, history.best_epoch = monitored, 0, epoch
+            self.best_state = copy.deepcopy(module.state_dict())
+        else:
+            self.stale += 1
+        progress.update(epoch, train_loss, val_loss)
+        if self.has_val and self.config.patience and self.stale >= self.config.patience:
+            history.stopped_early = True
+            return True
+        return False
+
+    def restore(self, module: nn.Module) -> None:
+        if self.best_state is not None:
+            module.load_state_dict(self.best_state)
+
+
+class Progress:
     """A rich progress bar on a terminal (verbose=1), a line per epoch (verbose=2), or nothing."""
 
     def __init__(self, verbose: int, epochs: int) -> None:

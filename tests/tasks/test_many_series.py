@@ -22,7 +22,7 @@ def _frame():
 def test_id_embedding_round_trips_and_matches_batched_windows(tmp_path):
     data = _frame()
     f = rnnkit.Forecaster(id_embedding=3, **FAST).fit(data)
-    assert f.model_.ids.weight.shape == (3, 3)
+    assert f.model_.series_inputs.ids.weight.shape == (3, 3)
     f.save(tmp_path / "m")
     back = rnnkit.load(tmp_path / "m")
     pd.testing.assert_frame_equal(back.predict(), f.predict(), check_exact=True)

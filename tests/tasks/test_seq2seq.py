@@ -22,7 +22,7 @@ def test_free_running_decoder_equals_teacher_forcing_on_its_own_outputs(attentio
     x = torch.randn(5, 12, 1)
     with torch.no_grad():
         free = f.model_(x)  # feeds its own outputs back
-        forced = f.model_(x, free)  # teacher forcing with those same outputs, one pass
+        forced = f.model_(x, None, None, free)  # teacher forcing with those same outputs, one pass
     torch.testing.assert_close(forced, free, rtol=1e-5, atol=1e-5)
     f.save(tmp_path / "m")
     pd.testing.assert_frame_equal(rnnkit.load(tmp_path / "m").predict(), f.predict(),
@@ -33,5 +33,5 @@ def test_seq2seq_limits():
     f = rnnkit.Forecaster(strategy="seq2seq", **FAST).fit(_series())
     with pytest.raises(InputError, match="h=6 is longer than the horizon=4"):
         f.predict(h=6)
-    with pytest.raises(InputError, match="seq2seq' takes the target series alone"):
-        rnnkit.Forecaster(strategy="seq2seq", id_embedding=2, **FAST).fit(_series())
+    with pytest.raises(InputError, match="training='sequence' forecasts the horizon"):
+        rnnkit.Forecaster(strategy="seq2seq", training="sequence", **FAST).fit(_series())

@@ -46,7 +46,7 @@ def calendar_features(times: np.ndarray, cycles: tuple[str, ...]) -> np.ndarray:
     index = pd.DatetimeIndex(times)
     position = {
         "hour": (index.hour + index.minute / 60) / 24,
-        "dayofweek": (index.dayofweek + index.hour / 24) / 7,
+        "dayofweek": (index.day_of_week + index.hour / 24) / 7,
         "month": (index.month - 1 + (index.day - 1) / index.days_in_month) / 12,
     }
     columns = []

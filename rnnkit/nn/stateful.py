@@ -7,6 +7,7 @@ history and can continue that state over new observations without reading the pa
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -21,13 +22,15 @@ class StatefulForecastNet(nn.Module):
     """Steps ``[B, T, F]`` (+ state) -> a forecast of the next ``horizon`` steps after each
     step ``[B, T, horizon, outputs]`` and the state after the last step.
 
-    With ``window_norm="last"`` each step's forecast is a change from that step's target
-    value (the trend-proof choice of the window models); ``"none"`` forecasts levels.
+    With ``window_norm="last"`` the network is level-free, like the window models: its target
+    input is the change from the previous step (see :func:`step_inputs`) and each forecast is
+    a change from that step's target value ``level``, added back; ``"none"`` reads and
+    forecasts levels.
 
     Shapes:
         x: ``[B, T, F]``; series: ``[B]``; future: ``[B, T, horizon, C]`` (the covariates of
         the ``horizon`` steps after each step); state: ``(h, c)`` each ``[layers, B, hidden]``
-        (LSTM) or ``h`` (RNN, GRU).
+        (LSTM) or ``h`` (RNN, GRU); level: ``[B, T]`` the target value at each step.
     """
 
     def __init__(self, config: ForecastNetConfig) -> None:
@@ -46,16 +49,13 @@ class StatefulForecastNet(nn.Module):
         self.series_inputs = series_inputs(config)
         self.head = ForecastHead(rc.hidden_size, config.horizon, self.outputs,
                                  config.future_size, self.series_inputs, bool(config.quantiles))
-        self.register_buffer("cols", torch.tensor(config.target_cols), persistent=False)
 
     def forward(self, x: torch.Tensor, series: torch.Tensor | None = None,
-                future: torch.Tensor | None = None, state: State | None = None
-                ) -> tuple[torch.Tensor, State]:
+                future: torch.Tensor | None = None, state: State | None = None,
+                level: torch.Tensor | None = None) -> tuple[torch.Tensor, State]:
         out, state = self.core(x, state=state)  # [B, T, H]
-        level = None
-        if self.config.window_norm == "last":
-            level = x.index_select(2, self.cols).unsqueeze(2)  # [B, T, 1, nt]
-        return self.head(out, head_extras(self.series_inputs, series, future, out), level), state
+        ref = None if level is None else level[..., None, None]  # [B, T, 1, 1]
+        return self.head(out, head_extras(self.series_inputs, series, future, out), ref), state
 
     def layer_counts(self) -> list[LayerCount]:
         extra = self.series_inputs.layer_counts(self.config.n_series) \
@@ -69,3 +69,16 @@ def detach_state(state: State) -> State:
     if isinstance(state, tuple):
         return tuple(s.detach() for s in state)
     return state.detach()
+
+
+def step_inputs(values: np.ndarray, differenced: bool, previous: float = np.nan) -> np.ndarray:
+    """What a stateful network reads at each step of a series ``[T, F]`` (scaled): with
+    ``differenced`` the target column (0) becomes its change from the step before (0 at the
+    series start, or from ``previous`` when the series continues), the rest unchanged."""
+    if not differenced:
+        return values
+    out = values.copy()
+    before = np.concatenate([[values[0, 0] if np.isnan(previous) else previous],
+                             values[:-1, 0]])
+    out[:, 0] = values[:, 0] - before
+    return out

@@ -102,9 +102,13 @@ def _stream_batches(f: Forecaster, panel: Panel, cut: np.ndarray, lookback: int,
         raise InputError(f"burn_in={f.burn_in!r} must be a count of steps >= 0, or None "
                          "(lookback // 2).")
     future = f._future_index(panel.n_features)
-    train = SequenceStreams.from_series(scaled, cut, steps, f.batch_size, burn_in, future)
+    # a stream should outlast its burn-in by two chunks of lookback steps
+    differenced = f.window_norm == "last"
+    train = SequenceStreams.from_series(scaled, cut, steps, f.batch_size, burn_in, future,
+                                        min_length=burn_in + 2 * lookback,
+                                        differenced=differenced)
     val = SequenceStreams.validation(scaled, cut, steps, warmup=4 * lookback,
-                                     future_cols=future) \
+                                     future_cols=future, differenced=differenced) \
         if (cut < np.array(panel.lengths)).any() else None
     return scaler, train, val
 
@@ -128,6 +132,8 @@ def _train_member(f: Forecaster, panel: Panel, horizon: int, lookback: int, run:
 
 
 def _val_rows(f: Forecaster, lengths: np.ndarray, horizon: int) -> np.ndarray:
+    if f.val_size is None and f.training == "sequence":  # its one pass scores every origin
+        return np.maximum(np.round(lengths * 0.1).astype(lengths.dtype), horizon)
     if f.val_size is None:
         return np.full_like(lengths, horizon)
     if isinstance(f.val_size, float) and 0 <= f.val_size < 1:

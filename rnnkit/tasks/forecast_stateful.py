@@ -11,6 +11,7 @@ import torch
 from rnnkit.data.frames import Panel, _fmt, future_times
 from rnnkit.errors import InputError
 from rnnkit.nn.forecast import head_extras
+from rnnkit.nn.stateful import step_inputs
 from rnnkit.tasks.forecast_covariates import gather_origins
 from rnnkit.tasks.forecaster import Forecaster
 
@@ -26,6 +27,15 @@ def _device(f: Forecaster) -> torch.device:
 def _scaled(f: Forecaster, panel: Panel, rows: np.ndarray) -> list[np.ndarray]:
     return [f.scaler_.transform(v, series=r).astype(np.float32)
             for v, r in zip(panel.values, rows, strict=True)]
+
+
+def _inputs(f: Forecaster, scaled: list[np.ndarray], previous: np.ndarray | None = None
+            ) -> list[np.ndarray]:
+    """What the network reads (see :func:`step_inputs`); ``previous``: the scaled target
+    before each series' first row, when the rows continue a history."""
+    before = [np.nan] * len(scaled) if previous is None else previous
+    return [step_inputs(v, f.window_norm == "last", p)
+            for v, p in zip(scaled, before, strict=True)]
 
 
 @torch.inference_mode()
@@ -84,8 +94,8 @@ def _combine(f: Forecaster, outputs: list[torch.Tensor], rows: np.ndarray, h: in
 def history_states(f: Forecaster, panel: Panel) -> list[tuple[np.ndarray, ...]]:
     """Each run's state after reading the whole of ``panel`` from a zero state."""
     rows = np.array([f.ids_.index(i) for i in panel.ids])
-    scaled = _scaled(f, panel, rows)
-    return [_run(m, scaled, None, _device(f))[1] for m in members(f)]
+    inputs = _inputs(f, _scaled(f, panel, rows))
+    return [_run(m, inputs, None, _device(f))[1] for m in members(f)]
 
 
 def forecast_from_state(f: Forecaster, rows: np.ndarray, h: int,
@@ -120,8 +130,9 @@ def forecast_at(f: Forecaster, panel: Panel, series: np.ndarray, at: np.ndarray,
                                    list(f._future_index(panel.n_features)))
     level = np.array([scaled[s][a - 1, 0] for s, a in zip(series, at, strict=True)])
     outputs = []
+    inputs = _inputs(f, scaled)
     for member in [module] if module is not None else members(f):
-        steps, _ = _run(member, scaled, None, _device(f))
+        steps, _ = _run(member, inputs, None, _device(f))
         summary = torch.stack([steps[s][a - 1] for s, a in zip(series, at, strict=True)])
         outputs.append(_head(f, member, summary, level, rows, future))
     y = _combine(f, outputs, rows, h)
@@ -150,8 +161,9 @@ def update(f: Forecaster, new: Any) -> Forecaster:
         if len(t) > 1 and f.freq_ is None and (np.diff(t) != f.step_).any():
             raise InputError(f"update: series {sid!r} must advance by {f.step_} per row.")
     if getattr(f, "state_", None):
-        scaled = _scaled(f, panel, rows)
-        f.state_ = [_advance(state, _run(m, scaled, tuple(s[:, rows] for s in state),
+        previous = f.scaler_.transform(f.context_[rows, -1], series=rows)[:, 0]
+        inputs = _inputs(f, _scaled(f, panel, rows), previous)
+        f.state_ = [_advance(state, _run(m, inputs, tuple(s[:, rows] for s in state),
                                          _device(f))[1], rows)
                     for m, state in zip(members(f), f.state_, strict=True)]
     lookback = f.context_.shape[1]

@@ -44,7 +44,8 @@ class Forecaster(RnnkitEstimator):
         window_norm: "last", "mean" or "none" (see :class:`rnnkit.nn.ForecastNetConfig`).
         epochs, batch_size, learning_rate, loss, patience, clip_norm, seed, verbose: training.
         val_size: rows at the end of each training series held out for early stopping (a
-            fraction or a count; None: the horizon); 0 trains all epochs without validation.
+            fraction or a count; None: the horizon, or with training="sequence" 10% of each
+            series, at least the horizon); 0 trains all epochs without validation.
         time_col, target_col, id_col, feature_cols: the column schema of the long frame.
         freq: pandas frequency to regularise the timestamps to (None: inferred).
         fill: how to fill missing values: None (error), "ffill", "interpolate", "zero", "drop".
@@ -68,7 +69,8 @@ class Forecaster(RnnkitEstimator):
         calendar: add hour of day, day of week and month as sine/cosine future covariates
             (those the frequency resolves).
         training: "window" (every window a sample, shuffled) or "sequence" (stateful: each
-            series is cut into about ``batch_size`` streams read in chunks of ``lookback``
+            series is cut into about ``batch_size`` streams (fewer where the data is short:
+            each runs at least ``burn_in + 2 * lookback`` steps) read in chunks of ``lookback``
             steps, the hidden state carried from chunk to chunk, a forecast and a loss after
             every step past ``burn_in``; direct strategy only). A sequence model forecasts from
             the state at the end of the history, and ``update`` advances that state.

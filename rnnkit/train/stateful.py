@@ -20,7 +20,7 @@ import torch
 from torch import nn
 
 from rnnkit.errors import InputError
-from rnnkit.nn.stateful import detach_state
+from rnnkit.nn.stateful import detach_state, step_inputs
 from rnnkit.train import distributed
 from rnnkit.train.adam import Adam
 from rnnkit.train.config import TrainConfig
@@ -50,6 +50,7 @@ class SequenceStreams:
     future: torch.Tensor | None
     mask: torch.Tensor
     series: torch.Tensor
+    level: torch.Tensor | None = None
 
     @property
     def n_targets(self) -> int:
@@ -61,46 +62,53 @@ class SequenceStreams:
     def to(self, device: torch.device) -> SequenceStreams:
         move = (lambda t: None if t is None else t.to(device))  # noqa: E731
         return SequenceStreams(move(self.x), move(self.target), move(self.future),
-                               move(self.mask), move(self.series))
+                               move(self.mask), move(self.series), move(self.level))
 
     @classmethod
     def from_series(cls, values: Sequence[np.ndarray], cut: np.ndarray, horizon: int,
-                    n_streams: int, burn_in: int, future_cols: tuple[int, ...] = ()
-                    ) -> SequenceStreams:
-        """About ``n_streams`` segments of the rows before ``cut`` of each series; a step is
-        scored when its ``horizon`` targets lie before the cut and it is past the burn-in."""
+                    n_streams: int, burn_in: int, future_cols: tuple[int, ...] = (),
+                    min_length: int = 1, differenced: bool = False) -> SequenceStreams:
+        """About ``n_streams`` segments of the rows before ``cut`` of each series, each at
+        least ``min_length`` long where the series allows (fewer streams for short data); a
+        step is scored when its ``horizon`` targets lie before the cut and it is past the
+        burn-in."""
         total = int(np.sum(cut))
-        length = max(1, math.ceil(total / max(n_streams, 1)))
+        length = max(min_length, math.ceil(total / max(n_streams, 1)))
         segments = []
         for s, c in enumerate(cut):
             pieces = max(1, round(int(c) / length))
             bounds = np.linspace(0, int(c), pieces + 1).astype(int)
             segments += [(s, a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
         return cls._stack(values, [np.asarray(c) for c in cut], segments, horizon, burn_in,
-                          future_cols, scored_from=None)
+                          future_cols, None, differenced)
 
     @classmethod
     def validation(cls, values: Sequence[np.ndarray], cut: np.ndarray, horizon: int,
-                   warmup: int, future_cols: tuple[int, ...] = ()) -> SequenceStreams:
+                   warmup: int, future_cols: tuple[int, ...] = (),
+                   differenced: bool = False) -> SequenceStreams:
         """One stream per series from ``warmup`` rows before its cut to its end: scored are
         the steps whose targets all lie at or after the cut."""
         ends = [len(v) for v in values]
         segments = [(s, max(0, int(c) - warmup), e)
                     for s, (c, e) in enumerate(zip(cut, ends, strict=True)) if c < e]
-        return cls._stack(values, ends, segments, horizon, 0, future_cols, scored_from=cut)
+        return cls._stack(values, ends, segments, horizon, 0, future_cols, cut, differenced)
 
     @classmethod
-    def _stack(cls, values, ends, segments, horizon, burn_in, future_cols, scored_from):
+    def _stack(cls, values, ends, segments, horizon, burn_in, future_cols, scored_from,
+               differenced):
         n, longest = len(segments), max(b - a for _, a, b in segments)
         f = values[0].shape[1]
         x = np.zeros((n, longest, f), dtype=np.float32)
+        level = np.zeros((n, longest), dtype=np.float32)
+        inputs = {s: step_inputs(values[s], differenced) for s in {s for s, _, _ in segments}}
         target = np.zeros((n, longest, horizon, 1), dtype=np.float32)
         future = np.zeros((n, longest, horizon, len(future_cols)), dtype=np.float32)
         mask = np.zeros((n, longest), dtype=bool)
         cols = list(future_cols)
         for k, (s, a, b) in enumerate(segments):
             ahead = rows_ahead(values[s][: int(ends[s])], horizon)[a:b]  # [b-a, H, F]
-            x[k, : b - a] = values[s][a:b]
+            x[k, : b - a] = inputs[s][a:b]
+            level[k, : b - a] = values[s][a:b, 0]
             target[k, : b - a] = np.nan_to_num(ahead[..., :1])
             future[k, : b - a] = np.nan_to_num(ahead[..., cols])
             scored = np.isfinite(ahead[..., 0]).all(axis=1)
@@ -116,12 +124,14 @@ class SequenceStreams:
             )
         return cls(torch.from_numpy(x), torch.from_numpy(target),
                    torch.from_numpy(future) if cols else None, torch.from_numpy(mask),
-                   torch.tensor([s for s, _, _ in segments], dtype=torch.long))
+                   torch.tensor([s for s, _, _ in segments], dtype=torch.long),
+                   torch.from_numpy(level) if differenced else None)
 
 
 def _chunk(streams: SequenceStreams, part: slice):
     future = None if streams.future is None else streams.future[:, part]
-    return streams.x[:, part], future, streams.target[:, part], streams.mask[:, part]
+    level = None if streams.level is None else streams.level[:, part]
+    return streams.x[:, part], future, level, streams.target[:, part], streams.mask[:, part]
 
 
 @torch.inference_mode()
@@ -132,7 +142,7 @@ def stream_loss(module: nn.Module, streams: SequenceStreams, loss_fn: LossFn,
     module.eval()
     device = next(module.parameters()).device
     with autocast(device, precision):
-        y, _ = module(streams.x, streams.series, streams.future)
+        y, _ = module(streams.x, streams.series, streams.future, None, streams.level)
         loss = loss_fn(y[streams.mask], streams.target[streams.mask])
     module.train(was_training)
     return float(loss)
@@ -171,13 +181,13 @@ def train_stateful(module: nn.Module, train: SequenceStreams, config: TrainConfi
         module.train()
         state, total = None, torch.zeros((), device=device)
         for part, count in zip(parts, scored, strict=True):
-            x, future, target, mask = _chunk(train, part)
+            x, future, level, target, mask = _chunk(train, part)
             if not count:
                 with torch.no_grad():
-                    _, state = module(x, train.series, future, state)
+                    _, state = module(x, train.series, future, state, level)
             else:
                 with autocast(device, config.precision):
-                    y, state = module(x, train.series, future, state)
+                    y, state = module(x, train.series, future, state, level)
                     loss = loss_fn(y[mask], target[mask])
                 step(module, optimizer, loss, config)
                 total += loss.detach() * count

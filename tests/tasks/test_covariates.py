@@ -1,0 +1,134 @@
+"""Future, static and calendar covariates: what the model reads, and the errors."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import rnnkit
+from rnnkit.data.calendar import calendar_cycles, calendar_features
+from rnnkit.errors import InputError
+
+FAST = dict(lookback=48, horizon=24, epochs=30, patience=8, verbose=0, batch_size=64)
+
+
+def synthetic(n: int = 24 * 7 * 12, seed: int = 0) -> pd.DataFrame:
+    """Hourly: trend, a daily and a weekly season, and a promotion known ahead."""
+    rng = np.random.default_rng(seed)
+    i = np.arange(n)
+    promo = (rng.random(n) < 0.1).astype(float)
+    y = (10 + 0.002 * i + 2 * np.sin(2 * np.pi * i / 24) + 1.5 * np.sin(2 * np.pi * i / 168)
+         + 3 * promo + rng.normal(0, 0.3, n))
+    return pd.DataFrame({"ds": pd.date_range("2024-01-01", periods=n, freq="h"), "y": y,
+                         "promo": promo})
+
+
+@pytest.mark.parametrize("kw", [dict(strategy="direct"), dict(strategy="recursive"),
+                                dict(strategy="seq2seq"),
+                                dict(training="sequence", batch_size=8, learning_rate=3e-3,
+                                     epochs=300, patience=30)])
+def test_every_strategy_beats_seasonal_naive_with_a_future_covariate(kw):
+    f = rnnkit.Forecaster(**(FAST | kw), future_cols=("promo",))
+    rmse = f.evaluate(synthetic()).scores["RMSE"]
+    assert rmse["LSTM"] < 0.6 * rmse["seasonal naive"], rmse.to_dict()
+
+
+def test_predict_needs_the_future_and_names_missing_timestamps():
+    data = synthetic(24 * 7 * 4)
+    f = rnnkit.Forecaster(**FAST, future_cols=("promo",)).fit(data)
+    with pytest.raises(InputError, match=r"reads future covariates \['promo'\].*future="):
+        f.predict()
+    times = pd.date_range(data["ds"].iloc[-1], periods=25, freq="h")[1:]
+    future = pd.DataFrame({"ds": times, "promo": 0.0})
+    forecast = f.predict(future=future)
+    assert list(forecast["ds"]) == list(times)
+    gap = future.drop(index=[5, 6])
+    with pytest.raises(InputError, match=r"missing or NaN for series 'series' at "
+                                         r"2024-01-29 05:00:00, 2024-01-29 06:00:00 \(2 of"):
+        f.predict(future=gap)
+    with pytest.raises(InputError, match="missing or NaN"):
+        f.predict(future=future.assign(promo=np.where(future.index == 3, np.nan, 0.0)))
+    shifted = future.assign(ds=future["ds"] + pd.Timedelta("30min"))  # misaligned
+    with pytest.raises(InputError, match="missing or NaN.*24 of"):
+        f.predict(future=shifted)
+    # the promotion moves the forecast where it is planned
+    promo = f.predict(future=future.assign(promo=np.where(future.index == 10, 1.0, 0.0)))
+    lift = promo["y"].to_numpy() - forecast["y"].to_numpy()
+    assert lift[10] > 1.0 and np.argmax(lift) == 10, lift  # the true lift is 3
+
+
+def test_a_covariate_with_nan_is_refused_naming_the_column():
+    data = synthetic(500)
+    data.loc[100, "promo"] = np.nan
+    with pytest.raises(InputError, match="column 'promo' of series 'series' has 1 missing"):
+        rnnkit.Forecaster(**FAST, future_cols=("promo",)).fit(data)
+
+
+def test_a_column_plays_one_role():
+    with pytest.raises(InputError, match="'promo' is in both feature_cols and future_cols"):
+        rnnkit.Forecaster(**FAST, feature_cols=("promo",), future_cols=("promo",)).fit(
+            synthetic(500))
+
+
+def test_calendar_features_are_sine_cosine_pairs_of_the_cycles_the_frequency_resolves():
+    assert calendar_cycles("h") == ("hour", "dayofweek", "month")
+    assert calendar_cycles("D") == ("dayofweek", "month")
+    assert calendar_cycles("MS") == ("month",)
+    times = pd.to_datetime(["2024-01-01 06:00", "2024-07-01 18:00"]).to_numpy()  # Mon, Mon
+    x = calendar_features(times, ("hour", "dayofweek", "month"))
+    np.testing.assert_allclose(x[:, 0:2], [[1, 0], [-1, 0]], atol=1e-12)  # 6h, 18h
+    np.testing.assert_allclose(x[0, 2:4], [np.sin(2 * np.pi * 0.25 / 7),
+                                           np.cos(2 * np.pi * 0.25 / 7)])
+    np.testing.assert_allclose(x[:, 4:6], [[0, 1], [0, -1]], atol=1e-12)  # January, July
+    with pytest.raises(InputError, match="calendar=True needs timestamps"):
+        rnnkit.Forecaster(**FAST, calendar=True).fit(np.sin(np.arange(300.0)))
+
+
+def test_calendar_alone_needs_no_future_frame_and_survives_save(tmp_path):
+    f = rnnkit.Forecaster(**(FAST | dict(epochs=2)), calendar=True).fit(synthetic(600))
+    assert f.n_features_ == 1 + 6 and f.calendar_ == ("hour", "dayofweek", "month")
+    f.save(tmp_path / "m")
+    pd.testing.assert_frame_equal(rnnkit.load(tmp_path / "m").predict(), f.predict())
+
+
+def _two_series_with_static() -> pd.DataFrame:
+    parts = []
+    for k, (sid, size) in enumerate([("small", 1.0), ("large", 5.0)]):
+        frame = synthetic(600, seed=k).assign(unique_id=sid, size=size)
+        frame["y"] *= size
+        parts.append(frame)
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_static_covariates_enter_the_head_standardised_and_round_trip(tmp_path):
+    data = _two_series_with_static()
+    f = rnnkit.Forecaster(**(FAST | dict(epochs=2)), static_cols=("size",)).fit(data)
+    np.testing.assert_allclose(f.model_.series_inputs.static.numpy()[:, 0], [-1, 1])
+    f.save(tmp_path / "m")
+    pd.testing.assert_frame_equal(rnnkit.load(tmp_path / "m").predict(), f.predict())
+    varying = data.assign(size=np.arange(len(data), dtype=float))
+    with pytest.raises(InputError, match="static column 'size' varies within series 'small'"):
+        rnnkit.Forecaster(**FAST, static_cols=("size",)).fit(varying)
+
+
+@pytest.mark.parametrize("training", ["window", "sequence"])
+def test_past_covariates_are_never_read_beyond_the_origin(training):
+    """Poison everything after each origin (target, past covariate, and the future covariate
+    past the horizon) with NaN: the forecasts must not change."""
+    data = synthetic(24 * 7 * 4).assign(temp=lambda d: np.cos(np.arange(len(d)) / 5.0))
+    f = rnnkit.Forecaster(**(FAST | dict(epochs=2)), feature_cols=("temp",),
+                          future_cols=("promo",), training=training).fit(data)
+    panel = f.load(data)
+    at = np.array([400, 500, 600])
+    clean = f._forecast_at(panel, np.zeros(3, dtype=int), at, 24)
+    for k, origin in enumerate(at):
+        values = panel.values[0].copy()
+        values[origin:, :2] = np.nan  # target and past covariate from the origin on
+        values[origin + 24 :, 2] = np.nan  # the future covariate beyond the horizon
+        poisoned = replace(panel, values=[values])
+        got = f._forecast_at(poisoned, np.zeros(1, dtype=int), at[k : k + 1], 24)
+        assert np.isfinite(got).all()
+        np.testing.assert_allclose(got[0], clean[k], rtol=1e-5, atol=1e-5)

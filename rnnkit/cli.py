@@ -32,6 +32,22 @@ def _columns_help(kind: str) -> str:
     return f"Name of the {kind} column."
 
 
+FeatureCols = Annotated[str, typer.Option(
+    help="Comma-separated past covariates (observed up to the forecast origin).")]
+FutureCols = Annotated[str, typer.Option(
+    help="Comma-separated future covariates (known ahead; forecasts need --future).")]
+StaticCols = Annotated[str, typer.Option(help="Comma-separated columns, one value per series.")]
+Calendar = Annotated[bool, typer.Option(
+    help="Add hour, day of week, month as sine/cosine future covariates.")]
+Training = Annotated[str, typer.Option(
+    help="window (windows as samples) or sequence (stateful streams, direct only).")]
+
+
+def _cols(text: str) -> tuple[str, ...]:
+    """'a, b' -> ('a', 'b')."""
+    return tuple(c.strip() for c in text.split(",") if c.strip())
+
+
 @app.command()
 def forecast(
     data: Annotated[str, typer.Argument(help="CSV or Parquet file, or a bundled dataset name.")],
@@ -39,7 +55,13 @@ def forecast(
     time_col: Annotated[str, typer.Option(help=_columns_help("timestamp"))] = "ds",
     target_col: Annotated[str, typer.Option(help=_columns_help("target"))] = "y",
     id_col: Annotated[str, typer.Option(help=_columns_help("series id"))] = "unique_id",
-    feature_cols: Annotated[str, typer.Option(help="Comma-separated extra input columns.")] = "",
+    feature_cols: FeatureCols = "",
+    future_cols: FutureCols = "",
+    static_cols: StaticCols = "",
+    calendar: Calendar = False,
+    future_file: Annotated[str | None, typer.Option(
+        "--future", help="CSV/Parquet with the future covariates over the forecast.")] = None,
+    training: Training = "window",
     lookback: Annotated[int | None, typer.Option(help="Input steps (default: 2 seasons).")] = None,
     horizon: Annotated[
         int | None, typer.Option(help="Steps to forecast (default: 2 seasons).")
@@ -90,14 +112,15 @@ def forecast(
         bidirectional=bidirectional, scaler=scaler, window_norm=window_norm, epochs=epochs,
         batch_size=batch_size, learning_rate=learning_rate, loss=loss, patience=patience,
         seed=seed, verbose=verbose, time_col=time_col, target_col=target_col, id_col=id_col,
-        feature_cols=tuple(c.strip() for c in feature_cols.split(",") if c.strip()),
+        feature_cols=_cols(feature_cols), future_cols=_cols(future_cols),
+        static_cols=_cols(static_cols), calendar=calendar, training=training,
         freq=freq, fill=fill, season_length=season_length, device=device,
         precision=precision, threads=threads, repeats=repeats, ensemble=ensemble,
         refit_all=refit_all, quantiles=_levels(quantiles), attention=attention,
     )
     panel = model.load(data)
     evaluation = model.evaluate(panel, test_size=test_size)
-    future = model.predict(data=panel)
+    future = model.predict(data=panel, future=future_file)
     if not where.is_main:  # every rank trained the same model; rank 0 alone reports
         return
     _print_scores(evaluation, model)
@@ -169,6 +192,11 @@ def backtest(
     time_col: Annotated[str, typer.Option(help=_columns_help("timestamp"))] = "ds",
     target_col: Annotated[str, typer.Option(help=_columns_help("target"))] = "y",
     id_col: Annotated[str, typer.Option(help=_columns_help("series id"))] = "unique_id",
+    feature_cols: FeatureCols = "",
+    future_cols: FutureCols = "",
+    static_cols: StaticCols = "",
+    calendar: Calendar = False,
+    training: Training = "window",
     lookback: Annotated[int | None, typer.Option(help="Input steps (default: 2 seasons).")] = None,
     horizon: Annotated[
         int | None, typer.Option(help="Steps to forecast (default: 2 seasons).")
@@ -196,6 +224,8 @@ def backtest(
             hidden_size=hidden_size, num_layers=num_layers, epochs=epochs, seed=seed,
             verbose=verbose, time_col=time_col, target_col=target_col, id_col=id_col,
             fill=fill, quantiles=_levels(quantiles), repeats=repeats,
+            feature_cols=_cols(feature_cols), future_cols=_cols(future_cols),
+            static_cols=_cols(static_cols), calendar=calendar, training=training,
         )
         results[strategy] = model.backtest(data, n_windows=n_windows, step=step,
                                            refit=refit or False)
@@ -229,6 +259,8 @@ def predict(
     data: Annotated[str, typer.Argument(help="History to forecast from (CSV, Parquet, name).")],
     h: Annotated[int | None, typer.Option(help="Steps to forecast (default: horizon).")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="CSV file to write.")] = None,
+    future_file: Annotated[str | None, typer.Option(
+        "--future", help="CSV/Parquet with the future covariates over the forecast.")] = None,
 ) -> None:
     """Forecast with a saved model from the end of DATA; print or write a CSV."""
     from rnnkit.files import write_text_atomic
@@ -248,7 +280,7 @@ def predict(
             "classify / regress. Use its Python API: rnnkit.load(path).predict(X)."
         )
     else:
-        frame = model.predict(h=h, data=data)
+        frame = model.predict(h=h, data=data, future=future_file)
     if out is None:
         typer.echo(frame.to_csv(index=False), nl=False)
     else:

@@ -127,3 +127,28 @@ def test_help_and_datasets_do_not_import_torch():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "airline" in done.stdout
+
+
+def test_forecast_with_future_covariates_and_sequence_training(tmp_path, capsys):
+    n = 24 * 30
+    i = np.arange(n + 24)
+    promo = (np.arange(n + 24) % 11 == 0).astype(float)
+    frame = pd.DataFrame({"ds": pd.date_range("2024-01-01", periods=n + 24, freq="h"),
+                          "y": 5 + np.sin(2 * np.pi * i / 24) + 2 * promo, "promo": promo})
+    frame.iloc[:n].to_csv(tmp_path / "history.csv", index=False)
+    frame.iloc[n:, [0, 2]].to_csv(tmp_path / "future.csv", index=False)
+    base = ["forecast", tmp_path / "history.csv", "--future-cols", "promo", "--calendar",
+            "--training", "sequence", "--horizon", "24", "--lookback", "48", "--epochs", "3",
+            "--hidden-size", "8", "--verbose", "0",
+            "--out", tmp_path / "run"]
+    code, _, err = run(base, capsys)  # the forecast needs the promotions ahead
+    assert "reads future covariates ['promo']" in one_line_error(code, err)
+    code, out, err = run(base + ["--future", tmp_path / "future.csv"], capsys)
+    assert code == 0, err
+    forecast = pd.read_csv(tmp_path / "run" / "forecast.csv")
+    assert len(forecast) == 24 and forecast["ds"].iloc[0] == "2024-01-31 00:00:00"
+    code, out, err = run(["predict", tmp_path / "run" / "model", tmp_path / "history.csv",
+                          "--future", tmp_path / "future.csv", "--h", "24"], capsys)
+    assert code == 0, err
+    predicted = pd.read_csv(pd.io.common.StringIO(out))
+    np.testing.assert_allclose(predicted["y"], forecast["y"], rtol=1e-6)

@@ -85,13 +85,21 @@ class SequenceStreams:
     @classmethod
     def validation(cls, values: Sequence[np.ndarray], cut: np.ndarray, horizon: int,
                    warmup: int, future_cols: tuple[int, ...] = (),
-                   differenced: bool = False) -> SequenceStreams:
-        """One stream per series from ``warmup`` rows before its cut to its end: scored are
-        the steps whose targets all lie at or after the cut."""
+                   differenced: bool = False, piece: int | None = None) -> SequenceStreams:
+        """Streams over each series' rows from its cut on, scoring the steps whose targets
+        all lie at or after the cut. The validation part is cut into pieces of ``piece``
+        rows (default: ``warmup``), each read in parallel from ``warmup`` rows before it (a
+        zero state forgets within a few seasons), so validation costs a few chunks, not a
+        sequential pass over all of it."""
+        piece = piece or max(warmup, 1)
+        segments, first_scored = [], []
+        for s, (c, v) in enumerate(zip(cut, values, strict=True)):
+            for p0 in range(int(c) - 1, len(v) - 1, piece):  # origins p0 .. p0 + piece - 1
+                segments.append((s, max(0, p0 - warmup), min(p0 + piece, len(v))))
+                first_scored.append(p0)
         ends = [len(v) for v in values]
-        segments = [(s, max(0, int(c) - warmup), e)
-                    for s, (c, e) in enumerate(zip(cut, ends, strict=True)) if c < e]
-        return cls._stack(values, ends, segments, horizon, 0, future_cols, cut, differenced)
+        return cls._stack(values, ends, segments, horizon, 0, future_cols, first_scored,
+                          differenced)
 
     @classmethod
     def _stack(cls, values, ends, segments, horizon, burn_in, future_cols, scored_from,
@@ -113,8 +121,8 @@ class SequenceStreams:
             future[k, : b - a] = np.nan_to_num(ahead[..., cols])
             scored = np.isfinite(ahead[..., 0]).all(axis=1)
             scored[:burn_in] = False
-            if scored_from is not None:  # validation: every target at or after the cut
-                scored &= np.arange(a, b) + 1 >= scored_from[s]
+            if scored_from is not None:  # validation: this piece's origins only
+                scored &= np.arange(a, b) >= scored_from[k]
             mask[k, : b - a] = scored
         if not mask.any():
             raise InputError(

@@ -115,3 +115,17 @@ def test_state_is_carried_between_chunks_detached_and_reset_every_epoch():
         first, rest = starts[epoch * chunks], starts[epoch * chunks + 1 : (epoch + 1) * chunks]
         assert first is None  # a fresh state every epoch
         assert all(s is not None and s.abs().sum() > 0 for s in rest)
+
+
+def test_validation_pieces_score_every_origin_after_the_cut_once():
+    n, cut, horizon = 500, 300, 6
+    values = [np.arange(n, dtype=float)[:, None]]
+    val = SequenceStreams.validation(values, np.array([cut]), horizon, warmup=40)
+    assert len(val.x) > 1  # read in parallel pieces
+    # each piece starts `warmup` rows before its origins; scored rows are the origins
+    x, mask = val.x[..., 0].numpy(), val.mask.numpy()
+    origins = np.sort(x[mask])
+    np.testing.assert_array_equal(origins, np.arange(cut - 1, n - horizon))
+    for row, m in zip(x, mask, strict=True):
+        first = row[m][0]
+        assert row[0] == max(0, first - 40)  # its warm-up rows come first

@@ -45,8 +45,9 @@ def main() -> None:
     at = first + HORIZON * np.arange(ORIGINS)
     train = data.iloc[:first]
     common = dict(lookback=LOOKBACK, horizon=HORIZON, verbose=0, device="cpu", threads=2)
-    # window training gets 3 epochs: about the wall time sequence training takes to converge
-    window = rnnkit.Forecaster(**common, batch_size=256, epochs=3).fit(train)
+    # window training gets 3 epochs (about the wall time sequence training takes to converge)
+    # and the same validation rows for early stopping: the last 10% of the training data
+    window = rnnkit.Forecaster(**common, batch_size=256, epochs=3, val_size=0.1).fit(train)
     sequence = rnnkit.Forecaster(**common, training="sequence", epochs=300, patience=20,
                                  learning_rate=3e-3).fit(train)
     y = data["y"].to_numpy()

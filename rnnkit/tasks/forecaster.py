@@ -316,7 +316,12 @@ class Forecaster(RnnkitEstimator):
         else:
             context, ids, _ = self._contexts(self.load(data))
             window, row = context[0], self.ids_.index(ids[0])
-        x = torch.from_numpy(self.scaler_.transform(window, series=row).astype(np.float32))
+        scaled = self.scaler_.transform(window, series=row).astype(np.float32)
+        if self.training == "sequence":  # what the stateful network reads (target changes)
+            from rnnkit.nn.stateful import step_inputs
+
+            scaled = step_inputs(scaled, self.window_norm == "last")
+        x = torch.from_numpy(scaled)
         x, _ = self.model_.norm(x[None].to(next(self.model_.parameters()).device))
         return inspect_core(self.model_.core, x[0], window)
 

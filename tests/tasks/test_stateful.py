@@ -129,3 +129,16 @@ def test_validation_pieces_score_every_origin_after_the_cut_once():
     for row, m in zip(x, mask, strict=True):
         first = row[m][0]
         assert row[0] == max(0, first - 40)  # its warm-up rows come first
+
+
+def test_repeated_sequence_runs_keep_one_state_each_and_round_trip(tmp_path):
+    data = _panel_frame(300)
+    f = rnnkit.Forecaster(**(FAST | dict(repeats=2, val_size=0))).fit(data)
+    assert len(f.state_) == 2 and not np.allclose(f.state_[0][0], f.state_[1][0])
+    again = rnnkit.Forecaster(**(FAST | dict(repeats=2, val_size=0))).fit(data)
+    pd.testing.assert_frame_equal(again.predict(), f.predict(), check_exact=True)
+    f.save(tmp_path / "m")
+    pd.testing.assert_frame_equal(rnnkit.load(tmp_path / "m").predict(), f.predict())
+    seen = f.inspect()  # the last lookback steps, as the network reads them: target changes
+    np.testing.assert_allclose(seen.network_inputs[1:, 0] * f.scaler_.scale_[0, 0],
+                               np.diff(seen.inputs[:, 0]), rtol=1e-4, atol=1e-5)

@@ -142,3 +142,18 @@ def test_repeated_sequence_runs_keep_one_state_each_and_round_trip(tmp_path):
     seen = f.inspect()  # the last lookback steps, as the network reads them: target changes
     np.testing.assert_allclose(seen.network_inputs[1:, 0] * f.scaler_.scale_[0, 0],
                                np.diff(seen.inputs[:, 0]), rtol=1e-4, atol=1e-5)
+
+
+def test_backtest_and_predict_windows_of_a_sequence_model_match_predict():
+    data = _panel_frame(300)
+    f = rnnkit.Forecaster(**FAST)
+    bt = f.backtest(data, n_windows=3, step=6)
+    assert np.isfinite(bt.scores.to_numpy()).all()
+    last = bt.forecasts[bt.forecasts["cutoff"] == bt.forecasts["cutoff"].max()]
+    history = data[data["ds"] <= last["cutoff"].iloc[0]]
+    direct = f.predict(data=history)  # f was fitted before the first origin
+    np.testing.assert_allclose(last["LSTM"], direct["y"], rtol=1e-5)
+    windows = f.predict_windows(history, stride=1)
+    final = windows[windows["cutoff"] == windows["cutoff"].max()]
+    before = f.predict(data=history[history["ds"] <= final["cutoff"].iloc[0]])
+    np.testing.assert_allclose(final["y"], before["y"], rtol=1e-5)

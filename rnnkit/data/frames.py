@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import os
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -443,4 +443,20 @@ def _irregular(sid: str, expected: object, before: object, found: object) -> Inp
         f"series {sid!r} has irregular timestamps: expected {_fmt(expected)} after "
         f"{_fmt(before)}, found {_fmt(found)}. Resample to a regular grid, or pass freq=... "
         "with fill=... (CLI: --freq, --fill) to reindex and fill the gaps."
+    )
+
+
+def select_series(panel: Panel, keep: list[int]) -> Panel:
+    """The series at positions ``keep``."""
+    return replace(panel, ids=[panel.ids[k] for k in keep],
+                   values=[panel.values[k] for k in keep], times=[panel.times[k] for k in keep],
+                   static=None if panel.static is None else panel.static[keep])
+
+
+def first_rows(panel: Panel, stop: np.ndarray) -> Panel:
+    """The first ``stop[i]`` rows of each series."""
+    return replace(
+        panel,
+        values=[v[:s] for v, s in zip(panel.values, stop, strict=True)],
+        times=[t[:s] for t, s in zip(panel.times, stop, strict=True)],
     )

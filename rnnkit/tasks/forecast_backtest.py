@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rnnkit.data.frames import Panel, future_times
+from rnnkit.data.frames import Panel, first_rows, future_times
 from rnnkit.data.windows import make_windows
 from rnnkit.errors import InputError
 from rnnkit.evaluate import METRICS, Backtest
 from rnnkit.metrics import forecast_metrics, mase_scale, rmse
 from rnnkit.tasks.forecast_evaluation import WindowMLPForecaster, baseline_params, model_name
-from rnnkit.tasks.forecaster import Forecaster, _slice_panel
+from rnnkit.tasks.forecaster import Forecaster
 
 
 def predict_windows(f: Forecaster, panel: Panel, stride: int, batch_size: int) -> pd.DataFrame:
@@ -95,7 +95,7 @@ def backtest_forecaster(
                    "window MLP": np.zeros((S * K, horizon))}
     levels = np.zeros((S * K, horizon, len(f.quantiles or ())))  # [S*K, h, Q]
     for group in range(0, K, every):  # a (re)fit on everything before the group's origin
-        train = _slice_panel(panel, origins[:, group])
+        train = first_rows(panel, origins[:, group])
         members = (np.arange(S * K) % K >= group) & (np.arange(S * K) % K < group + every)
         for model in (f, WindowMLPForecaster(**mlp_params)):
             model._fit_panel(train)

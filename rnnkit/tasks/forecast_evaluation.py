@@ -6,13 +6,13 @@ import numpy as np
 import pandas as pd
 import torch
 
-from rnnkit.data.frames import Panel, future_times
+from rnnkit.data.frames import Panel, first_rows, future_times
 from rnnkit.errors import InputError
 from rnnkit.evaluate import METRICS, Evaluation, naive, seasonal_naive
 from rnnkit.evaluate.diagnosis import diagnose
 from rnnkit.metrics import forecast_metrics, mase_scale
 from rnnkit.nn import WindowMLP
-from rnnkit.tasks.forecaster import Forecaster, _slice_panel
+from rnnkit.tasks.forecaster import Forecaster
 
 
 class WindowMLPForecaster(Forecaster):
@@ -57,7 +57,7 @@ def evaluate_forecaster(
             "strategy='recursive'."
         )
     lengths = np.array(panel.lengths)
-    train_panel = _slice_panel(panel, lengths - test_size)
+    train_panel = first_rows(panel, lengths - test_size)
     forecaster._fit_panel(train_panel)
     series, origin = np.arange(panel.n_series), lengths - test_size
     predictions = {model_name(forecaster): forecaster._forecast_at(panel, series, origin,

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 import torch
 
-from rnnkit.data.frames import Columns, Panel, future_times, load_panel, season_length
+from rnnkit.data.frames import (
+    Columns,
+    Panel,
+    load_panel,
+    season_length,
+    select_series,
+)
 from rnnkit.data.validation import check_choice
 from rnnkit.errors import InputError
 from rnnkit.nn import ForecastNetConfig, RecurrentConfig, RecurrentForecastNet, format_summary
 from rnnkit.nn.ensemble import Ensemble
 from rnnkit.tasks.base import RnnkitEstimator, register
+from rnnkit.tasks.forecast_prediction import WindowPrediction
 from rnnkit.train import TrainConfig
 
 STRATEGIES = ("direct", "recursive", "seq2seq")
@@ -23,7 +29,7 @@ DEFAULT_HORIZON = 10  # when the frequency says nothing about a season
 
 
 @register
-class Forecaster(RnnkitEstimator):
+class Forecaster(WindowPrediction, RnnkitEstimator):
     """Forecast the next ``horizon`` steps of one or many series with an RNN, LSTM or GRU.
 
     The defaults are meant to work untuned: per-series standard scaling fitted on the training
@@ -212,7 +218,7 @@ class Forecaster(RnnkitEstimator):
             keep = [names.index(i) for i in wanted]
             context, names, last = context[keep], wanted, [last[k] for k in keep]
             if panel is not None:
-                panel = _select(panel, keep)
+                panel = select_series(panel, keep)
         ids = names
         from rnnkit.tasks.forecast_covariates import future_block
 
@@ -301,29 +307,9 @@ class Forecaster(RnnkitEstimator):
         Returns:
             An :class:`rnnkit.nn.inspect.Inspection`.
         """
-        from rnnkit.nn.inspect import inspect_core
+        from rnnkit.tasks.forecast_prediction import inspect_forecaster
 
-        self._check_fitted("inspect")
-        if data is None:
-            window, row = self.context_[0], 0
-        elif isinstance(data, np.ndarray) and data.ndim in (1, 2):
-            window, row = data.reshape(len(data), -1).astype(float), 0
-            if window.shape[1] != self.n_features_:
-                raise InputError(
-                    f"data has {window.shape[1]} feature(s) per step; the model was trained on "
-                    f"{self.n_features_}. Pass an array [T, {self.n_features_}]."
-                )
-        else:
-            context, ids, _ = self._contexts(self.load(data))
-            window, row = context[0], self.ids_.index(ids[0])
-        scaled = self.scaler_.transform(window, series=row).astype(np.float32)
-        if self.training == "sequence":  # what the stateful network reads (target changes)
-            from rnnkit.nn.stateful import step_inputs
-
-            scaled = step_inputs(scaled, self.window_norm == "last")
-        x = torch.from_numpy(scaled)
-        x, _ = self.model_.norm(x[None].to(next(self.model_.parameters()).device))
-        return inspect_core(self.model_.core, x[0], window)
+        return inspect_forecaster(self, data)
 
     def summary(self) -> str:
         """Parameters per layer with the closed form; works before fitting too."""
@@ -441,117 +427,6 @@ class Forecaster(RnnkitEstimator):
         return members[0] if len(members) == 1 else Ensemble(members, self.ensemble)
 
     # --- prediction -------------------------------------------------------------------
-    def _contexts(self, panel: Panel) -> tuple[np.ndarray, list[str], list]:
-        lookback = self.lookback_
-        unknown = [i for i in panel.ids if i not in self.ids_]
-        if unknown:
-            raise InputError(
-                f"series {unknown[:5]} were not seen in training (known: {self.ids_[:5]}...). "
-                "Predict only trained series, or refit with them."
-            )
-        lengths = zip(panel.ids, map(len, panel.values), strict=True)
-        short = [(i, n) for i, n in lengths if n < lookback]
-        if short:
-            raise InputError(
-                f"predict needs the last lookback={lookback} rows of each series; series "
-                f"{short[0][0]!r} has {short[0][1]}. Pass a longer history."
-            )
-        if panel.n_features != self.n_features_:
-            raise InputError(
-                f"data has {panel.n_features} value columns but the model was trained on "
-                f"{self.n_features_}. Pass the same feature_cols and future_cols as in training."
-            )
-        context = np.stack([v[-lookback:] for v in panel.values])  # [S, L, F]
-        return context, list(panel.ids), [t[-1] for t in panel.times]
-
-    def _forecast_at(self, panel: Panel, series: np.ndarray, at: np.ndarray, h: int,
-                     module: torch.nn.Module | None = None,
-                     all_quantiles: bool = False) -> np.ndarray:
-        """Forecast ``[N, h]`` (``[N, h, Q]``) from origins inside ``panel``: row ``at[n]``
-        of series ``series[n]`` is the first forecast step; only rows before it are read,
-        except the future covariates of the steps forecast."""
-        rows = np.array([self.ids_.index(panel.ids[s]) for s in series], dtype=np.int64)
-        if self.training == "sequence":
-            from rnnkit.tasks.forecast_stateful import forecast_at
-
-            return forecast_at(self, panel, series, at, rows, h, module, all_quantiles)
-        from rnnkit.tasks.forecast_covariates import gather_origins
-
-        context, future = gather_origins(panel, series, at, self.lookback_,
-                                         self._future_steps(h),
-                                         list(self._future_index(panel.n_features)))
-        return self._forecast_rows(context, rows, h, module=module, future=future,
-                                   all_quantiles=all_quantiles)
-
-    def _check_h(self, h: int | None) -> int:
-        h = self.horizon_ if h is None else h
-        if isinstance(h, bool) or not isinstance(h, int | np.integer) or h < 1:
-            raise InputError(f"h={h!r} must be a positive integer. Pass e.g. h={self.horizon_}.")
-        if self.strategy != "recursive" and h > self.horizon_:
-            raise InputError(
-                f"h={h} is longer than the horizon={self.horizon_} this direct model was "
-                f"trained for. Pass h <= {self.horizon_}, refit with horizon={h}, or use "
-                "strategy='recursive'."
-            )
-        return int(h)
-
-    @torch.inference_mode()
-    def _forecast_rows(self, context: np.ndarray, rows: np.ndarray, h: int | None,
-                       batch_size: int = 1024, module: torch.nn.Module | None = None,
-                       all_quantiles: bool = False, future: np.ndarray | None = None
-                       ) -> np.ndarray:
-        """Forecast ``[N, h]`` from contexts ``[N, lookback, F]`` of scaler rows ``[N]``
-        with ``module`` (default: the model; one run of an ensemble for its own scores) and
-        the future covariates ``[N, steps, C]`` over the forecast (user's units).
-        With quantiles, the point forecast is the median level; ``all_quantiles`` returns
-        every level, ``[N, h, Q]``."""
-        h = self._check_h(h)
-        model = self.model_ if module is None else module
-        device = next(model.parameters()).device
-        scaled = self.scaler_.transform(context, series=rows).astype(np.float32)
-        ahead = None
-        if future is not None:
-            ahead = self.scaler_.transform(future, series=rows,
-                                           cols=self._future_index(self.n_features_))
-            ahead = torch.from_numpy(ahead.astype(np.float32))
-        out = []
-        series = torch.from_numpy(np.asarray(rows, dtype=np.int64))
-        takes_series = self.id_embedding or self.static_cols
-        for start in range(0, len(scaled), batch_size):
-            part = slice(start, start + batch_size)
-            x = torch.from_numpy(scaled[part]).to(device)  # [b, L, F]
-            ids = series[part].to(device) if takes_series else None
-            fut = ahead[part].to(device) if ahead is not None else None  # [b, steps, C]
-            extra = (ids, fut) if takes_series or fut is not None else ()
-            if self.strategy != "recursive":  # direct and seq2seq forecast the horizon at once
-                y = model(x, *extra)[:, :h]  # [b, h, 1 or Q]
-            else:
-                steps = []
-                for k in range(h):  # each step depends on the previous prediction
-                    known = () if fut is None else (ids, fut[:, k : k + 1])
-                    step = model(x, *(known or extra))  # [b, 1, 1]
-                    steps.append(step)
-                    row = step if fut is None else torch.cat([step, fut[:, k : k + 1]], dim=-1)
-                    x = torch.cat([x[:, 1:], row], dim=1)
-                y = torch.cat(steps, dim=1)  # [b, h, 1]
-            out.append(y.double().cpu().numpy())
-        y = np.concatenate(out) if out else np.zeros((0, h, 1))
-        y = self.scaler_.inverse_transform(y, series=rows, cols=(0,))  # scale > 0: order kept
-        return y if all_quantiles else y[..., self._point_index()]
-
-    def _point_index(self) -> int:
-        """Which output is the point forecast: the 0.5 quantile, else the middle level."""
-        levels = list(self.quantiles or ())
-        return levels.index(0.5) if 0.5 in levels else len(levels) // 2
-
-    def _to_frame(self, forecast: np.ndarray, ids: list[str], last: list) -> pd.DataFrame:
-        h = forecast.shape[1]
-        times = np.concatenate([future_times(t, self.freq_, h, self.step_) for t in last])
-        frame = pd.DataFrame({self.time_col: times, self.target_col: forecast.reshape(-1)})
-        if self.has_id_:
-            frame.insert(0, self.id_col, np.repeat(ids, h))
-        return frame
-
     # --- model file -------------------------------------------------------------------
     def _fitted_meta(self) -> dict:
         from rnnkit.tasks.forecast_state import fitted_meta
@@ -569,21 +444,3 @@ class Forecaster(RnnkitEstimator):
         from rnnkit.tasks.forecast_state import restore
 
         restore(self, fitted, tensors)
-
-
-def _select(panel: Panel, keep: list[int]) -> Panel:
-    """The series at positions ``keep``."""
-    return replace(panel, ids=[panel.ids[k] for k in keep],
-                   values=[panel.values[k] for k in keep], times=[panel.times[k] for k in keep],
-                   static=None if panel.static is None else panel.static[keep])
-
-
-def _slice_panel(panel: Panel, stop: np.ndarray) -> Panel:
-    """The first ``stop[i]`` rows of each series."""
-    return replace(
-        panel,
-        values=[v[:s] for v, s in zip(panel.values, stop, strict=True)],
-        times=[t[:s] for t, s in zip(panel.times, stop, strict=True)],
-    )
-
-

@@ -124,12 +124,7 @@ def train_model(
         loss_fn: ``loss(prediction, target)``; defaults to ``config.loss``.
     """
     loss_fn = loss_fn or regression_loss(config.loss)
-    if config.threads:
-        torch.set_num_threads(config.threads)
-    device = resolve_device(config.device)
-    module.to(device)
-    train = train.to(device)
-    val = val.to(device) if val is not None else None
+    device, train, val = place(module, train, val, config)
     where = distributed.current()
     net = module
     if where.active:
@@ -168,6 +163,21 @@ def train_model(
             val_loss = mean_loss(module, val, loss_fn, precision=config.precision)
         if stopping.end_epoch(module, history, epoch, train_loss, val_loss, progress):
             break
+    return finish(module, history, stopping, progress, started, n)
+
+
+def place(module: nn.Module, train, val, config: TrainConfig):
+    """Threads set, and the module and the data on the configured device (copied once)."""
+    if config.threads:
+        torch.set_num_threads(config.threads)
+    device = resolve_device(config.device)
+    module.to(device)
+    return device, train.to(device), (val.to(device) if val is not None else None)
+
+
+def finish(module: nn.Module, history: History, stopping: EarlyStopping, progress: Progress,
+           started: float, n: int) -> History:
+    """The best weights back, eval mode, and the run's time and throughput recorded."""
     progress.close()
     stopping.restore(module)
     module.eval()

@@ -24,8 +24,17 @@ from rnnkit.nn.stateful import detach_state, step_inputs
 from rnnkit.train import distributed
 from rnnkit.train.adam import Adam
 from rnnkit.train.config import TrainConfig
-from rnnkit.train.device import autocast, resolve_device
-from rnnkit.train.loop import EarlyStopping, History, LossFn, Progress, regression_loss, step
+from rnnkit.train.device import autocast
+from rnnkit.train.loop import (
+    EarlyStopping,
+    History,
+    LossFn,
+    Progress,
+    finish,
+    place,
+    regression_loss,
+    step,
+)
 
 
 def rows_ahead(values: np.ndarray, horizon: int) -> np.ndarray:
@@ -170,12 +179,7 @@ def train_stateful(module: nn.Module, train: SequenceStreams, config: TrainConfi
         raise InputError("training='sequence' runs in one process: its streams are one batch. "
                          "Use training='window' under torchrun.")
     loss_fn = loss_fn or regression_loss(config.loss)
-    if config.threads:
-        torch.set_num_threads(config.threads)
-    device = resolve_device(config.device)
-    module.to(device)
-    train = train.to(device)
-    val = val.to(device) if val is not None else None
+    device, train, val = place(module, train, val, config)
     torch.manual_seed(config.seed)  # dropout draws from the global generator
     optimizer = Adam(module.parameters(), lr=config.learning_rate,
                      weight_decay=config.weight_decay)
@@ -206,9 +210,4 @@ def train_stateful(module: nn.Module, train: SequenceStreams, config: TrainConfi
             if val is not None else None
         if stopping.end_epoch(module, history, epoch, float(total) / n, val_loss, progress):
             break
-    progress.close()
-    stopping.restore(module)
-    module.eval()
-    history.seconds = time.perf_counter() - started
-    history.samples_per_second = n * history.epochs_run / max(history.seconds, 1e-9)
-    return history
+    return finish(module, history, stopping, progress, started, n)

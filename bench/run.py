@@ -9,7 +9,10 @@ allocator settings cannot help another:
 - ``loop-tuned``: the same loop with glibc told to keep its memory (what rnnkit does);
 - ``rnnkit``: ``Forecaster(...).fit(frame)`` timed end to end (windowing and scaling
   included), then ``predict_windows(frame)`` over every origin;
-- ``rnnkit-bf16``: the same with ``precision="bf16"`` (opt-in), with its holdout error.
+- ``rnnkit-bf16``: the same with ``precision="bf16"`` (opt-in), with its holdout error;
+- ``loop-cuda``, ``rnnkit-cuda``, ``rnnkit-cuda-bf16``: where ``torch.cuda.is_available()``,
+  the same loop with model and batches on the GPU (cuDNN's fused LSTM) and rnnkit with
+  ``device="cuda"``. Ratios stay against the CPU loop; compare GPU rows with each other.
 
 Prints training and prediction windows per second, system CPU time, minor page faults and
 peak RSS, and the ratios. Usage: ``python bench/run.py [--points 20000] [--epochs 1]``.
@@ -26,7 +29,9 @@ import sys
 import time
 
 LOOKBACK, HIDDEN, LAYERS, BATCH = 168, 128, 2, 256
-VARIANTS = ("loop", "loop-tuned", "rnnkit", "rnnkit-bf16")
+CPU_VARIANTS = ("loop", "loop-tuned", "rnnkit", "rnnkit-bf16")
+GPU_VARIANTS = ("loop-cuda", "rnnkit-cuda", "rnnkit-cuda-bf16")
+VARIANTS = CPU_VARIANTS + GPU_VARIANTS
 
 
 def series(points: int):
@@ -38,7 +43,7 @@ def series(points: int):
             + 0.1 * rng.standard_normal(points)).astype("float32")
 
 
-def run_loop(points: int, epochs: int, tuned: bool) -> dict:
+def run_loop(points: int, epochs: int, tuned: bool, device: str = "cpu") -> dict:
     if tuned:
         import ctypes
 
@@ -66,7 +71,7 @@ def run_loop(points: int, epochs: int, tuned: bool) -> dict:
             out, _ = self.lstm(x)
             return self.head(out[:, -1]).unsqueeze(1)
 
-    model = Net()
+    model = Net().to(device)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loader = torch.utils.data.DataLoader(
         torch.utils.data.TensorDataset(X, Y), batch_size=BATCH, shuffle=True
@@ -74,15 +79,17 @@ def run_loop(points: int, epochs: int, tuned: bool) -> dict:
     start = time.perf_counter()
     for _ in range(epochs):
         for xb, yb in loader:
+            xb, yb = xb.to(device), yb.to(device)
             loss = nn.functional.mse_loss(model(xb), yb)
             opt.zero_grad()
             loss.backward()
             opt.step()
+    _sync(device)
     seconds = time.perf_counter() - start
     model.eval()
     start = time.perf_counter()
     with torch.no_grad():
-        preds = torch.cat([model(xb) for (xb,) in torch.utils.data.DataLoader(
+        preds = torch.cat([model(xb.to(device)).cpu() for (xb,) in torch.utils.data.DataLoader(
             torch.utils.data.TensorDataset(X), batch_size=BATCH)])
     predict_seconds = time.perf_counter() - start
     mse = float(((preds - Y) ** 2).mean())
@@ -90,7 +97,8 @@ def run_loop(points: int, epochs: int, tuned: bool) -> dict:
             "predict_seconds": predict_seconds, "mse": mse}
 
 
-def run_rnnkit(points: int, epochs: int, precision: str = "float32") -> dict:
+def run_rnnkit(points: int, epochs: int, precision: str = "float32",
+               device: str = "cpu") -> dict:
     import pandas as pd
 
     import rnnkit
@@ -99,7 +107,7 @@ def run_rnnkit(points: int, epochs: int, precision: str = "float32") -> dict:
     frame = pd.DataFrame({"ds": range(points), "y": y})
     f = rnnkit.Forecaster(lookback=LOOKBACK, horizon=1, hidden_size=HIDDEN, num_layers=LAYERS,
                           batch_size=BATCH, epochs=epochs, val_size=0, clip_norm=0, verbose=0,
-                          window_norm="none", device="cpu", precision=precision)
+                          window_norm="none", device=device, precision=precision)
     start = time.perf_counter()
     f.fit(frame)
     seconds = time.perf_counter() - start
@@ -116,11 +124,13 @@ def child(variant: str, points: int, epochs: int, threads: int) -> None:
     import torch
 
     torch.set_num_threads(threads)
+    device = "cuda" if "cuda" in variant else "cpu"
     before = resource.getrusage(resource.RUSAGE_SELF)
     if variant.startswith("rnnkit"):
-        result = run_rnnkit(points, epochs, "bf16" if variant.endswith("bf16") else "float32")
+        precision = "bf16" if variant.endswith("bf16") else "float32"
+        result = run_rnnkit(points, epochs, precision, device)
     else:
-        result = run_loop(points, epochs, tuned=variant == "loop-tuned")
+        result = run_loop(points, epochs, tuned=variant == "loop-tuned", device=device)
     after = resource.getrusage(resource.RUSAGE_SELF)
     result.update(
         sys_s=after.ru_stime - before.ru_stime,
@@ -142,7 +152,7 @@ def main() -> None:
         child(args.child, args.points, args.epochs, args.threads)
         return
     results = {}
-    for variant in VARIANTS:
+    for variant in _variants_here():
         cmd = [sys.executable, __file__, "--child", variant, "--points", str(args.points),
                "--epochs", str(args.epochs), "--threads", str(args.threads)]
         out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
@@ -164,6 +174,31 @@ def main() -> None:
     mine = results["rnnkit"]["windows"] / results["rnnkit"]["seconds"]
     print(f"  training: rnnkit/loop {mine / train0:.2f}x, rnnkit/loop-tuned {mine / tuned:.2f}x; "
           f"rnnkit's loop alone {results['rnnkit']['loop_windows_per_s']:.0f} windows/s")
+    if "loop-cuda" in results:
+        gpu = {v: results[v]["windows"] / results[v]["seconds"] for v in GPU_VARIANTS}
+        base = gpu["loop-cuda"]
+        print(f"  GPU training: rnnkit-cuda/loop-cuda {gpu['rnnkit-cuda'] / base:.2f}x, "
+              f"bf16 {gpu['rnnkit-cuda-bf16'] / base:.2f}x")
+
+
+def _sync(device: str) -> None:
+    if device == "cuda":
+        import torch
+
+        torch.cuda.synchronize()
+
+
+def _variants_here() -> tuple[str, ...]:
+    """The variants this machine can run: bf16 on CPU needs native bf16, GPU rows CUDA."""
+    import torch
+
+    from rnnkit.train.device import cpu_has_bf16
+
+    variants = CPU_VARIANTS if cpu_has_bf16() else CPU_VARIANTS[:-1]
+    if not cpu_has_bf16():
+        print(f"(rnnkit-bf16 skipped: this CPU offers {torch.backends.cpu.get_cpu_capability()}, "
+              "no native bf16)")
+    return variants + (GPU_VARIANTS if torch.cuda.is_available() else ())
 
 
 def _torch_version() -> str:

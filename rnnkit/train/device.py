@@ -45,7 +45,21 @@ def autocast(device: torch.device, precision: str) -> contextlib.AbstractContext
         )
     if precision == "float32":
         return contextlib.nullcontext()
+    if device.type == "cpu" and not cpu_has_bf16():
+        raise InputError(
+            "precision='bf16' needs a CPU with native bfloat16 (AVX-512 BF16 or AMX) or a CUDA "
+            f"GPU; this CPU offers {torch.backends.cpu.get_cpu_capability()} only, and torch's "
+            "LSTM cannot run in bf16 on it. Pass precision='float32'."
+        )
     return torch.autocast(device.type, dtype=torch.bfloat16)
+
+
+def cpu_has_bf16() -> bool:
+    """Whether oneDNN runs bfloat16 kernels natively on this CPU."""
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
 
 
 def to_device(tensor: torch.Tensor, device: torch.device) -> torch.Tensor:

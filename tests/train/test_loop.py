@@ -96,3 +96,29 @@ def test_custom_loss_and_tensor_batches():
 def test_bad_train_config_is_an_input_error(kwargs):
     with pytest.raises(InputError):
         TrainConfig(**kwargs)
+
+
+def test_bf16_trains_near_float32_or_refuses_clearly_on_a_cpu_without_bf16():
+    from rnnkit.train import device
+
+    data = _sine_batches()
+    reference = train_model(_net(), data, TrainConfig(epochs=5, verbose=0, device="cpu"))
+    config = TrainConfig(epochs=5, verbose=0, device="cpu", precision="bf16")
+    if not device.cpu_has_bf16():
+        with pytest.raises(InputError, match="precision='bf16' needs a CPU.*precision='float32'"):
+            train_model(_net(), data, config)
+        return
+    history = train_model(_net(), data, config)
+    assert history.train_loss[-1] == pytest.approx(reference.train_loss[-1], rel=0.1)
+
+
+def test_bf16_on_a_cpu_without_bf16_is_an_input_error_before_training(monkeypatch):
+    from rnnkit.train import device
+
+    monkeypatch.setattr(device, "cpu_has_bf16", lambda: False)
+    net = _net()
+    before = {k: v.clone() for k, v in net.state_dict().items()}
+    with pytest.raises(InputError, match="AVX-512 BF16"):
+        train_model(net, _sine_batches(), TrainConfig(epochs=2, verbose=0, device="cpu",
+                                                      precision="bf16"))
+    assert all(torch.equal(before[k], v) for k, v in net.state_dict().items())

@@ -194,8 +194,9 @@ def _variants_here() -> tuple[str, ...]:
 
     from rnnkit.train.device import cpu_has_bf16
 
-    variants = CPU_VARIANTS if cpu_has_bf16() else CPU_VARIANTS[:-1]
+    variants = CPU_VARIANTS
     if not cpu_has_bf16():
+        variants = tuple(v for v in CPU_VARIANTS if v != "rnnkit-bf16")
         print(f"(rnnkit-bf16 skipped: this CPU offers {torch.backends.cpu.get_cpu_capability()}, "
               "no native bf16)")
     return variants + (GPU_VARIANTS if torch.cuda.is_available() else ())

@@ -189,4 +189,3 @@ def _renamed_legacy_keys(state: dict, expected: dict) -> dict:
                     break
         renamed[key] = value
     return renamed
-

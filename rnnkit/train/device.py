@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 
 import torch
@@ -54,6 +55,7 @@ def autocast(device: torch.device, precision: str) -> contextlib.AbstractContext
     return torch.autocast(device.type, dtype=torch.bfloat16)
 
 
+@functools.cache
 def cpu_has_bf16() -> bool:
     """Whether oneDNN runs bfloat16 kernels natively on this CPU."""
     try:

@@ -152,3 +152,27 @@ def _read_parts(path: Path) -> tuple[bytes, bytes]:
             f"{path} is not an rnnkit model (expected a model directory or a .zip of one: {e}). "
             "Pass what rnnkit's save() wrote."
         ) from e
+
+
+# Parameter names that changed after format version 1 was first written (rnnkit 0.1.0 before
+# covariates): the forecast head became a module with its own ``linear`` layer and the series-id
+# embedding moved into ``series_inputs``. Files from then still load: the weights are the same.
+_LEGACY_KEY_SUFFIXES = (
+    ("head.weight", "head.linear.weight"),
+    ("head.bias", "head.linear.bias"),
+    ("ids.weight", "series_inputs.ids.weight"),
+)
+
+
+def renamed_legacy_keys(state: dict, expected: dict) -> dict:
+    """``state`` with legacy parameter names renamed where the model expects the new name."""
+    renamed = {}
+    for key, value in state.items():
+        if key not in expected:
+            for old, new in _LEGACY_KEY_SUFFIXES:
+                candidate = key[: -len(old)] + new if key.endswith(old) else None
+                if candidate in expected and candidate not in state:
+                    key = candidate
+                    break
+        renamed[key] = value
+    return renamed

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 import numpy as np
 import torch
 
-from rnnkit.artifacts import read_model, write_model
+from rnnkit.artifacts import read_model, renamed_legacy_keys, write_model
 from rnnkit.errors import ArtifactError, NotFittedError
 
 
@@ -120,7 +120,7 @@ class RnnkitEstimator:
             est._restore(meta["fitted"], tensors)
             state = {k[len("model."):]: torch.from_numpy(v.copy()) for k, v in tensors.items()
                      if k.startswith("model.")}
-            est.model_.load_state_dict(_renamed_legacy_keys(state, est.model_.state_dict()))
+            est.model_.load_state_dict(renamed_legacy_keys(state, est.model_.state_dict()))
         except (KeyError, TypeError, RuntimeError, ValueError) as e:
             raise ArtifactError(
                 f"the model file does not fit {cls.__name__} ({type(e).__name__}: {e}). It was "
@@ -165,27 +165,3 @@ def load(path: str | os.PathLike) -> RnnkitEstimator:
             f"(known: {sorted(_REGISTRY)}). Upgrade rnnkit to load it."
         )
     return cls._from_artifact(meta, tensors)
-
-
-# Parameter names that changed after format version 1 was first written (rnnkit 0.1.0 before
-# covariates): the forecast head became a module with its own ``linear`` layer and the series-id
-# embedding moved into ``series_inputs``. Files from then still load: the weights are the same.
-_LEGACY_KEY_SUFFIXES = (
-    ("head.weight", "head.linear.weight"),
-    ("head.bias", "head.linear.bias"),
-    ("ids.weight", "series_inputs.ids.weight"),
-)
-
-
-def _renamed_legacy_keys(state: dict, expected: dict) -> dict:
-    """``state`` with legacy parameter names renamed where the model expects the new name."""
-    renamed = {}
-    for key, value in state.items():
-        if key not in expected:
-            for old, new in _LEGACY_KEY_SUFFIXES:
-                candidate = key[: -len(old)] + new if key.endswith(old) else None
-                if candidate in expected and candidate not in state:
-                    key = candidate
-                    break
-        renamed[key] = value
-    return renamed

@@ -28,6 +28,8 @@ def _run(task: str, data: str, target: str, sequence_cols: str, id_col: str, tim
     typer.echo(f"held-out {int(test_size * 100)}% of the sequences; the model beside its "
                "baselines:")
     typer.echo(run.table())
+    for note in run.warnings:
+        typer.echo(note)
     out.mkdir(parents=True, exist_ok=True)
     write_text_atomic(out / "metrics.json", json.dumps(run.scores, indent=2))
     write_text_atomic(out / "predictions.csv", run.predictions.to_csv(index=False))
@@ -55,11 +57,14 @@ def classify(
     static_cols: Static = "",
     out: Out = Path("runs/classify"),
     cell: Cell = "lstm",
-    hidden_size: Annotated[int, typer.Option(help="Units per layer.")] = 32,
-    pooling: Annotated[str, typer.Option(help="last, mean, max or attention.")] = "last",
-    bidirectional: Annotated[bool, typer.Option(help="Read both ways.")] = False,
+    hidden_size: Annotated[int, typer.Option(help="Units per layer.")] = 64,
+    pooling: Annotated[str, typer.Option(help="auto, last, mean, max or attention.")] = "auto",
+    bidirectional: Annotated[bool | None, typer.Option(help="Read both ways (default: texts).")
+                             ] = None,
     class_weight: Annotated[str | None, typer.Option(help="balanced, for rare classes.")] = None,
-    epochs: Annotated[int, typer.Option(help="Maximum epochs.")] = 100,
+    epochs: Annotated[int | None, typer.Option(help="Budget in epochs instead of steps.")] = None,
+    max_steps: Annotated[int | None, typer.Option(help="Budget in optimiser steps.")] = None,
+    repeats: Annotated[int, typer.Option(help="Seeded runs, predicting as an ensemble.")] = 1,
     test_size: Annotated[float, typer.Option(help="Share of sequences held out.")] = 0.25,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     verbose: Annotated[int, typer.Option(help="0 silent, 1 progress bar.")] = 0,
@@ -67,7 +72,8 @@ def classify(
     """A label per sequence, scored beside the majority class and a logistic regression."""
     _run("classification", data, label_col, sequence_cols, id_col, time_col, static_cols, out,
          test_size, seed, text_col, cell=cell, hidden_size=hidden_size, pooling=pooling,
-         bidirectional=bidirectional, class_weight=class_weight, epochs=epochs, verbose=verbose)
+         bidirectional=bidirectional, class_weight=class_weight, epochs=epochs,
+         max_steps=max_steps, repeats=repeats, verbose=verbose)
 
 
 @app.command()
@@ -80,9 +86,11 @@ def regress(
     static_cols: Static = "",
     out: Out = Path("runs/regress"),
     cell: Cell = "lstm",
-    hidden_size: Annotated[int, typer.Option(help="Units per layer.")] = 32,
-    pooling: Annotated[str, typer.Option(help="last, mean, max or attention.")] = "last",
-    epochs: Annotated[int, typer.Option(help="Maximum epochs.")] = 100,
+    hidden_size: Annotated[int, typer.Option(help="Units per layer.")] = 64,
+    pooling: Annotated[str, typer.Option(help="auto, last, mean, max or attention.")] = "auto",
+    epochs: Annotated[int | None, typer.Option(help="Budget in epochs instead of steps.")] = None,
+    max_steps: Annotated[int | None, typer.Option(help="Budget in optimiser steps.")] = None,
+    repeats: Annotated[int, typer.Option(help="Seeded runs, predicting as an ensemble.")] = 1,
     test_size: Annotated[float, typer.Option(help="Share of sequences held out.")] = 0.25,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     verbose: Annotated[int, typer.Option(help="0 silent, 1 progress bar.")] = 0,
@@ -90,4 +98,4 @@ def regress(
     """A number per sequence (+ static covariates), scored beside the mean and a ridge."""
     _run("regression", data, target_col, sequence_cols, id_col, time_col, static_cols, out,
          test_size, seed, cell=cell, hidden_size=hidden_size, pooling=pooling, epochs=epochs,
-         verbose=verbose)
+         max_steps=max_steps, repeats=repeats, verbose=verbose)

@@ -1,24 +1,28 @@
-"""Sequences for the sequence estimators: rectangles or ragged lists -> padded arrays + lengths."""
+"""Sequences for the sequence estimators: rectangles or ragged lists -> padded arrays + lengths,
+with the layout mistakes users make most often caught here, once."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 
-from rnnkit.data.validation import as_3d
 from rnnkit.errors import InputError
 
 
 def pad_sequences(X: object, name: str = "X") -> tuple[np.ndarray, np.ndarray]:
     """A 3-D array ``[N, T, F]`` or a list of ``[T_i, F]`` (or ``[T_i]``) arrays, padded.
 
+    NaN at the end of a sequence (every channel, from some step to the end) is read as
+    padding: that is how archives such as UCR/UEA store sequences of different lengths. NaN
+    anywhere else is an error.
+
     Returns:
         (padded ``[N, T_max, F]`` float64 with zeros after each sequence, lengths ``[N]``).
     """
     if isinstance(X, np.ndarray) and X.dtype != object:
-        a = as_3d(X, name)
-        return a, np.full(len(a), a.shape[1], dtype=np.int64)
+        return _pad_array(X, name)
     if not isinstance(X, Sequence | np.ndarray) or len(X) == 0:
         raise InputError(
             f"{name} must be an array [samples, timesteps, features] or a non-empty list of "
@@ -26,7 +30,11 @@ def pad_sequences(X: object, name: str = "X") -> tuple[np.ndarray, np.ndarray]:
         )
     seqs = []
     for i, s in enumerate(X):
-        a = np.asarray(s, dtype=np.float64)
+        try:
+            a = np.asarray(s, dtype=np.float64)
+        except (TypeError, ValueError) as e:
+            raise InputError(f"{name}[{i}] is not numeric ({e}). Pass numbers, or texts as a "
+                             "list of strings.") from e
         a = a[:, None] if a.ndim == 1 else a
         if a.ndim != 2 or len(a) == 0:
             raise InputError(f"{name}[{i}] has shape {a.shape}; each sequence must be a non-empty "
@@ -40,17 +48,68 @@ def pad_sequences(X: object, name: str = "X") -> tuple[np.ndarray, np.ndarray]:
     out = np.zeros((len(seqs), lengths.max(), features.pop()))
     mask = np.arange(lengths.max()) < lengths[:, None]  # [N, T]
     out[mask] = np.concatenate(seqs)  # one vectorised scatter
-    bad = ~np.isfinite(out)
-    if bad.any():
-        sample, step, _ = np.argwhere(bad)[0]
-        raise InputError(f"{name} has NaN or infinite values, first at sample {sample}, step "
-                         f"{step}. Fill or drop them first.")
+    _check_finite(out, mask, name, ragged=True)
     return out, lengths
+
+
+def _pad_array(X: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
+    if X.ndim == 2:
+        n, t = X.shape
+        raise InputError(
+            f"{name} has shape {X.shape} but [samples, timesteps, features] is required. If each "
+            f"row is one sequence of {t} steps of one feature, use {name}.reshape({n}, {t}, 1); "
+            f"if each row is one timestep of {t} features, use {name}.reshape(1, {n}, {t})."
+        )
+    if X.ndim != 3:
+        raise InputError(
+            f"{name} has {X.ndim} dimension(s) {X.shape} but [samples, timesteps, features] (3) is "
+            "required. Reshape it."
+        )
+    if not np.issubdtype(X.dtype, np.number) and X.dtype != bool:
+        raise InputError(f"{name} must be numeric; got dtype {X.dtype}.")
+    warn_channels_first(X.shape, name)
+    x = X.astype(np.float64)
+    n, t, _ = x.shape
+    missing = np.isnan(x).all(axis=2)  # [N, T] steps where every channel is NaN
+    real = ~missing
+    # a sequence's length: one past its last step with a value; NaN after it is padding
+    lengths = np.where(real.any(axis=1), t - np.argmax(real[:, ::-1], axis=1), 0).astype(np.int64)
+    if (lengths == 0).any():
+        raise InputError(f"{name}[{int(np.argmin(lengths))}] is all NaN: a sequence needs at "
+                         "least one step. Drop it.")
+    mask = np.arange(t) < lengths[:, None]
+    x[~mask] = 0.0
+    _check_finite(x, mask, name, ragged=bool((lengths < t).any()))
+    return x, lengths
+
+
+def _check_finite(x: np.ndarray, mask: np.ndarray, name: str, ragged: bool) -> None:
+    bad = ~np.isfinite(x) & mask[..., None]
+    if not bad.any():
+        return
+    sample, step, feature = np.argwhere(bad)[0]
+    raise InputError(
+        f"{name} has {int(bad.sum())} NaN or infinite value(s) inside its sequences, first at "
+        f"sample {sample}, step {step}, feature {feature}. NaN only at the end of a sequence is "
+        "read as padding; inside one, fill or drop the values (do not fill padding with a "
+        "number: pass a list of arrays cut to their true lengths instead)."
+    )
+
+
+def warn_channels_first(shape: tuple[int, ...], name: str = "X") -> None:
+    """Warn when ``[N, T, F]`` looks like aeon's / sktime's ``[N, channels, length]``: one
+    time step, or many more features than steps."""
+    _, t, f = shape
+    if (t == 1 and f > 1) or (f >= 8 * t and f >= 16):
+        warnings.warn(
+            f"{name} has shape {tuple(shape)}, read as [samples, timesteps={t}, features={f}]. "
+            f"If it is [samples, channels, length] (the aeon/sktime layout), pass "
+            f"{name}.transpose(0, 2, 1).", UserWarning, stacklevel=4)
 
 
 def pad_labels(y: object, lengths: np.ndarray, fill: object, name: str = "y") -> np.ndarray:
     """Per-step labels ``[N, T_max]`` (object array), ``fill`` after each sequence's end."""
-    rows = list(y) if not isinstance(y, np.ndarray) or y.ndim != 2 else list(y)
+    rows = list(y)
     if len(rows) != len(lengths):
         raise InputError(f"{name} has {len(rows)} sequences of labels but X has {len(lengths)}. "
                          "Pass one label sequence per input sequence.")
@@ -61,6 +120,29 @@ def pad_labels(y: object, lengths: np.ndarray, fill: object, name: str = "y") ->
             raise InputError(f"{name}[{i}] has {len(r)} labels but X[{i}] has {n} steps. "
                              "Pass one label per step.")
         out[i, :n] = r
+    return out
+
+
+def step_mask(lengths: np.ndarray, steps: int) -> np.ndarray:
+    """``[N, steps]``: True on each sequence's real steps."""
+    return np.arange(steps) < np.asarray(lengths)[:, None]
+
+
+def resample(x: np.ndarray, lengths: np.ndarray, steps: int) -> np.ndarray:
+    """Each sequence stretched or squeezed to ``steps`` steps by linear interpolation (what
+    a distance between sequences of different lengths compares).
+
+    Shapes:
+        x: ``[N, T, F]`` padded; lengths ``[N]`` -> ``[N, steps, F]``.
+    """
+    if (lengths == steps).all() and x.shape[1] == steps:
+        return x
+    out = np.empty((len(x), steps, x.shape[2]))
+    grid = np.linspace(0.0, 1.0, steps)
+    for i, n in enumerate(lengths):  # per sequence (each has its own length), not per step
+        source = np.linspace(0.0, 1.0, int(n))
+        for c in range(x.shape[2]):
+            out[i, :, c] = np.interp(grid, source, x[i, :n, c])
     return out
 
 

@@ -9,6 +9,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from rnnkit.nn.config import RecurrentConfig
 
 _TORCH_CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+_FUNCTIONS = {"rnn": torch.rnn_tanh, "lstm": torch.lstm, "gru": torch.gru}  # one layer's kernel
 
 State = torch.Tensor | tuple[torch.Tensor, torch.Tensor]
 
@@ -53,6 +54,38 @@ class RecurrentCore(nn.Module):
         out, final = self.rnn(packed, state)
         out, _ = pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])
         return out, final
+
+    def outputs(self, x: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
+        """Per-step outputs of the top layer ``[B, T, D*H]`` of a padded batch, exact on each
+        sequence's real steps (what follows a sequence's end is never read by it), without
+        packing.
+
+        A forward layer reads a padded batch as it is. A backward direction reads each
+        sequence reversed within its own length (a gather), then its outputs are put back
+        in time order: the packed kernels do the same work about twice as slowly on CPU.
+        """
+        if not self.config.bidirectional or lengths is None \
+                or int(lengths.min()) == x.shape[1]:
+            return self.rnn(x)[0]
+        steps = torch.arange(x.shape[1], device=x.device)[None, :]
+        last = lengths.to(x.device)[:, None] - 1
+        reverse = torch.where(steps <= last, last - steps, steps)[..., None]  # [B, T, 1]
+        function, rnn = _FUNCTIONS[self.config.cell], self.rnn
+        hidden = rnn.hidden_size
+        for layer in range(rnn.num_layers):
+            if layer and rnn.dropout and self.training:
+                x = nn.functional.dropout(x, rnn.dropout)
+            halves = []
+            for suffix in ("", "_reverse"):
+                weights = [getattr(rnn, f"{w}_l{layer}{suffix}")
+                           for w in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
+                inputs = x.gather(1, reverse.expand(-1, -1, x.shape[2])) if suffix else x
+                zero = x.new_zeros(1, x.shape[0], hidden)
+                out = function(inputs, (zero, zero) if self.config.cell == "lstm" else zero,
+                               weights, True, 1, 0.0, self.training, False, True)[0]
+                halves.append(out.gather(1, reverse.expand(-1, -1, hidden)) if suffix else out)
+            x = torch.cat(halves, dim=2)  # [B, T, 2H]
+        return x
 
     def last_hidden(self, final: State) -> torch.Tensor:
         """The top layer's final hidden state, directions concatenated: ``[B, D*H]``.

@@ -1,15 +1,99 @@
-"""Whole-sequence models: a recurrent core, a summary over time, static covariates, a head."""
+"""Whole-sequence models: a front end, a recurrent core, a summary over time, the sequence's
+own numbers (static covariates, per-sequence levels), a head."""
 
 from __future__ import annotations
+
+from dataclasses import asdict, dataclass
 
 import torch
 from torch import nn
 
+from rnnkit.errors import InputError
 from rnnkit.nn.config import RecurrentConfig
+from rnnkit.nn.convolution import ConvBlocks, masked_mean
 from rnnkit.nn.core import RecurrentCore
 from rnnkit.nn.summary import LayerCount, dense_count, recurrent_layer_counts
 
 SUMMARIES = ("last", "mean", "max", "attention")
+FRONT_ENDS = ("fcn", "conv", "none")
+
+
+@dataclass(frozen=True)
+class SequenceNetConfig:
+    """The whole-sequence network; maps one-to-one onto the estimator's arguments.
+
+    Args:
+        recurrent: the recurrent core (its ``input_size`` is what the front end hands it).
+        n_outputs: classes, or regression outputs.
+        summary: how the core's outputs become one vector: "last", "mean", "max", "attention".
+        static_size: numbers per sequence joined to the summary (static covariates, then
+            per-sequence levels).
+        input_features: numeric features per step (0 for token ids).
+        vocab_size, embedding_dim: the token embedding (0: numeric input).
+        front_end: "fcn" (convolutional blocks whose average over time joins the summary,
+            the core reading their output), "conv" (one convolution + ReLU) or "none".
+        conv_channels, conv_kernel: the single convolution of ``front_end="conv"``.
+        conv_pool: steps max-pooled between the front end and the core.
+        fcn_channels, fcn_kernels, stride: the blocks of ``front_end="fcn"``; the first
+            block strides by ``stride`` steps.
+        input_dropout: dropout on what the core reads at every step.
+        dropout: dropout on the summary before the head.
+    """
+
+    recurrent: RecurrentConfig
+    n_outputs: int
+    summary: str = "last"
+    static_size: int = 0
+    input_features: int = 0
+    vocab_size: int = 0
+    embedding_dim: int = 0
+    front_end: str = "none"
+    conv_channels: int = 0
+    conv_kernel: int = 3
+    conv_pool: int = 1
+    fcn_channels: tuple[int, ...] = (64, 128, 64)
+    fcn_kernels: tuple[int, ...] = (7, 5, 3)
+    stride: int = 1
+    input_dropout: float = 0.0
+    dropout: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.summary not in SUMMARIES:
+            raise InputError(f"pooling={self.summary!r} is not one of {list(SUMMARIES)}.")
+        if self.front_end not in FRONT_ENDS:
+            raise InputError(f"front_end={self.front_end!r} is not one of {list(FRONT_ENDS)}. "
+                             "Pass 'fcn' (convolutional blocks), 'conv' or 'none'.")
+        if self.front_end == "conv" and self.conv_kernel % 2 == 0:
+            raise InputError(f"conv_kernel={self.conv_kernel} must be odd (the convolution keeps "
+                             "each step centred). Pass e.g. conv_kernel=3 or 5.")
+        if self.front_end == "conv" and self.conv_channels < 1:
+            raise InputError("front_end='conv' needs conv_channels >= 1. Pass e.g. "
+                             "conv_channels=32.")
+
+    @property
+    def front_width(self) -> int:
+        """Features per step that the recurrent core reads."""
+        if self.front_end == "fcn":
+            return self.fcn_channels[-1]
+        if self.front_end == "conv":
+            return self.conv_channels
+        return self.embedding_dim if self.vocab_size else self.input_features
+
+    @property
+    def summary_width(self) -> int:
+        pooled = self.fcn_channels[-1] if self.front_end == "fcn" else 0
+        return self.recurrent.output_size + pooled + self.static_size
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> SequenceNetConfig:
+        d = dict(d)
+        d["recurrent"] = RecurrentConfig(**d["recurrent"])
+        for key in ("fcn_channels", "fcn_kernels"):
+            d[key] = tuple(d[key])
+        return cls(**d)
 
 
 class AdditivePooling(nn.Module):
@@ -36,65 +120,85 @@ class SequenceNet(nn.Module):
 
     The summary ignores padding: "last" is each sequence's own last step (both directions),
     "mean" and "max" run over real steps only, "attention" gives padded steps zero weight.
+    The core reads padded batches without packing (see :meth:`RecurrentCore.outputs`).
     """
 
-    def __init__(self, config: RecurrentConfig, n_outputs: int, summary: str = "last",
-                 static_size: int = 0, input_dropout: float = 0.0, vocab_size: int = 0,
-                 embedding_dim: int = 0, conv_channels: int = 0, conv_kernel: int = 3,
-                 conv_pool: int = 1, input_features: int = 0) -> None:
+    def __init__(self, config: SequenceNetConfig) -> None:
         super().__init__()
-        self.config, self.summary, self.static_size = config, summary, static_size
-        # optional front ends, in order: token embedding, then a 1-D convolution (+ max pool)
-        self.embed = nn.Embedding(vocab_size, embedding_dim, padding_idx=0) if vocab_size else None
-        self.conv = None
-        if conv_channels:
-            width = embedding_dim if vocab_size else (input_features or config.input_size)
-            self.conv = nn.Conv1d(width, conv_channels, conv_kernel, padding=conv_kernel // 2)
-        self.conv_pool = conv_pool
-        self.input_dropout = nn.Dropout(input_dropout)
-        self.core = RecurrentCore(config)
-        self.pool = AdditivePooling(config.output_size) if summary == "attention" else None
-        self.head = nn.Linear(config.output_size + static_size, n_outputs)
+        self.config = c = config
+        self.summary, self.static_size = c.summary, c.static_size
+        # front ends, in order: token embedding, then convolution(s) (+ max pool)
+        # sparse gradients: a step updates the batch's rows only (see rnnkit.train.adam)
+        self.embed = nn.Embedding(c.vocab_size, c.embedding_dim, padding_idx=0, sparse=True) \
+            if c.vocab_size else None
+        width = c.embedding_dim if c.vocab_size else c.input_features
+        self.conv = nn.Conv1d(width, c.conv_channels, c.conv_kernel,
+                              padding=c.conv_kernel // 2) if c.front_end == "conv" else None
+        self.blocks = ConvBlocks(width, c.fcn_channels, c.fcn_kernels, c.stride) \
+            if c.front_end == "fcn" else None
+        self.conv_pool = c.conv_pool
+        self.input_dropout = nn.Dropout(c.input_dropout)
+        self.core = RecurrentCore(c.recurrent)
+        self.pool = AdditivePooling(c.recurrent.output_size) if c.summary == "attention" else None
+        self.dropout = nn.Dropout(c.dropout)
+        self.head = nn.Linear(c.summary_width, c.n_outputs)
 
-    def front(self, x: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """What the recurrent core reads: ``[B, T', F']`` and the lengths after pooling.
+    def front(self, x: torch.Tensor, lengths: torch.Tensor
+              ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+        """What the recurrent core reads ``[B, T', F']``, its lengths, and the fcn blocks'
+        average over time ``[B, C]`` (None without them).
 
-        Padding stays zero through both front ends (the embedding's padding row is zero,
-        the convolution pads with zeros), so it never changes a prediction.
+        Padding stays zero through every front end (the embedding's padding row is zero, the
+        convolutions pad with zeros and are masked), so it never changes a prediction.
         """
+        pooled = None
         if self.embed is not None:
             x = self.embed(x)  # [B, T] ids -> [B, T, E]
         if self.conv is not None:
-            x = torch.relu(self.conv(x.transpose(1, 2)))  # [B, C, T]
-            if self.conv_pool > 1:
-                x = nn.functional.max_pool1d(x, self.conv_pool)  # [B, C, T // pool]
+            x = torch.relu(self.conv(x.transpose(1, 2))).transpose(1, 2)  # [B, T, C]
+        if self.blocks is not None:
+            x, lengths = self.blocks(x, lengths)  # [B, T', C]
+            pooled = masked_mean(x, lengths)  # [B, C]: FCN's global average pooling
+        if self.conv_pool > 1 and (self.conv is not None or self.blocks is not None):
+            # ceil_mode keeps a short sequence's last steps; padding is 0 after a ReLU,
+            # so a max over a window that mixes real and padded steps is the real steps' max
+            x = nn.functional.max_pool1d(x.transpose(1, 2), self.conv_pool,
+                                         ceil_mode=self.blocks is not None).transpose(1, 2)
+            if self.blocks is not None:
+                lengths = torch.div(lengths + self.conv_pool - 1, self.conv_pool,
+                                    rounding_mode="floor")
+            else:
                 lengths = torch.clamp(lengths // self.conv_pool, min=1)
-            x = x.transpose(1, 2)  # [B, T', C]
-        return x, lengths
+        return x, lengths, pooled
 
     def encode(self, x: torch.Tensor, lengths: torch.Tensor, static: torch.Tensor | None = None
                ) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """The summary ``[B, D*H (+ S)]`` and, for attention, its weights ``[B, T']``."""
-        x, lengths = self.front(x, lengths)
-        out, final = self.core(self.input_dropout(x), lengths)  # [B, T, D*H]
+        """The summary ``[B, D*H (+ C) (+ S)]`` and, for attention, its weights ``[B, T']``."""
+        x, lengths, pooled = self.front(x, lengths)
+        x = self.input_dropout(x)
         weights = None
-        if self.summary == "last":
-            summary = self.core.last_hidden(final)  # [B, D*H]
-            return (torch.cat([summary, static], dim=1) if self.static_size else summary), None
-        mask = torch.arange(x.shape[1], device=x.device)[None, :] < lengths.to(x.device)[:, None]
-        if self.summary == "mean":
+        steps = x.shape[1]
+        mask = torch.arange(steps, device=x.device)[None, :] < lengths.to(x.device)[:, None]
+        out = self.core.outputs(x, lengths)  # [B, T, D*H], exact on real steps
+        if self.summary == "last":  # forward: its last real step; backward: its first
+            summary = out[torch.arange(len(out), device=out.device), lengths.to(out.device) - 1]
+            if self.core.config.bidirectional:
+                half = self.core.config.hidden_size
+                summary = torch.cat([summary[:, :half], out[:, 0, half:]], dim=1)  # [B, 2H]
+        elif self.summary == "mean":
             summary = (out * mask[..., None]).sum(1) / lengths.to(out)[:, None]
         elif self.summary == "max":
             summary = out.masked_fill(~mask[..., None], float("-inf")).max(1).values
         else:
             summary, weights = self.pool(out, mask)
+        parts = [summary] + ([pooled] if pooled is not None else [])
         if self.static_size:
-            summary = torch.cat([summary, static], dim=1)  # the two-input model
-        return summary, weights
+            parts.append(static)  # the two-input model
+        return torch.cat(parts, dim=1) if len(parts) > 1 else summary, weights
 
     def forward(self, x: torch.Tensor, lengths: torch.Tensor,
                 static: torch.Tensor | None = None) -> torch.Tensor:
-        return self.head(self.encode(x, lengths, static)[0])  # [B, K]
+        return self.head(self.dropout(self.encode(x, lengths, static)[0]))  # [B, K]
 
     def layer_counts(self) -> list[LayerCount]:
         rows = []
@@ -105,10 +209,13 @@ class SequenceNet(nn.Module):
             c, i, k = self.conv.out_channels, self.conv.in_channels, self.conv.kernel_size[0]
             n = c * (i * k + 1)
             rows.append(LayerCount("conv1d", n, f"{c} x ({i} x {k} + 1) = {n}"))
-        rows += recurrent_layer_counts(self.config)
+        if self.blocks is not None:
+            rows += [LayerCount(*row) for row in self.blocks.layer_counts()]
+        rows += recurrent_layer_counts(self.core.config)
         if self.pool is not None:
-            d = self.config.output_size
+            d = self.core.config.output_size
             rows.append(LayerCount("attention pooling", d * d + d + d,
                                    f"{d} x {d} + {d} + {d} = {d * d + 2 * d}"))
-        return rows + [dense_count("dense head", self.config.output_size + self.static_size,
+        return rows + [dense_count("dense head", self.config.summary_width,
                                    self.head.out_features)]
+

@@ -21,37 +21,42 @@ __all__ = ["SequenceClassifier", "SequenceEstimator", "SequenceRegressor"]
 class SequenceClassifier(SequenceEstimator):
     """A label per sequence. See :class:`SequenceEstimator` for the shared arguments.
 
+    The defaults are measured on real problems (bench/RESULTS.md): numeric sequences go
+    through LSTM-FCN-style convolutional blocks read by an LSTM, each sequence normalised on
+    its own, 1,000 optimiser steps on a one-cycle schedule; texts through an embedding read
+    both ways by an LSTM, max-pooled, 3,000 steps with early stopping on a hold-out.
+
     Args:
         class_weight: None, or "balanced" to weight each class by the inverse of its
             frequency in the training labels (for imbalanced classes).
+        label_smoothing: share of each target's probability spread over the other classes.
 
     Example:
-        >>> clf = SequenceClassifier(hidden_size=32).fit(X, y)  # X [N, 128, 9]
+        >>> clf = SequenceClassifier().fit(X, y)  # X [N, 128, 9]
         >>> clf.predict_proba(X[:3])  # [3, n_classes], rows sum to 1
     """
 
-    def __init__(self, *, cell: str = "lstm", hidden_size: int = 32, num_layers: int = 1,
-                 dropout: float = 0.0, input_dropout: float = 0.0, bidirectional: bool = False,
-                 pooling: str = "last", scaler: str = "standard", epochs: int = 100,
-                 batch_size: int = 32, learning_rate: float = 1e-2, patience: int = 20,
-                 clip_norm: float = 1.0, val_size: float = 0.1, seed: int = 0,
-                 verbose: int = 1, device: str = "auto", class_weight: str | None = None,
-                 max_vocab: int = 20000, min_count: int = 1, max_length: int | None = None,
+    def __init__(self, *, cell: str = "lstm", hidden_size: int = 64, num_layers: int = 1,
+                 dropout: float = 0.2, input_dropout: float | None = None,
+                 bidirectional: bool | None = None, pooling: str = "auto",
+                 front_end: str = "auto", normalize: str = "sequence", scaler: str = "standard",
+                 epochs: int | None = None, max_steps: int | None = None,
+                 batch_size: int | None = None, learning_rate: float = 3e-3,
+                 weight_decay: float = 1e-2, schedule: str = "onecycle", patience: int = 20,
+                 clip_norm: float = 1.0, val_size: float = 0.1, holdout: str = "random",
+                 repeats: int = 1, seed: int = 0, verbose: int = 1, device: str = "auto",
+                 class_weight: str | None = None, label_smoothing: float = 0.0,
+                 max_vocab: int = 20000, min_count: int = 2, max_length: int | None = None,
                  truncation: str = "post", vocab_size: int | None = None,
-                 embedding_dim: int = 32, conv_channels: int = 0, conv_kernel: int = 3,
-                 conv_pool: int = 1,
+                 embedding_dim: int = 128, conv_channels: int = 0, conv_kernel: int = 3,
+                 conv_pool: int | None = None,
                  ) -> None:
-        self._init_common(cell, hidden_size, num_layers, dropout, input_dropout, bidirectional,
-                          pooling, scaler, epochs, batch_size, learning_rate, patience,
-                          clip_norm, val_size, seed, verbose, device)
-        self.class_weight = class_weight
-        self._init_front(max_vocab, min_count, max_length, truncation, vocab_size,
-                         embedding_dim, conv_channels, conv_kernel, conv_pool)
+        self._store(locals())
 
     def fit(self, X: Any, y: Any, static: Any = None) -> SequenceClassifier:
-        """Train. Shapes: X ``[N, T, F]`` or a list of ``[T_i, F]``; y ``[N]``; static
-        ``[N, S]``."""
-        labels = np.asarray(y).reshape(-1)
+        """Train. Shapes: X ``[N, T, F]`` or a list of ``[T_i, F]`` (or texts); y ``[N]``;
+        static ``[N, S]``."""
+        labels = _labels(y)
         classes, ids = np.unique(labels, return_inverse=True)
         if len(classes) < 2:
             raise InputError(f"y has a single class {classes.tolist()}; a classifier needs at "
@@ -61,28 +66,36 @@ class SequenceClassifier(SequenceEstimator):
             check_choice(self.class_weight, "class_weight", ("balanced",))
             counts = np.bincount(ids, minlength=len(classes))
             weight = torch.tensor(len(ids) / (len(classes) * counts), dtype=torch.float32)
+        smoothing = float(self.label_smoothing)
+        if not 0 <= smoothing < 1:
+            raise InputError(f"label_smoothing={self.label_smoothing!r} must be in [0, 1). Pass "
+                             "e.g. 0.1, or 0 for none.")
 
         def loss(logits, target):
             w = None if weight is None else weight.to(logits.device)
-            return nn.functional.cross_entropy(logits, target, weight=w)
+            return nn.functional.cross_entropy(logits, target, weight=w,
+                                               label_smoothing=smoothing)
 
         self.classes_ = classes
-        self._fit(X, y, static, ids.astype(np.int64), len(classes), loss)
+        self._fit(X, static, ids.astype(np.int64), len(classes), loss, labels=ids)
         return self
 
     def predict_proba(self, X: Any, static: Any = None) -> np.ndarray:
-        """Class probabilities ``[N, n_classes]`` in the order of ``classes_``."""
-        logits = self._outputs(X, static)
-        e = np.exp(logits - logits.max(axis=1, keepdims=True))
-        return e / e.sum(axis=1, keepdims=True)
+        """Class probabilities ``[N, n_classes]`` in the order of ``classes_`` (the mean of
+        the runs' probabilities with ``repeats``)."""
+        return _softmax(self._run_outputs(X, static)).mean(0)
 
     def predict(self, X: Any, static: Any = None) -> np.ndarray:
         """The most probable label of each sequence, in the user's labels."""
-        return self.classes_[self._outputs(X, static).argmax(axis=1)]
+        return self.classes_[self.predict_proba(X, static).argmax(axis=1)]
+
+    def predict_runs(self, X: Any, static: Any = None) -> list[np.ndarray]:
+        """Each run's probabilities ``[N, n_classes]`` alone (one item without repeats)."""
+        return list(_softmax(self._run_outputs(X, static)))
 
     def score(self, X: Any, y: Any, static: Any = None) -> float:
         """Accuracy. Labels never seen in training are an error, not a silent miss."""
-        labels = np.asarray(y).reshape(-1)
+        labels = _labels(y)
         unseen = sorted(set(labels.tolist()) - set(self.classes_.tolist()))
         if unseen:
             raise InputError(f"y has labels {unseen[:5]} that were not in training "
@@ -110,49 +123,57 @@ class SequenceRegressor(SequenceEstimator):
     """Numbers per sequence (``[N]`` or ``[N, K]``), standardised for training and returned in
     the user's units. See :class:`SequenceEstimator` for the arguments.
 
+    Args:
+        loss: "mse", "mae" or "huber" (on the standardised targets).
+
     Example:
         >>> reg = SequenceRegressor().fit(X, bmi, static=covariates)  # the two-input model
     """
 
-    def __init__(self, *, cell: str = "lstm", hidden_size: int = 32, num_layers: int = 1,
-                 dropout: float = 0.0, input_dropout: float = 0.0, bidirectional: bool = False,
-                 pooling: str = "last", scaler: str = "standard", epochs: int = 100,
-                 batch_size: int = 32, learning_rate: float = 1e-2, patience: int = 20,
-                 clip_norm: float = 1.0, val_size: float = 0.1, seed: int = 0,
-                 verbose: int = 1, device: str = "auto",
-                 max_vocab: int = 20000, min_count: int = 1, max_length: int | None = None,
-                 truncation: str = "post", vocab_size: int | None = None,
-                 embedding_dim: int = 32, conv_channels: int = 0, conv_kernel: int = 3,
-                 conv_pool: int = 1,
+    def __init__(self, *, cell: str = "lstm", hidden_size: int = 64, num_layers: int = 1,
+                 dropout: float = 0.2, input_dropout: float | None = None,
+                 bidirectional: bool | None = None, pooling: str = "auto",
+                 front_end: str = "auto", normalize: str = "sequence", scaler: str = "standard",
+                 epochs: int | None = None, max_steps: int | None = None,
+                 batch_size: int | None = None, learning_rate: float = 3e-3,
+                 weight_decay: float = 1e-2, schedule: str = "onecycle", patience: int = 20,
+                 clip_norm: float = 1.0, val_size: float = 0.1, holdout: str = "random",
+                 repeats: int = 1, seed: int = 0, verbose: int = 1, device: str = "auto",
+                 loss: str = "mse", max_vocab: int = 20000, min_count: int = 2,
+                 max_length: int | None = None, truncation: str = "post",
+                 vocab_size: int | None = None, embedding_dim: int = 128,
+                 conv_channels: int = 0, conv_kernel: int = 3, conv_pool: int | None = None,
                  ) -> None:
-        self._init_common(cell, hidden_size, num_layers, dropout, input_dropout, bidirectional,
-                          pooling, scaler, epochs, batch_size, learning_rate, patience,
-                          clip_norm, val_size, seed, verbose, device)
-        self._init_front(max_vocab, min_count, max_length, truncation, vocab_size,
-                         embedding_dim, conv_channels, conv_kernel, conv_pool)
+        self._store(locals())
 
     def fit(self, X: Any, y: Any, static: Any = None) -> SequenceRegressor:
         """Train. Shapes: X ``[N, T, F]`` or a list; y ``[N]`` or ``[N, K]``; static
         ``[N, S]``."""
-        target = np.asarray(y, dtype=np.float64)
+        from rnnkit.train import regression_loss
+
+        target = _numbers(y)
         self.single_output_ = target.ndim == 1
         target = target.reshape(len(target), -1)
-        if not np.isfinite(target).all():
-            raise InputError(f"y has NaN or inf at row {np.argwhere(~np.isfinite(target))[0][0]}.")
         self.y_mean_ = target.mean(0)
         self.y_std_ = np.where(target.std(0) > 0, target.std(0), 1.0)
         scaled = ((target - self.y_mean_) / self.y_std_).astype(np.float32)
-        self._fit(X, y, static, scaled, target.shape[1], nn.functional.mse_loss)
+        check_choice(self.loss, "loss", ("mse", "mae", "huber"))
+        self._fit(X, static, scaled, target.shape[1], regression_loss(self.loss))
         return self
 
     def predict(self, X: Any, static: Any = None) -> np.ndarray:
-        """Predictions in the user's units: ``[N]`` (or ``[N, K]``)."""
-        out = self._outputs(X, static) * self.y_std_ + self.y_mean_
-        return out[:, 0] if self.single_output_ else out
+        """Predictions in the user's units: ``[N]`` (or ``[N, K]``); the mean of the runs
+        with ``repeats``."""
+        return np.mean(self.predict_runs(X, static), axis=0)
+
+    def predict_runs(self, X: Any, static: Any = None) -> list[np.ndarray]:
+        """Each run's predictions alone (one item without repeats)."""
+        runs = self._run_outputs(X, static) * self.y_std_ + self.y_mean_
+        return [r[:, 0] if self.single_output_ else r for r in runs]
 
     def score(self, X: Any, y: Any, static: Any = None) -> float:
         """R² (1 - residual / total sum of squares), averaged over outputs."""
-        truth = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+        truth = _numbers(y).reshape(len(y), -1)
         pred = np.asarray(self.predict(X, static)).reshape(len(truth), -1)
         ss_res = ((truth - pred) ** 2).sum(0)
         ss_tot = ((truth - truth.mean(0)) ** 2).sum(0)
@@ -174,3 +195,30 @@ class SequenceRegressor(SequenceEstimator):
 
         return Tags(estimator_type="regressor", target_tags=TargetTags(required=True),
                     regressor_tags=RegressorTags())
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    e = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _labels(y: Any) -> np.ndarray:
+    labels = np.asarray(y, dtype=object).reshape(-1)
+    missing = [i for i, v in enumerate(labels.tolist())
+               if v is None or (isinstance(v, float) and np.isnan(v))]
+    if missing:
+        raise InputError(f"y has a missing label at row {missing[0]} ({len(missing)} in all). "
+                         "Drop those sequences or give them a label.")
+    return np.asarray(labels.tolist())
+
+
+def _numbers(y: Any) -> np.ndarray:
+    try:
+        target = np.asarray(y, dtype=np.float64)
+    except (TypeError, ValueError) as e:
+        raise InputError(f"y must be numbers for a regressor ({e}). Convert the targets to "
+                         "numbers, or use SequenceClassifier for labels.") from e
+    if not np.isfinite(target).all():
+        row = np.argwhere(~np.isfinite(target.reshape(len(target), -1)))[0][0]
+        raise InputError(f"y has NaN or inf at row {row}. Drop or fill those targets.")
+    return target

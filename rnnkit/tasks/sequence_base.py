@@ -1,261 +1,296 @@
-"""What the whole-sequence estimators share: inputs (numbers, texts, token ids), scaling,
-the network with its front ends, training, prediction, inspection and the model file."""
+"""What the whole-sequence estimators share: the training recipe (a budget in optimiser steps,
+a one-cycle schedule, a hold-out only where it can decide, repeated runs), the network with
+its front ends, prediction, inspection and the model file."""
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import torch
 
-from rnnkit.data.scalers import Scaler
-from rnnkit.data.sequences import pad_sequences
-from rnnkit.data.text import Vocabulary, is_text
-from rnnkit.data.validation import check_choice
+from rnnkit.data.holdout import Holdout, split_holdout
+from rnnkit.data.sequence_inputs import EncodedInputs, InputEncoder
+from rnnkit.data.validation import check_choice, check_positive_int
 from rnnkit.errors import InputError
 from rnnkit.nn.config import RecurrentConfig
-from rnnkit.nn.sequence import SUMMARIES, SequenceNet
+from rnnkit.nn.ensemble import Ensemble
+from rnnkit.nn.sequence import FRONT_ENDS, SUMMARIES, SequenceNet, SequenceNetConfig
 from rnnkit.nn.summary import format_summary
 from rnnkit.tasks.base import RnnkitEstimator
-from rnnkit.train import History, TensorBatches, TrainConfig, train_model
+from rnnkit.train import History, SequenceBatches, TrainConfig, train_model
+
+MAX_STEPS_PER_SEQUENCE = 512  # a longer sequence is read with a strided first convolution
+PREDICT_BATCH = 1024
+
+# What the arguments left at "auto" / None become, by kind of input. Chosen on the dev suite
+# as a whole (bench/sequence_accuracy.py, table in bench/RESULTS.md): for numeric sequences a
+# bidirectional core or max pooling collapsed Covid3Month_disc to its majority class on three
+# seeds; for texts both were worth +0.02 accuracy on the tweets corpus, as was dropout on the
+# embedded words, and 3,000 steps (7 epochs of 27k texts, early stopping on a hold-out).
+RECIPES: dict[str, dict[str, Any]] = {
+    "numeric": {"front_end": "fcn", "pooling": "mean", "bidirectional": False,
+                "input_dropout": 0.0, "max_steps": 1000},
+    "text": {"front_end": "none", "pooling": "max", "bidirectional": True,
+             "input_dropout": 0.3, "max_steps": 3000},
+}
 
 
 class SequenceEstimator(RnnkitEstimator):
-    """What the classifier and the regressor share: inputs, scaling, network, training, files.
+    """What the classifier and the regressor share: inputs, network, training, files.
+
+    Arguments left at "auto" or None follow the recipe for the kind of input (``RECIPES``:
+    numeric sequences / texts and token ids), and ``recipe_`` records what they became.
 
     Args:
-        cell, hidden_size, num_layers, dropout, bidirectional: the recurrent core (dropout
-            between stacked layers).
-        input_dropout: dropout on the inputs of every step.
+        cell, hidden_size, num_layers: the recurrent core.
+        bidirectional: read each sequence both ways (None: for texts only).
+        dropout: between stacked recurrent layers and on the summary before the head.
+        input_dropout: dropout on what the core reads at every step (None: 0.3 for texts,
+            0 for numbers).
         pooling: how a sequence becomes one vector (the sequence summary): "last", "mean",
-            "max" or "attention" (all ignore padding).
-        scaler: per-channel scaling fitted on the training sequences only; static covariates
-            are standardised on the training rows likewise.
-        epochs, batch_size, learning_rate, patience, clip_norm, seed, verbose, device:
-            training (see :class:`rnnkit.train.TrainConfig`).
-        val_size: fraction of the training sequences held out (seeded) for early stopping.
+            "max" or "attention" (all ignore padding); "auto": "mean" for numeric
+            sequences, "max" for texts.
+        front_end: "auto" ("fcn" for numeric sequences, "none" for texts and token ids,
+            "conv" whenever ``conv_channels`` is set), "fcn" (three convolutional blocks with
+            batch normalisation as in LSTM-FCN: their average over time joins the summary and
+            the recurrent core reads their output), "conv" (one convolution + ReLU, the
+            CNN+LSTM tutorials' front end) or "none".
+        conv_channels, conv_kernel: the convolution of ``front_end="conv"``.
+        conv_pool: steps max-pooled between a convolutional front end and the core; None:
+            4 after "fcn", 1 after "conv".
+        normalize: numeric steps: "sequence" (each sequence z-normalised per channel, its
+            mean and spread kept as numbers for the head) or "channel" (``scaler`` per channel
+            over the training steps).
+        scaler: with normalize="channel": "standard", "minmax" or "none".
+        max_steps: the training budget in optimiser steps (the learning rate follows a
+            one-cycle schedule over it; None: 1,000 for numeric sequences, 3,000 for texts);
+            epochs: a budget in passes instead (None: use ``max_steps``).
+        batch_size: sequences per step; None: 16 below 2,000 training sequences, else 64.
+        learning_rate: the schedule's peak. weight_decay: AdamW's decoupled decay.
+        schedule: "onecycle" or "constant".
+        patience, clip_norm, seed, verbose, device: training (see
+            :class:`rnnkit.train.TrainConfig`).
+        val_size: share of the training sequences held out for early stopping, stratified by
+            class; drawn only where it holds at least 30 sequences and 2 of every class (see
+            :mod:`rnnkit.data.holdout`), else the whole budget trains on every sequence and
+            ``holdout_`` says why.
+        holdout: "random" (seeded) or "chronological" (the last sequences, when they are in
+            time order).
+        repeats: runs with seeds ``seed``, ``seed + 1``, ...; they predict as an ensemble
+            (mean of probabilities or values) and reports give the spread of every score.
         max_vocab, min_count, max_length, truncation: the vocabulary built from training
             texts when X is a list of strings (or of token lists); saved in the model file.
         vocab_size: for X given as integer token ids (0 = padding): the number of ids.
         embedding_dim: width of the token embedding (text and token-id inputs).
-        conv_channels, conv_kernel, conv_pool: an optional 1-D convolution front end (odd
-            kernel, "same" padding, ReLU) with max pooling over ``conv_pool`` steps; 0 channels
-            means none.
     """
 
-    def _init_common(self, cell, hidden_size, num_layers, dropout, input_dropout,
-                     bidirectional, pooling, scaler, epochs, batch_size, learning_rate,
-                     patience, clip_norm, val_size, seed, verbose, device) -> None:
-        self.cell, self.hidden_size, self.num_layers = cell, hidden_size, num_layers
-        self.dropout, self.input_dropout = dropout, input_dropout
-        self.bidirectional, self.pooling, self.scaler = bidirectional, pooling, scaler
-        self.epochs, self.batch_size = epochs, batch_size
-        self.learning_rate, self.patience, self.clip_norm = learning_rate, patience, clip_norm
-        self.val_size, self.seed, self.verbose, self.device = val_size, seed, verbose, device
+    def _store(self, params: dict[str, Any]) -> None:
+        for name, value in params.items():
+            if name not in ("self", "__class__"):
+                setattr(self, name, value)
 
-    def _init_front(self, max_vocab, min_count, max_length, truncation, vocab_size,
-                    embedding_dim, conv_channels, conv_kernel, conv_pool) -> None:
-        self.max_vocab, self.min_count, self.max_length = max_vocab, min_count, max_length
-        self.truncation, self.vocab_size, self.embedding_dim = truncation, vocab_size, embedding_dim
-        self.conv_channels, self.conv_kernel, self.conv_pool = conv_channels, conv_kernel, conv_pool
-
-    # --- inputs ---------------------------------------------------------------------------
-    def _token_ids(self, X: Any, fitted: bool) -> list[np.ndarray] | None:
-        """Token ids per sequence for text or id inputs; None for numeric sequences."""
-        if is_text(X):
-            if not fitted:
-                self.vocabulary_ = Vocabulary.build(X, self.max_vocab, self.min_count,
-                                                    self.max_length, self.truncation)
-            elif self.input_kind_ != "text":
-                raise InputError("X is text but the model was trained on "
-                                 f"{self.input_kind_} sequences. Pass the same kind of input.")
-            self.input_kind_ = "text" if not fitted else self.input_kind_
-            return self.vocabulary_.encode(X)
-        if self.vocab_size and isinstance(X, np.ndarray | list):
-            seqs = [np.asarray(s) for s in X]
-            if seqs and all(s.dtype.kind in "iu" and s.ndim == 1 for s in seqs):
-                top = max(int(s.max()) for s in seqs if len(s))
-                if top >= self.vocab_size:
-                    raise InputError(f"X holds token id {top} but vocab_size={self.vocab_size}; "
-                                     "ids must be below vocab_size (0 is padding).")
-                self.input_kind_ = "ids" if not fitted else self.input_kind_
-                return seqs
-        return None
-
-    def _inputs(self, X: Any, static: Any, fitted: bool) -> tuple[np.ndarray, ...]:
-        tokens = self._token_ids(X, fitted)
-        if tokens is not None:
-            lengths = np.array([len(t) for t in tokens], dtype=np.int64)
-            if (lengths == 0).any():
-                raise InputError(f"sequence {int(np.argmin(lengths))} has no tokens.")
-            x = np.zeros((len(tokens), lengths.max()), dtype=np.int64)  # 0 = padding
-            x[np.arange(lengths.max()) < lengths[:, None]] = np.concatenate(tokens)
-            static = self._check_static(static, len(x))
-            if fitted and self.input_kind_ == "numeric":
-                raise InputError("X is text or token ids but the model was trained on numeric "
-                                 "sequences. Pass [samples, timesteps, features] arrays.")
-            return x, lengths, static
-        if fitted and self.input_kind_ != "numeric":
-            raise InputError(f"the model was trained on {self.input_kind_} input; pass texts "
-                             "(or token ids) like those it was trained on.")
-        self.input_kind_ = "numeric" if not fitted else self.input_kind_
-        x, lengths = pad_sequences(X)
-        static = self._check_static(static, len(x))
-        if fitted:
-            if x.ndim == 3 and x.shape[2] != self.n_features_:
-                raise InputError(f"X has {x.shape[2]} features per step; the model was trained "
-                                 f"on {self.n_features_}. Pass the same channels.")
-            if (static is None) != (self.static_size_ == 0) or (
-                    static is not None and static.shape[1] != self.static_size_):
-                raise InputError(f"the model was trained with {self.static_size_} static "
-                                 "covariates; pass static= with the same columns.")
-        return x, lengths, static
-
-    @staticmethod
-    def _check_static(static: Any, n: int) -> np.ndarray | None:
-        if static is None:
-            return None
-        static = np.asarray(static, dtype=np.float64)
-        static = static[:, None] if static.ndim == 1 else static
-        if static.ndim != 2 or len(static) != n:
-            raise InputError(
-                f"static has shape {static.shape} but X has {n} sequences; static must be "
-                f"[samples, covariates] with {n} rows. Pass one row per sequence."
-            )
-        if not np.isfinite(static).all():
-            row, col = np.argwhere(~np.isfinite(static))[0]
-            raise InputError(f"static has NaN or inf at row {row}, column {col}.")
-        return static
-
-    def _tensors_for(self, x, lengths, static) -> tuple[torch.Tensor, ...]:
-        if x.ndim == 2:  # token ids: the embedding takes them as they are
-            out = (torch.from_numpy(x), torch.from_numpy(lengths))
-        else:
-            valid = np.arange(x.shape[1]) < lengths[:, None]
-            scaled = (self.scaler_.transform(x) * valid[..., None]).astype(np.float32)  # pads 0
-            out = (torch.from_numpy(scaled), torch.from_numpy(lengths))
-        if static is not None:
-            out += (torch.from_numpy(((static - self.static_mean_) / self.static_std_)
-                                     .astype(np.float32)),)
-        return out
+    @property
+    def vocabulary_(self):
+        """The vocabulary built from the training texts (None for numeric inputs)."""
+        self._check_fitted("show its vocabulary")
+        return self.inputs_.vocabulary
 
     # --- fitting --------------------------------------------------------------------------
-    def _fit(self, X: Any, y: Any, static: Any, target: np.ndarray, n_outputs: int,
-             loss_fn) -> None:
-        check_choice(self.pooling, "pooling", SUMMARIES)
-        x, lengths, static = self._inputs(X, static, fitted=False)
-        if len(target) != len(x):
-            raise InputError(f"y has {len(target)} rows but X has {len(x)} sequences. Pass one "
+    def _fit(self, X: Any, static: Any, target: np.ndarray, n_outputs: int, loss_fn,
+             labels: np.ndarray | None = None) -> None:
+        check_choice(self.pooling, "pooling", ("auto", *SUMMARIES))
+        check_choice(self.front_end, "front_end", ("auto", *FRONT_ENDS))
+        check_positive_int(self.repeats, "repeats")
+        n = _count(X)
+        if len(target) != n:
+            raise InputError(f"y has {len(target)} rows but X has {n} sequences. Pass one "
                              "target per sequence.")
-        order = np.random.default_rng(self.seed).permutation(len(x))
-        n_val = int(round(self.val_size * len(x))) if len(x) >= 20 else 0
-        val_idx, train_idx = order[:n_val], order[n_val:]
-        valid = np.arange(x.shape[1]) < lengths[:, None]
-        train_rows = x[train_idx][valid[train_idx]]
-        self.scaler_ = Scaler(self.scaler if x.ndim == 3 else "none").fit(
-            train_rows if x.ndim == 3 else np.zeros((1, 1)))
-        self.static_size_ = 0 if static is None else static.shape[1]
-        if static is not None:
-            self.static_mean_ = static[train_idx].mean(0)
-            self.static_std_ = np.where(static[train_idx].std(0) > 0, static[train_idx].std(0), 1)
-        self.n_features_ = x.shape[2] if x.ndim == 3 else 0
-        tensors = self._tensors_for(x, lengths, static)
+        holdout = split_holdout(n, self.val_size, self.seed, labels, self.holdout)
+        self.inputs_ = InputEncoder(self.normalize, self.scaler, self.max_vocab, self.min_count,
+                                    self.max_length, self.truncation, self.vocab_size)
+        data = self.inputs_.fit_transform(X, static, rows=holdout.train)
+        self.recipe_ = self._recipe()
+        network = self._network_config(data, n_outputs)
+        config = self._train_config(len(holdout.train))
         target_t = torch.from_numpy(target)
+        train = _batches(data.take(holdout.train), target_t[holdout.train])
+        val = _batches(data.take(holdout.val), target_t[holdout.val]) if holdout.used else None
+        members, histories = [], []
+        for run in range(self.repeats):  # run k: seed + k for weights, order and dropout
+            torch.manual_seed(self.seed + run)
+            member = _zero_head(SequenceNet(network))
+            histories.append(train_model(member, train, replace(config, seed=self.seed + run),
+                                         val, loss_fn))
+            members.append(member)
+        self.model_ = members[0] if len(members) == 1 else Ensemble(members)
+        self.histories_, self.history_ = histories, histories[0]
+        self.holdout_ = _holdout_note(holdout, self.val_size)
 
-        def batches(index):
-            return TensorBatches(tuple(t[index] for t in tensors), target_t[index])
+    def _recipe(self) -> dict[str, Any]:
+        """The arguments left to "auto" / None, resolved for this kind of input (see
+        ``RECIPES``); the rest as given."""
+        recipe = RECIPES["numeric" if self.inputs_.kind == "numeric" else "text"]
+        given = {name: getattr(self, name) for name in recipe}
+        resolved = {k: (recipe[k] if v in (None, "auto") else v) for k, v in given.items()}
+        if self.front_end == "auto" and self.conv_channels:
+            resolved["front_end"] = "conv"
+        return resolved
 
-        torch.manual_seed(self.seed)
-        self.model_ = self._network(n_outputs)
-        config = TrainConfig(epochs=self.epochs, batch_size=self.batch_size,
-                             learning_rate=self.learning_rate, patience=self.patience,
-                             clip_norm=self.clip_norm, seed=self.seed, verbose=self.verbose,
-                             device=self.device)
-        self.history_: History = train_model(self.model_, batches(train_idx), config,
-                                             batches(val_idx) if n_val else None, loss_fn)
+    def _train_config(self, n_train: int) -> TrainConfig:
+        batch = self.batch_size or (16 if n_train < 2000 else 64)
+        budget = {"epochs": self.epochs, "max_steps": None} if self.epochs else \
+            {"max_steps": self.recipe_["max_steps"]}
+        return TrainConfig.from_params(self.get_params(), batch_size=min(batch, n_train),
+                                       **budget)
 
-    def _network(self, n_outputs: int) -> SequenceNet:
-        vocab = 0
-        if self.input_kind_ == "text":
-            vocab = self.vocabulary_.size
-        elif self.input_kind_ == "ids":
-            vocab = self.vocab_size
-        width = self.conv_channels or (self.embedding_dim if vocab else self.n_features_)
-        if self.conv_channels and self.conv_kernel % 2 == 0:
-            raise InputError(f"conv_kernel={self.conv_kernel} must be odd (the convolution keeps "
-                             "each step centred). Pass e.g. conv_kernel=3 or 5.")
-        config = RecurrentConfig(self.cell, width, self.hidden_size, self.num_layers,
-                                 self.dropout, self.bidirectional)
-        return SequenceNet(config, n_outputs, self.pooling, self.static_size_,
-                           self.input_dropout, vocab, self.embedding_dim if vocab else 0,
-                           self.conv_channels, self.conv_kernel, self.conv_pool,
-                           self.n_features_)
+    def _network_config(self, data: EncodedInputs, n_outputs: int) -> SequenceNetConfig:
+        enc, recipe = self.inputs_, self.recipe_
+        front = recipe["front_end"]
+        if front == "fcn" and enc.kind != "numeric":
+            raise InputError("front_end='fcn' reads numeric sequences; for texts and token ids "
+                             "use front_end='conv' (with conv_channels) or 'none'.")
+        pool = self.conv_pool if self.conv_pool is not None else (4 if front == "fcn" else 1)
+        stride = max(1, math.ceil(data.x.shape[1] / MAX_STEPS_PER_SEQUENCE)) \
+            if front == "fcn" else 1
+        vocab = enc.vocabulary.size if enc.kind == "text" else (self.vocab_size or 0)
+        partial = SequenceNetConfig(
+            RecurrentConfig(self.cell, 1, self.hidden_size, self.num_layers, self.dropout,
+                            recipe["bidirectional"]),
+            n_outputs, recipe["pooling"], enc.extra_size, enc.n_features,
+            vocab if enc.kind != "numeric" else 0, self.embedding_dim if enc.kind != "numeric"
+            else 0, front, self.conv_channels, self.conv_kernel, pool, stride=stride,
+            input_dropout=recipe["input_dropout"], dropout=self.dropout)
+        return replace(partial, recurrent=replace(partial.recurrent,
+                                                  input_size=partial.front_width))
 
+    # --- prediction -----------------------------------------------------------------------
     @torch.inference_mode()
-    def _outputs(self, X: Any, static: Any) -> np.ndarray:
+    def _run_outputs(self, X: Any, static: Any) -> np.ndarray:
+        """Every run's raw outputs ``[runs, N, K]``, batched by length (cut to each batch's
+        longest sequence), in the order of X."""
         self._check_fitted("predict")
-        x, lengths, static = self._inputs(X, static, fitted=True)
+        data = self.inputs_.transform(X, static)
+        members = list(getattr(self.model_, "members", [self.model_]))
         device = next(self.model_.parameters()).device
-        tensors = [t.to(device) for t in self._tensors_for(x, lengths, static)]
-        tensors[1] = tensors[1].cpu()  # packing wants lengths on the CPU
-        out = [self.model_(*(t[i:i + 4096] for t in tensors)).double().cpu()
-               for i in range(0, len(x), 4096)]
-        return torch.cat(out).numpy()
+        order = np.argsort(data.lengths, kind="stable")
+        out = np.zeros((len(members), len(order), members[0].head.out_features))
+        for start in range(0, len(order), PREDICT_BATCH):
+            rows = order[start : start + PREDICT_BATCH]
+            steps = int(data.lengths[rows].max())
+            x = torch.from_numpy(data.x[rows][:, :steps]).to(device)
+            lengths = torch.from_numpy(data.lengths[rows])
+            extra = (torch.from_numpy(data.static[rows]).to(device),) \
+                if data.static is not None else ()
+            for m, member in enumerate(members):
+                out[m, rows] = member(x, lengths, *extra).double().cpu().numpy()
+        return out
 
     def attention_weights(self, X: Any, static: Any = None) -> np.ndarray:
-        """Attention weights over the steps of each sequence ``[N, T_max]`` (pooling
-        ``"attention"``); zero on padded steps, each row sums to one."""
+        """Attention weights over the steps of each sequence ``[N, T']`` (pooling
+        ``"attention"``, first run); zero on padded steps, each row sums to one."""
         self._check_fitted("explain")
-        if self.pooling != "attention":
+        if self.recipe_.get("pooling", self.pooling) != "attention":
             raise InputError(f"pooling={self.pooling!r} has no attention weights; fit with "
                              "pooling='attention'.")
-        x, lengths, static = self._inputs(X, static, fitted=True)
+        data = self.inputs_.transform(X, static)
+        member = getattr(self.model_, "members", [self.model_])[0]
         with torch.inference_mode():
-            _, weights = self.model_.encode(*self._tensors_for(x, lengths, static))
+            extra = (torch.from_numpy(data.static),) if data.static is not None else ()
+            _, weights = member.encode(torch.from_numpy(data.x), torch.from_numpy(data.lengths),
+                                       *extra)
         return weights.double().numpy()
 
     def inspect(self, X: Any):
-        """Every state and gate over one sequence ``[T, F]`` (see :class:`Inspection`)."""
+        """Every state and gate over one sequence ``[T, F]`` (or one text), first run (see
+        :class:`rnnkit.nn.inspect.Inspection`)."""
+        from rnnkit.data.text import is_text
         from rnnkit.nn.inspect import inspect_core
 
         self._check_fitted("inspect")
-        x, lengths, _ = self._inputs([X] if is_text([X]) else [np.asarray(X)], None, fitted=True)
-        tensors = self._tensors_for(x, lengths, None)
+        one = [X] if is_text([X]) else [np.asarray(X)]
+        data = self.inputs_.transform(one, None if not self.inputs_.static_size
+                                      else np.zeros((1, self.inputs_.static_size)))
+        member = getattr(self.model_, "members", [self.model_])[0]
         with torch.no_grad():
-            seen, _ = self.model_.front(tensors[0], tensors[1])  # [1, T', F']
-        shown = seen[0].double().numpy() if x.ndim == 2 or self.conv_channels else x[0]
-        return inspect_core(self.model_.core, seen[0], shown)
+            seen, _, _ = member.front(torch.from_numpy(data.x), torch.from_numpy(data.lengths))
+        front_end = member.config.front_end
+        shown = seen[0].double().numpy() if data.x.ndim == 2 or front_end != "none" \
+            else np.asarray(X, dtype=float).reshape(len(data.x[0]), -1)
+        return inspect_core(member.core, seen[0], shown)
 
     def summary(self) -> str:
-        """Parameters per layer with the closed form."""
+        """Parameters per layer with the closed form (one run of an ensemble)."""
         self._check_fitted("summarise")
         return format_summary(self.model_.layer_counts())
 
     # --- model file -----------------------------------------------------------------------
     def _fitted_meta(self) -> dict:
-        meta = {"n_features": self.n_features_, "static_size": self.static_size_,
-                "scaler": self.scaler_.to_dict(), "history": self.history_.to_dict(),
-                "input_kind": self.input_kind_}
-        if self.input_kind_ == "text":
-            meta["vocabulary"] = self.vocabulary_.to_dict()
+        member = getattr(self.model_, "members", [self.model_])[0]
+        meta = {"inputs": self.inputs_.to_dict(), "network": member.config.to_dict(),
+                "recipe": self.recipe_,
+                "history": self.history_.to_dict(),
+                "histories": [h.to_dict() for h in self.histories_], "holdout": self.holdout_}
         if getattr(self, "schema_", None):
             meta["schema"] = self.schema_
-        if self.static_size_:
-            meta |= {"static_mean": self.static_mean_.tolist(),
-                     "static_std": self.static_std_.tolist()}
         return meta | self._target_meta()
 
     def _restore(self, fitted: dict, tensors: dict[str, np.ndarray]) -> None:
-        self.n_features_, self.static_size_ = fitted["n_features"], fitted["static_size"]
-        self.input_kind_ = fitted["input_kind"]
+        self.inputs_ = InputEncoder.from_dict(fitted.get("inputs") or fitted)
         if fitted.get("schema"):
             self.schema_ = fitted["schema"]
-        if self.input_kind_ == "text":
-            self.vocabulary_ = Vocabulary.from_dict(fitted["vocabulary"])
-        self.scaler_ = Scaler.from_dict(fitted["scaler"])
-        self.history_ = History.from_dict(fitted["history"])
-        if self.static_size_:
-            self.static_mean_ = np.asarray(fitted["static_mean"])
-            self.static_std_ = np.asarray(fitted["static_std"])
+        self.histories_ = [History.from_dict(h)
+                           for h in fitted.get("histories", [fitted["history"]])]
+        self.history_ = self.histories_[0]
+        self.holdout_ = fitted.get("holdout", "")
+        self.recipe_ = fitted.get("recipe", {})
         self._restore_target(fitted)
-        self.model_ = self._network(self._n_outputs())
+        network = SequenceNetConfig.from_dict(fitted["network"]) if "network" in fitted \
+            else self._legacy_network()
+        members = [SequenceNet(network) for _ in range(getattr(self, "repeats", 1) or 1)]
+        self.model_ = members[0] if len(members) == 1 else Ensemble(members)
+
+    def _legacy_network(self) -> SequenceNetConfig:
+        """The network of a file written before the network config was saved (rnnkit 0.1):
+        per-channel scaling, an optional single convolution, no summary dropout."""
+        enc = self.inputs_
+        vocab = enc.vocabulary.size if enc.kind == "text" else (self.vocab_size or 0)
+        front = "conv" if self.conv_channels else "none"
+        config = SequenceNetConfig(
+            RecurrentConfig(self.cell, 1, self.hidden_size, self.num_layers, self.dropout,
+                            self.bidirectional),
+            self._n_outputs(), self.pooling, enc.static_size, enc.n_features, vocab,
+            self.embedding_dim if vocab else 0, front, self.conv_channels, self.conv_kernel,
+            self.conv_pool or 1, input_dropout=self.input_dropout)
+        return replace(config, recurrent=replace(config.recurrent, input_size=config.front_width))
+
+
+def _count(X: Any) -> int:
+    try:
+        return len(X)
+    except TypeError as e:
+        raise InputError(f"X must be an array [samples, timesteps, features], a list of "
+                         f"sequences or a list of texts; got {type(X).__name__}.") from e
+
+
+def _batches(data: EncodedInputs, target: torch.Tensor) -> SequenceBatches:
+    extra = (torch.from_numpy(data.static),) if data.static is not None else ()
+    return SequenceBatches(torch.from_numpy(data.x), torch.from_numpy(data.lengths), target,
+                           extra)
+
+
+def _zero_head(net: SequenceNet) -> SequenceNet:
+    """A new network starts by predicting the training mean (regression) or equal
+    probabilities (classes): the head's weights and bias at zero."""
+    torch.nn.init.zeros_(net.head.weight)
+    torch.nn.init.zeros_(net.head.bias)
+    return net
+
+
+def _holdout_note(holdout: Holdout, val_size: float) -> str:
+    if holdout.used:
+        return (f"early stopping on a hold-out of {len(holdout.val)} sequences "
+                f"({val_size:g} of the training data)")
+    return holdout.reason

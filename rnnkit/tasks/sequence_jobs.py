@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -23,7 +23,14 @@ from rnnkit.tasks.sequence import SequenceClassifier, SequenceEstimator, Sequenc
 
 @dataclass
 class SequenceRun:
-    """A fitted model, its scores on a held-out split beside the baselines, the predictions."""
+    """A fitted model, its scores on a held-out split beside the baselines, the predictions.
+
+    Attributes:
+        scores: one row per model ("model" first, then the baselines), one score each.
+        runs: with ``repeats``, every run's scores alone (one row per run).
+        warnings: what the report must say beside the scores (a model that predicts one
+            class for everything, training without a hold-out, ...).
+    """
 
     task: str
     model: SequenceEstimator
@@ -31,15 +38,11 @@ class SequenceRun:
     predictions: pd.DataFrame
     classes: np.ndarray | None = None
     confusion: np.ndarray | None = None
+    runs: pd.DataFrame | None = None
+    warnings: list[str] = field(default_factory=list)
 
     def table(self) -> str:
-        metrics = list(next(iter(self.scores.values())))
-        width = max(len(n) for n in self.scores) + 2
-        lines = [" " * width + "".join(f"{m:>18}" for m in metrics)]
-        for name, row in self.scores.items():
-            lines.append(f"{name:<{width}}" + "".join(f"{row.get(m, float('nan')):>18.3f}"
-                                                       for m in metrics))
-        return "\n".join(lines)
+        return score_table(self.scores, self.runs)
 
 
 def _read(data: Any, schema: dict, with_target: bool = True):
@@ -107,27 +110,71 @@ def run_sequence_job(task: str, data: Any, target_col: str, sequence_cols: list[
     estimator = SequenceClassifier if task == "classification" else SequenceRegressor
     model = estimator(seed=seed, **params)
     model.schema_ = schema  # so `rnnkit predict MODEL DATA` can read new data the same way
+    y = y if task == "classification" else y.astype(float)
+    model.fit(X_train, y[train], static=pick(static, train))
+    scores, runs, predicted, proba = score_model(model, X_test, y[test], pick(static, test))
+    frame = pd.DataFrame({id_col: ids[test], "true": y[test], "predicted": predicted})
+    notes = [model.holdout_] if model.holdout_ else []
     if task == "classification":
-        model.fit(X_train, y[train], static=pick(static, train))
-        proba = model.predict_proba(X_test, static=pick(static, test))
-        predicted = model.classes_[proba.argmax(1)]
-        scores = {"model": classification_scores(y[test], predicted, proba, model.classes_)}
         scores |= classification_baselines(X_train, y[train], X_test, y[test])
         from sklearn.metrics import confusion_matrix
 
         confusion = confusion_matrix(y[test], predicted, labels=model.classes_)
-        frame = pd.DataFrame({id_col: ids[test], "true": y[test], "predicted": predicted})
         for k, c in enumerate(model.classes_):
             frame[f"p({c})"] = proba[:, k]
-        return SequenceRun(task, model, scores, frame, model.classes_, confusion)
-    y = y.astype(float)
-    model.fit(X_train, y[train], static=pick(static, train))
-    predicted = model.predict(X_test, static=pick(static, test))
-    scores = {"model": regression_scores(y[test], predicted)}
+        notes += one_class_warning(model, predicted, y[train])
+        return SequenceRun(task, model, scores, frame, model.classes_, confusion, runs, notes)
     scores |= regression_baselines(X_train, y[train], X_test, y[test], pick(static, train),
                                    pick(static, test))
-    frame = pd.DataFrame({id_col: ids[test], "true": y[test], "predicted": predicted})
-    return SequenceRun(task, model, scores, frame)
+    return SequenceRun(task, model, scores, frame, runs=runs, warnings=notes)
+
+
+def score_model(model: SequenceEstimator, X: Any, y: np.ndarray, static: Any = None):
+    """The model's scores on (X, y), every run's alone when there are several, and its
+    predictions (and probabilities for a classifier)."""
+    if isinstance(model, SequenceClassifier):
+        each = model.predict_runs(X, static=static)
+        proba = np.mean(each, axis=0)
+        predicted = model.classes_[proba.argmax(1)]
+        scores = {"model": classification_scores(y, predicted, proba, model.classes_)}
+        rows = [classification_scores(y, model.classes_[p.argmax(1)], p, model.classes_)
+                for p in each]
+    else:
+        each = model.predict_runs(X, static=static)
+        proba, predicted = None, np.mean(each, axis=0)
+        scores = {"model": regression_scores(y, predicted)}
+        rows = [regression_scores(y, p) for p in each]
+    runs = pd.DataFrame(rows, index=pd.RangeIndex(1, len(rows) + 1, name="run")) \
+        if len(rows) > 1 else None
+    return scores, runs, predicted, proba
+
+
+def one_class_warning(model: SequenceClassifier, predicted: np.ndarray,
+                      y_train: np.ndarray) -> list[str]:
+    """A sentence when the model predicts one class for everything although training had
+    several (a model stuck at the majority class), else nothing."""
+    seen = np.unique(predicted)
+    if len(seen) > 1 or len(np.unique(y_train)) < 2:
+        return []
+    return [f"WARNING: the model predicts {seen[0].item()!r} for every sequence although training "
+            f"had {len(np.unique(y_train))} classes: it learned nothing beyond the majority. "
+            "Try more steps (max_steps), repeats, or another front end."]
+
+
+def score_table(scores: dict[str, dict[str, float]], runs: pd.DataFrame | None = None) -> str:
+    """Scores as plain text: a row per model, a column per score; with several runs, a
+    line of each score's mean ± standard deviation over the runs."""
+    metrics = list(next(iter(scores.values())))
+    width = max(len(n) for n in scores) + 2
+    lines = [" " * width + "".join(f"{m:>18}" for m in metrics)]
+    for name, row in scores.items():
+        lines.append(f"{name:<{width}}" + "".join(f"{row.get(m, float('nan')):>18.3f}"
+                                                   for m in metrics))
+        if name == "model" and runs is not None:
+            cells = "".join(f"{f'{runs[m].mean():.3f}±{runs[m].std(ddof=1):.3f}':>18}"
+                            for m in metrics)
+            lines.append(f"{f'  {len(runs)} runs alone':<{width}}" + cells)
+    return "\n".join(lines)
 
 
 def cross_validate(estimator: SequenceEstimator, X: Any, y: Any, static: Any = None,
@@ -136,7 +183,9 @@ def cross_validate(estimator: SequenceEstimator, X: Any, y: Any, static: Any = N
     fold's scalers, vocabulary and early stopping see that fold's training part only.
 
     Returns:
-        One row per fold, one column per score; ``.agg(["mean", "std"])`` summarises.
+        One row per fold; a column per score of the model ("model accuracy", ...) and of
+        every baseline beside it ("1-NN Euclidean accuracy", ...); ``.agg(["mean", "std"])``
+        summarises.
     """
     from sklearn.base import clone
     from sklearn.model_selection import KFold, StratifiedKFold
@@ -154,10 +203,11 @@ def cross_validate(estimator: SequenceEstimator, X: Any, y: Any, static: Any = N
         st = (None, None) if static is None else (np.asarray(static)[train],
                                                   np.asarray(static)[test])
         model = clone(estimator).fit(part(train), y[train], static=st[0])
-        if classify:
-            proba = model.predict_proba(part(test), static=st[1])
-            rows.append(classification_scores(y[test], model.classes_[proba.argmax(1)], proba,
-                                              model.classes_))
-        else:
-            rows.append(regression_scores(y[test], model.predict(part(test), static=st[1])))
+        scores, _, _, _ = score_model(model, part(test), y[test], st[1])
+        row = {f"model {k}": v for k, v in scores["model"].items()}
+        baselines = (classification_baselines if classify else regression_baselines)(
+            part(train), y[train], part(test), y[test], *(() if classify else st))
+        for name, values in baselines.items():
+            row |= {f"{name} {k}": v for k, v in values.items()}
+        rows.append(row)
     return pd.DataFrame(rows, index=pd.RangeIndex(1, folds + 1, name="fold"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rnnkit.train.batches import Batches, TensorBatches, WindowBatches
+from rnnkit.train.batches import Batches, SequenceBatches, TensorBatches, WindowBatches
 from rnnkit.train.config import LOSSES, TrainConfig
 from rnnkit.train.loop import History, mean_loss, pinball_loss, regression_loss, train_model
 
@@ -10,6 +10,7 @@ __all__ = [
     "LOSSES",
     "Batches",
     "History",
+    "SequenceBatches",
     "TensorBatches",
     "TrainConfig",
     "WindowBatches",

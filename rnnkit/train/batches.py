@@ -47,6 +47,64 @@ class TensorBatches:
         return TensorBatches(inputs, to_device(self.target, device))
 
 
+class SequenceBatches:
+    """Padded sequences with their lengths, served in batches of similar length.
+
+    Each batch is cut to its own longest sequence, and an epoch groups sequences of similar
+    length (shuffled, then sorted within pools of 50 batches, the pools' batches shuffled:
+    the "sortish" sampling of fastai and torchtext), so a ragged list trains at about the
+    speed of the same data padded to one length.
+
+    Shapes:
+        x: ``[N, T, F]`` (or ``[N, T]`` token ids); lengths ``[N]``; extra: each ``[N, ...]``
+        (e.g. static covariates); target ``[N, ...]``, or ``[N, T]`` per step when
+        ``per_step`` (cut like x).
+    """
+
+    POOL = 50  # batches sorted together
+
+    def __init__(self, x: torch.Tensor, lengths: torch.Tensor, target: torch.Tensor,
+                 extra: tuple[torch.Tensor, ...] = (), per_step: bool = False) -> None:
+        self.x, self.lengths = x.contiguous(), lengths.to(torch.long)
+        self.target, self.extra, self.per_step = target.contiguous(), extra, per_step
+        self.ragged = bool((self.lengths != x.shape[1]).any())
+
+    def __len__(self) -> int:
+        return self.x.shape[0]
+
+    def get(self, index: torch.Tensor) -> Batch:
+        index = index.to(self.x.device)
+        lengths = self.lengths[index]
+        steps = int(lengths.max()) if self.ragged else self.x.shape[1]
+        target = self.target[index]
+        if self.per_step:
+            target = target[:, :steps]
+        inputs = (self.x[index, :steps], lengths, *(e[index] for e in self.extra))
+        return inputs, target
+
+    def batch_order(self, batch_size: int, generator: torch.Generator) -> list[torch.Tensor]:
+        order = torch.randperm(len(self), generator=generator)
+        batches = [order[start : start + batch_size] for start in range(0, len(self), batch_size)]
+        if not self.ragged:
+            return batches
+        lengths = self.lengths.cpu()
+        pool = batch_size * self.POOL
+        grouped = []
+        for start in range(0, len(order), pool):
+            chunk = order[start : start + pool]
+            chunk = chunk[torch.argsort(lengths[chunk], stable=True)]
+            grouped += [chunk[k : k + batch_size] for k in range(0, len(chunk), batch_size)]
+        shuffle = torch.randperm(len(grouped), generator=generator)
+        return [grouped[int(k)] for k in shuffle]
+
+    def to(self, device: torch.device) -> SequenceBatches:
+        if self.x.device == device:
+            return self
+        return SequenceBatches(to_device(self.x, device), self.lengths.to(device),
+                               to_device(self.target, device),
+                               tuple(to_device(e, device) for e in self.extra), self.per_step)
+
+
 class WindowBatches:
     """Sliding windows over one contiguous tensor, gathered per batch.
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
+from typing import Any
 
 from rnnkit.errors import InputError
+from rnnkit.train.schedule import SCHEDULES
 
 LOSSES = ("mse", "mae", "huber")
 
@@ -15,9 +18,13 @@ class TrainConfig:
 
     Args:
         epochs: passes over the training samples (an upper bound with early stopping).
+        max_steps: the budget as optimiser steps instead (the last epoch may be partial);
+            None counts epochs. On small data an epoch is a handful of steps, so a budget in
+            epochs means very different amounts of training from one problem to the next.
         batch_size: samples per optimiser step.
-        learning_rate: Adam's step size.
-        weight_decay: Adam's L2 penalty.
+        learning_rate: Adam's step size (the peak of a "onecycle" schedule).
+        schedule: "constant" or "onecycle" (see :func:`rnnkit.train.schedule.learning_rate`).
+        weight_decay: decay of the weights, decoupled from the gradient (AdamW).
         loss: "mse", "mae" or "huber" (for regression targets).
         patience: epochs without a validation improvement before stopping; 0 disables.
         min_delta: the smallest decrease of the validation loss that counts as improvement.
@@ -32,8 +39,10 @@ class TrainConfig:
     """
 
     epochs: int = 100
+    max_steps: int | None = None
     batch_size: int = 32
     learning_rate: float = 1e-3
+    schedule: str = "constant"
     weight_decay: float = 0.0
     loss: str = "mse"
     patience: int = 20
@@ -52,6 +61,16 @@ class TrainConfig:
                 raise InputError(
                     f"{name}={value!r} must be a positive integer. Pass e.g. {name}=32."
                 )
+        if self.max_steps is not None and (isinstance(self.max_steps, bool) or not isinstance(
+                self.max_steps, int) or self.max_steps < 1):
+            raise InputError(f"max_steps={self.max_steps!r} must be a positive integer or None. "
+                             "Pass e.g. max_steps=1000.")
+        if self.schedule not in SCHEDULES:
+            raise InputError(f"schedule={self.schedule!r} is not one of {list(SCHEDULES)}. "
+                             "Pass schedule='onecycle' or 'constant'.")
+        if not self.weight_decay >= 0:
+            raise InputError(f"weight_decay={self.weight_decay!r} must be >= 0. Pass e.g. "
+                             "weight_decay=0.01.")
         if not self.learning_rate > 0:
             raise InputError(
                 f"learning_rate={self.learning_rate!r} must be > 0. Pass e.g. learning_rate=1e-3."
@@ -68,3 +87,11 @@ class TrainConfig:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any], **overrides: Any) -> TrainConfig:
+        """The training settings among an estimator's parameters (same names; None keeps the
+        default), with ``overrides``: the one way every estimator builds its configuration."""
+        names = {f.name for f in fields(cls)}
+        chosen = {k: v for k, v in params.items() if k in names and v is not None}
+        return cls(**(chosen | overrides))

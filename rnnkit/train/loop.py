@@ -19,6 +19,7 @@ from rnnkit.train.adam import Adam
 from rnnkit.train.batches import Batches
 from rnnkit.train.config import TrainConfig
 from rnnkit.train.device import autocast, resolve_device
+from rnnkit.train.schedule import learning_rate
 
 tune_malloc()
 
@@ -133,37 +134,62 @@ def train_model(
     generator = torch.Generator().manual_seed(config.seed)
     torch.manual_seed(config.seed)  # dropout draws from the global generator
     optimizer = Adam(module.parameters(), lr=config.learning_rate,
-                     weight_decay=config.weight_decay)
+                     weight_decay=config.weight_decay, decoupled=True)
     history = History()
     stopping = EarlyStopping(config, val is not None and len(val) > 0)
     n, bs = len(train), config.batch_size
-    progress = Progress(config.verbose if where.is_main else 0, config.epochs)
+    total, epochs = budget(config, n)
+    progress = Progress(config.verbose if where.is_main else 0, epochs)
     started = time.perf_counter()
-    for epoch in range(1, config.epochs + 1):
+    done = 0  # optimiser steps taken
+    for epoch in range(1, epochs + 1):
         module.train()
-        order = torch.randperm(n, generator=generator)
-        total = torch.zeros((), device=device)
-        for start in range(0, n, bs):
-            index = order[start : start + bs]
+        summed = torch.zeros((), device=device)
+        seen = 0
+        for index in batch_order(train, bs, generator):
+            if done == total:
+                break
             local = distributed.shard(index, where)
             if len(local) == 0:  # a last batch smaller than the number of ranks is dropped
                 break
+            optimizer.lr = learning_rate(done, total, config.learning_rate, config.schedule)
             inputs, target = train.get(local)
             with autocast(device, config.precision):
                 loss = loss_fn(net(*inputs), target)
             # weight by this shard's share so DDP's mean over ranks is the global batch's mean
             scaled = loss * (len(local) * where.world_size / len(index)) if where.active else loss
             step(module, optimizer, scaled, config)
-            total += loss.detach() * len(local)
+            summed += loss.detach() * len(local)
+            seen += len(index)
+            done += 1
             if not history.first_batch_at:
                 history.first_batch_at = time.time()
-        train_loss = (distributed.all_sum(total, where) / n).item()
+        train_loss = (distributed.all_sum(summed, where) / max(seen, 1)).item()
         val_loss = None
         if stopping.has_val:
             val_loss = mean_loss(module, val, loss_fn, precision=config.precision)
         if stopping.end_epoch(module, history, epoch, train_loss, val_loss, progress):
             break
     return finish(module, history, stopping, progress, started, n)
+
+
+def budget(config: TrainConfig, n: int) -> tuple[int, int]:
+    """(optimiser steps, epochs) of a run over ``n`` samples: ``max_steps`` when set, else
+    ``epochs`` full passes."""
+    per_epoch = max(1, math.ceil(n / config.batch_size))
+    if config.max_steps is None:
+        return config.epochs * per_epoch, config.epochs
+    return config.max_steps, math.ceil(config.max_steps / per_epoch)
+
+
+def batch_order(data: Batches, batch_size: int, generator: torch.Generator):
+    """The batches of one epoch: the data's own order when it has one (e.g. grouped by
+    length), else a shuffle cut into ``batch_size`` pieces."""
+    own = getattr(data, "batch_order", None)
+    if own is not None:
+        return own(batch_size, generator)
+    order = torch.randperm(len(data), generator=generator)
+    return [order[start : start + batch_size] for start in range(0, len(data), batch_size)]
 
 
 def place(module: nn.Module, train, val, config: TrainConfig):
@@ -191,8 +217,28 @@ def step(module: nn.Module, optimizer: Adam, loss: torch.Tensor, config: TrainCo
     optimizer.zero_grad(set_to_none=True)
     loss.backward()
     if config.clip_norm > 0:
-        nn.utils.clip_grad_norm_(module.parameters(), config.clip_norm)
+        clip_gradients(optimizer.params, config.clip_norm)
     optimizer.step()
+
+
+def clip_gradients(params: list[torch.Tensor], max_norm: float) -> None:
+    """Scale the gradients so their global norm is at most ``max_norm``, as torch's
+    ``clip_grad_norm_``, sparse gradients (an embedding's) included."""
+    grads = [p.grad for p in params if p.grad is not None]
+    if not any(g.is_sparse for g in grads):
+        nn.utils.clip_grad_norm_(params, max_norm)
+        return
+    for p in params:
+        if p.grad is not None and p.grad.is_sparse:
+            p.grad = p.grad.coalesce()  # repeated rows summed before their norm counts
+    grads = [p.grad for p in params if p.grad is not None]
+    dense = [g for g in grads if not g.is_sparse]
+    squares = [g._values().pow(2).sum() for g in grads if g.is_sparse]
+    squares += [n.pow(2) for n in torch._foreach_norm(dense)] if dense else []
+    total = torch.stack(squares).sum().sqrt()
+    coef = torch.clamp(max_norm / (total + 1e-6), max=1.0)
+    for g in grads:
+        g.mul_(coef)
 
 
 class EarlyStopping:

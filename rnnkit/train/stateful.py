@@ -182,7 +182,7 @@ def train_stateful(module: nn.Module, train: SequenceStreams, config: TrainConfi
     device, train, val = place(module, train, val, config)
     torch.manual_seed(config.seed)  # dropout draws from the global generator
     optimizer = Adam(module.parameters(), lr=config.learning_rate,
-                     weight_decay=config.weight_decay)
+                     weight_decay=config.weight_decay, decoupled=True)
     parts = [slice(k, k + chunk) for k in range(0, train.x.shape[1], chunk)]
     scored = [int(train.mask[:, p].sum()) for p in parts]  # host numbers, counted once
     n = sum(scored)

@@ -42,3 +42,35 @@ def test_the_recurrent_regressor_beats_its_baselines():
     r2 = model.score(Xt, yt, static=St)
     assert r2 > base["mean"]["R2"] and base["mean"]["R2"] < 0.01
     assert "ridge on summaries" in base  # printed beside the model, whichever wins
+
+
+def test_nearest_neighbour_against_a_plain_loop():
+    from rnnkit.evaluate.sequence_scores import nearest_neighbour
+
+    rng = np.random.default_rng(0)
+    train, test = rng.normal(size=(20, 15, 2)), rng.normal(size=(7, 15, 2))
+
+    def z(s):
+        return ((s - s.mean(0)) / s.std(0)).reshape(-1)
+
+    expected = [int(np.argmin([np.sum((z(t) - z(r)) ** 2) for r in train])) for t in test]
+    assert nearest_neighbour(train, test).tolist() == expected
+
+
+def test_text_baselines_are_tf_idf_with_word_pairs():
+    from rnnkit.evaluate.sequence_scores import classification_baselines
+
+    texts = ["not good at all", "very good indeed", "not bad at all", "very bad indeed"] * 10
+    labels = ["neg", "pos", "pos", "neg"] * 10
+    base = classification_baselines(texts, labels, texts, labels)
+    # only word pairs ("not good" / "not bad") separate these: unigrams are balanced
+    assert base["TF-IDF + logistic"]["accuracy"] == 1.0
+
+
+def test_one_class_predictions_are_flagged():
+    from rnnkit.tasks.sequence_jobs import one_class_warning
+
+    model = rnnkit.SequenceClassifier()
+    assert "predicts 'a' for every sequence" in one_class_warning(
+        model, np.array(["a", "a"]), np.array(["a", "b", "c"]))[0]
+    assert one_class_warning(model, np.array(["a", "b"]), np.array(["a", "b"])) == []

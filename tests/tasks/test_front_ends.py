@@ -51,7 +51,22 @@ def test_token_ids_and_padding_invariance_through_embedding_and_conv():
 def test_conv_front_end_on_numeric_sequences():
     X, y = activity(300, steps=64, seed=0)
     Xt, yt = activity(150, steps=64, seed=1)
-    model = rnnkit.SequenceClassifier(conv_channels=8, conv_pool=2, **FAST).fit(X, y)
+    model = rnnkit.SequenceClassifier(conv_channels=8, conv_pool=2, **FAST | {"epochs": 30}
+                                      ).fit(X, y)
+    assert model.recipe_["front_end"] == "conv"
     assert model.score(Xt, yt) > 0.6  # chance 0.25
     with pytest.raises(InputError, match="odd"):
         rnnkit.SequenceClassifier(conv_channels=8, conv_kernel=4, **FAST).fit(X, y)
+
+
+def test_text_recipe_prunes_rare_words_and_stops_early_on_a_holdout(reviews):
+    (texts, labels), _ = reviews
+    model = rnnkit.SequenceClassifier(hidden_size=8, max_steps=300, verbose=0).fit(
+        [*texts, "zyzzyva"], [*labels, "positive"])
+    assert model.recipe_ == {"front_end": "none", "pooling": "max", "bidirectional": True,
+                             "input_dropout": 0.3, "max_steps": 300}
+    assert "zyzzyva" not in model.vocabulary_.tokens  # seen once: below min_count=2
+    assert model.holdout_.startswith("early stopping on a hold-out of 6")
+    history = model.history_
+    assert len(history.val_loss) == history.epochs_run > 2
+    assert history.best_epoch == 1 + int(np.argmin(history.val_loss)) > 1

@@ -6,6 +6,7 @@ from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 
 import rnnkit
+from rnnkit.data.holdout import split_holdout
 from rnnkit.datasets.sequences import activity, sequence_and_static
 from rnnkit.errors import InputError
 
@@ -22,6 +23,7 @@ def data():
 def test_padding_never_changes_a_prediction(data, pooling):
     X, y = data
     model = rnnkit.SequenceClassifier(pooling=pooling, bidirectional=True, **FAST).fit(X, y)
+    assert model.recipe_["front_end"] == "fcn"  # numeric input: convolutional blocks
     short = X[0, :10]
     alone = model.predict_proba([short])
     in_batch = model.predict_proba([X[1], short, X[2, :20]])[1:2]
@@ -103,13 +105,15 @@ def test_k_fold_never_leaks_a_folds_scaler(data):
     from sklearn.base import clone
 
     X, y = data
-    template = rnnkit.SequenceClassifier(**FAST)
+    template = rnnkit.SequenceClassifier(normalize="channel", val_size=0.2, **FAST)
     for train, _ in StratifiedKFold(3, shuffle=True, random_state=0).split(X, y):
         model = clone(template).fit(X[train], y[train])
-        # val_size=0.1 of the fold is held out inside fit; the scaler sees the rest only
-        inner = np.random.default_rng(0).permutation(len(train))[int(round(0.1 * len(train))):]
-        rows = X[train][inner].reshape(-1, X.shape[2])
-        np.testing.assert_allclose(model.scaler_.offset_[0], rows.mean(0), rtol=1e-10)
+        # a stratified fifth of the fold is held out inside fit; the scaler sees the rest only
+        inner = split_holdout(len(train), 0.2, 0, np.unique(y[train], return_inverse=True)[1])
+        assert inner.used
+        rows = X[train][inner.train].reshape(-1, X.shape[2])
+        np.testing.assert_allclose(model.inputs_.channel_scaler.offset_[0], rows.mean(0),
+                                   rtol=1e-10)
 
 
 def test_cross_validate_is_stratified_and_scores_every_fold(data):
@@ -117,9 +121,38 @@ def test_cross_validate_is_stratified_and_scores_every_fold(data):
 
     X, y = data
     scores = cross_validate(rnnkit.SequenceClassifier(**FAST), X, y, folds=3)
-    assert list(scores.index) == [1, 2, 3] and "balanced accuracy" in scores
-    assert scores["accuracy"].min() > 0.5
+    assert list(scores.index) == [1, 2, 3] and "model balanced accuracy" in scores
+    assert scores["model accuracy"].min() > 0.5
+    assert {"1-NN Euclidean accuracy", "majority class accuracy"} <= set(scores)
     texts = ["good film"] * 6 + ["bad film"] * 6
     labels = ["pos"] * 6 + ["neg"] * 6
     text_scores = cross_validate(rnnkit.SequenceClassifier(**FAST), texts, labels, folds=3)
     assert len(text_scores) == 3
+
+
+def test_repeats_predict_as_the_mean_of_their_runs_and_repeat_exactly(data):
+    X, y = data
+    model = rnnkit.SequenceClassifier(repeats=3, **FAST).fit(X[:80], y[:80])
+    runs = model.predict_runs(X[80:90])
+    assert len(runs) == 3 and len(model.histories_) == 3
+    assert not np.allclose(runs[0], runs[1])  # seeds 0, 1, 2 differ
+    np.testing.assert_allclose(model.predict_proba(X[80:90]), np.mean(runs, axis=0))
+    again = rnnkit.SequenceClassifier(repeats=3, **FAST).fit(X[:80], y[:80])
+    np.testing.assert_array_equal(again.predict_proba(X[80:90]), model.predict_proba(X[80:90]))
+
+
+def test_a_ragged_list_predicts_what_each_sequence_predicts_alone(data):
+    X, y = data
+    model = rnnkit.SequenceClassifier(**FAST).fit([x[: 16 + i % 16] for i, x in
+                                                   enumerate(X)], y)
+    ragged = [X[0, :20], X[1], X[2, :17]]
+    together = model.predict_proba(ragged)
+    alone = np.concatenate([model.predict_proba([s]) for s in ragged])
+    np.testing.assert_allclose(together, alone, atol=1e-6)
+
+
+def test_budget_in_steps_without_a_holdout_on_small_data():
+    X, y = activity(60, steps=16, seed=0)
+    model = rnnkit.SequenceClassifier(hidden_size=8, max_steps=40, verbose=0).fit(X, y)
+    assert "whole budget" in model.holdout_ and not model.history_.val_loss
+    assert model.history_.epochs_run == 10  # 40 steps of 16 from 60 sequences: 4 per epoch

@@ -1,0 +1,232 @@
+"""What the sequence estimators read, prepared one way for training and prediction alike:
+texts or token ids -> padded ids; numbers -> padded, normalised steps; static covariates and
+per-sequence levels -> one standardised row per sequence. Fitted on the training part only,
+saved in the model file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from rnnkit.data.scalers import Scaler
+from rnnkit.data.sequence_norm import SequenceNorm
+from rnnkit.data.sequences import pad_sequences, step_mask
+from rnnkit.data.text import Vocabulary, is_text
+from rnnkit.data.validation import check_choice
+from rnnkit.errors import InputError
+
+NORMALISATIONS = ("sequence", "channel")
+KINDS = ("numeric", "text", "ids")
+
+
+@dataclass
+class EncodedInputs:
+    """Network-ready inputs.
+
+    Shapes:
+        x: ``[N, T, F]`` float32 (zeros after each length) or ``[N, T]`` int64 ids (0 after);
+        lengths: ``[N]``; static: ``[N, S]`` float32 (static covariates, then per-sequence
+        levels) or None.
+    """
+
+    x: np.ndarray
+    lengths: np.ndarray
+    static: np.ndarray | None
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def take(self, index: np.ndarray) -> EncodedInputs:
+        return EncodedInputs(self.x[index], self.lengths[index],
+                             None if self.static is None else self.static[index])
+
+
+@dataclass
+class InputEncoder:
+    """How raw sequences become network inputs (see the module docstring).
+
+    Args:
+        normalize: numeric steps: "sequence" (each sequence z-normalised per channel, its
+            levels kept as per-sequence numbers; see :mod:`rnnkit.data.sequence_norm`) or
+            "channel" (``scaler`` per channel over the training steps).
+        scaler: with "channel": "standard", "minmax" or "none".
+        max_vocab, min_count, max_length, truncation: the vocabulary of text inputs.
+        vocab_size: ids of token-id inputs (0 is padding).
+    """
+
+    normalize: str = "sequence"
+    scaler: str = "standard"
+    max_vocab: int = 20000
+    min_count: int = 1
+    max_length: int | None = None
+    truncation: str = "post"
+    vocab_size: int | None = None
+
+    # --- fitted ---------------------------------------------------------------------------
+    kind: str = ""
+    n_features: int = 0
+    static_size: int = 0  # the user's static covariates (levels come after them)
+    vocabulary: Vocabulary | None = None
+    channel_scaler: Scaler | None = None
+    sequence_norm: SequenceNorm | None = None
+    static_mean: np.ndarray | None = None
+    static_std: np.ndarray | None = None
+
+    @property
+    def n_levels(self) -> int:
+        """Per-sequence level numbers appended after the static covariates."""
+        return 2 * self.n_features if self.sequence_norm is not None else 0
+
+    @property
+    def extra_size(self) -> int:
+        """Numbers per sequence the network's head reads beside its summary."""
+        return self.static_size + self.n_levels
+
+    def fit_transform(self, X: Any, static: Any, rows: np.ndarray | None = None
+                      ) -> EncodedInputs:
+        """Fit on ``X`` (the statistics on ``rows`` only: the training part) and encode it."""
+        check_choice(self.normalize, "normalize", NORMALISATIONS)
+        self.kind = _kind(X, self.vocab_size)
+        if self.kind == "text":
+            texts = list(X) if rows is None else [X[i] for i in rows]
+            self.vocabulary = Vocabulary.build(texts, self.max_vocab, self.min_count,
+                                               self.max_length, self.truncation)
+        raw = self._raw(X)
+        rows = np.arange(len(raw[1])) if rows is None else rows
+        static = _check_static(static, len(raw[1]))
+        self.static_size = 0 if static is None else static.shape[1]
+        if static is not None:
+            self.static_mean = static[rows].mean(0)
+            self.static_std = np.where(static[rows].std(0) > 0, static[rows].std(0), 1.0)
+        if self.kind == "numeric":
+            x, lengths = raw
+            self.n_features = x.shape[2]
+            if self.normalize == "sequence":
+                self.sequence_norm = SequenceNorm().fit(x[rows], lengths[rows])
+            else:
+                valid = step_mask(lengths[rows], x.shape[1])
+                self.channel_scaler = Scaler(self.scaler).fit(x[rows][valid])
+        return self._encode(raw, static)
+
+    def transform(self, X: Any, static: Any = None) -> EncodedInputs:
+        """Encode new inputs like the training ones; a different kind or width is an error."""
+        kind = _kind(X, self.vocab_size if self.kind == "ids" else None)
+        if kind != self.kind:
+            what = {"numeric": "numeric sequences [samples, timesteps, features]",
+                    "text": "texts", "ids": "token ids"}
+            raise InputError(f"X holds {what[kind]} but the model was trained on {what[self.kind]}"
+                             f". Pass the same kind of input (trained on {self.kind}).")
+        raw = self._raw(X)
+        if self.kind == "numeric" and raw[0].shape[2] != self.n_features:
+            raise InputError(f"X has {raw[0].shape[2]} features per step; the model was trained "
+                             f"on {self.n_features}. Pass the same channels.")
+        static = _check_static(static, len(raw[1]))
+        if (static is None) != (self.static_size == 0) or (
+                static is not None and static.shape[1] != self.static_size):
+            raise InputError(f"the model was trained with {self.static_size} static "
+                             "covariates; pass static= with the same columns.")
+        return self._encode(raw, static)
+
+    def _raw(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Padded values ``[N, T, F]`` (numeric) or ids ``[N, T]``, and lengths ``[N]``."""
+        if self.kind == "numeric":
+            return pad_sequences(X)
+        tokens = self.vocabulary.encode(X) if self.kind == "text" else _token_ids(X,
+                                                                                   self.vocab_size)
+        lengths = np.array([len(t) for t in tokens], dtype=np.int64)
+        if (lengths == 0).any():
+            raise InputError(f"sequence {int(np.argmin(lengths))} has no tokens. Drop it.")
+        ids = np.zeros((len(tokens), lengths.max()), dtype=np.int64)  # 0 = padding
+        ids[step_mask(lengths, lengths.max())] = np.concatenate(tokens)
+        return ids, lengths
+
+    def _encode(self, raw: tuple[np.ndarray, np.ndarray], static: np.ndarray | None
+                ) -> EncodedInputs:
+        x, lengths = raw
+        extra = []
+        if static is not None:
+            extra.append((static - self.static_mean) / self.static_std)
+        if self.kind == "numeric":
+            if self.sequence_norm is not None:
+                x, levels = self.sequence_norm.transform(x, lengths)
+                extra.append(levels)
+            else:
+                x = self.channel_scaler.transform(x) * step_mask(lengths, x.shape[1])[..., None]
+            x = x.astype(np.float32)
+        rows = np.concatenate(extra, axis=1).astype(np.float32) if extra else None
+        return EncodedInputs(x, lengths, rows)
+
+    # --- model file -----------------------------------------------------------------------
+    def to_dict(self) -> dict:
+        d = {"kind": self.kind, "normalize": self.normalize, "n_features": self.n_features,
+             "static_size": self.static_size, "vocab_size": self.vocab_size}
+        if self.vocabulary is not None:
+            d["vocabulary"] = self.vocabulary.to_dict()
+        if self.channel_scaler is not None:
+            d["scaler"] = self.channel_scaler.to_dict()
+        if self.sequence_norm is not None:
+            d["sequence_norm"] = self.sequence_norm.to_dict()
+        if self.static_size:
+            d |= {"static_mean": self.static_mean.tolist(), "static_std": self.static_std.tolist()}
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> InputEncoder:
+        """From ``to_dict``, or from the fitted fields of a model file written before the
+        encoder existed (per-channel scaling, ``input_kind``)."""
+        enc = cls(normalize=d.get("normalize", "channel"), vocab_size=d.get("vocab_size"))
+        enc.kind = d.get("kind", d.get("input_kind"))
+        enc.n_features, enc.static_size = int(d["n_features"]), int(d["static_size"])
+        if d.get("vocabulary"):
+            enc.vocabulary = Vocabulary.from_dict(d["vocabulary"])
+        if "scaler" in d:
+            enc.channel_scaler = Scaler.from_dict(d["scaler"])
+        if "sequence_norm" in d:
+            enc.sequence_norm = SequenceNorm.from_dict(d["sequence_norm"])
+        if enc.static_size:
+            enc.static_mean = np.asarray(d["static_mean"], dtype=np.float64)
+            enc.static_std = np.asarray(d["static_std"], dtype=np.float64)
+        return enc
+
+
+def _kind(X: Any, vocab_size: int | None) -> str:
+    if is_text(X):
+        return "text"
+    if vocab_size and isinstance(X, np.ndarray | list):
+        seqs = [np.asarray(s) for s in X]
+        if seqs and all(s.dtype.kind in "iu" and s.ndim == 1 for s in seqs):
+            return "ids"
+    return "numeric"
+
+
+def _token_ids(X: Any, vocab_size: int) -> list[np.ndarray]:
+    seqs = [np.asarray(s, dtype=np.int64) for s in X]
+    top = max(int(s.max()) for s in seqs if len(s))
+    low = min(int(s.min()) for s in seqs if len(s))
+    if top >= vocab_size or low < 0:
+        bad = top if top >= vocab_size else low
+        raise InputError(f"X holds token id {bad} but vocab_size={vocab_size}; ids must be "
+                         "below vocab_size and not negative (0 is padding). Pass a larger "
+                         "vocab_size or fix the ids.")
+    return seqs
+
+
+def _check_static(static: Any, n: int) -> np.ndarray | None:
+    if static is None:
+        return None
+    try:
+        static = np.asarray(static, dtype=np.float64)
+    except (TypeError, ValueError) as e:
+        raise InputError(f"static must be numbers [samples, covariates]; {e}.") from e
+    static = static[:, None] if static.ndim == 1 else static
+    if static.ndim != 2 or len(static) != n:
+        raise InputError(
+            f"static has shape {static.shape} but X has {n} sequences; static must be "
+            f"[samples, covariates] with {n} rows. Pass one row per sequence."
+        )
+    if not np.isfinite(static).all():
+        row, col = np.argwhere(~np.isfinite(static))[0]
+        raise InputError(f"static has NaN or inf at row {row}, column {col}. Fill or drop it.")
+    return static

@@ -31,9 +31,12 @@ def series(n: int) -> pd.DataFrame:
 
 
 def holdout_rmse(f: rnnkit.Forecaster, data: pd.DataFrame, at: np.ndarray) -> float:
-    panel = f.load(data)
-    forecast = f._forecast_at(panel, np.zeros(len(at), dtype=int), at, HORIZON)
-    actual = panel.values[0][at[:, None] + np.arange(HORIZON), 0]
+    from rnnkit.forecast.predict import forecast_at
+
+    panel = f.panel(data)
+    forecast = forecast_at(f.options(), f.fitted_, panel, np.zeros(len(at), dtype=int), at,
+                           HORIZON)
+    actual = panel.values[at[:, None] + np.arange(HORIZON), 0]
     return float(np.sqrt(np.mean((forecast - actual) ** 2)))
 
 

@@ -118,9 +118,9 @@ def forecast(
         precision=precision, threads=threads, repeats=repeats, ensemble=ensemble,
         refit_all=refit_all, quantiles=_levels(quantiles), attention=attention,
     )
-    panel = model.load(data)
-    evaluation = model.evaluate(panel, test_size=test_size)
-    future = model.predict(data=panel, future=future_file)
+    evaluation = model.evaluate(data, test_size=test_size)
+    model = evaluation.estimator
+    future = model.predict(data=data, future=future_file)
     if not where.is_main:  # every rank trained the same model; rank 0 alone reports
         return
     _print_scores(evaluation, model)
@@ -229,7 +229,7 @@ def backtest(
         )
         results[strategy] = model.backtest(data, n_windows=n_windows, step=step,
                                            refit=refit or False)
-    from rnnkit.tasks.forecast_backtest import strategy_table
+    from rnnkit.forecast.evaluate import strategy_table
 
     first = next(iter(results.values()))
     scores = strategy_table(results)

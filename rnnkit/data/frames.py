@@ -10,6 +10,7 @@ import difflib
 import os
 import warnings
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -43,13 +44,16 @@ class Columns:
 
 @dataclass
 class Panel:
-    """Validated series: one or many, each sorted by time, regular and finite.
+    """Validated series: one or many, each sorted by time, regular and finite, stored as one
+    grouped array (series after series) with the offsets that cut it.
 
     Attributes:
-        ids: series ids in order of first appearance.
-        values: per series ``[T_i, F]`` float64, columns ``Columns.value_cols`` (target first,
-            then past covariates, then future covariates, then any calendar features).
-        times: per series ``[T_i]`` datetime64[ns], or int64 for an integer time index.
+        ids: series ids in order of first appearance; ``index[id]`` is a series' row.
+        values: ``[total, F]`` float64, every series' rows one after the other; columns
+            ``Columns.value_cols`` (target first, then past covariates, then future
+            covariates, then any calendar features).
+        times: ``[total]`` datetime64[ns], or int64 for an integer time index.
+        offsets: ``[S + 1]``: series s occupies rows ``offsets[s]:offsets[s + 1]``.
         freq: pandas frequency alias, or None for an integer index.
         step: the step between integer times (1 for datetimes).
         columns: the schema. has_id: whether the data had an id column.
@@ -58,8 +62,9 @@ class Panel:
     """
 
     ids: list[str]
-    values: list[np.ndarray]
-    times: list[np.ndarray]
+    values: np.ndarray
+    times: np.ndarray
+    offsets: np.ndarray
     freq: str | None
     step: int = 1
     columns: Columns = field(default_factory=Columns)
@@ -67,28 +72,68 @@ class Panel:
     static: np.ndarray | None = None
     extra_cols: tuple[str, ...] = ()
 
+    @classmethod
+    def from_series(cls, ids: list[str], values: list[np.ndarray], times: list[np.ndarray],
+                    freq: str | None, **kwargs) -> Panel:
+        """A panel from one array of values ``[T_i, F]`` and of times per series."""
+        lengths = [len(v) for v in values]
+        offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        width = values[0].shape[1] if values else 0
+        joined = np.concatenate(values) if values else np.zeros((0, width))
+        return cls(list(ids), joined, np.concatenate(times), offsets, freq, **kwargs)
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Series id -> row."""
+        return {sid: k for k, sid in enumerate(self.ids)}
+
     @property
     def n_series(self) -> int:
         return len(self.ids)
 
     @property
-    def lengths(self) -> list[int]:
-        return [len(v) for v in self.values]
+    def lengths(self) -> np.ndarray:
+        return np.diff(self.offsets)
 
     @property
     def n_features(self) -> int:
         return len(self.columns.value_cols) + len(self.extra_cols)
 
+    def series(self, s: int) -> np.ndarray:
+        """Series ``s``'s values ``[T_s, F]`` (a view)."""
+        return self.values[self.offsets[s] : self.offsets[s + 1]]
+
+    def series_times(self, s: int) -> np.ndarray:
+        return self.times[self.offsets[s] : self.offsets[s + 1]]
+
+    @property
+    def per_series(self) -> list[np.ndarray]:
+        """Every series' values, as views."""
+        return [self.series(s) for s in range(self.n_series)]
+
+    @property
+    def last_times(self) -> list:
+        return [self.times[o - 1] for o in self.offsets[1:]]
+
+    def target(self) -> np.ndarray:
+        """The target column of every row: ``[total]``."""
+        return self.values[:, 0]
+
+    def rows_of(self, ids: list[str], what: str = "ids") -> np.ndarray:
+        """The rows of series ``ids``; unknown ids are an error naming them."""
+        unknown = [i for i in ids if i not in self.index]
+        if unknown:
+            raise InputError(f"{what} {unknown[:5]} are not among the series "
+                             f"({self.ids[:5]}{'...' if self.n_series > 5 else ''}). Pass ids "
+                             "of series in the data.")
+        return np.array([self.index[i] for i in ids], dtype=np.int64)
+
     def to_frame(self) -> pd.DataFrame:
         """The long frame again, in the user's column names."""
         c = self.columns
-        frame = pd.DataFrame({
-            c.id_col: np.repeat(self.ids, self.lengths),
-            c.time_col: np.concatenate(self.times),
-        })
-        stacked = np.concatenate(self.values)
+        frame = pd.DataFrame({c.id_col: np.repeat(self.ids, self.lengths), c.time_col: self.times})
         for j, name in enumerate(c.value_cols):
-            frame[name] = stacked[:, j]
+            frame[name] = self.values[:, j]
         for j, name in enumerate(c.static_cols):
             frame[name] = np.repeat(self.static[:, j], self.lengths)
         return frame
@@ -277,7 +322,8 @@ def load_panel(
             raise InputError(f"series {sid!r} has {len(v)} observation(s); at least {min_rows} "
                              "are needed.")
     found, step = _regular(series_ids, per_times, integer, freq)
-    return Panel(series_ids, per_values, per_times, found, step, columns, has_id, static)
+    return Panel.from_series(series_ids, per_values, per_times, found, step=step,
+                             columns=columns, has_id=has_id, static=static)
 
 
 def _check_roles(c: Columns) -> None:
@@ -446,17 +492,25 @@ def _irregular(sid: str, expected: object, before: object, found: object) -> Inp
     )
 
 
-def select_series(panel: Panel, keep: list[int]) -> Panel:
+def select_series(panel: Panel, keep: list[int] | np.ndarray) -> Panel:
     """The series at positions ``keep``."""
-    return replace(panel, ids=[panel.ids[k] for k in keep],
-                   values=[panel.values[k] for k in keep], times=[panel.times[k] for k in keep],
-                   static=None if panel.static is None else panel.static[keep])
+    return replace(
+        Panel.from_series([panel.ids[k] for k in keep], [panel.series(k) for k in keep],
+                          [panel.series_times(k) for k in keep], panel.freq, step=panel.step,
+                          columns=panel.columns, has_id=panel.has_id,
+                          static=None if panel.static is None else panel.static[keep]),
+        extra_cols=panel.extra_cols)
 
 
 def first_rows(panel: Panel, stop: np.ndarray) -> Panel:
     """The first ``stop[i]`` rows of each series."""
-    return replace(
-        panel,
-        values=[v[:s] for v, s in zip(panel.values, stop, strict=True)],
-        times=[t[:s] for t, s in zip(panel.times, stop, strict=True)],
-    )
+    keep = np.concatenate([np.arange(a, a + s) for a, s in
+                           zip(panel.offsets[:-1], stop, strict=True)]).astype(np.int64)
+    offsets = np.concatenate([[0], np.cumsum(stop)]).astype(np.int64)
+    return replace(panel, values=panel.values[keep], times=panel.times[keep], offsets=offsets)
+
+
+def with_columns(panel: Panel, extra: np.ndarray, names: tuple[str, ...]) -> Panel:
+    """``panel`` with columns ``extra`` ``[total, k]`` appended after its values."""
+    return replace(panel, values=np.column_stack([panel.values, extra]),
+                   extra_cols=panel.extra_cols + tuple(names))

@@ -234,3 +234,24 @@ def seasonal_windows(
     lags = np.arange(n_seasons) * period
     return _build(values, lags, n_seasons * period, horizon, stride, target_cols, series_names,
                   f"period={period} x n_seasons={n_seasons} and horizon={horizon}")
+
+
+def origin_windows(values: np.ndarray, offsets: np.ndarray, series: np.ndarray, at: np.ndarray,
+                   lookback: int, future_steps: int = 0, future_cols: Sequence[int] = ()
+                   ) -> tuple[np.ndarray, np.ndarray | None]:
+    """The inputs around forecast origins of grouped series (one array, cut by ``offsets``):
+    the ``lookback`` rows before row ``at[n]`` of series ``series[n]`` and, when
+    ``future_cols`` are given, those columns over the ``future_steps`` rows from it (past a
+    series' end its last row repeats). One gather for all origins.
+
+    Shapes:
+        values: ``[total, F]``; offsets ``[S + 1]``; series, at: ``[N]`` -> contexts
+        ``[N, lookback, F]``, future ``[N, future_steps, len(future_cols)]`` or None.
+    """
+    start = offsets[series] + at  # [N] the first forecast row of each origin in `values`
+    context = values[(start - lookback)[:, None] + np.arange(lookback)]
+    if not len(future_cols):
+        return context, None
+    last = offsets[series + 1] - 1
+    rows = np.minimum(start[:, None] + np.arange(future_steps), last[:, None])
+    return context, values[rows][..., list(future_cols)]

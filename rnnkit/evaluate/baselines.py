@@ -5,24 +5,41 @@ from __future__ import annotations
 import numpy as np
 
 
-def naive(history: np.ndarray, h: int) -> np.ndarray:
-    """Repeat the last observed value ``h`` times.
+def naive_at(target: np.ndarray, start: np.ndarray, h: int) -> np.ndarray:
+    """Repeat the value before each origin ``h`` times.
 
     Shapes:
-        history: ``[T]`` -> ``[h]``.
+        target: ``[total]`` (series after series); start: ``[N]`` the row of each origin's
+        first forecast step -> ``[N, h]``.
     """
-    return np.full(h, float(history[-1]))
+    return np.repeat(target[np.asarray(start) - 1][:, None], h, axis=1)
+
+
+def seasonal_naive_at(target: np.ndarray, start: np.ndarray, history: np.ndarray, h: int,
+                      season: int | None) -> np.ndarray:
+    """Repeat the last observed season before each origin: step j gets the value one
+    season before it (or before the last observed season's matching step). Naive where the
+    season is unknown or longer than the ``history`` rows before the origin.
+
+    Shapes:
+        target: ``[total]``; start, history: ``[N]`` -> ``[N, h]``.
+    """
+    fallback = naive_at(target, start, h)
+    if not season or season < 2:
+        return fallback
+    start = np.asarray(start)[:, None]
+    rows = start - season + np.arange(h)[None, :] % season  # [N, h]
+    return np.where(np.asarray(history)[:, None] >= season, target[np.maximum(rows, 0)],
+                    fallback)
+
+
+def naive(history: np.ndarray, h: int) -> np.ndarray:
+    """Repeat the last observed value ``h`` times. Shapes: ``[T]`` -> ``[h]``."""
+    return naive_at(np.asarray(history, float), np.array([len(history)]), h)[0]
 
 
 def seasonal_naive(history: np.ndarray, h: int, season: int | None) -> np.ndarray:
-    """Repeat the last observed season: step k gets the value one (or more) seasons before.
-
-    Falls back to :func:`naive` when the season is unknown or longer than the history.
-
-    Shapes:
-        history: ``[T]`` -> ``[h]``.
-    """
-    if not season or season < 2 or len(history) < season:
-        return naive(history, h)
-    last_season = np.asarray(history[-season:], float)
-    return last_season[np.arange(h) % season]
+    """Repeat the last observed season (naive when the season is unknown or longer than the
+    history). Shapes: ``[T]`` -> ``[h]``."""
+    n = np.array([len(history)])
+    return seasonal_naive_at(np.asarray(history, float), n, n, h, season)[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -48,6 +49,7 @@ class Evaluation:
     target_col: str = "y"
     runs: pd.DataFrame | None = None  # with repeats: one row per run, one column per metric
     diagnosis: str = ""
+    estimator: Any = None  # the model fitted on the training part
 
     def beats(self, baseline: str, metric: str = "RMSE") -> bool:
         """Whether the model's ``metric`` is strictly lower than the ``baseline``'s."""
@@ -108,6 +110,7 @@ class Backtest:
     target_col: str = "y"
     intervals: dict | None = None  # with quantiles: coverage and width of the outer levels
     scales: list[float] | None = None  # per series: MASE's denominator on the first fit's rows
+    estimator: Any = None  # the model of the last (re)fit
 
     def beats(self, baseline: str, metric: str = "RMSE") -> bool:
         """Whether the model's ``metric`` is strictly lower than the ``baseline``'s."""

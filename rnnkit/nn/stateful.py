@@ -57,11 +57,27 @@ class StatefulForecastNet(nn.Module):
         ref = None if level is None else level[..., None, None]  # [B, T, 1, 1]
         return self.head(out, head_extras(self.series_inputs, series, future, out), ref), state
 
+    def network_inputs(self, values: np.ndarray, previous: float = np.nan) -> np.ndarray:
+        """What this network reads at each step of a scaled series ``[T, F]`` (see
+        :func:`step_inputs`): the target's changes when it is level-free."""
+        return step_inputs(values, reads_changes(self.config.window_norm), previous)
+
     def layer_counts(self) -> list[LayerCount]:
         extra = self.series_inputs.layer_counts(self.config.n_series) \
             if self.series_inputs else []
         return recurrent_layer_counts(self.config.recurrent) + extra + [
             self.head.layer_count("dense head (every step)")]
+
+    @property
+    def level_free(self) -> bool:
+        """Whether each forecast is a change added back to the target value at its step."""
+        return self.config.window_norm == "last"
+
+
+def reads_changes(window_norm: str) -> bool:
+    """Whether a stateful network with this window normalisation reads the target's changes
+    (window_norm "last": level-free, like the window models) rather than its levels."""
+    return window_norm == "last"
 
 
 def detach_state(state: State) -> State:

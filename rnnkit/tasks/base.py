@@ -72,12 +72,15 @@ class RnnkitEstimator:
         return f"{type(self).__name__}({', '.join(changed)})"
 
     def _check_fitted(self, action: str = "predict") -> None:
-        if not hasattr(self, "model_"):
+        if not self._is_fitted():
             name = type(self).__name__
             raise NotFittedError(
                 f"This {name} is not fitted yet, so it cannot {action}. "
                 f"Call {name}.fit(data) first, or load a saved model with rnnkit.load(path)."
             )
+
+    def _is_fitted(self) -> bool:
+        return "model_" in self.__dict__ or "fitted_" in self.__dict__
 
     # --- model files --------------------------------------------------------------------
     def save(self, path: str | os.PathLike) -> Path:

@@ -1,35 +1,28 @@
-"""Forecaster: a recurrent network over sliding windows of one or many time series."""
+"""Forecaster: the scikit-learn facade over the forecasting engine (:mod:`rnnkit.forecast`).
+
+It stores its arguments (the fields of :class:`rnnkit.forecast.options.ForecastOptions`),
+hands them with the data to the engine, and keeps what the engine learned in ``fitted_``.
+"""
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 import torch
 
-from rnnkit.data.frames import (
-    Columns,
-    Panel,
-    load_panel,
-    season_length,
-    select_series,
-)
-from rnnkit.data.validation import check_choice
-from rnnkit.errors import InputError
-from rnnkit.nn import ForecastNetConfig, RecurrentConfig, RecurrentForecastNet, format_summary
-from rnnkit.nn.ensemble import Ensemble
+from rnnkit.data.frames import Panel
+from rnnkit.forecast.options import ForecastOptions
+from rnnkit.forecast.spec import FittedForecast
 from rnnkit.tasks.base import RnnkitEstimator, register
-from rnnkit.tasks.forecast_prediction import WindowPrediction
-from rnnkit.train import TrainConfig
-
-STRATEGIES = ("direct", "recursive", "seq2seq")
-TRAININGS = ("window", "sequence")
-DEFAULT_HORIZON = 10  # when the frequency says nothing about a season
 
 
 @register
-class Forecaster(WindowPrediction, RnnkitEstimator):
+@dataclass(kw_only=True, eq=False, repr=False)
+class Forecaster(ForecastOptions, RnnkitEstimator):
     """Forecast the next ``horizon`` steps of one or many series with an RNN, LSTM or GRU.
 
     The defaults are meant to work untuned: per-series standard scaling fitted on the training
@@ -91,91 +84,6 @@ class Forecaster(WindowPrediction, RnnkitEstimator):
     _tuple_params: ClassVar[tuple[str, ...]] = ("feature_cols", "quantiles", "future_cols",
                                                 "static_cols")
 
-    def __init__(
-        self,
-        *,
-        lookback: int | None = None,
-        horizon: int | None = None,
-        strategy: str = "direct",
-        cell: str = "lstm",
-        hidden_size: int = 64,
-        num_layers: int = 1,
-        dropout: float = 0.0,
-        bidirectional: bool = False,
-        scaler: str = "standard",
-        window_norm: str = "last",
-        epochs: int = 500,
-        batch_size: int = 32,
-        learning_rate: float = 1e-3,
-        loss: str = "mse",
-        patience: int = 50,
-        clip_norm: float = 1.0,
-        val_size: int | float | None = None,
-        seed: int = 0,
-        verbose: int = 1,
-        time_col: str = "ds",
-        target_col: str = "y",
-        id_col: str = "unique_id",
-        feature_cols: tuple[str, ...] = (),
-        freq: str | None = None,
-        fill: str | None = None,
-        season_length: int | None = None,
-        device: str = "auto",
-        precision: str = "float32",
-        threads: int | None = None,
-        repeats: int = 1,
-        ensemble: str = "mean",
-        refit_all: bool = False,
-        quantiles: tuple[float, ...] | None = None,
-        id_embedding: int = 0,
-        attention: bool = False,
-        future_cols: tuple[str, ...] = (),
-        static_cols: tuple[str, ...] = (),
-        calendar: bool = False,
-        training: str = "window",
-        burn_in: int | None = None,
-    ) -> None:
-        self.lookback = lookback
-        self.horizon = horizon
-        self.strategy = strategy
-        self.cell = cell
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.dropout = dropout
-        self.bidirectional = bidirectional
-        self.scaler = scaler
-        self.window_norm = window_norm
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.loss = loss
-        self.patience = patience
-        self.clip_norm = clip_norm
-        self.val_size = val_size
-        self.seed = seed
-        self.verbose = verbose
-        self.time_col = time_col
-        self.target_col = target_col
-        self.id_col = id_col
-        self.feature_cols = feature_cols
-        self.freq = freq
-        self.fill = fill
-        self.season_length = season_length
-        self.device = device
-        self.precision = precision
-        self.threads = threads
-        self.repeats = repeats
-        self.ensemble = ensemble
-        self.refit_all = refit_all
-        self.quantiles = quantiles
-        self.id_embedding = id_embedding
-        self.attention = attention
-        self.future_cols = future_cols
-        self.static_cols = static_cols
-        self.calendar = calendar
-        self.training = training
-        self.burn_in = burn_in
-
     # --- public API -------------------------------------------------------------------
     def fit(self, data: Any) -> Forecaster:
         """Train on ``data``: a DataFrame, a CSV/Parquet path, a bundled name or a numpy series.
@@ -183,8 +91,10 @@ class Forecaster(WindowPrediction, RnnkitEstimator):
         Args:
             data: long frame (``unique_id``, ``ds``, ``y`` + feature columns) or one series.
         """
-        self.__dict__.pop("calendar_", None)  # found again from this data's frequency
-        return self._fit_panel(self.load(data))
+        from rnnkit.forecast.fit import fit
+
+        self.fitted_ = fit(self.options(), self.panel(data, fresh=True))
+        return self
 
     def predict(self, h: int | None = None, data: Any = None,
                 ids: list[str] | None = None, future: Any = None) -> pd.DataFrame:
@@ -201,41 +111,11 @@ class Forecaster(WindowPrediction, RnnkitEstimator):
         Returns:
             A long frame: [id column,] time column, target column, in the user's units.
         """
+        from rnnkit.forecast.predict import predict
+
         self._check_fitted("predict")
-        h = self._check_h(h)
-        panel = None
-        if data is None:
-            context, names, last = self.context_, self.ids_, self.last_times_
-        else:
-            panel = self.load(data)
-            context, names, last = self._contexts(panel)
-        if ids is not None:
-            wanted = [str(i) for i in ids]
-            missing = [i for i in wanted if i not in names]
-            if missing:
-                raise InputError(f"ids {missing[:5]} are not among the series "
-                                 f"({names[:5]}...). Pass ids of series in the data.")
-            keep = [names.index(i) for i in wanted]
-            context, names, last = context[keep], wanted, [last[k] for k in keep]
-            if panel is not None:
-                panel = select_series(panel, keep)
-        ids = names
-        from rnnkit.tasks.forecast_covariates import future_block
-
-        block = future_block(self, ids, last, self._future_steps(h), future)
-        rows = np.array([self.ids_.index(i) for i in ids])
-        if self.training == "sequence":
-            from rnnkit.tasks.forecast_stateful import forecast_from_history, forecast_from_state
-
-            levels = (forecast_from_state(self, rows, h, block) if panel is None
-                      else forecast_from_history(self, panel, h, block))  # [S, h, Q or 1]
-        else:
-            levels = self._forecast_rows(context, rows, h, future=block, all_quantiles=True)
-        frame = self._to_frame(levels[..., self._point_index()], ids, last)
-        if self.quantiles:
-            for k, q in enumerate(self.quantiles):
-                frame[f"{self.target_col}_q{q:g}"] = levels[..., k].reshape(-1)
-        return frame
+        panel = None if data is None else self.panel(data)
+        return predict(self.options(), self.fitted_, h, panel, ids, future)
 
     def predict_windows(self, data: Any, stride: int = 1, batch_size: int = 1024) -> pd.DataFrame:
         """Forecast from every origin of ``data`` with a full lookback before it and at
@@ -248,9 +128,11 @@ class Forecaster(WindowPrediction, RnnkitEstimator):
         Returns:
             A long frame: [id,] ``cutoff`` (the last observed time), time, target forecast.
         """
-        from rnnkit.tasks.forecast_backtest import predict_windows
+        from rnnkit.forecast.evaluate import predict_windows
 
-        return predict_windows(self, self.load(data), stride, batch_size)
+        self._check_fitted("predict")
+        return predict_windows(self.options(), self.fitted_, self.panel(data), stride,
+                               batch_size)
 
     def update(self, new_observations: Any) -> Forecaster:
         """Advance the model over observations that continue its series, without reading
@@ -264,36 +146,48 @@ class Forecaster(WindowPrediction, RnnkitEstimator):
             new_observations: rows of some or all series, each starting at the step after
                 the series' last time, in the training data's format.
         """
-        from rnnkit.tasks.forecast_stateful import update
+        from rnnkit.forecast.stateful import update
 
         self._check_fitted("update")
-        return update(self, new_observations)
+        update(self.options(), self.fitted_,
+               self.panel(new_observations, freq=self.fitted_.freq, min_rows=1))
+        return self
+
+    def evaluate(self, data: Any, test_size: int | None = None):
+        """Fit a copy on all but the last ``test_size`` rows of each series, forecast them,
+        score; this forecaster is left as it was.
+
+        Returns:
+            An :class:`rnnkit.evaluate.Evaluation`: RMSE, MAE, MAPE, sMAPE and MASE of this
+            model beside the naive, seasonal naive and window-MLP baselines on the same
+            targets; its ``estimator`` is the fitted copy.
+        """
+        from rnnkit.forecast.evaluate import evaluate
+
+        evaluation, fitted = evaluate(self.options(), self.panel(data, fresh=True), test_size)
+        evaluation.estimator = self._fitted_copy(fitted)
+        return evaluation
 
     def backtest(self, data: Any, n_windows: int = 10, step: int | None = None,
                  refit: bool | int = False):
-        """Rolling-origin backtest: forecast the last ``n_windows`` origins, ``step`` apart.
+        """Rolling-origin backtest of a copy: forecast the last ``n_windows`` origins,
+        ``step`` apart; this forecaster is left as it was.
 
-        The model (and its scaler) is fitted on the data before the first origin only; with
+        The copy (and its scaler) is fitted on the data before the first origin only; with
         ``refit=k`` it is refitted, scaler included, before every k-th window on all data
         before that window. Without refit all origins are predicted in batched passes.
 
         Returns:
             A :class:`rnnkit.evaluate.Backtest`: per-origin, per-step errors of the model and
-            the naive, seasonal naive and window-MLP baselines, and their summary.
+            the naive, seasonal naive and window-MLP baselines, and their summary; its
+            ``estimator`` is the copy of the last (re)fit.
         """
-        from rnnkit.tasks.forecast_backtest import backtest_forecaster
+        from rnnkit.forecast.evaluate import backtest
 
-        return backtest_forecaster(self, self.load(data), n_windows, step, refit)
-
-    def evaluate(self, data: Any, test_size: int | None = None):
-        """Fit on all but the last ``test_size`` rows of each series, forecast them, score.
-
-        Returns an :class:`rnnkit.evaluate.Evaluation`: RMSE, MAE, MAPE, sMAPE and MASE of this
-        model beside the naive, seasonal naive and window-MLP baselines on the same targets.
-        """
-        from rnnkit.tasks.forecast_evaluation import evaluate_forecaster
-
-        return evaluate_forecaster(self, self.load(data), test_size)
+        result, fitted = backtest(self.options(), self.panel(data, fresh=True), n_windows, step,
+                                  refit)
+        result.estimator = self._fitted_copy(fitted)
+        return result
 
     def inspect(self, data: Any = None):
         """Every state and gate of the recurrent core over one input window.
@@ -307,140 +201,127 @@ class Forecaster(WindowPrediction, RnnkitEstimator):
         Returns:
             An :class:`rnnkit.nn.inspect.Inspection`.
         """
-        from rnnkit.tasks.forecast_prediction import inspect_forecaster
+        from rnnkit.errors import InputError
+        from rnnkit.forecast.predict import contexts, inspect
 
-        return inspect_forecaster(self, data)
+        self._check_fitted("inspect")
+        fitted = self.fitted_
+        if data is None:
+            window, row = fitted.context[0], 0
+        elif isinstance(data, np.ndarray) and data.ndim in (1, 2):
+            window, row = data.reshape(len(data), -1).astype(float), 0
+            if window.shape[1] != fitted.spec.n_features:
+                raise InputError(
+                    f"data has {window.shape[1]} feature(s) per step; the model was trained on "
+                    f"{fitted.spec.n_features}. Pass an array [T, {fitted.spec.n_features}].")
+        else:
+            context, ids, _ = contexts(fitted, self.panel(data))
+            window, row = context[0], fitted.index[ids[0]]
+        return inspect(self.options(), fitted, window, row)
 
-    def summary(self) -> str:
-        """Parameters per layer with the closed form; works before fitting too."""
-        net = getattr(self, "model_", None)
-        if net is None:
-            n_features = 1 + len(self.feature_cols) + self.n_future_
-            horizon = self.horizon or DEFAULT_HORIZON
-            net = self._build_network(n_features, horizon, lookback=0)
-        runs = len(getattr(net, "members", [net]))  # an ensemble has repeats x the parameters
-        total = sum(p.numel() for p in net.parameters()) // runs
+    def summary(self, data: Any = None) -> str:
+        """Parameters per layer with the closed form. Fitted, the trained network; before
+        fitting, the network ``fit(data)`` would build (without data, the season and the
+        calendar columns come from the arguments alone: pass ``horizon`` and ``lookback``, or
+        ``data``, for the count fit will give)."""
+        from rnnkit.forecast.networks import build_network
+        from rnnkit.forecast.spec import resolve
+        from rnnkit.nn import format_summary
+
+        if getattr(self, "fitted_", None) is not None:
+            net = self.fitted_.members[0]
+            runs = len(self.fitted_.members)
+        else:
+            self.validate()
+            panel = self.panel(data, fresh=True) if data is not None else None
+            net, runs = build_network(self, resolve(self, panel)), self.repeats
+        total = sum(p.numel() for p in net.parameters())
         text = format_summary(net.layer_counts(), total)
         return text + (f"\n(one of {runs} runs; the ensemble holds {runs} x)" if runs > 1 else "")
 
-    def load(self, data: Any) -> Panel:
-        """Read and validate ``data`` with this forecaster's column schema."""
-        return self._load(data)
+    def panel(self, data: Any, fresh: bool = False, freq: str | None = None,
+              min_rows: int = 2) -> Panel:
+        """``data`` read and validated with this forecaster's column schema (calendar
+        features included); ``fresh``: as for a new fit, not as the fitted model reads it."""
+        from rnnkit.forecast.covariates import read_panel
 
-    def _load(self, data: Any, freq: str | None = None, min_rows: int = 2) -> Panel:
-        if self.fill is not None:
-            check_choice(self.fill, "fill", ("ffill", "interpolate", "zero", "drop"))
-        columns = Columns(self.time_col, self.target_col, self.id_col, tuple(self.feature_cols),
-                          tuple(self.future_cols), tuple(self.static_cols))
-        panel = load_panel(data, columns, fill=self.fill, freq=freq or self.freq,
-                           min_rows=min_rows)
-        if self.calendar:
-            from rnnkit.tasks.forecast_covariates import with_calendar
+        fitted = None if fresh else getattr(self, "fitted_", None)
+        return read_panel(self.validate(), data, None if fitted is None else
+                          fitted.spec.calendar, freq, min_rows)
 
-            panel = with_calendar(panel, getattr(self, "calendar_", None))
-        return panel
-
-    # --- fitting ----------------------------------------------------------------------
-    def _resolve(self, panel: Panel) -> tuple[int, int, int | None]:
-        check_choice(self.strategy, "strategy", STRATEGIES)
-        check_choice(self.training, "training", TRAININGS)
-        if self.training == "sequence" and self.strategy != "direct":
-            raise InputError(
-                f"training='sequence' forecasts the horizon after every step, the direct way; "
-                f"strategy={self.strategy!r} needs training='window'. Pass strategy='direct'."
-            )
-        season = self.season_length or season_length(panel.freq)
-        horizon = self.horizon or (2 * season if season else DEFAULT_HORIZON)
-        lookback = self.lookback or (2 * season if season else 2 * horizon)
-        if self.quantiles is not None:
-            levels = list(self.quantiles)
-            if (not levels or sorted(set(levels)) != levels
-                    or not all(isinstance(q, float) and 0 < q < 1 for q in levels)):
-                raise InputError(
-                    f"quantiles={self.quantiles!r} must be increasing levels in (0, 1), e.g. "
-                    "(0.1, 0.5, 0.9); the forecast is the 0.5 level (or the middle one)."
-                )
-            if self.strategy != "direct":
-                raise InputError("quantiles need strategy='direct': a recursive model would feed "
-                                 "one quantile back as if it were the observation.")
-        if self.strategy == "recursive" and self.feature_cols:
-            raise InputError(
-                "strategy='recursive' feeds its own predictions back as inputs, so it cannot "
-                f"use feature_cols={list(self.feature_cols)} (past covariates: their future "
-                "values are unknown). Use strategy='direct', or pass known-ahead columns as "
-                "future_cols."
-            )
-        return horizon, lookback, season
+    # --- the learned state, by name ------------------------------------------------------
+    @property
+    def model_(self) -> torch.nn.Module:
+        return self._learned().network
 
     @property
-    def n_future_(self) -> int:
-        """Future covariate columns (user's, then calendar) at the end of the values."""
-        return len(self.future_cols) + 2 * len(getattr(self, "calendar_", None) or ())
+    def horizon_(self) -> int:
+        return self._learned().spec.horizon
 
-    def _future_index(self, n_features: int) -> tuple[int, ...]:
-        return tuple(range(n_features - self.n_future_, n_features))
+    @property
+    def lookback_(self) -> int:
+        return self._learned().spec.lookback
 
-    def _future_steps(self, h: int) -> int:
-        """Future covariate steps a forecast of ``h`` steps reads: the whole trained horizon
-        for a direct head, only the steps forecast for a step-by-step decoder."""
-        return h if self.strategy != "direct" else self.horizon_
+    @property
+    def season_length_(self) -> int | None:
+        return self._learned().spec.season
 
-    def _net_config(self, n_features: int, horizon: int, n_series: int = 1
-                    ) -> ForecastNetConfig:
-        n_static = len(self.static_cols)
-        recurrent = RecurrentConfig(
-            cell=self.cell, input_size=n_features, hidden_size=self.hidden_size,
-            num_layers=self.num_layers, dropout=self.dropout, bidirectional=self.bidirectional,
-        )
-        steps = 1 if self.strategy == "recursive" else horizon
-        return ForecastNetConfig(recurrent, steps, (0,), self.window_norm,
-                                 tuple(self.quantiles or ()), n_series, self.id_embedding,
-                                 n_static, self.n_future_)
+    @property
+    def scaler_(self):
+        return self._learned().scaler
 
-    def _build_network(self, n_features: int, horizon: int, lookback: int,
-                       n_series: int = 1) -> torch.nn.Module:
-        config = self._net_config(n_features, horizon, n_series)
-        if self.strategy == "seq2seq":
-            from rnnkit.nn.seq2seq import Seq2SeqNet
+    @property
+    def ids_(self) -> list[str]:
+        return self._learned().ids
 
-            return Seq2SeqNet(config, self.attention)
-        if self.training == "sequence":
-            from rnnkit.nn.stateful import StatefulForecastNet
+    @property
+    def context_(self) -> np.ndarray:
+        return self._learned().context
 
-            return StatefulForecastNet(config)
-        return RecurrentForecastNet(config)
+    @property
+    def last_times_(self) -> list:
+        return self._learned().last_times
 
-    def _train_config(self) -> TrainConfig:
-        return TrainConfig(
-            epochs=self.epochs, batch_size=self.batch_size, learning_rate=self.learning_rate,
-            loss=self.loss, patience=self.patience, clip_norm=self.clip_norm, seed=self.seed,
-            verbose=self.verbose, device=self.device, precision=self.precision,
-            threads=self.threads,
-        )
+    @property
+    def histories_(self):
+        return self._learned().histories
 
-    def _fit_panel(self, panel: Panel) -> Forecaster:
-        from rnnkit.tasks.forecast_fitting import fit_panel
+    @property
+    def history_(self):
+        return self._learned().histories[0]
 
-        return fit_panel(self, panel)
+    @property
+    def final_epochs_(self) -> list[int] | None:
+        return self._learned().final_epochs
 
-    def _assemble(self, members: list[torch.nn.Module]) -> torch.nn.Module:
-        return members[0] if len(members) == 1 else Ensemble(members, self.ensemble)
+    @property
+    def state_(self):
+        return self._learned().state
 
-    # --- prediction -------------------------------------------------------------------
+    def _learned(self) -> FittedForecast:
+        self._check_fitted("show what it learned")
+        return self.fitted_
+
     # --- model file -------------------------------------------------------------------
-    def _fitted_meta(self) -> dict:
-        from rnnkit.tasks.forecast_state import fitted_meta
+    def _fitted_copy(self, fitted: FittedForecast) -> Forecaster:
+        other = copy.copy(self)
+        other.__dict__.pop("fitted_", None)
+        other.fitted_ = fitted
+        return other
 
-        return fitted_meta(self)
+    def _fitted_meta(self) -> dict:
+        return self._learned().to_meta()
 
     def _tensors(self) -> dict[str, np.ndarray]:
-        tensors = {"context": self.context_}
-        for m, state in enumerate(getattr(self, "state_", None) or []):
-            for k, part in enumerate(state):  # LSTM: (h, c); GRU, RNN: (h,)
-                tensors[f"state.{m}.{k}"] = part
-        return tensors
+        return self._learned().tensors()
 
     def _restore(self, fitted: dict, tensors: dict[str, np.ndarray]) -> None:
-        from rnnkit.tasks.forecast_state import restore
+        from rnnkit.forecast.networks import assemble, build_network
 
-        restore(self, fitted, tensors)
+        options = self.options()
+
+        def build(spec):
+            return assemble([build_network(options, spec) for _ in range(options.repeats)],
+                            options.ensemble)
+
+        self.fitted_ = FittedForecast.from_meta(options, fitted, tensors, build)

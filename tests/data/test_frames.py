@@ -23,8 +23,8 @@ def test_many_series_of_different_lengths_and_starts_unsorted():
     frame = pd.concat([b, a]).sample(frac=1, random_state=0)
     panel = load_panel(frame)
     assert panel.ids == sorted(panel.ids, key=list(frame["unique_id"]).index)
-    assert panel.lengths == [8, 5] if panel.ids[0] == "b" else [5, 8]
-    for v, t in zip(panel.values, panel.times, strict=True):
+    assert panel.lengths.tolist() == ([8, 5] if panel.ids[0] == "b" else [5, 8])
+    for v, t in zip(panel.per_series, map(panel.series_times, range(2)), strict=True):
         assert (np.diff(t) > np.timedelta64(0)).all() and (np.diff(v[:, 0]) == 1).all()
     assert panel.freq == "D" and panel.has_id
 
@@ -40,7 +40,7 @@ def test_numpy_series_and_features():
     panel = load_panel(np.arange(12.0))
     assert panel.freq is None and panel.step == 1 and not panel.has_id
     two = load_panel(np.ones((6, 3)), Columns(feature_cols=("x1", "x2")))
-    assert two.values[0].shape == (6, 3)
+    assert two.series(0).shape == (6, 3)
     with pytest.raises(InputError, match="belongs to SequenceRegressor"):
         load_panel(np.ones((4, 5, 1)))
 
@@ -51,12 +51,12 @@ def test_csv_and_parquet_round_trip(tmp_path):
     frame.to_parquet(tmp_path / "d.parquet")
     for name in ("d.csv", "d.parquet"):
         panel = load_panel(tmp_path / name)
-        np.testing.assert_array_equal(panel.values[0][:, 0], frame["y"])
+        np.testing.assert_array_equal(panel.series(0)[:, 0], frame["y"])
 
 
 def test_bundled_dataset_by_name():
     panel = load_panel("airline")
-    assert panel.lengths == [144] and panel.freq == "MS"
+    assert panel.lengths.tolist() == [144] and panel.freq == "MS"
 
 
 def test_missing_column_suggests_the_closest():
@@ -81,7 +81,7 @@ def test_nan_and_inf_say_where_and_offer_fill():
         load_panel(frame)
     expected = {"ffill": [2, 2, 5, 5], "zero": [2, 0, 5, 0], "interpolate": [2, 3, 5, 6]}
     for fill, values in expected.items():
-        got = load_panel(frame, fill=fill).values[0][[2, 3, 5, 6], 0]
+        got = load_panel(frame, fill=fill).series(0)[[2, 3, 5, 6], 0]
         np.testing.assert_array_equal(got, values)
 
 
@@ -103,7 +103,7 @@ def test_irregular_timestamps_name_the_gap_and_reindex_fixes_it():
     with pytest.raises(InputError, match="expected 2024-01-05 after 2024-01-04, found 2024-01-07"):
         load_panel(frame)
     panel = load_panel(frame, freq="D", fill="interpolate")
-    np.testing.assert_array_equal(panel.values[0][:, 0], np.arange(10.0))
+    np.testing.assert_array_equal(panel.series(0)[:, 0], np.arange(10.0))
 
 
 def test_empty_and_missing_files(tmp_path):

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from rnnkit.data.scalers import Scaler
-from rnnkit.data.splits import chronological_split, resolve_size, split_arrays
 from rnnkit.errors import InputError, NotFittedError
 
 
@@ -54,15 +53,3 @@ def test_none_and_errors():
         Scaler().transform(x)
     with pytest.raises(InputError, match="standard"):
         Scaler("robust")
-
-
-def test_chronological_split_boundaries():
-    p = chronological_split(100, test_size=0.2, val_size=10)
-    assert (p.train_end, p.val_end, p.n) == (70, 80, 100)
-    train, val, test = split_arrays(np.arange(100), p)
-    assert train[-1] == 69 and val[0] == 70 and test[0] == 80 and len(test) == 20
-    assert resolve_size(0.25, 10, "x") == 2 or resolve_size(0.25, 10, "x") == 3
-    with pytest.raises(InputError, match="at least 50"):
-        chronological_split(60, test_size=20, min_train=50)
-    with pytest.raises(InputError, match="fraction"):
-        chronological_split(60, test_size=1.5)

@@ -22,8 +22,10 @@ def _frame():
 
 def test_batched_origins_equal_one_predict_per_origin():
     data = _frame()
-    f = rnnkit.Forecaster(**FAST)
-    bt = f.backtest(data, n_windows=3, step=2)
+    template = rnnkit.Forecaster(**FAST)
+    bt = template.backtest(data, n_windows=3, step=2)
+    assert not hasattr(template, "fitted_")  # a copy was fitted, not the forecaster itself
+    f = bt.estimator
     assert len(bt.forecasts) == 2 * 3 * 4
     # the model was fitted once, before the first origin: re-predict each origin by hand
     for (sid, cutoff), group in bt.forecasts.groupby(["unique_id", "cutoff"]):
@@ -48,8 +50,8 @@ def test_batched_origins_equal_one_predict_per_origin():
 
 def test_refit_trains_on_the_data_before_each_group_only():
     data = _frame()
-    f = rnnkit.Forecaster(**FAST)
-    bt = f.backtest(data, n_windows=4, step=4, refit=2)
+    bt = rnnkit.Forecaster(**FAST).backtest(data, n_windows=4, step=4, refit=2)
+    f = bt.estimator
     assert bt.refit == 2
     # the last fit (for windows 3 and 4) ended at window 3's cutoff, before its targets
     for sid, cutoffs in bt.forecasts.groupby("unique_id")["cutoff"].unique().items():
@@ -62,7 +64,7 @@ def test_too_many_windows_is_a_clear_error():
 
 
 def test_strategy_table_adds_the_ensemble_of_strategies():
-    from rnnkit.tasks.forecast_backtest import strategy_table
+    from rnnkit.forecast.evaluate import strategy_table
 
     data = _frame()
     results = {s: rnnkit.Forecaster(strategy=s, **FAST).backtest(data, n_windows=2, step=3)

@@ -89,7 +89,8 @@ def test_calendar_features_are_sine_cosine_pairs_of_the_cycles_the_frequency_res
 
 def test_calendar_alone_needs_no_future_frame_and_survives_save(tmp_path):
     f = rnnkit.Forecaster(**(FAST | dict(epochs=2)), calendar=True).fit(synthetic(600))
-    assert f.n_features_ == 1 + 6 and f.calendar_ == ("hour", "dayofweek", "month")
+    spec = f.fitted_.spec
+    assert spec.n_features == 1 + 6 and spec.calendar == ("hour", "dayofweek", "month")
     f.save(tmp_path / "m")
     pd.testing.assert_frame_equal(rnnkit.load(tmp_path / "m").predict(), f.predict())
 
@@ -121,14 +122,17 @@ def test_past_covariates_are_never_read_beyond_the_origin(training):
     data = synthetic(24 * 7 * 4).assign(temp=lambda d: np.cos(np.arange(len(d)) / 5.0))
     f = rnnkit.Forecaster(**(FAST | dict(epochs=2)), feature_cols=("temp",),
                           future_cols=("promo",), training=training).fit(data)
-    panel = f.load(data)
+    from rnnkit.forecast.predict import forecast_at
+
+    panel = f.panel(data)
     at = np.array([400, 500, 600])
-    clean = f._forecast_at(panel, np.zeros(3, dtype=int), at, 24)
+    clean = forecast_at(f.options(), f.fitted_, panel, np.zeros(3, dtype=int), at, 24)
     for k, origin in enumerate(at):
-        values = panel.values[0].copy()
+        values = panel.values.copy()  # one series: its rows are the panel's rows
         values[origin:, :2] = np.nan  # target and past covariate from the origin on
         values[origin + 24 :, 2] = np.nan  # the future covariate beyond the horizon
-        poisoned = replace(panel, values=[values])
-        got = f._forecast_at(poisoned, np.zeros(1, dtype=int), at[k : k + 1], 24)
+        poisoned = replace(panel, values=values)
+        got = forecast_at(f.options(), f.fitted_, poisoned, np.zeros(1, dtype=int),
+                          at[k : k + 1], 24)
         assert np.isfinite(got).all()
         np.testing.assert_allclose(got[0], clean[k], rtol=1e-5, atol=1e-5)

@@ -77,7 +77,7 @@ def test_scaler_is_fitted_on_the_training_part_only():
     y = np.concatenate([np.linspace(0, 1, 80), np.full(20, 1000.0)])
     data = pd.DataFrame({"ds": np.arange(100), "y": y})
     f = rnnkit.Forecaster(lookback=10, horizon=20, scaler="minmax", **FAST)
-    f.evaluate(data, test_size=20)
+    f = f.evaluate(data, test_size=20).estimator
     # fitted rows: 0..79 minus the validation rows (the horizon): max is y[59]
     assert f.scaler_.offset_[0, 0] == 0.0
     assert f.scaler_.scale_[0, 0] == pytest.approx(y[59])

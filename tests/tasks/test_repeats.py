@@ -34,6 +34,7 @@ def test_repeats_form_a_reproducible_mean_ensemble(tmp_path):
 def test_median_ensemble_and_evaluation_spread():
     f = rnnkit.Forecaster(repeats=3, ensemble="median", **FAST)
     ev = f.evaluate(_series(), test_size=3)
+    f = ev.estimator
     assert ev.runs.shape == (3, 5) and "3 runs, each alone: RMSE" in ev.spread()
     x = torch.zeros(1, 12, 1) + 10
     members = f.model_.forward_members(x)

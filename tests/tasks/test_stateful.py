@@ -9,6 +9,7 @@ import torch
 
 import rnnkit
 from rnnkit.errors import InputError
+from rnnkit.nn import ForecastNetConfig, RecurrentConfig
 from rnnkit.train import TrainConfig
 from rnnkit.train.stateful import SequenceStreams, rows_ahead, train_stateful
 
@@ -102,8 +103,9 @@ class _StateSpy(torch.nn.Module):
 
 
 def test_state_is_carried_between_chunks_detached_and_reset_every_epoch():
-    f = rnnkit.Forecaster(**FAST)
-    net = f._build_network(1, 6, 24, 1)
+    from rnnkit.nn.stateful import StatefulForecastNet
+
+    net = StatefulForecastNet(ForecastNetConfig(RecurrentConfig("lstm", 1, 8), horizon=6))
     series = [np.sin(np.arange(300.0) / 4)[:, None]]
     streams = SequenceStreams.from_series(series, np.array([300]), 6, 2, 3)
     spy = _StateSpy(net)
@@ -146,8 +148,8 @@ def test_repeated_sequence_runs_keep_one_state_each_and_round_trip(tmp_path):
 
 def test_backtest_and_predict_windows_of_a_sequence_model_match_predict():
     data = _panel_frame(300)
-    f = rnnkit.Forecaster(**FAST)
-    bt = f.backtest(data, n_windows=3, step=6)
+    bt = rnnkit.Forecaster(**FAST).backtest(data, n_windows=3, step=6)
+    f = bt.estimator
     assert np.isfinite(bt.scores.to_numpy()).all()
     last = bt.forecasts[bt.forecasts["cutoff"] == bt.forecasts["cutoff"].max()]
     history = data[data["ds"] <= last["cutoff"].iloc[0]]

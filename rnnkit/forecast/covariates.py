@@ -1,0 +1,96 @@
+"""Reading a forecast's data with its column schema, and its covariates: calendar features,
+the known future at prediction time, the static covariates of each series."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rnnkit.data.calendar import calendar_cycles, calendar_features, calendar_names
+from rnnkit.data.frames import (
+    Columns,
+    Panel,
+    _fmt,
+    future_times,
+    load_panel,
+    read_data,
+    with_columns,
+)
+from rnnkit.errors import InputError
+from rnnkit.forecast.options import ForecastOptions
+
+
+def columns(options: ForecastOptions) -> Columns:
+    return Columns(options.time_col, options.target_col, options.id_col,
+                   tuple(options.feature_cols), tuple(options.future_cols),
+                   tuple(options.static_cols))
+
+
+def read_panel(options: ForecastOptions, data: Any, calendar: tuple[str, ...] | None = None,
+               freq: str | None = None, min_rows: int = 2) -> Panel:
+    """``data`` validated into a panel with the forecast's columns, calendar features
+    appended (``calendar``: the cycles a fitted model reads; None: from the frequency)."""
+    if isinstance(data, Panel):
+        return data
+    panel = load_panel(data, columns(options), fill=options.fill, freq=freq or options.freq,
+                       min_rows=min_rows)
+    if options.calendar:
+        cycles = calendar_cycles(panel.freq) if calendar is None else calendar
+        panel = with_columns(panel, calendar_features(panel.times, cycles),
+                             calendar_names(cycles))
+    return panel
+
+
+def future_block(options: ForecastOptions, freq: str | None, step: int, has_id: bool,
+                 calendar: tuple[str, ...] | None, ids: list[str], last: list, steps: int,
+                 future: Any) -> np.ndarray | None:
+    """The future covariates of each series for the ``steps`` steps after ``last``:
+    ``[S, steps, C]`` in the user's units (user columns, then calendar), or None."""
+    if not options.future_cols and not calendar:
+        return None
+    times = [future_times(t, freq, steps, step) for t in last]
+    blocks = [np.zeros((steps, 0)) for _ in ids]
+    cols = list(options.future_cols)
+    time_col, id_col = options.time_col, options.id_col
+    if cols:
+        if future is None:
+            raise InputError(
+                f"this model reads future covariates {cols}: predict needs their values for the "
+                f"{steps} steps after the history (from {_fmt(times[0][0])} for series "
+                f"{ids[0]!r}). Pass future=<a frame with {time_col!r}"
+                f"{', ' + repr(id_col) if has_id else ''} and {cols}>.")
+        frame = read_data(future)
+        for col in [time_col, *cols] + ([id_col] if has_id else []):
+            if col not in frame.columns:
+                raise InputError(f"future has no column {col!r}; it needs {time_col!r}"
+                                 f"{', ' + repr(id_col) if has_id else ''} and {cols}.")
+        when = pd.to_datetime(frame[time_col]) if freq else frame[time_col]
+        keys = frame[id_col].astype(str) if has_id else pd.Series("series", index=frame.index)
+        table = pd.DataFrame(frame[cols].to_numpy(dtype=float), columns=cols,
+                             index=pd.MultiIndex.from_arrays([keys.to_numpy(), when.to_numpy()]))
+        table = table[~table.index.duplicated(keep="last")]
+        for k, (sid, t) in enumerate(zip(ids, times, strict=True)):
+            wanted = pd.MultiIndex.from_arrays([np.full(len(t), sid), t])
+            block = table.reindex(wanted).to_numpy()
+            missing = ~np.isfinite(block).all(axis=1)
+            if missing.any():
+                where = ", ".join(_fmt(x) for x in t[missing][:3])
+                raise InputError(
+                    f"future covariates {cols} are missing or NaN for series {sid!r} at {where}"
+                    f"{' ...' if missing.sum() > 3 else ''} ({int(missing.sum())} of the "
+                    f"{steps} steps the forecast needs). Pass future with a finite row for each.")
+            blocks[k] = block
+    if calendar:
+        blocks = [np.column_stack([b, calendar_features(t, tuple(calendar))])
+                  for b, t in zip(blocks, times, strict=True)]
+    return np.stack(blocks)
+
+
+def static_table(panel: Panel) -> np.ndarray | None:
+    """The static covariates standardised across series: ``[S, n_static]`` or None."""
+    if panel.static is None:
+        return None
+    mean, std = panel.static.mean(axis=0), panel.static.std(axis=0)
+    return (panel.static - mean) / np.where(std > 0, std, 1.0)

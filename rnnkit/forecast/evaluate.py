@@ -1,0 +1,246 @@
+"""Scoring a forecast honestly: a chronological holdout and rolling-origin backtests beside
+the naive, seasonal naive and window-MLP baselines (the MLP is the same fit with another
+network), and forecasts from every origin of a history."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from rnnkit.data.frames import Panel, first_rows, future_times
+from rnnkit.data.windows import make_windows
+from rnnkit.errors import InputError
+from rnnkit.evaluate import METRICS, Backtest, Evaluation
+from rnnkit.evaluate.baselines import naive_at, seasonal_naive_at
+from rnnkit.evaluate.diagnosis import diagnose
+from rnnkit.forecast.fit import fit
+from rnnkit.forecast.options import ForecastOptions
+from rnnkit.forecast.predict import forecast_at
+from rnnkit.forecast.spec import FittedForecast, point_index, resolve
+from rnnkit.metrics import forecast_metrics, mase_scale, rmse
+
+
+def model_name(options: ForecastOptions) -> str:
+    return options.cell.upper()
+
+
+def baseline_options(options: ForecastOptions) -> ForecastOptions:
+    """The window-MLP baseline's arguments: the model's, as a plain point forecaster (direct,
+    or recursive like the model), silent."""
+    strategy = "recursive" if options.strategy == "recursive" else "direct"
+    return replace(options.options(), verbose=0, quantiles=None, id_embedding=0,
+                   strategy=strategy, static_cols=(), training="window", bidirectional=False,
+                   attention=False)
+
+
+def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = None
+             ) -> tuple[Evaluation, FittedForecast]:
+    """Fit on all but the last ``test_size`` rows of each series and score the forecast of
+    them; the scaler, early stopping and the baselines see the training part only.
+
+    Returns:
+        The evaluation, and the model fitted on the training part.
+    """
+    spec = resolve(options, panel)
+    test_size = spec.horizon if test_size is None else test_size
+    if isinstance(test_size, bool) or not isinstance(test_size, int) or test_size < 1:
+        raise InputError(f"test_size={test_size!r} must be a positive number of steps. Pass e.g. "
+                         "test_size=24.")
+    if options.strategy == "direct" and test_size > spec.horizon:
+        raise InputError(
+            f"test_size={test_size} is longer than horizon={spec.horizon}: a direct model "
+            f"forecasts at most its horizon. Pass test_size <= {spec.horizon}, "
+            f"horizon={test_size}, or strategy='recursive'.")
+    lengths = panel.lengths
+    train_panel = first_rows(panel, lengths - test_size)
+    fitted = fit(options, train_panel)
+    series, origin = np.arange(panel.n_series), lengths - test_size
+    name = model_name(options)
+    predictions = {name: forecast_at(options, fitted, panel, series, origin, test_size)}
+    mlp_options = baseline_options(options)
+    mlp = fit(mlp_options, train_panel, network="mlp")
+    start = panel.offsets[:-1] + origin
+    target = panel.target()
+    predictions["naive"] = naive_at(target, start, test_size)
+    predictions["seasonal naive"] = seasonal_naive_at(target, start, origin, test_size,
+                                                      spec.season)
+    predictions["window MLP"] = forecast_at(mlp_options, mlp, panel, series, origin, test_size)
+
+    actual = [panel.series(s)[-test_size:, 0] for s in range(panel.n_series)]
+    scales = [mase_scale(train_panel.series(s)[:, 0], spec.season or 1)
+              for s in range(panel.n_series)]
+    scores = pd.DataFrame(
+        {k: forecast_metrics(actual, list(p), scales) for k, p in predictions.items()}
+    ).T.loc[:, list(METRICS)]
+    runs = None
+    if options.repeats > 1:  # each run alone, for the spread of every metric
+        runs = pd.DataFrame([
+            forecast_metrics(actual, list(forecast_at(options, fitted, panel, series, origin,
+                                                      test_size, member)), scales)
+            for member in fitted.members]).loc[:, list(METRICS)]
+    histories = fitted.histories
+    diagnosis = diagnose([h.train_loss for h in histories], [h.val_loss for h in histories])
+    times = np.concatenate([future_times(t, panel.freq, test_size, panel.step)
+                            for t in train_panel.last_times])
+    forecasts = pd.DataFrame({options.time_col: times, "actual": np.concatenate(actual)})
+    for k, p in predictions.items():
+        forecasts[k] = np.asarray(p).reshape(-1)
+    forecasts.insert(0, options.id_col, np.repeat(panel.ids, test_size))
+    evaluation = Evaluation(
+        scores=scores, forecasts=forecasts, history=train_panel.to_frame(), model=name,
+        test_size=test_size, season_length=spec.season, id_col=options.id_col,
+        time_col=options.time_col, target_col=options.target_col, runs=runs,
+        diagnosis=diagnosis)
+    return evaluation, fitted
+
+
+def predict_windows(options: ForecastOptions, fitted: FittedForecast, panel: Panel,
+                    stride: int = 1, batch_size: int = 1024) -> pd.DataFrame:
+    """Forecasts from every origin of ``panel`` with a full lookback before it and at least
+    one observed step after it (see :meth:`rnnkit.Forecaster.predict_windows`)."""
+    from rnnkit.forecast.predict import contexts
+
+    if options.strategy == "recursive":
+        raise InputError("predict_windows needs a model that forecasts the horizon at once "
+                         "(direct or seq2seq). Use backtest(...) or predict(data=...) for a "
+                         "recursive one.")
+    contexts(fitted, panel)  # validates ids, lengths and features
+    spec = fitted.spec
+    # with future covariates an origin needs them over its whole horizon, inside the data
+    ahead = spec.horizon if spec.n_future else 1
+    windows = make_windows([panel.series(s)[:, :1] for s in range(panel.n_series)],
+                           spec.lookback, ahead, stride, series_names=panel.ids)
+    series, at = windows.series, windows.target_times()
+    if options.training == "sequence":  # one pass per series serves every origin
+        y = forecast_at(options, fitted, panel, series, at, spec.horizon)
+    else:
+        y = np.concatenate([forecast_at(options, fitted, panel, series[k : k + batch_size],
+                                        at[k : k + batch_size], spec.horizon)
+                            for k in range(0, len(at), batch_size)] or
+                           [np.zeros((0, spec.horizon))])
+    h = spec.horizon
+    # each series' timestamps extended by h future steps, so every target has a time
+    extended = [np.concatenate([panel.series_times(s), future_times(
+        panel.series_times(s)[-1], fitted.freq, h, fitted.step)]) for s in range(panel.n_series)]
+    base = np.concatenate([[0], np.cumsum([len(t) for t in extended])])[windows.series]
+    first = base + at  # [N] row of the first target in `grid`
+    grid = np.concatenate(extended)
+    frame = pd.DataFrame({"cutoff": np.repeat(grid[first - 1], h),
+                          options.time_col: grid[first[:, None] + np.arange(h)].reshape(-1),
+                          options.target_col: y.reshape(-1)})
+    if fitted.has_id:
+        frame.insert(0, options.id_col, np.repeat(np.asarray(panel.ids)[windows.series], h))
+    return frame
+
+
+def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
+             step: int | None = None, refit: bool | int = False
+             ) -> tuple[Backtest, FittedForecast]:
+    """Rolling-origin backtest (see :meth:`rnnkit.Forecaster.backtest`).
+
+    Returns:
+        The backtest, and the model of the last (re)fit.
+    """
+    spec = resolve(options, panel)
+    horizon, lookback, season = spec.horizon, spec.lookback, spec.season
+    step = horizon if step is None else step
+    for arg, value in (("n_windows", n_windows), ("step", step)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InputError(f"{arg}={value!r} must be a positive integer. Pass e.g. {arg}=5.")
+    every = n_windows if refit is False else (1 if refit is True else int(refit))
+    if every < 1:
+        raise InputError(f"refit={refit!r} must be False, True or a positive window count.")
+    lengths = panel.lengths[:, None]
+    origins = lengths - horizon - step * (n_windows - 1 - np.arange(n_windows))[None, :]  # [S, K]
+    first = origins[:, 0]
+    if (first < lookback + 1).any():
+        i = int(np.argmin(first))
+        raise InputError(
+            f"n_windows={n_windows} with step={step} and horizon={horizon} starts the backtest "
+            f"at row {first[i]} of series {panel.ids[i]!r}, leaving too little history to train "
+            f"on (lookback={lookback}). Lower n_windows or step.")
+    S, K = origins.shape
+    rows = np.repeat(np.arange(S), K)
+    at = origins.reshape(-1)  # [S*K] first target row of each window in its series
+    name = model_name(options)
+    mlp_options = baseline_options(options)
+    predictions = {name: np.zeros((S * K, horizon)), "window MLP": np.zeros((S * K, horizon))}
+    levels = np.zeros((S * K, horizon, len(options.quantiles or ())))  # [S*K, h, Q]
+    fitted = None
+    for group in range(0, K, every):  # a (re)fit on everything before the group's origin
+        train = first_rows(panel, origins[:, group])
+        members = (np.arange(S * K) % K >= group) & (np.arange(S * K) % K < group + every)
+        fitted = fit(options, train)
+        if options.quantiles:
+            levels[members] = forecast_at(options, fitted, panel, rows[members], at[members],
+                                          horizon, all_quantiles=True)
+            predictions[name][members] = levels[members][..., point_index(options)]
+        else:
+            predictions[name][members] = forecast_at(options, fitted, panel, rows[members],
+                                                     at[members], horizon)
+        mlp = fit(mlp_options, train, network="mlp")
+        predictions["window MLP"][members] = forecast_at(mlp_options, mlp, panel, rows[members],
+                                                         at[members], horizon)
+    target = panel.target()
+    start = (panel.offsets[:-1, None] + origins).reshape(-1)  # [S*K] row of each first target
+    steps = np.arange(horizon)
+    actual = target[start[:, None] + steps]  # [S*K, h]
+    predictions["naive"] = naive_at(target, start, horizon)
+    predictions["seasonal naive"] = seasonal_naive_at(target, start, at, horizon, season)
+    order = [name, "naive", "seasonal naive", "window MLP"]
+    scales = [mase_scale(panel.series(s)[: origins[s, 0], 0], season or 1) for s in range(S)]
+    scores = pd.DataFrame({
+        k: forecast_metrics(list(actual.reshape(S, -1)), list(predictions[k].reshape(S, -1)),
+                            scales)
+        for k in order}).T.loc[:, list(METRICS)]
+    by_step = pd.DataFrame({k: [rmse(actual[:, j], predictions[k][:, j]) for j in range(horizon)]
+                            for k in order}, index=pd.RangeIndex(1, horizon + 1, name="step"))
+    cutoff, ds = panel.times[start - 1], panel.times[start[:, None] + steps]
+    forecasts = pd.DataFrame({
+        options.id_col: np.repeat(np.asarray(panel.ids)[rows], horizon),
+        "cutoff": np.repeat(cutoff, horizon), options.time_col: ds.reshape(-1),
+        "step": np.tile(np.arange(1, horizon + 1), S * K), "actual": actual.reshape(-1)})
+    for k in order:
+        forecasts[k] = predictions[k].reshape(-1)
+    intervals = None
+    if options.quantiles:
+        for k, q in enumerate(options.quantiles):
+            forecasts[f"{name}_q{q:g}"] = levels[..., k].reshape(-1)
+        intervals = interval_scores(options.quantiles, levels, actual)
+    result = Backtest(scores=scores, forecasts=forecasts, by_step=by_step, model=name,
+                      n_windows=n_windows, step=step, horizon=horizon, refit=every,
+                      history=panel.to_frame(), season_length=season, id_col=options.id_col,
+                      time_col=options.time_col, target_col=options.target_col,
+                      intervals=intervals, scales=scales)
+    return result, fitted
+
+
+def interval_scores(levels: tuple[float, ...], quantiles: np.ndarray, actual: np.ndarray
+                    ) -> dict:
+    """Coverage and mean width of the interval between the outer quantile levels.
+
+    Shapes:
+        quantiles: ``[..., Q]``; actual: ``[...]``.
+    """
+    low, high = quantiles[..., 0], quantiles[..., -1]
+    return {"levels": [levels[0], levels[-1]], "nominal_coverage": levels[-1] - levels[0],
+            "coverage": float(np.mean((actual >= low) & (actual <= high))),
+            "mean_width": float(np.mean(high - low))}
+
+
+def strategy_table(results: dict[str, Backtest]) -> pd.DataFrame:
+    """One table for backtests of several strategies on the same origins: a row per strategy,
+    the ensemble of the strategies (their mean forecast), then the baselines."""
+    first = next(iter(results.values()))
+    rows = {f"{bt.model} {name}": bt.scores.loc[bt.model] for name, bt in results.items()}
+    if len(results) > 1:
+        mean = np.mean([bt.forecasts[bt.model].to_numpy() for bt in results.values()], axis=0)
+        by_series = first.forecasts.assign(ensemble=mean).groupby(first.id_col, sort=False)
+        actual = [g["actual"].to_numpy() for _, g in by_series]
+        predicted = [g["ensemble"].to_numpy() for _, g in by_series]
+        rows["ensemble of strategies"] = pd.Series(
+            forecast_metrics(actual, predicted, first.scales))
+    table = pd.DataFrame(rows).T.loc[:, list(METRICS)]
+    return pd.concat([table, first.scores.drop(index=first.model)])

@@ -1,0 +1,51 @@
+"""Which network a forecast trains: the recurrent window model, the encoder-decoder, the
+stateful one, or the window MLP of the baselines (the same fit with another network)."""
+
+from __future__ import annotations
+
+from torch import nn
+
+from rnnkit.forecast.options import ForecastOptions
+from rnnkit.forecast.spec import ForecastSpec
+from rnnkit.nn import ForecastNetConfig, RecurrentConfig, RecurrentForecastNet, WindowMLP
+from rnnkit.nn.ensemble import Ensemble
+
+KINDS = ("recurrent", "mlp")
+
+
+def net_config(options: ForecastOptions, spec: ForecastSpec) -> ForecastNetConfig:
+    recurrent = RecurrentConfig(
+        cell=options.cell, input_size=spec.n_features, hidden_size=options.hidden_size,
+        num_layers=options.num_layers, dropout=options.dropout,
+        bidirectional=options.bidirectional)
+    return ForecastNetConfig(recurrent, spec.steps, (0,), options.window_norm,
+                             tuple(options.quantiles or ()), spec.n_series, options.id_embedding,
+                             spec.n_static, spec.n_future)
+
+
+def build_network(options: ForecastOptions, spec: ForecastSpec, kind: str = "recurrent"
+                  ) -> nn.Module:
+    """One untrained run's network.
+
+    Args:
+        kind: "recurrent" (what ``strategy`` and ``training`` ask for) or "mlp" (the
+            tutorials' window MLP on the same windows: the baseline).
+    """
+    if kind == "mlp":
+        return WindowMLP(spec.lookback, spec.n_features, spec.steps, (0,), options.hidden_size,
+                         options.window_norm, spec.n_future)
+    config = net_config(options, spec)
+    if options.strategy == "seq2seq":
+        from rnnkit.nn.seq2seq import Seq2SeqNet
+
+        return Seq2SeqNet(config, options.attention)
+    if options.training == "sequence":
+        from rnnkit.nn.stateful import StatefulForecastNet
+
+        return StatefulForecastNet(config)
+    return RecurrentForecastNet(config)
+
+
+def assemble(members: list[nn.Module], reduce: str) -> nn.Module:
+    """One run as it is; several as an ensemble."""
+    return members[0] if len(members) == 1 else Ensemble(members, reduce)

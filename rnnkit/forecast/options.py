@@ -1,0 +1,211 @@
+"""Every argument of a forecast, declared once: type, default, what it means, what it accepts.
+
+The :class:`rnnkit.Forecaster` is this dataclass plus the scikit-learn methods, the engine
+reads it, the CLI builds its flags from it, and a model file stores it: the three cannot
+drift apart. ``validate`` checks every argument at the entry point, before any data is read
+or torch is imported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any
+
+from rnnkit.errors import InputError
+
+STRATEGIES = ("direct", "recursive", "seq2seq")
+TRAININGS = ("window", "sequence")
+CELLS = ("rnn", "lstm", "gru")
+SCALERS = ("standard", "minmax", "none")
+WINDOW_NORMS = ("none", "last", "mean")
+LOSSES = ("mse", "mae", "huber")
+FILLS = ("ffill", "interpolate", "zero", "drop")
+DEVICES = ("auto", "cpu", "cuda")
+PRECISIONS = ("float32", "bf16")
+ENSEMBLES = ("mean", "median")
+
+
+def option(default: Any, help: str, check: str = "", choices: tuple = (), cli: str = "",
+           group: str = "model") -> Any:
+    """A dataclass field with what the CLI and ``validate`` need.
+
+    Args:
+        default: the default value. help: one line for ``--help``.
+        check: what a value must be: "int>=0", "int>=1", "float>0", "float>=0",
+            "fraction" ([0, 1)), "columns" (a tuple of names), "bool", "str" (any suffix
+            "|None" allows None); choices: the values allowed.
+        cli: "" (a flag), "hidden" (Python only) or a flag name of its own.
+        group: where ``--help`` lists it: "data", "model", "training", "output".
+    """
+    meta = {"help": help, "check": check, "choices": choices, "cli": cli, "group": group}
+    return field(default=default, metadata=meta)
+
+
+@dataclass(kw_only=True, eq=False, repr=False)
+class ForecastOptions:
+    """The arguments of a forecast (see each field's help; :class:`rnnkit.Forecaster` documents
+    them at length)."""
+
+    # --- the data ---------------------------------------------------------------------
+    time_col: str = option("ds", "Name of the timestamp column.", "str", group="data")
+    target_col: str = option("y", "Name of the target column.", "str", group="data")
+    id_col: str = option("unique_id", "Name of the series id column.", "str", group="data")
+    feature_cols: tuple[str, ...] = option(
+        (), "Past covariates (observed up to the forecast origin).", "columns", group="data")
+    future_cols: tuple[str, ...] = option(
+        (), "Future covariates (known ahead; forecasts need their values).", "columns",
+        group="data")
+    static_cols: tuple[str, ...] = option((), "Columns holding one value per series.",
+                                          "columns", group="data")
+    calendar: bool = option(False, "Add hour, day of week, month as sine/cosine future "
+                            "covariates.", "bool", group="data")
+    freq: str | None = option(None, "Regularise the timestamps to this pandas frequency.",
+                              "str|None", group="data")
+    fill: str | None = option(None, "Fill missing values: ffill, interpolate, zero or drop.",
+                              "str|None", FILLS, group="data")
+    season_length: int | None = option(None, "Seasonal period (default: from the frequency).",
+                                       "int>=1|None", group="data")
+    # --- the model --------------------------------------------------------------------
+    lookback: int | None = option(None, "Input steps per window (default: 2 seasons).",
+                                  "int>=1|None")
+    horizon: int | None = option(None, "Steps to forecast (default: 2 seasons).", "int>=1|None")
+    strategy: str = option("direct", "direct, recursive or seq2seq.", "str", STRATEGIES)
+    cell: str = option("lstm", "Recurrent cell: lstm, gru or rnn.", "str", CELLS)
+    hidden_size: int = option(64, "Units per recurrent layer.", "int>=1")
+    num_layers: int = option(1, "Stacked recurrent layers.", "int>=1")
+    dropout: float = option(0.0, "Dropout between stacked layers.", "fraction")
+    bidirectional: bool = option(False, "Read each window both ways (window strategies).",
+                                 "bool")
+    attention: bool = option(False, "seq2seq: each decoder step attends to the encoder.",
+                             "bool")
+    scaler: str = option("standard", "Per-series scaling: standard, minmax or none.", "str",
+                         SCALERS)
+    window_norm: str = option("last", "Window normalisation: last, mean or none.", "str",
+                              WINDOW_NORMS)
+    id_embedding: int = option(0, "Numbers learned per series id (0: none).", "int>=0")
+    quantiles: tuple[float, ...] | None = option(
+        None, "Quantile levels, e.g. 0.1,0.5,0.9 (direct strategy).", "", cli="quantiles")
+    training: str = option("window", "window (windows as samples) or sequence (stateful "
+                           "streams, direct only).", "str", TRAININGS)
+    burn_in: int | None = option(None, "training=sequence: unscored steps at each stream's "
+                                 "start (default: lookback // 2).", "int>=0|None")
+    # --- training ---------------------------------------------------------------------
+    epochs: int = option(500, "Maximum epochs.", "int>=1", group="training")
+    batch_size: int = option(32, "Windows per batch.", "int>=1", group="training")
+    learning_rate: float = option(1e-3, "Adam step size.", "float>0", group="training")
+    loss: str = option("mse", "mse, mae or huber.", "str", LOSSES, group="training")
+    patience: int = option(50, "Early-stopping patience in epochs (0: off).", "int>=0",
+                           group="training")
+    clip_norm: float = option(1.0, "Clip the gradient norm (0: off).", "float>=0",
+                              group="training")
+    val_size: int | float | None = option(
+        None, "Validation rows at the end of each series: a fraction or a count (default: "
+        "the horizon).", "", group="training")
+    seed: int = option(0, "Random seed (same seed, same weights on CPU).", "int>=0",
+                       group="training")
+    repeats: int = option(1, "Runs with seeds seed, seed+1, ...; they forecast as an "
+                          "ensemble.", "int>=1", group="training")
+    ensemble: str = option("mean", "How runs combine: mean or median.", "str", ENSEMBLES,
+                           group="training")
+    refit_all: bool = option(False, "Retrain on all rows for the epochs early stopping "
+                             "chose.", "bool", group="training")
+    device: str = option("auto", "auto, cpu or cuda.", "str", DEVICES, group="training")
+    precision: str = option("float32", "float32, or bf16 autocast (opt-in).", "str",
+                            PRECISIONS, group="training")
+    threads: int | None = option(None, "CPU threads (default: torch's).", "int>=1|None",
+                                 group="training")
+    verbose: int = option(1, "0 silent, 1 progress bar, 2 a line per epoch.", "int>=0",
+                          group="output")
+
+    def options(self) -> ForecastOptions:
+        """These arguments as a plain :class:`ForecastOptions` (what the engine reads)."""
+        return ForecastOptions(**{f.name: getattr(self, f.name) for f in fields(ForecastOptions)})
+
+    def validate(self) -> ForecastOptions:
+        """Check every argument against its declaration; the first bad one is an InputError
+        naming it, what it accepts, what it got and the fix."""
+        for f in fields(ForecastOptions):
+            check_value(f.name, getattr(self, f.name), f.metadata["check"],
+                        f.metadata["choices"], f.default)
+        _check_quantiles(self.quantiles)
+        _check_val_size(self.val_size)
+        if self.training == "sequence" and self.strategy != "direct":
+            raise InputError(
+                f"training='sequence' forecasts the horizon after every step, the direct way; "
+                f"strategy={self.strategy!r} needs training='window'. Pass strategy='direct'.")
+        if self.quantiles is not None and self.strategy != "direct":
+            raise InputError("quantiles need strategy='direct': a recursive model would feed one "
+                             "quantile back as if it were the observation.")
+        if self.strategy == "recursive" and self.feature_cols:
+            raise InputError(
+                "strategy='recursive' feeds its own predictions back as inputs, so it cannot use "
+                f"feature_cols={list(self.feature_cols)} (past covariates: their future values "
+                "are unknown). Use strategy='direct', or pass known-ahead columns as future_cols.")
+        if self.strategy == "seq2seq" and self.bidirectional:
+            raise InputError("strategy='seq2seq' starts its decoder from the encoder's final "
+                             "state, which a backward pass does not end at. Pass "
+                             "bidirectional=False, or strategy='direct'.")
+        if self.training == "sequence" and (self.bidirectional or self.window_norm == "mean"):
+            raise InputError(
+                "training='sequence' reads the series forwards, one step at a time: it takes "
+                "bidirectional=False and window_norm 'last' or 'none'. Change those arguments, "
+                "or use training='window'.")
+        return self
+
+
+def check_value(name: str, value: Any, check: str, choices: tuple = (),
+                default: Any = MISSING) -> None:
+    """One argument against its declaration (see :func:`option`)."""
+    allow_none = check.endswith("|None")
+    kind = check.removesuffix("|None")
+    if value is None and allow_none:
+        return
+    example = f" (the default is {default!r})" if default is not MISSING else ""
+    if choices and value not in choices:
+        import difflib
+
+        close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise InputError(f"{name}={value!r} is not one of {list(choices)}.{hint}")
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    integer = isinstance(value, int) and not isinstance(value, bool)
+    if kind.startswith("int>="):
+        low = int(kind[5:])
+        if not integer or value < low:
+            raise InputError(f"{name}={value!r} must be an integer >= {low}{example}. Pass e.g. "
+                             f"{name}={max(low, 1)}.")
+    elif kind == "float>0" and not (number and value > 0 and value == value):
+        raise InputError(f"{name}={value!r} must be a number > 0{example}.")
+    elif kind == "float>=0" and not (number and value >= 0):
+        raise InputError(f"{name}={value!r} must be a number >= 0{example}; 0 turns it off.")
+    elif kind == "fraction" and not (number and 0 <= value < 1):
+        raise InputError(f"{name}={value!r} must be a fraction in [0, 1){example}.")
+    elif kind == "bool" and not isinstance(value, bool):
+        raise InputError(f"{name}={value!r} must be True or False{example}.")
+    elif kind == "str" and not isinstance(value, str):
+        raise InputError(f"{name}={value!r} must be a string{example}.")
+    elif kind == "columns" and (not isinstance(value, tuple | list)
+                                or not all(isinstance(c, str) for c in value)):
+        raise InputError(f"{name}={value!r} must be a tuple of column names, e.g. "
+                         f"{name}=('price', 'promo').")
+
+
+def _check_quantiles(levels: Any) -> None:
+    if levels is None:
+        return
+    levels = list(levels) if isinstance(levels, tuple | list) else levels
+    if (not isinstance(levels, list) or not levels or sorted(set(levels)) != levels
+            or not all(isinstance(q, float) and 0 < q < 1 for q in levels)):
+        raise InputError(f"quantiles={levels!r} must be increasing levels in (0, 1), e.g. "
+                         "(0.1, 0.5, 0.9); the forecast is the 0.5 level (or the middle one).")
+
+
+def _check_val_size(value: Any) -> None:
+    if value is None:
+        return
+    fraction = isinstance(value, float) and 0 <= value < 1
+    count = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    if not (fraction or count):
+        raise InputError(f"val_size={value!r} must be a fraction in [0, 1), a row count, or None "
+                         "(the horizon). Pass e.g. val_size=0.1, or 0 to train without "
+                         "validation.")

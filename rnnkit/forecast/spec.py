@@ -1,0 +1,193 @@
+"""What a forecast is, resolved once from the arguments and the data (``ForecastSpec``), and
+everything fitting learned (``FittedForecast``): the two typed values the engine passes
+around. Fit, predict, evaluate, backtest and ``summary()`` all read the same spec."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+
+from rnnkit.data.calendar import calendar_cycles
+from rnnkit.data.frames import Panel, season_length
+from rnnkit.data.scalers import Scaler
+from rnnkit.errors import InputError
+from rnnkit.forecast.options import ForecastOptions
+from rnnkit.train import History
+
+DEFAULT_HORIZON = 10  # when the frequency says nothing about a season
+
+
+@dataclass(frozen=True)
+class ForecastSpec:
+    """The shape of a forecast: how many steps in and out, which columns, which season.
+
+    Attributes:
+        lookback: input steps per window. horizon: steps forecast.
+        steps: steps one forward pass predicts (1 for the recursive strategy, else horizon).
+        season: the seasonal period, or None.
+        n_features: value columns the network reads per step (target, past covariates,
+            future covariates, calendar features).
+        n_future: future covariate columns (the user's, then calendar), the last of the values.
+        calendar: the calendar cycles added as future covariates, or None.
+        n_series: series trained on. n_static: static covariates per series.
+    """
+
+    lookback: int
+    horizon: int
+    steps: int
+    season: int | None
+    n_features: int
+    n_future: int
+    calendar: tuple[str, ...] | None
+    n_series: int
+    n_static: int
+
+    @property
+    def future_index(self) -> tuple[int, ...]:
+        """Columns of the values that are future covariates."""
+        return tuple(range(self.n_features - self.n_future, self.n_features))
+
+    def future_steps(self, h: int, strategy: str) -> int:
+        """Future covariate steps a forecast of ``h`` steps reads: the whole trained horizon
+        for a direct head, only the steps forecast for a step-by-step decoder."""
+        return self.horizon if strategy == "direct" else h
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def resolve(options: ForecastOptions, panel: Panel | None = None) -> ForecastSpec:
+    """The spec of ``options`` on ``panel``: lookback and horizon from the season when not
+    given. Without a panel (``summary()`` before fitting) the season and the covariates come
+    from the arguments alone."""
+    freq = panel.freq if panel is not None else None
+    season = options.season_length or season_length(freq)
+    horizon = options.horizon or (2 * season if season else DEFAULT_HORIZON)
+    lookback = options.lookback or (2 * season if season else 2 * horizon)
+    cycles = (calendar_cycles(freq) if panel is not None else None) if options.calendar else None
+    n_future = len(options.future_cols) + 2 * len(cycles or ())
+    n_features = panel.n_features if panel is not None else \
+        1 + len(options.feature_cols) + n_future
+    return ForecastSpec(lookback, horizon, 1 if options.strategy == "recursive" else horizon,
+                        season, n_features, n_future, cycles,
+                        panel.n_series if panel is not None else 1, len(options.static_cols))
+
+
+@dataclass
+class FittedForecast:
+    """Everything a fit learned, and what it needs to forecast again.
+
+    Attributes:
+        spec: the resolved shape. network: the trained module (an Ensemble for repeats).
+        scaler: per-series scaling of the value columns, fitted on the training rows.
+        ids: the series in training order; ``index[id]`` is a series' row.
+        context: ``[S, lookback, F]`` the last window of each series (user's units).
+        last_times: each series' last timestamp. freq, step, has_id: the time grid.
+        histories: each run's training history. final_epochs: with ``refit_all``, the
+            epochs each run was retrained for.
+        state: with training="sequence", each run's recurrent state after the history.
+    """
+
+    spec: ForecastSpec
+    network: torch.nn.Module
+    scaler: Scaler
+    ids: list[str]
+    context: np.ndarray
+    last_times: list
+    freq: str | None
+    step: int
+    has_id: bool
+    histories: list[History]
+    final_epochs: list[int] | None = None
+    state: list[tuple[np.ndarray, ...]] | None = None
+
+    @property
+    def index(self) -> dict[str, int]:
+        return {sid: k for k, sid in enumerate(self.ids)}
+
+    def rows(self, ids: list[str]) -> np.ndarray:
+        index = self.index
+        return np.array([index[i] for i in ids], dtype=np.int64)
+
+    @property
+    def members(self) -> list[torch.nn.Module]:
+        """Every run's network (one without repeats)."""
+        return list(getattr(self.network, "members", [self.network]))
+
+    # --- model file ---------------------------------------------------------------------
+    def to_meta(self) -> dict:
+        """The learned numbers as JSON (model.json's ``fitted``); the layout of rnnkit 0.1."""
+        s = self.spec
+        return {
+            "horizon": s.horizon, "lookback": s.lookback, "season_length": s.season,
+            "n_features": s.n_features, "freq": self.freq, "step": self.step,
+            "has_id": self.has_id, "ids": self.ids,
+            "last_times": [_time_to_json(t) for t in self.last_times],
+            "scaler": self.scaler.to_dict(), "history": self.histories[0].to_dict(),
+            "histories": [h.to_dict() for h in self.histories],
+            "final_epochs": self.final_epochs,
+            "calendar": list(s.calendar) if s.calendar else None,
+            "network": self.network.config.to_dict() if hasattr(self.network, "config") else None,
+        }
+
+    def tensors(self) -> dict[str, np.ndarray]:
+        out = {"context": self.context}
+        for m, state in enumerate(self.state or []):
+            for k, part in enumerate(state):  # LSTM: (h, c); GRU, RNN: (h,)
+                out[f"state.{m}.{k}"] = part
+        return out
+
+    @classmethod
+    def from_meta(cls, options: ForecastOptions, fitted: dict, tensors: dict[str, np.ndarray],
+                  build) -> FittedForecast:
+        """Back from a model file; ``build(spec)`` makes the (untrained) network the weights
+        load into."""
+        calendar = tuple(fitted["calendar"]) if fitted.get("calendar") else None
+        n_future = len(options.future_cols) + 2 * len(calendar or ())
+        horizon = int(fitted["horizon"])
+        spec = ForecastSpec(int(fitted["lookback"]), horizon,
+                            1 if options.strategy == "recursive" else horizon,
+                            fitted["season_length"], int(fitted["n_features"]), n_future,
+                            calendar, len(fitted["ids"]), len(options.static_cols))
+        histories = [History.from_dict(h) for h in fitted.get("histories", [fitted["history"]])]
+        state = None
+        if options.training == "sequence":
+            state = [tuple(tensors[f"state.{m}.{k}"] for k in range(2)
+                           if f"state.{m}.{k}" in tensors) for m in range(options.repeats)]
+        return cls(spec, build(spec), Scaler.from_dict(fitted["scaler"]), list(fitted["ids"]),
+                   tensors["context"], [_time_from_json(t) for t in fitted["last_times"]],
+                   fitted["freq"], fitted["step"], fitted["has_id"], histories,
+                   fitted.get("final_epochs"), state)
+
+
+def check_h(options: ForecastOptions, fitted: FittedForecast, h: int | None) -> int:
+    """The number of steps to forecast: ``h`` checked against what the model can do."""
+    horizon = fitted.spec.horizon
+    h = horizon if h is None else h
+    if isinstance(h, bool) or not isinstance(h, int | np.integer) or h < 1:
+        raise InputError(f"h={h!r} must be a positive integer. Pass e.g. h={horizon}.")
+    if options.strategy != "recursive" and h > horizon:
+        raise InputError(
+            f"h={h} is longer than the horizon={horizon} this direct model was trained for. "
+            f"Pass h <= {horizon}, refit with horizon={h}, or use strategy='recursive'.")
+    return int(h)
+
+
+def point_index(options: ForecastOptions) -> int:
+    """Which output is the point forecast: the 0.5 quantile, else the middle level."""
+    levels = list(options.quantiles or ())
+    return levels.index(0.5) if 0.5 in levels else len(levels) // 2
+
+
+def _time_to_json(t: Any) -> str | int:
+    if isinstance(t, np.datetime64 | pd.Timestamp):
+        return str(np.datetime64(t, "ns"))
+    return int(t)
+
+
+def _time_from_json(t: str | int) -> np.datetime64 | int:
+    return np.datetime64(t, "ns") if isinstance(t, str) else int(t)

@@ -8,10 +8,10 @@ or torch is imported.
 
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, field, fields
-from typing import Any
+from dataclasses import dataclass, fields
 
 from rnnkit.errors import InputError
+from rnnkit.options import option, validate_fields
 
 STRATEGIES = ("direct", "recursive", "seq2seq")
 TRAININGS = ("window", "sequence")
@@ -23,22 +23,6 @@ FILLS = ("ffill", "interpolate", "zero", "drop")
 DEVICES = ("auto", "cpu", "cuda")
 PRECISIONS = ("float32", "bf16")
 ENSEMBLES = ("mean", "median")
-
-
-def option(default: Any, help: str, check: str = "", choices: tuple = (), cli: str = "",
-           group: str = "model") -> Any:
-    """A dataclass field with what the CLI and ``validate`` need.
-
-    Args:
-        default: the default value. help: one line for ``--help``.
-        check: what a value must be: "int>=0", "int>=1", "float>0", "float>=0",
-            "fraction" ([0, 1)), "columns" (a tuple of names), "bool", "str" (any suffix
-            "|None" allows None); choices: the values allowed.
-        cli: "" (a flag), "hidden" (Python only) or a flag name of its own.
-        group: where ``--help`` lists it: "data", "model", "training", "output".
-    """
-    meta = {"help": help, "check": check, "choices": choices, "cli": cli, "group": group}
-    return field(default=default, metadata=meta)
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
@@ -84,7 +68,7 @@ class ForecastOptions:
                               WINDOW_NORMS)
     id_embedding: int = option(0, "Numbers learned per series id (0: none).", "int>=0")
     quantiles: tuple[float, ...] | None = option(
-        None, "Quantile levels, e.g. 0.1,0.5,0.9 (direct strategy).", "", cli="quantiles")
+        None, "Quantile levels, e.g. 0.1,0.5,0.9 (direct strategy).", "levels|None")
     training: str = option("window", "window (windows as samples) or sequence (stateful "
                            "streams, direct only).", "str", TRAININGS)
     burn_in: int | None = option(None, "training=sequence: unscored steps at each stream's "
@@ -100,7 +84,7 @@ class ForecastOptions:
                               group="training")
     val_size: int | float | None = option(
         None, "Validation rows at the end of each series: a fraction or a count (default: "
-        "the horizon).", "", group="training")
+        "the horizon).", "size|None", group="training")
     seed: int = option(0, "Random seed (same seed, same weights on CPU).", "int>=0",
                        group="training")
     repeats: int = option(1, "Runs with seeds seed, seed+1, ...; they forecast as an "
@@ -124,11 +108,7 @@ class ForecastOptions:
     def validate(self) -> ForecastOptions:
         """Check every argument against its declaration; the first bad one is an InputError
         naming it, what it accepts, what it got and the fix."""
-        for f in fields(ForecastOptions):
-            check_value(f.name, getattr(self, f.name), f.metadata["check"],
-                        f.metadata["choices"], f.default)
-        _check_quantiles(self.quantiles)
-        _check_val_size(self.val_size)
+        validate_fields(self, ForecastOptions)
         if self.training == "sequence" and self.strategy != "direct":
             raise InputError(
                 f"training='sequence' forecasts the horizon after every step, the direct way; "
@@ -151,61 +131,3 @@ class ForecastOptions:
                 "bidirectional=False and window_norm 'last' or 'none'. Change those arguments, "
                 "or use training='window'.")
         return self
-
-
-def check_value(name: str, value: Any, check: str, choices: tuple = (),
-                default: Any = MISSING) -> None:
-    """One argument against its declaration (see :func:`option`)."""
-    allow_none = check.endswith("|None")
-    kind = check.removesuffix("|None")
-    if value is None and allow_none:
-        return
-    example = f" (the default is {default!r})" if default is not MISSING else ""
-    if choices and value not in choices:
-        import difflib
-
-        close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise InputError(f"{name}={value!r} is not one of {list(choices)}.{hint}")
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    integer = isinstance(value, int) and not isinstance(value, bool)
-    if kind.startswith("int>="):
-        low = int(kind[5:])
-        if not integer or value < low:
-            raise InputError(f"{name}={value!r} must be an integer >= {low}{example}. Pass e.g. "
-                             f"{name}={max(low, 1)}.")
-    elif kind == "float>0" and not (number and value > 0 and value == value):
-        raise InputError(f"{name}={value!r} must be a number > 0{example}.")
-    elif kind == "float>=0" and not (number and value >= 0):
-        raise InputError(f"{name}={value!r} must be a number >= 0{example}; 0 turns it off.")
-    elif kind == "fraction" and not (number and 0 <= value < 1):
-        raise InputError(f"{name}={value!r} must be a fraction in [0, 1){example}.")
-    elif kind == "bool" and not isinstance(value, bool):
-        raise InputError(f"{name}={value!r} must be True or False{example}.")
-    elif kind == "str" and not isinstance(value, str):
-        raise InputError(f"{name}={value!r} must be a string{example}.")
-    elif kind == "columns" and (not isinstance(value, tuple | list)
-                                or not all(isinstance(c, str) for c in value)):
-        raise InputError(f"{name}={value!r} must be a tuple of column names, e.g. "
-                         f"{name}=('price', 'promo').")
-
-
-def _check_quantiles(levels: Any) -> None:
-    if levels is None:
-        return
-    levels = list(levels) if isinstance(levels, tuple | list) else levels
-    if (not isinstance(levels, list) or not levels or sorted(set(levels)) != levels
-            or not all(isinstance(q, float) and 0 < q < 1 for q in levels)):
-        raise InputError(f"quantiles={levels!r} must be increasing levels in (0, 1), e.g. "
-                         "(0.1, 0.5, 0.9); the forecast is the 0.5 level (or the middle one).")
-
-
-def _check_val_size(value: Any) -> None:
-    if value is None:
-        return
-    fraction = isinstance(value, float) and 0 <= value < 1
-    count = isinstance(value, int) and not isinstance(value, bool) and value >= 0
-    if not (fraction or count):
-        raise InputError(f"val_size={value!r} must be a fraction in [0, 1), a row count, or None "
-                         "(the horizon). Pass e.g. val_size=0.1, or 0 to train without "
-                         "validation.")

@@ -13,7 +13,8 @@ IGNORE = -100  # target id of padded steps: cross-entropy skips them
 
 
 class TaggerNet(nn.Module):
-    """Sequences ``[B, T, F]`` (with optional lengths ``[B]``) -> logits ``[B, T, n_classes]``."""
+    """Sequences ``[B, T, F]`` (with optional lengths ``[B]``) -> ``[B, T, outputs]``: logits
+    per class, or one value per step."""
 
     def __init__(self, config: RecurrentConfig, n_classes: int) -> None:
         super().__init__()
@@ -22,7 +23,7 @@ class TaggerNet(nn.Module):
         self.head = nn.Linear(config.output_size, n_classes)
 
     def forward(self, x: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
-        out, _ = self.core(x, lengths)  # [B, T, D*H]; zeros at padded steps
+        out = self.core.outputs(x, lengths)  # [B, T, D*H], exact on real steps
         return self.head(out)  # [B, T, C]
 
     def layer_counts(self) -> list[LayerCount]:
@@ -39,3 +40,13 @@ def masked_cross_entropy(logits: torch.Tensor, target: torch.Tensor) -> torch.Te
     """
     return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), target.reshape(-1),
                                        ignore_index=IGNORE)
+
+
+def masked_mse(values: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Mean squared error over the real steps (the target is NaN on padded steps).
+
+    Shapes:
+        values: ``[B, T, 1]``; target: ``[B, T]``.
+    """
+    real = ~torch.isnan(target)
+    return ((values[..., 0][real] - target[real]) ** 2).mean()

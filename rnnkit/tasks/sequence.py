@@ -3,22 +3,25 @@ sequence, from numeric sequences, texts or token ids, with optional static covar
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
 
-from rnnkit.data.validation import check_choice
 from rnnkit.errors import InputError
+from rnnkit.options import option
 from rnnkit.tasks.base import register
 from rnnkit.tasks.sequence_base import SequenceEstimator
+from rnnkit.tasks.sequence_options import RegressionLoss, SequenceOptions
 
 __all__ = ["SequenceClassifier", "SequenceEstimator", "SequenceRegressor"]
 
 
 @register
-class SequenceClassifier(SequenceEstimator):
+@dataclass(kw_only=True, eq=False, repr=False)
+class SequenceClassifier(SequenceOptions, SequenceEstimator):
     """A label per sequence. See :class:`SequenceEstimator` for the shared arguments.
 
     The defaults are measured on real problems (bench/RESULTS.md): numeric sequences go
@@ -36,26 +39,15 @@ class SequenceClassifier(SequenceEstimator):
         >>> clf.predict_proba(X[:3])  # [3, n_classes], rows sum to 1
     """
 
-    def __init__(self, *, cell: str = "lstm", hidden_size: int = 64, num_layers: int = 1,
-                 dropout: float = 0.2, input_dropout: float | None = None,
-                 bidirectional: bool | None = None, pooling: str = "auto",
-                 front_end: str = "auto", normalize: str = "sequence", scaler: str = "standard",
-                 epochs: int | None = None, max_steps: int | None = None,
-                 batch_size: int | None = None, learning_rate: float = 3e-3,
-                 weight_decay: float = 1e-2, schedule: str = "onecycle", patience: int = 20,
-                 clip_norm: float = 1.0, val_size: float = 0.1, holdout: str = "random",
-                 repeats: int = 1, seed: int = 0, verbose: int = 1, device: str = "auto",
-                 class_weight: str | None = None, label_smoothing: float = 0.0,
-                 max_vocab: int = 20000, min_count: int = 2, max_length: int | None = None,
-                 truncation: str = "post", vocab_size: int | None = None,
-                 embedding_dim: int = 128, conv_channels: int = 0, conv_kernel: int = 3,
-                 conv_pool: int | None = None,
-                 ) -> None:
-        self._store(locals())
+    class_weight: str | None = option(None, "balanced: weight classes by their rarity.",
+                                      "str|None", ("balanced",), group="training")
+    label_smoothing: float = option(0.0, "Share of each target spread over the other "
+                                    "classes.", "fraction", group="training")
 
     def fit(self, X: Any, y: Any, static: Any = None) -> SequenceClassifier:
         """Train. Shapes: X ``[N, T, F]`` or a list of ``[T_i, F]`` (or texts); y ``[N]``;
         static ``[N, S]``."""
+        self.validate()
         labels = _labels(y)
         classes, ids = np.unique(labels, return_inverse=True)
         if len(classes) < 2:
@@ -63,13 +55,9 @@ class SequenceClassifier(SequenceEstimator):
                              "least two. Check the labels.")
         weight = None
         if self.class_weight is not None:
-            check_choice(self.class_weight, "class_weight", ("balanced",))
             counts = np.bincount(ids, minlength=len(classes))
             weight = torch.tensor(len(ids) / (len(classes) * counts), dtype=torch.float32)
         smoothing = float(self.label_smoothing)
-        if not 0 <= smoothing < 1:
-            raise InputError(f"label_smoothing={self.label_smoothing!r} must be in [0, 1). Pass "
-                             "e.g. 0.1, or 0 for none.")
 
         def loss(logits, target):
             w = None if weight is None else weight.to(logits.device)
@@ -119,7 +107,8 @@ class SequenceClassifier(SequenceEstimator):
 
 
 @register
-class SequenceRegressor(SequenceEstimator):
+@dataclass(kw_only=True, eq=False, repr=False)
+class SequenceRegressor(SequenceOptions, RegressionLoss, SequenceEstimator):
     """Numbers per sequence (``[N]`` or ``[N, K]``), standardised for training and returned in
     the user's units. See :class:`SequenceEstimator` for the arguments.
 
@@ -130,34 +119,18 @@ class SequenceRegressor(SequenceEstimator):
         >>> reg = SequenceRegressor().fit(X, bmi, static=covariates)  # the two-input model
     """
 
-    def __init__(self, *, cell: str = "lstm", hidden_size: int = 64, num_layers: int = 1,
-                 dropout: float = 0.2, input_dropout: float | None = None,
-                 bidirectional: bool | None = None, pooling: str = "auto",
-                 front_end: str = "auto", normalize: str = "sequence", scaler: str = "standard",
-                 epochs: int | None = None, max_steps: int | None = None,
-                 batch_size: int | None = None, learning_rate: float = 3e-3,
-                 weight_decay: float = 1e-2, schedule: str = "onecycle", patience: int = 20,
-                 clip_norm: float = 1.0, val_size: float = 0.1, holdout: str = "random",
-                 repeats: int = 1, seed: int = 0, verbose: int = 1, device: str = "auto",
-                 loss: str = "mse", max_vocab: int = 20000, min_count: int = 2,
-                 max_length: int | None = None, truncation: str = "post",
-                 vocab_size: int | None = None, embedding_dim: int = 128,
-                 conv_channels: int = 0, conv_kernel: int = 3, conv_pool: int | None = None,
-                 ) -> None:
-        self._store(locals())
-
     def fit(self, X: Any, y: Any, static: Any = None) -> SequenceRegressor:
         """Train. Shapes: X ``[N, T, F]`` or a list; y ``[N]`` or ``[N, K]``; static
         ``[N, S]``."""
         from rnnkit.train import regression_loss
 
+        self.validate()
         target = _numbers(y)
         self.single_output_ = target.ndim == 1
         target = target.reshape(len(target), -1)
         self.y_mean_ = target.mean(0)
         self.y_std_ = np.where(target.std(0) > 0, target.std(0), 1.0)
         scaled = ((target - self.y_mean_) / self.y_std_).astype(np.float32)
-        check_choice(self.loss, "loss", ("mse", "mae", "huber"))
         self._fit(X, static, scaled, target.shape[1], regression_loss(self.loss))
         return self
 

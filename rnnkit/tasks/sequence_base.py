@@ -13,11 +13,10 @@ import torch
 
 from rnnkit.data.holdout import Holdout, split_holdout
 from rnnkit.data.sequence_inputs import EncodedInputs, InputEncoder
-from rnnkit.data.validation import check_choice, check_positive_int
 from rnnkit.errors import InputError
 from rnnkit.nn.config import RecurrentConfig
 from rnnkit.nn.ensemble import Ensemble
-from rnnkit.nn.sequence import FRONT_ENDS, SUMMARIES, SequenceNet, SequenceNetConfig
+from rnnkit.nn.sequence import SequenceNet, SequenceNetConfig
 from rnnkit.nn.summary import format_summary
 from rnnkit.tasks.base import RnnkitEstimator
 from rnnkit.train import History, SequenceBatches, TrainConfig, train_model
@@ -87,11 +86,6 @@ class SequenceEstimator(RnnkitEstimator):
         embedding_dim: width of the token embedding (text and token-id inputs).
     """
 
-    def _store(self, params: dict[str, Any]) -> None:
-        for name, value in params.items():
-            if name not in ("self", "__class__"):
-                setattr(self, name, value)
-
     @property
     def vocabulary_(self):
         """The vocabulary built from the training texts (None for numeric inputs)."""
@@ -101,9 +95,7 @@ class SequenceEstimator(RnnkitEstimator):
     # --- fitting --------------------------------------------------------------------------
     def _fit(self, X: Any, static: Any, target: np.ndarray, n_outputs: int, loss_fn,
              labels: np.ndarray | None = None) -> None:
-        check_choice(self.pooling, "pooling", ("auto", *SUMMARIES))
-        check_choice(self.front_end, "front_end", ("auto", *FRONT_ENDS))
-        check_positive_int(self.repeats, "repeats")
+        self.validate()
         n = _count(X)
         if len(target) != n:
             raise InputError(f"y has {len(target)} rows but X has {n} sequences. Pass one "

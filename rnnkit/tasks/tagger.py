@@ -1,152 +1,167 @@
-"""SequenceTagger: a label for every step of a sequence (numeric inputs)."""
+"""SequenceTagger: a label (or a value) for every step of a sequence (numeric inputs)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import torch
 
-from rnnkit.data.scalers import Scaler
-from rnnkit.data.sequences import pad_labels, pad_sequences
+from rnnkit.data.holdout import split_holdout
+from rnnkit.data.sequence_inputs import InputEncoder
+from rnnkit.data.sequences import pad_labels, pad_sequences, step_mask
 from rnnkit.errors import InputError
 from rnnkit.nn.config import RecurrentConfig
 from rnnkit.nn.summary import format_summary
-from rnnkit.nn.tagger import IGNORE, TaggerNet, masked_cross_entropy
+from rnnkit.nn.tagger import IGNORE, TaggerNet, masked_cross_entropy, masked_mse
+from rnnkit.options import option, validate_fields
 from rnnkit.tasks.base import RnnkitEstimator, register
-from rnnkit.train import History, TensorBatches, TrainConfig, train_model
+from rnnkit.tasks.sequence_options import RecurrentOptions, TrainingOptions
+from rnnkit.train import History, SequenceBatches, TrainConfig, train_model
+
+TASKS = ("classification", "regression")
 
 
 @register
-class SequenceTagger(RnnkitEstimator):
-    """Label every time step: ``X [samples, timesteps, features]`` -> ``y [samples, timesteps]``.
+@dataclass(kw_only=True, eq=False, repr=False)
+class SequenceTagger(RecurrentOptions, TrainingOptions, RnnkitEstimator):
+    """Label every time step: ``X [samples, timesteps, features]`` -> ``y [samples, timesteps]``
+    of labels (``task="classification"``) or of numbers (``task="regression"``).
 
-    Sequences may differ in length (pass a list of ``[T_i, F]`` arrays): they are padded and
-    packed, so padding never changes a prediction, and padded steps never enter the loss.
-    Labels come back as the user's labels.
+    Sequences may differ in length (pass a list of ``[T_i, F]`` arrays): padding never
+    changes a prediction, and padded steps never enter the loss. Labels come back as the
+    user's labels; values in the user's units.
 
     Args:
-        cell, hidden_size, num_layers, dropout, bidirectional: the recurrent core.
+        task: "classification" (a label per step) or "regression" (a number per step).
         scaler: per-feature scaling fitted on the training sequences ("standard", "minmax",
             "none").
-        epochs, batch_size, learning_rate, patience, clip_norm, seed, verbose, device:
-            training (see :class:`rnnkit.train.TrainConfig`).
-        val_size: fraction of the sequences held out (at random, seeded) for early stopping.
+        The rest: see :class:`rnnkit.tasks.sequence_options.RecurrentOptions` and
+        :class:`TrainingOptions` (a budget of 1,000 optimiser steps by default).
 
     Example:
         >>> tagger = SequenceTagger(hidden_size=16).fit(X, y)
         >>> tagger.predict(X[:2])  # [2, T] labels
     """
 
-    def __init__(
-        self,
-        *,
-        cell: str = "lstm",
-        hidden_size: int = 32,
-        num_layers: int = 1,
-        dropout: float = 0.0,
-        bidirectional: bool = False,
-        scaler: str = "standard",
-        epochs: int = 100,
-        batch_size: int = 32,
-        learning_rate: float = 1e-2,
-        patience: int = 20,
-        clip_norm: float = 1.0,
-        val_size: float = 0.1,
-        seed: int = 0,
-        verbose: int = 1,
-        device: str = "auto",
-    ) -> None:
-        self.cell = cell
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.dropout = dropout
-        self.bidirectional = bidirectional
-        self.scaler = scaler
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.patience = patience
-        self.clip_norm = clip_norm
-        self.val_size = val_size
-        self.seed = seed
-        self.verbose = verbose
-        self.device = device
+    task: str = option("classification", "classification (a label per step) or regression "
+                       "(a number per step).", "str", TASKS)
+    bidirectional: bool = option(False, "Read each sequence both ways.", "bool")
+    scaler: str = option("standard", "Per-feature scaling: standard, minmax or none.", "str",
+                         ("standard", "minmax", "none"), group="data")
 
     def fit(self, X: Any, y: Any) -> SequenceTagger:
-        """Train on sequences ``X`` and their per-step labels ``y``.
+        """Train on sequences ``X`` and their per-step targets ``y``.
 
         Shapes:
             X: ``[N, T, F]`` or a list of ``[T_i, F]``; y: ``[N, T]`` or a list of ``[T_i]``.
         """
-        x, lengths = pad_sequences(X)
-        labels = pad_labels(y, lengths, None)
-        valid = np.arange(x.shape[1]) < lengths[:, None]  # [N, T]
-        classes = np.unique(labels[valid].astype(str) if _mixed(labels[valid])
-                            else labels[valid])
+        validate_fields(self, type(self))
+        n = len(X) if isinstance(X, list) else len(np.asarray(X))
+        holdout = split_holdout(n, self.val_size, self.seed, order=self.holdout)
+        self.inputs_ = InputEncoder(normalize="channel", scaler=self.scaler)
+        data = self.inputs_.fit_transform(X, None, rows=holdout.train)
+        targets = pad_labels(y, data.lengths, None)
+        valid = step_mask(data.lengths, data.x.shape[1])  # [N, T]
+        if self.task == "classification":
+            target, loss = self._class_ids(targets, valid), masked_cross_entropy
+            n_outputs = len(self.classes_)
+        else:
+            target, loss, n_outputs = self._values(targets, valid), masked_mse, 1
+        torch.manual_seed(self.seed)
+        self.n_features_ = self.inputs_.n_features
+        config = RecurrentConfig(self.cell, self.n_features_, self.hidden_size, self.num_layers,
+                                 self.dropout, bool(self.bidirectional))
+        model = TaggerNet(config, n_outputs)
+        target_t = torch.from_numpy(target)
+
+        def batches(index):
+            return SequenceBatches(torch.from_numpy(data.x[index]),
+                                   torch.from_numpy(data.lengths[index]), target_t[index],
+                                   per_step=True)
+
+        batch = self.batch_size or (16 if len(holdout.train) < 2000 else 64)
+        budget = {"epochs": self.epochs, "max_steps": None} if self.epochs else \
+            {"max_steps": self.max_steps or 1000}
+        train_config = TrainConfig.from_params(self.get_params(),
+                                               batch_size=min(batch, len(holdout.train)),
+                                               **budget)
+        self.history_: History = train_model(
+            model, batches(holdout.train), train_config,
+            batches(holdout.val) if holdout.used else None, loss)
+        self.model_ = model
+        self.holdout_ = holdout.reason
+        return self
+
+    def _class_ids(self, labels: np.ndarray, valid: np.ndarray) -> np.ndarray:
+        real = labels[valid]
+        if all(isinstance(v, float | np.floating) for v in real[:1000].tolist()) and \
+                not np.all(np.mod(real.astype(float), 1) == 0):
+            raise InputError("y holds fractional numbers, which a classifier would treat as "
+                             "thousands of classes. Pass task='regression' for a number per "
+                             "step, or labels for task='classification'.")
+        classes = np.unique(real.astype(str) if _mixed(real) else real)
         if len(classes) < 2:
             raise InputError(f"y has a single label {classes.tolist()}; a tagger needs at least "
                              "two. Check the labels.")
+        self.classes_ = classes
         ids = np.full(labels.shape, IGNORE, dtype=np.int64)
-        ids[valid] = np.searchsorted(classes, labels[valid])
-        rng = np.random.default_rng(self.seed)
-        order = rng.permutation(len(x))
-        n_val = int(round(self.val_size * len(x))) if len(x) >= 10 else 0
-        val_idx, train_idx = order[:n_val], order[n_val:]
-        scaler = Scaler(self.scaler).fit(x[train_idx][valid[train_idx]])
-        scaled = (scaler.transform(x) * valid[..., None]).astype(np.float32)  # pads stay 0
-        torch.manual_seed(self.seed)
-        config = RecurrentConfig(self.cell, x.shape[2], self.hidden_size, self.num_layers,
-                                 self.dropout, self.bidirectional)
-        model = TaggerNet(config, len(classes))
+        ids[valid] = np.searchsorted(classes, real)
+        return ids
 
-        def batches(index):
-            inputs = (torch.from_numpy(scaled[index]), torch.from_numpy(lengths[index]))
-            return TensorBatches(inputs, torch.from_numpy(ids[index]))
-
-        train_config = TrainConfig(
-            epochs=self.epochs, batch_size=self.batch_size, learning_rate=self.learning_rate,
-            patience=self.patience, clip_norm=self.clip_norm, seed=self.seed,
-            verbose=self.verbose, device=self.device,
-        )
-        self.history_: History = train_model(model, batches(train_idx), train_config,
-                                             batches(val_idx) if n_val else None,
-                                             masked_cross_entropy)
-        self.model_, self.scaler_, self.classes_ = model, scaler, classes
-        self.n_features_ = x.shape[2]
-        return self
+    def _values(self, values: np.ndarray, valid: np.ndarray) -> np.ndarray:
+        try:
+            real = values[valid].astype(np.float64)
+        except (TypeError, ValueError) as e:
+            raise InputError(f"task='regression' needs a number per step ({e}). Pass numbers, "
+                             "or task='classification' for labels.") from e
+        if not np.isfinite(real).all():
+            raise InputError("y has NaN or inf values. Drop or fill them first.")
+        self.y_mean_, self.y_std_ = float(real.mean()), float(real.std() or 1.0)
+        out = np.full(values.shape, np.nan, dtype=np.float32)  # NaN on padded steps: skipped
+        out[valid] = (real - self.y_mean_) / self.y_std_
+        return out
 
     @torch.inference_mode()
+    def _outputs(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
+        self._check_fitted("predict")
+        data = self.inputs_.transform(X)
+        device = next(self.model_.parameters()).device
+        out = self.model_(torch.from_numpy(data.x).to(device), torch.from_numpy(data.lengths))
+        return out.double().cpu().numpy(), data.lengths
+
     def predict_proba(self, X: Any) -> np.ndarray | list[np.ndarray]:
         """Class probabilities per step: ``[N, T, C]`` (a list of ``[T_i, C]`` if ragged)."""
         self._check_fitted("predict")
-        x, lengths = pad_sequences(X)
-        if x.shape[2] != self.n_features_:
-            raise InputError(f"X has {x.shape[2]} features per step; the model was trained on "
-                             f"{self.n_features_}. Pass the same features.")
-        valid = np.arange(x.shape[1]) < lengths[:, None]
-        scaled = (self.scaler_.transform(x) * valid[..., None]).astype(np.float32)
-        device = next(self.model_.parameters()).device
-        logits = self.model_(torch.from_numpy(scaled).to(device), torch.from_numpy(lengths))
-        proba = torch.softmax(logits.double(), dim=-1).cpu().numpy()
-        if isinstance(X, np.ndarray) and X.dtype != object:
-            return proba
-        return [p[:n] for p, n in zip(proba, lengths, strict=True)]
+        if self.task != "classification":
+            raise InputError("predict_proba is for task='classification'; this tagger predicts "
+                             "numbers: call predict.")
+        logits, lengths = self._outputs(X)
+        e = np.exp(logits - logits.max(-1, keepdims=True))
+        return _as_given(X, e / e.sum(-1, keepdims=True), lengths)
 
     def predict(self, X: Any) -> np.ndarray | list[np.ndarray]:
-        """The most probable label per step, in the user's labels."""
+        """The most probable label per step (the user's labels), or the value per step."""
+        self._check_fitted("predict")
+        if self.task == "regression":
+            out, lengths = self._outputs(X)
+            return _as_given(X, out[..., 0] * self.y_std_ + self.y_mean_, lengths)
         proba = self.predict_proba(X)
         if isinstance(proba, list):
             return [self.classes_[p.argmax(-1)] for p in proba]
         return self.classes_[proba.argmax(-1)]
 
     def score(self, X: Any, y: Any) -> float:
-        """Accuracy over all real (not padded) steps."""
+        """Accuracy over all real (not padded) steps; R² for task='regression'."""
         predicted = self.predict(X)
         _, lengths = pad_sequences(X)
         truth = pad_labels(y, lengths, None)
         pred = pad_labels(predicted, lengths, None)
-        valid = np.arange(truth.shape[1]) < lengths[:, None]
+        valid = step_mask(lengths, truth.shape[1])
+        if self.task == "regression":
+            t, p = truth[valid].astype(float), pred[valid].astype(float)
+            return float(1 - ((t - p) ** 2).sum() / max(((t - t.mean()) ** 2).sum(), 1e-300))
         return float(np.mean(truth[valid] == pred[valid]))
 
     def inspect(self, X: Any):
@@ -163,14 +178,15 @@ class SequenceTagger(RnnkitEstimator):
             raise InputError("inspect needs a sequence: an array [T, F], a .npy file or a "
                              "teaching task name such as 'counting'.")
         if isinstance(X, str):
-            from rnnkit.datasets.teaching import TASKS, example_sequence
+            from rnnkit.datasets.teaching import TASKS as TEACHING
+            from rnnkit.datasets.teaching import example_sequence
 
-            X = example_sequence(X) if X in TASKS else np.load(X, allow_pickle=False)
+            X = example_sequence(X) if X in TEACHING else np.load(X, allow_pickle=False)
         seq = np.asarray(X, dtype=np.float64)
         seq = seq[:, None] if seq.ndim == 1 else seq
         if seq.ndim == 3 and len(seq) == 1:
             seq = seq[0]
-        x = torch.from_numpy(self.scaler_.transform(seq).astype(np.float32))
+        x = torch.from_numpy(self.inputs_.transform([seq]).x[0])
         return inspect_core(self.model_.core, x, seq)
 
     def summary(self, input_size: int = 1, n_classes: int = 2) -> str:
@@ -178,22 +194,41 @@ class SequenceTagger(RnnkitEstimator):
         model = getattr(self, "model_", None)
         if model is None:
             config = RecurrentConfig(self.cell, input_size, self.hidden_size, self.num_layers,
-                                     self.dropout, self.bidirectional)
-            model = TaggerNet(config, n_classes)
+                                     self.dropout, bool(self.bidirectional))
+            model = TaggerNet(config, n_classes if self.task == "classification" else 1)
         return format_summary(model.layer_counts())
 
     def _fitted_meta(self) -> dict:
-        return {"classes": self.classes_.tolist(), "n_features": self.n_features_,
-                "scaler": self.scaler_.to_dict(), "history": self.history_.to_dict()}
+        meta = {"n_features": self.n_features_, "scaler": self.inputs_.channel_scaler.to_dict(),
+                "history": self.history_.to_dict(), "inputs": self.inputs_.to_dict(),
+                "holdout": self.holdout_}
+        if self.task == "regression":
+            return meta | {"y_mean": self.y_mean_, "y_std": self.y_std_}
+        return meta | {"classes": self.classes_.tolist()}
 
     def _restore(self, fitted: dict, tensors: dict[str, np.ndarray]) -> None:
-        self.classes_ = np.asarray(fitted["classes"])
         self.n_features_ = fitted["n_features"]
-        self.scaler_ = Scaler.from_dict(fitted["scaler"])
+        legacy = {"kind": "numeric", "normalize": "channel", "n_features": self.n_features_,
+                  "static_size": 0, "scaler": fitted["scaler"]}
+        self.inputs_ = InputEncoder.from_dict(fitted.get("inputs") or legacy)
         self.history_ = History.from_dict(fitted["history"])
+        self.holdout_ = fitted.get("holdout", "")
+        if self.task == "regression":
+            self.y_mean_, self.y_std_ = fitted["y_mean"], fitted["y_std"]
+            outputs = 1
+        else:
+            self.classes_ = np.asarray(fitted["classes"])
+            outputs = len(self.classes_)
         config = RecurrentConfig(self.cell, self.n_features_, self.hidden_size, self.num_layers,
-                                 self.dropout, self.bidirectional)
-        self.model_ = TaggerNet(config, len(self.classes_))
+                                 self.dropout, bool(self.bidirectional))
+        self.model_ = TaggerNet(config, outputs)
+
+
+def _as_given(X: Any, out: np.ndarray, lengths: np.ndarray) -> np.ndarray | list[np.ndarray]:
+    """A rectangle for a rectangular X, else a list cut to each sequence's length."""
+    if isinstance(X, np.ndarray) and X.dtype != object:
+        return out
+    return [o[:n] for o, n in zip(out, lengths, strict=True)]
 
 
 def _mixed(values: np.ndarray) -> bool:

@@ -75,3 +75,17 @@ def test_summary_before_and_after_fit(fitted):
     text = rnnkit.SequenceTagger(hidden_size=4, cell="gru").summary(input_size=3, n_classes=2)
     assert "3 x (4 x (3 + 4) + 4 + 4) = 108" in text and "2 x (4 + 1) = 10" in text
     assert "4 x (8 x (3 + 8) + 8 + 8) = 416" in fitted[0].summary()
+
+
+def test_per_step_regression_and_fractional_labels_refused_for_classes():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 12, 1))
+    y = np.cumsum(X[:, :, 0], axis=1)  # the running sum: a value per step, read in order
+    model = rnnkit.SequenceTagger(task="regression", hidden_size=16, max_steps=400,
+                                  verbose=0).fit(X, y)
+    assert model.predict(X[:3]).shape == (3, 12)
+    assert model.score(X, y) > 0.9
+    with pytest.raises(InputError, match="task='regression'"):
+        rnnkit.SequenceTagger(**FAST).fit(X, y)
+    with pytest.raises(InputError, match="call predict"):
+        model.predict_proba(X[:1])

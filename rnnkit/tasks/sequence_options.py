@@ -1,0 +1,104 @@
+"""The arguments of the sequence estimators, declared once (see :mod:`rnnkit.options`):
+the recurrent core, the training recipe, and the inputs of whole-sequence models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rnnkit.data.holdout import ORDERS
+from rnnkit.data.sequence_inputs import NORMALISATIONS
+from rnnkit.nn.config import CELLS
+from rnnkit.nn.sequence import FRONT_ENDS, SUMMARIES
+from rnnkit.options import option, validate_fields
+from rnnkit.train.config import LOSSES
+from rnnkit.train.schedule import SCHEDULES
+
+
+@dataclass(kw_only=True, eq=False, repr=False)
+class RecurrentOptions:
+    """The recurrent core."""
+
+    cell: str = option("lstm", "Recurrent cell: lstm, gru or rnn.", "str", CELLS)
+    hidden_size: int = option(64, "Units per recurrent layer (and direction).", "int>=1")
+    num_layers: int = option(1, "Stacked recurrent layers.", "int>=1")
+    dropout: float = option(0.2, "Dropout between stacked layers and before the head.",
+                            "fraction")
+    bidirectional: bool | None = option(None, "Read each sequence both ways (default: for "
+                                        "texts only).", "bool|None")
+
+
+@dataclass(kw_only=True, eq=False, repr=False)
+class TrainingOptions:
+    """How a sequence model trains: a budget in optimiser steps on a one-cycle schedule."""
+
+    max_steps: int | None = option(None, "Budget in optimiser steps (default: 1,000 for "
+                                   "numbers, 3,000 for texts).", "int>=1|None", group="training")
+    epochs: int | None = option(None, "Budget in passes over the data instead of steps.",
+                                "int>=1|None", group="training")
+    batch_size: int | None = option(None, "Sequences per step (default: 16, or 64 from 2,000 "
+                                    "training sequences).", "int>=1|None", group="training")
+    learning_rate: float = option(3e-3, "Peak learning rate (AdamW).", "float>0",
+                                  group="training")
+    weight_decay: float = option(1e-2, "AdamW's decoupled weight decay.", "float>=0",
+                                 group="training")
+    schedule: str = option("onecycle", "Learning-rate schedule: onecycle or constant.", "str",
+                           SCHEDULES, group="training")
+    patience: int = option(20, "Epochs without a better hold-out loss before stopping.",
+                           "int>=0", group="training")
+    clip_norm: float = option(1.0, "Clip the gradient norm (0: off).", "float>=0",
+                              group="training")
+    val_size: float = option(0.1, "Share held out for early stopping (drawn only where it "
+                             "can decide).", "fraction", group="training")
+    holdout: str = option("random", "Hold-out order: random (stratified) or chronological.",
+                          "str", ORDERS, group="training")
+    repeats: int = option(1, "Runs with seeds seed, seed+1, ...; they predict as an ensemble.",
+                          "int>=1", group="training")
+    seed: int = option(0, "Random seed (same seed, same weights on CPU).", "int>=0",
+                       group="training")
+    verbose: int = option(1, "0 silent, 1 progress bar, 2 a line per epoch.", "int>=0",
+                          group="training")
+    device: str = option("auto", "auto, cpu or cuda.", "str", ("auto", "cpu", "cuda"),
+                         group="training")
+
+
+@dataclass(kw_only=True, eq=False, repr=False)
+class SequenceOptions(RecurrentOptions, TrainingOptions):
+    """The arguments of the whole-sequence estimators (classifier and regressor)."""
+
+    pooling: str = option("auto", "Sequence summary: auto, last, mean, max or attention.",
+                          "str", ("auto", *SUMMARIES))
+    front_end: str = option("auto", "auto, fcn (convolutional blocks), conv or none.", "str",
+                            ("auto", *FRONT_ENDS))
+    input_dropout: float | None = option(None, "Dropout on every step's input (default: 0.3 "
+                                         "for texts, 0 for numbers).", "fraction|None")
+    normalize: str = option("sequence", "Numeric steps: per sequence or per channel.", "str",
+                            NORMALISATIONS, group="data")
+    scaler: str = option("standard", "With normalize=channel: standard, minmax or none.",
+                         "str", ("standard", "minmax", "none"), group="data")
+    max_vocab: int = option(20000, "Texts: words kept, most frequent first.", "int>=1",
+                            group="data")
+    min_count: int = option(2, "Texts: a word must appear this often in training.", "int>=1",
+                            group="data")
+    max_length: int | None = option(None, "Texts: tokens kept per text.", "int>=1|None",
+                                    group="data")
+    truncation: str = option("post", "Texts: post keeps the start, pre the end.", "str",
+                             ("pre", "post"), group="data")
+    vocab_size: int | None = option(None, "Token-id inputs: the number of ids (0 pads).",
+                                    "int>=1|None", group="data")
+    embedding_dim: int = option(128, "Width of the token embedding.", "int>=1")
+    conv_channels: int = option(0, "front_end=conv: channels of its convolution.", "int>=0")
+    conv_kernel: int = option(3, "front_end=conv: kernel width (odd).", "int>=1")
+    conv_pool: int | None = option(None, "Steps max-pooled before the core (default: 4 after "
+                                   "fcn, 1 after conv).", "int>=1|None")
+
+    def validate(self) -> SequenceOptions:
+        """Check every argument against its declaration (an InputError naming the first bad
+        one, what it accepts and the fix)."""
+        validate_fields(self, type(self))
+        return self
+
+
+@dataclass(kw_only=True, eq=False, repr=False)
+class RegressionLoss:
+    loss: str = option("mse", "Loss on the standardised targets: mse, mae or huber.", "str",
+                       LOSSES, group="training")

@@ -25,7 +25,7 @@ fig, ax = plt.subplots(figsize=(7, 4))
 for cell, color in (("rnn", "#7f7f7f"), ("lstm", "#d62728")):
     model = rnnkit.SequenceTagger(cell=cell, hidden_size=16, epochs=30, seed=0, verbose=0)
     model.fit(X, y)
-    x = torch.from_numpy(model.scaler_.transform(X[:64]).astype(np.float32)).requires_grad_()
+    x = torch.from_numpy(model.inputs_.transform(X[:64]).x).requires_grad_()  # as it reads X
     target = torch.from_numpy(np.searchsorted(model.classes_, y[:64, -1]))
     loss = torch.nn.functional.cross_entropy(model.model_(x)[:, -1], target)
     loss.backward()

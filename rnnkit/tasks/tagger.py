@@ -38,7 +38,7 @@ class SequenceTagger(RecurrentOptions, TrainingOptions, RnnkitEstimator):
         scaler: per-feature scaling fitted on the training sequences ("standard", "minmax",
             "none").
         The rest: see :class:`rnnkit.tasks.sequence_options.RecurrentOptions` and
-        :class:`TrainingOptions` (a budget of 1,000 optimiser steps by default).
+        :class:`TrainingOptions` (here 100 epochs at a constant 1e-2 by default).
 
     Example:
         >>> tagger = SequenceTagger(hidden_size=16).fit(X, y)
@@ -50,6 +50,13 @@ class SequenceTagger(RecurrentOptions, TrainingOptions, RnnkitEstimator):
     bidirectional: bool = option(False, "Read each sequence both ways.", "bool")
     scaler: str = option("standard", "Per-feature scaling: standard, minmax or none.", "str",
                          ("standard", "minmax", "none"), group="data")
+    # per-step tasks that hinge on one early step (the teaching tasks' long memory) need a
+    # long stretch at a high rate to find it: a constant rate, not the one-cycle decay
+    epochs: int | None = option(100, "Budget in passes over the data.", "int>=1|None",
+                                group="training")
+    learning_rate: float = option(1e-2, "Learning rate (AdamW).", "float>0", group="training")
+    schedule: str = option("constant", "Learning-rate schedule: constant or onecycle.", "str",
+                           ("constant", "onecycle"), group="training")
 
     def fit(self, X: Any, y: Any) -> SequenceTagger:
         """Train on sequences ``X`` and their per-step targets ``y``.

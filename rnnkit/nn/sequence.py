@@ -3,97 +3,13 @@ own numbers (static covariates, per-sequence levels), a head."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-
 import torch
 from torch import nn
 
-from rnnkit.errors import InputError
-from rnnkit.nn.config import RecurrentConfig
+from rnnkit.nn.config import SequenceNetConfig
 from rnnkit.nn.convolution import ConvBlocks, masked_mean
 from rnnkit.nn.core import RecurrentCore
 from rnnkit.nn.summary import LayerCount, dense_count, recurrent_layer_counts
-
-SUMMARIES = ("last", "mean", "max", "attention")
-FRONT_ENDS = ("fcn", "conv", "none")
-
-
-@dataclass(frozen=True)
-class SequenceNetConfig:
-    """The whole-sequence network; maps one-to-one onto the estimator's arguments.
-
-    Args:
-        recurrent: the recurrent core (its ``input_size`` is what the front end hands it).
-        n_outputs: classes, or regression outputs.
-        summary: how the core's outputs become one vector: "last", "mean", "max", "attention".
-        static_size: numbers per sequence joined to the summary (static covariates, then
-            per-sequence levels).
-        input_features: numeric features per step (0 for token ids).
-        vocab_size, embedding_dim: the token embedding (0: numeric input).
-        front_end: "fcn" (convolutional blocks whose average over time joins the summary,
-            the core reading their output), "conv" (one convolution + ReLU) or "none".
-        conv_channels, conv_kernel: the single convolution of ``front_end="conv"``.
-        conv_pool: steps max-pooled between the front end and the core.
-        fcn_channels, fcn_kernels, stride: the blocks of ``front_end="fcn"``; the first
-            block strides by ``stride`` steps.
-        input_dropout: dropout on what the core reads at every step.
-        dropout: dropout on the summary before the head.
-    """
-
-    recurrent: RecurrentConfig
-    n_outputs: int
-    summary: str = "last"
-    static_size: int = 0
-    input_features: int = 0
-    vocab_size: int = 0
-    embedding_dim: int = 0
-    front_end: str = "none"
-    conv_channels: int = 0
-    conv_kernel: int = 3
-    conv_pool: int = 1
-    fcn_channels: tuple[int, ...] = (64, 128, 64)
-    fcn_kernels: tuple[int, ...] = (7, 5, 3)
-    stride: int = 1
-    input_dropout: float = 0.0
-    dropout: float = 0.0
-
-    def __post_init__(self) -> None:
-        if self.summary not in SUMMARIES:
-            raise InputError(f"pooling={self.summary!r} is not one of {list(SUMMARIES)}.")
-        if self.front_end not in FRONT_ENDS:
-            raise InputError(f"front_end={self.front_end!r} is not one of {list(FRONT_ENDS)}. "
-                             "Pass 'fcn' (convolutional blocks), 'conv' or 'none'.")
-        if self.front_end == "conv" and self.conv_kernel % 2 == 0:
-            raise InputError(f"conv_kernel={self.conv_kernel} must be odd (the convolution keeps "
-                             "each step centred). Pass e.g. conv_kernel=3 or 5.")
-        if self.front_end == "conv" and self.conv_channels < 1:
-            raise InputError("front_end='conv' needs conv_channels >= 1. Pass e.g. "
-                             "conv_channels=32.")
-
-    @property
-    def front_width(self) -> int:
-        """Features per step that the recurrent core reads."""
-        if self.front_end == "fcn":
-            return self.fcn_channels[-1]
-        if self.front_end == "conv":
-            return self.conv_channels
-        return self.embedding_dim if self.vocab_size else self.input_features
-
-    @property
-    def summary_width(self) -> int:
-        pooled = self.fcn_channels[-1] if self.front_end == "fcn" else 0
-        return self.recurrent.output_size + pooled + self.static_size
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> SequenceNetConfig:
-        d = dict(d)
-        d["recurrent"] = RecurrentConfig(**d["recurrent"])
-        for key in ("fcn_channels", "fcn_kernels"):
-            d[key] = tuple(d[key])
-        return cls(**d)
 
 
 class AdditivePooling(nn.Module):

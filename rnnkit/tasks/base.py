@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import os
 from pathlib import Path
@@ -142,12 +143,19 @@ class RnnkitEstimator:
         raise NotImplementedError
 
 
-_REGISTRY: dict[str, type[RnnkitEstimator]] = {}
+# model.json's "kind" -> the module of that estimator: rnnkit.load rebuilds any of them
+KINDS = {
+    "Forecaster": "rnnkit.tasks.forecaster",
+    "SequenceClassifier": "rnnkit.tasks.sequence",
+    "SequenceRegressor": "rnnkit.tasks.sequence",
+    "SequenceTagger": "rnnkit.tasks.tagger",
+}
 
 
 def register(cls: type[RnnkitEstimator]) -> type[RnnkitEstimator]:
-    """Make ``rnnkit.load`` able to rebuild estimators of this class."""
-    _REGISTRY[cls.__name__] = cls
+    """Mark a class as an estimator ``rnnkit.load`` rebuilds (listed in ``KINDS``)."""
+    if KINDS.get(cls.__name__) != cls.__module__:
+        raise TypeError(f"{cls.__name__} must be listed in rnnkit.tasks.base.KINDS")
     return cls
 
 
@@ -161,10 +169,11 @@ def load(path: str | os.PathLike) -> RnnkitEstimator:
         ArtifactError: the file is missing, corrupt, of a future format or not an rnnkit model.
     """
     meta, tensors = read_model(path)
-    cls = _REGISTRY.get(meta.get("kind", ""))
-    if cls is None:
+    kind = meta.get("kind", "")
+    if kind not in KINDS:
         raise ArtifactError(
-            f"{path} holds a model of kind {meta.get('kind')!r}, which this rnnkit does not know "
-            f"(known: {sorted(_REGISTRY)}). Upgrade rnnkit to load it."
+            f"{path} holds a model of kind {kind!r}, which this rnnkit does not know "
+            f"(known: {sorted(KINDS)}). Upgrade rnnkit to load it."
         )
+    cls = getattr(importlib.import_module(KINDS[kind]), kind)
     return cls._from_artifact(meta, tensors)

@@ -11,17 +11,16 @@ import torch
 from torch import nn
 
 from rnnkit.errors import InputError
-from rnnkit.options import option
 from rnnkit.tasks.base import register
 from rnnkit.tasks.sequence_base import SequenceEstimator
-from rnnkit.tasks.sequence_options import RegressionLoss, SequenceOptions
+from rnnkit.tasks.sequence_options import ClassifierOptions, RegressorOptions
 
 __all__ = ["SequenceClassifier", "SequenceEstimator", "SequenceRegressor"]
 
 
 @register
 @dataclass(kw_only=True, eq=False, repr=False)
-class SequenceClassifier(SequenceOptions, SequenceEstimator):
+class SequenceClassifier(ClassifierOptions, SequenceEstimator):
     """A label per sequence. See :class:`SequenceEstimator` for the shared arguments.
 
     The defaults are measured on real problems (bench/RESULTS.md): numeric sequences go
@@ -38,11 +37,6 @@ class SequenceClassifier(SequenceOptions, SequenceEstimator):
         >>> clf = SequenceClassifier().fit(X, y)  # X [N, 128, 9]
         >>> clf.predict_proba(X[:3])  # [3, n_classes], rows sum to 1
     """
-
-    class_weight: str | None = option(None, "balanced: weight classes by their rarity.",
-                                      "str|None", ("balanced",), group="training")
-    label_smoothing: float = option(0.0, "Share of each target spread over the other "
-                                    "classes.", "fraction", group="training")
 
     def fit(self, X: Any, y: Any, static: Any = None) -> SequenceClassifier:
         """Train. Shapes: X ``[N, T, F]`` or a list of ``[T_i, F]`` (or texts); y ``[N]``;
@@ -108,7 +102,7 @@ class SequenceClassifier(SequenceOptions, SequenceEstimator):
 
 @register
 @dataclass(kw_only=True, eq=False, repr=False)
-class SequenceRegressor(SequenceOptions, RegressionLoss, SequenceEstimator):
+class SequenceRegressor(RegressorOptions, SequenceEstimator):
     """Numbers per sequence (``[N]`` or ``[N, K]``), standardised for training and returned in
     the user's units. See :class:`SequenceEstimator` for the arguments.
 

@@ -14,9 +14,9 @@ import torch
 from rnnkit.data.holdout import Holdout, split_holdout
 from rnnkit.data.sequence_inputs import EncodedInputs, InputEncoder
 from rnnkit.errors import InputError
-from rnnkit.nn.config import RecurrentConfig
+from rnnkit.nn.config import RecurrentConfig, SequenceNetConfig
 from rnnkit.nn.ensemble import Ensemble
-from rnnkit.nn.sequence import SequenceNet, SequenceNetConfig
+from rnnkit.nn.sequence import SequenceNet
 from rnnkit.nn.summary import format_summary
 from rnnkit.tasks.base import RnnkitEstimator
 from rnnkit.train import History, SequenceBatches, TrainConfig, train_model

@@ -65,13 +65,16 @@ def _read(data: Any, schema: dict, with_target: bool = True):
                                 schema["static_cols"])
 
 
-def predict_frame(model: SequenceEstimator, data: Any) -> pd.DataFrame:
+def predict_frame(model: SequenceEstimator, data: Any, name: str = "MODEL") -> pd.DataFrame:
     """Predictions of a model fitted by :func:`run_sequence_job` on new data of the same
     schema: one row per sequence (id, prediction, and class probabilities)."""
     schema = getattr(model, "schema_", None)
     if not schema:
-        raise InputError("this model does not know which columns to read (it was fitted in "
-                         "Python, not by rnnkit classify/regress). Call model.predict(X).")
+        raise InputError(
+            f"{name} is a {type(model).__name__} fitted in Python, so it does not know which "
+            "columns of a file to read (`rnnkit predict` reads files for forecasters and for "
+            "models fitted by rnnkit classify / regress). Use its Python API: "
+            "rnnkit.load(path).predict(X).")
     X, _, static, ids = _read(data, schema, with_target=False)
     frame = pd.DataFrame({schema["id_col"]: ids, "predicted": model.predict(X, static=static)})
     if isinstance(model, SequenceClassifier):

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 from rnnkit.data.holdout import ORDERS
 from rnnkit.data.sequence_inputs import NORMALISATIONS
-from rnnkit.nn.config import CELLS
-from rnnkit.nn.sequence import FRONT_ENDS, SUMMARIES
+from rnnkit.nn.config import CELLS, FRONT_ENDS, SUMMARIES
 from rnnkit.options import option, validate_fields
 from rnnkit.train.config import LOSSES
 from rnnkit.train.schedule import SCHEDULES
@@ -99,6 +98,18 @@ class SequenceOptions(RecurrentOptions, TrainingOptions):
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
-class RegressionLoss:
+class ClassifierOptions(SequenceOptions):
+    """The arguments of :class:`rnnkit.SequenceClassifier`."""
+
+    class_weight: str | None = option(None, "balanced: weight classes by their rarity.",
+                                      "str|None", ("balanced",), group="training")
+    label_smoothing: float = option(0.0, "Share of each target spread over the other "
+                                    "classes.", "fraction", group="training")
+
+
+@dataclass(kw_only=True, eq=False, repr=False)
+class RegressorOptions(SequenceOptions):
+    """The arguments of :class:`rnnkit.SequenceRegressor`."""
+
     loss: str = option("mse", "Loss on the standardised targets: mse, mae or huber.", "str",
                        LOSSES, group="training")

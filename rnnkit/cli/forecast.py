@@ -1,0 +1,137 @@
+"""`rnnkit forecast` and `rnnkit backtest`: every Forecaster argument is a flag."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Annotated, Any
+
+import typer
+
+from rnnkit.cli.app import Out, app, default_out, with_options
+from rnnkit.forecast.options import ForecastOptions
+
+Data = Annotated[str, typer.Argument(help="CSV or Parquet file, or a bundled dataset name.")]
+
+
+@app.command()
+@with_options(ForecastOptions)
+def forecast(
+    data: Data,
+    out: Out = None,
+    test_size: Annotated[int | None, typer.Option(
+        help="Holdout steps (default: horizon).", rich_help_panel="Output")] = None,
+    future_file: Annotated[str | None, typer.Option(
+        "--future", help="CSV/Parquet with the future covariates over the forecast.",
+        rich_help_panel="Data")] = None,
+    options: dict[str, Any] | None = None,
+) -> None:
+    """Train on DATA, score it on a chronological holdout beside baselines, forecast the future.
+
+    Runs data-parallel under torchrun: torchrun --nproc-per-node 2 -m rnnkit forecast DATA ...
+    """
+    started = time.perf_counter()
+    from rnnkit.tasks.forecaster import Forecaster
+    from rnnkit.train.distributed import setup
+
+    where = setup()  # joins the torchrun process group when launched by torchrun
+    evaluation = Forecaster(**options).evaluate(data, test_size=test_size)
+    model = evaluation.estimator
+    future = model.predict(data=data, future=future_file)
+    if not where.is_main:  # every rank trained the same model; rank 0 alone reports
+        return
+    _print_scores(evaluation, model)
+
+    from rnnkit.files import write_text_atomic
+    from rnnkit.plots import plot_forecast, plot_learning_curves, save_figure
+
+    out = out or default_out("forecast", data)
+    out.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(out / "forecast.csv", future.to_csv(index=False))
+    write_text_atomic(out / "holdout.csv", evaluation.forecasts.to_csv(index=False))
+    metrics = evaluation.to_dict() | {"history": model.history_.to_dict()}
+    write_text_atomic(out / "metrics.json", json.dumps(metrics, indent=2))
+    save_figure(plot_forecast(evaluation, future), out / "forecast.png")
+    save_figure(plot_learning_curves(model.histories_, evaluation.diagnosis),
+                out / "learning_curves.png")
+    model.save(out / "model")
+    seconds = time.perf_counter() - started
+    typer.echo(f"wrote {out}/: forecast.csv holdout.csv metrics.json forecast.png "
+               f"learning_curves.png model/  ({seconds:.1f} s)")
+
+
+def _print_scores(evaluation, model) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    e = evaluation
+    table = Table(title=f"holdout: last {e.test_size} steps of each series "
+                        f"(season {e.season_length}); lower is better, best in bold")
+    table.add_column("model")
+    for m in e.scores.columns:
+        table.add_column(m, justify="right")
+    best = e.scores.idxmin()
+    for name, row in e.scores.iterrows():
+        cells = [f"[bold]{v:.3f}[/bold]" if best[m] == name else f"{v:.3f}" for m, v in row.items()]
+        table.add_row(str(name), *cells)
+    console = Console()
+    console.print(table)
+    wins = [m for m in ("RMSE", "MAPE") if e.beats("seasonal naive", m)]
+    verdict = (f"beats seasonal naive on {' and '.join(wins)}" if wins
+               else "does NOT beat seasonal naive on RMSE or MAPE")
+    console.print(f"{e.model} {verdict} (kept epoch {model.history_.best_epoch} of "
+                  f"{model.history_.epochs_run}).")
+    if e.spread():
+        console.print(e.spread())
+    console.print(f"learning curves: {e.diagnosis}")
+
+
+@app.command()
+@with_options(ForecastOptions, skip=("strategy",), defaults={"verbose": 0})
+def backtest(
+    data: Data,
+    out: Out = None,
+    n_windows: Annotated[int, typer.Option(help="Origins to forecast from.",
+                                           rich_help_panel="Output")] = 10,
+    step: Annotated[int | None, typer.Option(help="Steps between origins (default: horizon).",
+                                             rich_help_panel="Output")] = None,
+    refit: Annotated[int, typer.Option(help="Refit every k windows (0: fit once).",
+                                       rich_help_panel="Output")] = 0,
+    strategies: Annotated[str, typer.Option(help="Any of direct,recursive,seq2seq.",
+                                            rich_help_panel="Model")] = "direct",
+    options: dict[str, Any] | None = None,
+) -> None:
+    """Rolling-origin backtest of one or more strategies beside the baselines."""
+    import pandas as pd
+
+    from rnnkit.evaluate import format_scores
+    from rnnkit.forecast.evaluate import strategy_table
+    from rnnkit.tasks.forecaster import Forecaster
+
+    results = {}
+    for strategy in [s.strip() for s in strategies.split(",") if s.strip()]:
+        model = Forecaster(strategy=strategy, **options)
+        results[strategy] = model.backtest(data, n_windows=n_windows, step=step,
+                                           refit=refit or False)
+    first = next(iter(results.values()))
+    scores = strategy_table(results)
+    fits = "fit once" if first.refit >= first.n_windows else f"refit every {first.refit}"
+    typer.echo(f"backtest: {first.n_windows} origins {first.step} steps apart, horizon "
+               f"{first.horizon}, {fits}; lower is better, * best")
+    typer.echo(format_scores(scores))
+    for name, bt in results.items():
+        if bt.interval_line():
+            typer.echo(f"{name}: {bt.interval_line()}")
+
+    from rnnkit.files import write_text_atomic
+    from rnnkit.plots import plot_backtest, save_figure
+
+    out = out or default_out("backtest", data)
+    out.mkdir(parents=True, exist_ok=True)
+    frames = [bt.forecasts.assign(strategy=name) for name, bt in results.items()]
+    write_text_atomic(out / "backtest.csv", pd.concat(frames).to_csv(index=False))
+    metrics = {name: bt.to_dict() for name, bt in results.items()}
+    write_text_atomic(out / "metrics.json", json.dumps(metrics, indent=2, default=str))
+    save_figure(plot_backtest(first), out / "backtest.png")
+    typer.echo(f"wrote {out}/: backtest.csv metrics.json backtest.png")
+

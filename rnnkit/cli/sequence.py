@@ -1,0 +1,99 @@
+"""`rnnkit classify` and `rnnkit regress`: every estimator argument is a flag."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from rnnkit.cli.app import Out, app, default_out, with_options
+from rnnkit.tasks.sequence_options import ClassifierOptions, RegressorOptions
+
+Data = Annotated[str, typer.Argument(help="Long frame (CSV, Parquet) or dataset name.")]
+SequenceCols = Annotated[str, typer.Option(help="Comma-separated columns that vary per step.",
+                                           rich_help_panel="Data")]
+StaticCols = Annotated[str, typer.Option(help="Comma-separated per-sequence covariates.",
+                                         rich_help_panel="Data")]
+IdCol = Annotated[str, typer.Option(help="Which sequence a row belongs to.",
+                                    rich_help_panel="Data")]
+TimeCol = Annotated[str, typer.Option(help="Order of steps within a sequence.",
+                                      rich_help_panel="Data")]
+TestSize = Annotated[float, typer.Option(help="Share of sequences held out for the scores.",
+                                         rich_help_panel="Output")]
+
+
+def _names(text: str) -> list[str]:
+    return [c.strip() for c in text.split(",") if c.strip()]
+
+
+def _run(task: str, data: str, target: str, sequence_cols: str, id_col: str, time_col: str,
+         static_cols: str, out: Path | None, test_size: float, text_col: str | None,
+         params: dict[str, Any]) -> None:
+    from rnnkit.files import write_text_atomic
+    from rnnkit.plots import plot_learning_curves, save_figure
+    from rnnkit.plots_sequence import plot_confusion, plot_scatter
+    from rnnkit.tasks.sequence_jobs import run_sequence_job
+
+    seed = params.pop("seed")
+    run = run_sequence_job(task, data, target, _names(sequence_cols), id_col, time_col or None,
+                           _names(static_cols), test_size, seed, text_col, **params)
+    typer.echo(f"held-out {int(test_size * 100)}% of the sequences; the model beside its "
+               "baselines:")
+    typer.echo(run.table())
+    for note in run.warnings:
+        typer.echo(note)
+    out = out or default_out("classify" if task == "classification" else "regress", data)
+    out.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(out / "metrics.json", json.dumps(run.scores, indent=2))
+    write_text_atomic(out / "predictions.csv", run.predictions.to_csv(index=False))
+    figure = (plot_confusion(run.confusion, run.classes) if task == "classification"
+              else plot_scatter(run.predictions["true"], run.predictions["predicted"]))
+    name = "confusion.png" if task == "classification" else "scatter.png"
+    save_figure(figure, out / name)
+    save_figure(plot_learning_curves(run.model.histories_), out / "learning_curves.png")
+    run.model.save(out / "model")
+    typer.echo(f"wrote {out}/: metrics.json predictions.csv {name} learning_curves.png model/")
+
+
+@app.command()
+@with_options(ClassifierOptions, defaults={"verbose": 0})
+def classify(
+    data: Data,
+    label_col: Annotated[str, typer.Option(help="The label of each sequence.",
+                                           rich_help_panel="Data")] = "label",
+    text_col: Annotated[str | None, typer.Option(help="A column of texts, one row each.",
+                                                 rich_help_panel="Data")] = None,
+    sequence_cols: SequenceCols = "",
+    id_col: IdCol = "id",
+    time_col: TimeCol = "step",
+    static_cols: StaticCols = "",
+    out: Out = None,
+    test_size: TestSize = 0.25,
+    options: dict[str, Any] | None = None,
+) -> None:
+    """A label per sequence, scored beside the majority class, 1-NN and a linear model."""
+    _run("classification", data, label_col, sequence_cols, id_col, time_col, static_cols, out,
+         test_size, text_col, options)
+
+
+@app.command()
+@with_options(RegressorOptions, defaults={"verbose": 0})
+def regress(
+    data: Data,
+    target_col: Annotated[str, typer.Option(help="The number to predict per sequence.",
+                                            rich_help_panel="Data")] = "y",
+    text_col: Annotated[str | None, typer.Option(help="A column of texts, one row each.",
+                                                 rich_help_panel="Data")] = None,
+    sequence_cols: SequenceCols = "",
+    id_col: IdCol = "id",
+    time_col: TimeCol = "step",
+    static_cols: StaticCols = "",
+    out: Out = None,
+    test_size: TestSize = 0.25,
+    options: dict[str, Any] | None = None,
+) -> None:
+    """A number per sequence (+ static covariates), scored beside the mean, 1-NN and a ridge."""
+    _run("regression", data, target_col, sequence_cols, id_col, time_col, static_cols, out,
+         test_size, text_col, options)

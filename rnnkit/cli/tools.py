@@ -1,0 +1,132 @@
+"""The commands around a model: `predict`, `inspect`, `datasets`, `shapes`, `summary`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rnnkit.cli.app import app
+
+
+def _columns_help(kind: str) -> str:
+    return f"Name of the {kind} column."
+
+
+@app.command()
+def predict(
+    model_path: Annotated[Path, typer.Argument(metavar="MODEL", help="A saved model directory.")],
+    data: Annotated[str, typer.Argument(help="History to forecast from (CSV, Parquet, name).")],
+    h: Annotated[int | None, typer.Option(help="Steps to forecast (default: horizon).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="CSV file to write.")] = None,
+    future_file: Annotated[str | None, typer.Option(
+        "--future", help="CSV/Parquet with the future covariates over the forecast.")] = None,
+) -> None:
+    """Forecast with a saved model from the end of DATA; print or write a CSV."""
+    from rnnkit.files import write_text_atomic
+    from rnnkit.tasks import load
+    from rnnkit.tasks.forecaster import Forecaster
+
+    model = load(model_path)
+    if isinstance(model, Forecaster):
+        frame = model.predict(h=h, data=data, future=future_file)
+    else:  # a sequence model: it reads data with the columns `rnnkit classify` saw
+        from rnnkit.tasks.sequence_jobs import predict_frame
+
+        frame = predict_frame(model, data, str(model_path))
+    if out is None:
+        typer.echo(frame.to_csv(index=False), nl=False)
+    else:
+        write_text_atomic(out, frame.to_csv(index=False))
+        typer.echo(f"wrote {out} ({len(frame)} rows)")
+
+
+@app.command()
+def inspect(
+    model_path: Annotated[Path, typer.Argument(metavar="MODEL", help="A saved model directory.")],
+    data: Annotated[str | None, typer.Argument(help="History whose last window is inspected "
+                                                    "(default: the last training window).")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the figures.")
+                   ] = Path("runs/inspect"),
+    layer: Annotated[int, typer.Option(help="Which recurrent layer to draw.")] = 0,
+    units: Annotated[int, typer.Option(help="Units in the line plot.")] = 4,
+) -> None:
+    """Heatmaps of every state and gate over time, and the units that change most."""
+    from rnnkit.files import write_text_atomic
+    from rnnkit.plots import save_figure
+    from rnnkit.plots_inspect import plot_active_units, plot_heatmaps
+    from rnnkit.tasks import load
+
+    ins = load(model_path).inspect(data)
+    if not 0 <= layer < len(ins.layers):
+        from rnnkit.errors import InputError
+
+        raise InputError(f"--layer {layer} does not exist; the model has {len(ins.layers)} "
+                         f"layer(s). Pass --layer 0..{len(ins.layers) - 1}.")
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for d in range(len(ins.layers[layer])):
+        name = f"heatmaps_layer{layer}" + ("_reverse" if d else "") + ".png"
+        save_figure(plot_heatmaps(ins, layer, d), out / name)
+        written.append(name)
+    save_figure(plot_active_units(ins, "c", layer, units), out / "active_units.png")
+    summary = {"cell": ins.cell, "steps": int(ins.inputs.shape[0]),
+               "most_active_units": [int(u) for u in ins.most_active_units("c", layer, units)]}
+    write_text_atomic(out / "inspect.json", json.dumps(summary, indent=2))
+    typer.echo(f"wrote {out}/: {' '.join(written)} active_units.png inspect.json")
+
+
+@app.command()
+def datasets() -> None:
+    """List the bundled datasets (usable as DATA by name)."""
+    from rnnkit.datasets import list_datasets
+
+    for name, description in list_datasets().items():
+        typer.echo(f"{name:<12} {description}")
+
+
+@app.command()
+def shapes(
+    data: Annotated[str, typer.Argument(help="A series length, or a data file / dataset name.")],
+    lookback: Annotated[int, typer.Option(help="Input steps per window.")] = 12,
+    horizon: Annotated[int, typer.Option(help="Target steps per window.")] = 1,
+    stride: Annotated[int, typer.Option(help="Steps between window origins.")] = 1,
+    features: Annotated[int, typer.Option(help="Features per step.")] = 1,
+    period: Annotated[int | None, typer.Option(help="Seasonal-lag windows: the period.")] = None,
+    n_seasons: Annotated[int | None, typer.Option(help="Seasonal-lag windows: seasons.")] = None,
+    time_col: Annotated[str, typer.Option(help=_columns_help("timestamp"))] = "ds",
+    target_col: Annotated[str, typer.Option(help=_columns_help("target"))] = "y",
+    id_col: Annotated[str, typer.Option(help=_columns_help("series id"))] = "unique_id",
+) -> None:
+    """Explain how a series becomes samples x timesteps x features for these settings."""
+    from rnnkit.data.explain import explain_windows
+
+    if data.isdigit():
+        lengths: int | list[int] = int(data)
+    else:
+        from rnnkit.data.frames import Columns, load_panel
+
+        panel = load_panel(data, Columns(time_col, target_col, id_col))
+        lengths = panel.lengths if panel.n_series > 1 else panel.lengths[0]
+    typer.echo(str(explain_windows(lengths, lookback, horizon, stride, n_features=features,
+                                   period=period, n_seasons=n_seasons)))
+
+
+@app.command()
+def summary(
+    cell: Annotated[str, typer.Option(help="Recurrent cell: lstm, gru or rnn.")] = "lstm",
+    input_size: Annotated[int, typer.Option(help="Features per step.")] = 1,
+    hidden_size: Annotated[int, typer.Option(help="Units per layer.")] = 64,
+    num_layers: Annotated[int, typer.Option(help="Stacked layers.")] = 1,
+    bidirectional: Annotated[bool, typer.Option(help="Two directions.")] = False,
+    horizon: Annotated[int, typer.Option(help="Outputs of the dense head.")] = 1,
+) -> None:
+    """Parameter count per layer with the closed form filled in (no training needed)."""
+    from rnnkit.nn.config import RecurrentConfig
+    from rnnkit.nn.summary import dense_count, format_summary, recurrent_layer_counts
+
+    config = RecurrentConfig(cell, input_size, hidden_size, num_layers, 0.0, bidirectional)
+    rows = recurrent_layer_counts(config) + [dense_count("dense head", config.output_size, horizon)]
+    typer.echo(format_summary(rows))

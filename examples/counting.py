@@ -12,7 +12,7 @@ import numpy as np
 import rnnkit
 from rnnkit.datasets.teaching import counting
 from rnnkit.plots import save_figure
-from rnnkit.plots_inspect import plot_active_units, plot_heatmaps
+from rnnkit.plots.inspect import plot_active_units, plot_heatmaps
 
 OUT = Path("runs/examples")
 

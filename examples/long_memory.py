@@ -12,7 +12,7 @@ import numpy as np
 import rnnkit
 from rnnkit.datasets.teaching import long_memory
 from rnnkit.plots import save_figure
-from rnnkit.plots_inspect import plot_heatmaps
+from rnnkit.plots.inspect import plot_heatmaps
 
 OUT = Path("runs/examples")
 

@@ -14,7 +14,14 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from rnnkit._version import __version__
+from rnnkit.errors import (
+    ArtifactError,
+    InputError,
+    NotFittedError,
+    RnnkitError,
+    TrainingError,
+)
 
 _LAZY = {
     "Forecaster": "rnnkit.tasks.forecaster",
@@ -46,13 +53,6 @@ __all__ = [
     "load_dataset",
 ]
 
-from rnnkit.errors import (  # noqa: E402  (after __version__, which artifacts reads)
-    ArtifactError,
-    InputError,
-    NotFittedError,
-    RnnkitError,
-    TrainingError,
-)
 
 if TYPE_CHECKING:
     from rnnkit.data.explain import explain_windows

@@ -20,7 +20,7 @@ import numpy as np
 from safetensors.numpy import load as load_safetensors
 from safetensors.numpy import save as save_safetensors
 
-from rnnkit import __version__
+from rnnkit._version import __version__
 from rnnkit.errors import ArtifactError
 
 FORMAT = "rnnkit-model"

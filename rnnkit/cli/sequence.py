@@ -33,7 +33,7 @@ def _run(task: str, data: str, target: str, sequence_cols: str, id_col: str, tim
          params: dict[str, Any]) -> None:
     from rnnkit.files import write_text_atomic
     from rnnkit.plots import plot_learning_curves, save_figure
-    from rnnkit.plots_sequence import plot_confusion, plot_scatter
+    from rnnkit.plots.sequence import plot_confusion, plot_scatter
     from rnnkit.tasks.sequence_jobs import run_sequence_job
 
     seed = params.pop("seed")

@@ -56,7 +56,7 @@ def inspect(
     """Heatmaps of every state and gate over time, and the units that change most."""
     from rnnkit.files import write_text_atomic
     from rnnkit.plots import save_figure
-    from rnnkit.plots_inspect import plot_active_units, plot_heatmaps
+    from rnnkit.plots.inspect import plot_active_units, plot_heatmaps
     from rnnkit.tasks import load
 
     ins = load(model_path).inspect(data)

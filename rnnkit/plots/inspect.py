@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from rnnkit.nn.inspect import LONG_NAMES, Inspection  # noqa: E402
+import rnnkit.plots.figure  # noqa: F401  (the Agg backend, before any figure)
+from rnnkit.nn.inspect import LONG_NAMES, Inspection
 
 
 def _draw_input(ax: plt.Axes, inputs: np.ndarray) -> None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import rnnkit.plots.figure  # noqa: F401  (the Agg backend, before any figure)
 
 
 def plot_confusion(confusion: np.ndarray, classes: np.ndarray) -> plt.Figure:

@@ -1,0 +1,3 @@
+"""The version of rnnkit: read by the package and written into every model file."""
+
+__version__ = "0.2.0"

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from conftest import panel
 from sklearn.base import clone
 
 import rnnkit
@@ -13,14 +14,7 @@ FAST = dict(hidden_size=8, epochs=5, batch_size=16, verbose=0)
 
 
 def _panel_frame(lengths=(60, 45), seed=0):
-    rng = np.random.default_rng(seed)
-    frames = []
-    for i, n in enumerate(lengths):
-        t = np.arange(n)
-        y = 10 * (i + 1) + np.sin(2 * np.pi * t / 7) + 0.1 * rng.standard_normal(n)
-        ds = pd.date_range("2024-01-01", periods=n, freq="D") + pd.Timedelta(days=5 * i)
-        frames.append(pd.DataFrame({"unique_id": f"s{i}", "ds": ds, "y": y}))
-    return pd.concat(frames, ignore_index=True)
+    return panel(lengths, noise=0.1, stagger=5, seed=seed)
 
 
 def test_init_stores_arguments_unchanged_and_clone_works():

@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import one_series
 
 import rnnkit
 from rnnkit.data.calendar import calendar_cycles, calendar_features
@@ -17,13 +18,8 @@ FAST = dict(lookback=48, horizon=24, epochs=30, patience=8, verbose=0, batch_siz
 
 def synthetic(n: int = 24 * 7 * 12, seed: int = 0) -> pd.DataFrame:
     """Hourly: trend, a daily and a weekly season, and a promotion known ahead."""
-    rng = np.random.default_rng(seed)
-    i = np.arange(n)
-    promo = (rng.random(n) < 0.1).astype(float)
-    y = (10 + 0.002 * i + 2 * np.sin(2 * np.pi * i / 24) + 1.5 * np.sin(2 * np.pi * i / 168)
-         + 3 * promo + rng.normal(0, 0.3, n))
-    return pd.DataFrame({"ds": pd.date_range("2024-01-01", periods=n, freq="h"), "y": y,
-                         "promo": promo})
+    return one_series(n, "h", seasons=((24, 2.0), (168, 1.5)), trend=0.002, noise=0.3,
+                      promo=3.0, seed=seed)
 
 
 @pytest.mark.parametrize("kw", [dict(strategy="direct"), dict(strategy="recursive"),

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from conftest import panel
 
 import rnnkit
 from rnnkit.errors import InputError
@@ -17,12 +18,7 @@ FAST = dict(lookback=24, horizon=6, epochs=5, verbose=0, batch_size=4, training=
 
 
 def _panel_frame(n: int = 400) -> pd.DataFrame:
-    i = np.arange(n)
-    parts = [pd.DataFrame({"unique_id": sid, "ds": pd.date_range("2024-01-01", periods=n,
-                                                                 freq="h"),
-                           "y": k + np.sin(2 * np.pi * i / 24 + k) + 0.01 * i})
-             for k, sid in enumerate(["a", "b"])]
-    return pd.concat(parts, ignore_index=True)
+    return panel((n, n), "h", seasons=((24, 1.0),), trend=0.01, level=1)
 
 
 @pytest.mark.parametrize("training", ["sequence", "window"])
@@ -44,7 +40,7 @@ def test_update_refuses_rows_that_do_not_continue_the_series():
     data = _panel_frame()
     f = rnnkit.Forecaster(**FAST).fit(data.groupby("unique_id").head(300))
     tail = data.groupby("unique_id").tail(100)
-    with pytest.raises(InputError, match=r"series 'a' ends at 2024-01-13 11:00:00, so new "
+    with pytest.raises(InputError, match=r"series 's0' ends at 2024-01-13 11:00:00, so new "
                                          r"observations must start at 2024-01-13 12:00:00; "
                                          r"they start at 2024-01-13 13:00:00"):
         f.update(tail.iloc[1:])
@@ -57,9 +53,9 @@ def test_update_refuses_rows_that_do_not_continue_the_series():
 def test_a_series_state_never_depends_on_another_series():
     data = _panel_frame()
     f = rnnkit.Forecaster(**FAST).fit(data)
-    changed = data.assign(y=np.where(data["unique_id"] == "a", data["y"] * 3 + 1, data["y"]))
+    changed = data.assign(y=np.where(data["unique_id"] == "s0", data["y"] * 3 + 1, data["y"]))
     before, after = f.predict(data=data), f.predict(data=changed)
-    b = before["unique_id"] == "b"
+    b = before["unique_id"] == "s1"
     pd.testing.assert_frame_equal(before[b], after[b])
     assert not np.allclose(before.loc[~b, "y"], after.loc[~b, "y"])
 

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from conftest import one_series
 
 import rnnkit
 from rnnkit.evaluate.diagnosis import diagnose
@@ -12,8 +13,7 @@ FAST = dict(hidden_size=8, epochs=4, batch_size=16, verbose=0, lookback=12, hori
 
 
 def _series(n=80):
-    t = np.arange(n)
-    return pd.DataFrame({"ds": t, "y": 10 + np.sin(t / 2) + 0.01 * t})
+    return one_series(n, seasons=((12, 1.0),), trend=0.01)
 
 
 def test_repeats_form_a_reproducible_mean_ensemble(tmp_path):

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 import torch
+from conftest import one_series
 
 import rnnkit
 from rnnkit.errors import InputError
@@ -12,8 +12,7 @@ FAST = dict(hidden_size=8, epochs=5, batch_size=16, verbose=0, lookback=12, hori
 
 
 def _series(n=90):
-    t = np.arange(n)
-    return pd.DataFrame({"ds": t, "y": 10 + np.sin(t / 2) + 0.02 * t})
+    return one_series(n, seasons=((12, 1.0),), trend=0.02)
 
 
 @pytest.mark.parametrize("attention", [False, True])

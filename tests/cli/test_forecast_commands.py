@@ -7,6 +7,7 @@ import sys
 import numpy as np
 import pandas as pd
 from cli_support import one_line_error, run
+from conftest import one_series
 
 
 def test_forecast_end_to_end_on_the_bundled_series(tmp_path, capsys):
@@ -62,8 +63,7 @@ def _csv(tmp_path, frame, name="data.csv"):
 
 
 def _series(n=60):
-    return pd.DataFrame({"ds": pd.date_range("2020-01-01", periods=n, freq="D"),
-                         "y": np.sin(np.arange(n) / 3.0)})
+    return one_series(n, "D", seasons=((19, 1.0),), level=0, start="2020-01-01")
 
 
 def test_bad_inputs_give_one_line_and_exit_2(tmp_path, capsys):

@@ -3,6 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import panel
 
 import rnnkit
 from rnnkit.errors import InputError
@@ -11,13 +12,7 @@ FAST = dict(hidden_size=8, epochs=3, batch_size=16, verbose=0, lookback=14, hori
 
 
 def _frame():
-    rng = np.random.default_rng(0)
-    parts = []
-    for i, n in enumerate((70, 60)):
-        y = 5 * (i + 1) + np.sin(np.arange(n) * 2 * np.pi / 7) + 0.1 * rng.standard_normal(n)
-        parts.append(pd.DataFrame({"unique_id": f"s{i}", "y": y,
-                                   "ds": pd.date_range("2023-01-01", periods=n, freq="D")}))
-    return pd.concat(parts, ignore_index=True)
+    return panel((70, 60), noise=0.1, level=5)
 
 
 def test_batched_origins_equal_one_predict_per_origin():

@@ -3,6 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import panel
 
 import rnnkit
 from rnnkit.errors import InputError
@@ -11,12 +12,7 @@ FAST = dict(hidden_size=8, epochs=5, batch_size=16, verbose=0, lookback=12, hori
 
 
 def _frame():
-    parts = []
-    for i, (n, start) in enumerate([(80, "2024-01-01"), (60, "2024-02-15"), (70, "2023-12-01")]):
-        t = np.arange(n)
-        parts.append(pd.DataFrame({"unique_id": f"s{i}", "ds": pd.date_range(start, periods=n),
-                                   "y": (i + 1) * np.sin(t / 3) + 5 * i}))
-    return pd.concat(parts, ignore_index=True)
+    return panel((80, 60, 70), seasons=((19, 1.0),), level=5, stagger=20)
 
 
 def test_id_embedding_round_trips_and_matches_batched_windows(tmp_path):

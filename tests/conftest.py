@@ -1,0 +1,17 @@
+"""What the tests share: the library's seeded series generator, in the shapes tests use."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from rnnkit.datasets.synthetic import generate_series
+
+
+def one_series(length: int = 90, freq: str | None = None, **kwargs) -> pd.DataFrame:
+    """One series without an id column (``ds``, ``y``): what a single-series user passes."""
+    return generate_series(1, length, freq, **kwargs).drop(columns="unique_id")
+
+
+def panel(lengths=(60, 45), freq: str | None = "D", **kwargs) -> pd.DataFrame:
+    """Several series in the long format (``unique_id``, ``ds``, ``y``)."""
+    return generate_series(len(lengths), lengths, freq, **kwargs)

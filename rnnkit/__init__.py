@@ -30,6 +30,7 @@ _LAZY = {
     "SequenceRegressor": "rnnkit.tasks.sequence",
     "load": "rnnkit.tasks",
     "Evaluation": "rnnkit.evaluate.report",
+    "cross_validate": "rnnkit.tasks.sequence_jobs",
     "explain_windows": "rnnkit.data.explain",
     "load_dataset": "rnnkit.datasets",
     "list_datasets": "rnnkit.datasets",
@@ -47,6 +48,7 @@ __all__ = [
     "SequenceTagger",
     "TrainingError",
     "__version__",
+    "cross_validate",
     "explain_windows",
     "list_datasets",
     "load",
@@ -61,6 +63,7 @@ if TYPE_CHECKING:
     from rnnkit.tasks.base import load
     from rnnkit.tasks.forecaster import Forecaster
     from rnnkit.tasks.sequence import SequenceClassifier, SequenceRegressor
+    from rnnkit.tasks.sequence_jobs import cross_validate
     from rnnkit.tasks.tagger import SequenceTagger
 
 

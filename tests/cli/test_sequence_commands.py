@@ -10,7 +10,7 @@ AXES = ",".join(f"{k}_{a}" for k in ("body_acc", "gyro", "total_acc") for a in "
 
 def test_classify_beats_its_baselines_and_writes_its_files(tmp_path, capsys):
     code, out, err = run(["classify", "activity", "--label-col", "activity", "--sequence-cols",
-                          AXES, "--epochs", "12", "--hidden-size", "16", "--out", tmp_path],
+                          AXES, "--max-steps", "120", "--hidden-size", "16", "--out", tmp_path],
                          capsys)
     assert code == 0, err
     scores = json.loads((tmp_path / "metrics.json").read_text())
@@ -25,7 +25,7 @@ def test_classify_beats_its_baselines_and_writes_its_files(tmp_path, capsys):
 
 def test_regress_with_static_covariates(tmp_path, capsys):
     code, out, err = run(["regress", "bmi", "--target-col", "bmi", "--sequence-cols", "counts",
-                          "--static-cols", "age,sex,height", "--epochs", "30", "--hidden-size",
+                          "--static-cols", "age,sex,height", "--max-steps", "250", "--hidden-size",
                           "16", "--out", tmp_path], capsys)
     assert code == 0, err
     scores = json.loads((tmp_path / "metrics.json").read_text())

@@ -37,7 +37,7 @@ def test_scores_and_majority_baseline():
 def test_the_recurrent_regressor_beats_its_baselines():
     X, S, y = sequence_and_static(400, steps=48, seed=0)
     Xt, St, yt = sequence_and_static(200, steps=48, seed=1)
-    model = rnnkit.SequenceRegressor(hidden_size=8, epochs=30, verbose=0).fit(X, y, static=S)
+    model = rnnkit.SequenceRegressor(hidden_size=8, max_steps=250, verbose=0).fit(X, y, static=S)
     base = regression_baselines(X, y, Xt, yt, S, St)
     r2 = model.score(Xt, yt, static=St)
     assert r2 > base["mean"]["R2"] and base["mean"]["R2"] < 0.01

@@ -63,8 +63,8 @@ def test_sklearn_clone_and_cross_val_score(data):
 def test_regressor_uses_the_static_covariates(tmp_path):
     X, S, y = sequence_and_static(400, steps=48, seed=0)
     Xt, St, yt = sequence_and_static(200, steps=48, seed=1)
-    both = rnnkit.SequenceRegressor(hidden_size=8, epochs=30, verbose=0).fit(X, y, static=S)
-    alone = rnnkit.SequenceRegressor(hidden_size=8, epochs=30, verbose=0).fit(X, y)
+    both = rnnkit.SequenceRegressor(hidden_size=8, max_steps=250, verbose=0).fit(X, y, static=S)
+    alone = rnnkit.SequenceRegressor(hidden_size=8, max_steps=250, verbose=0).fit(X, y)
     assert both.score(Xt, yt, static=St) > alone.score(Xt, yt) + 0.1
     assert both.predict(Xt, static=St).shape == (200,)
     both.save(tmp_path / "reg")

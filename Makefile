@@ -29,6 +29,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/sequence_training.py
 	$(BIN)/python bench/sequence_speed.py
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/sequence_lengths.py
+	$(BIN)/python bench/sequence_accuracy.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .ruff_cache

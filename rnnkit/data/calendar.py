@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from rnnkit.data.sessions import Sessions, is_sessions
 from rnnkit.errors import InputError
 
 CYCLES = ("hour", "dayofweek", "month")
@@ -22,8 +23,11 @@ def calendar_cycles(freq: str | None) -> tuple[str, ...]:
             "calendar=True needs timestamps; this data has an integer time index. Give the "
             "time column as dates, or pass the calendar columns yourself in future_cols."
         )
-    two = pd.date_range("2001-01-01", periods=2, freq=freq)  # one step (months: ~30 days)
-    seconds = (two[1] - two[0]).total_seconds()
+    if is_sessions(freq):
+        seconds = Sessions.from_freq(freq).step.total_seconds()
+    else:
+        two = pd.date_range("2001-01-01", periods=2, freq=freq)  # one step (months: ~30 days)
+        seconds = (two[1] - two[0]).total_seconds()
     cycles = []
     if seconds < 3600 * 24:
         cycles.append("hour")

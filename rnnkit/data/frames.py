@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from rnnkit.data.sessions import Sessions, is_sessions
 from rnnkit.errors import InputError
 
 FILLS = ("ffill", "interpolate", "zero", "drop")
@@ -143,6 +144,8 @@ def season_length(freq: str | None) -> int | None:
     """The usual seasonal period of a frequency: monthly 12, daily 7, hourly 24, ..."""
     if not freq:
         return None
+    if is_sessions(freq):
+        return Sessions.from_freq(freq).season  # a day of open slots, or a week of days
     base = freq.lstrip("0123456789").split("-")[0]
     if base in _SEASONS and freq[: len(freq) - len(freq.lstrip("0123456789"))] in ("", "1"):
         return _SEASONS[base]
@@ -157,6 +160,8 @@ def future_times(last: object, freq: str | None, h: int, step: int = 1) -> np.nd
     """The ``h`` timestamps after ``last``."""
     if freq is None:
         return int(last) + step * np.arange(1, h + 1, dtype=np.int64)
+    if is_sessions(freq):
+        return Sessions.from_freq(freq).following(last, h)
     return pd.date_range(start=pd.Timestamp(last), periods=h + 1, freq=freq)[1:].to_numpy()
 
 
@@ -290,6 +295,10 @@ def load_panel(
     if fill is not None and fill not in FILLS:
         raise InputError(f"fill={fill!r} is not known; expected one of {list(FILLS)}.")
     has_id = c.id_col in frame.columns
+    if has_id and frame[c.id_col].isna().any():
+        empty = np.flatnonzero(frame[c.id_col].isna().to_numpy())
+        raise InputError(f"id_col={c.id_col!r} is empty in {len(empty)} row(s) (first: row "
+                         f"{empty[0]}). Fill the ids of those rows, or drop them.")
     ids = frame[c.id_col].astype(str).to_numpy() if has_id else np.full(len(frame), SINGLE_ID)
     _check_roles(c)
     value_cols = list(c.value_cols)
@@ -320,7 +329,7 @@ def load_panel(
     for sid, v in zip(series_ids, per_values, strict=True):
         if len(v) < min_rows:
             raise InputError(f"series {sid!r} has {len(v)} observation(s); at least {min_rows} "
-                             "are needed.")
+                             "are needed. Give more rows, or drop that series.")
     found, step = _regular(series_ids, per_times, integer, freq)
     return Panel.from_series(series_ids, per_values, per_times, found, step=step,
                              columns=columns, has_id=has_id, static=static)
@@ -372,7 +381,12 @@ def _parse_times(col: pd.Series, name: str) -> np.ndarray:
     if pd.api.types.is_integer_dtype(col):
         return col.to_numpy(dtype=np.int64)
     try:
-        parsed = pd.to_datetime(col)
+        try:
+            parsed = pd.to_datetime(col)
+        except ValueError as e:
+            if "timezone" not in str(e).lower():
+                raise
+            parsed = pd.to_datetime(col, utc=True)  # mixed offsets: instants, read in UTC
     except (ValueError, TypeError) as e:
         bad = pd.to_datetime(col, errors="coerce").isna() & col.notna()
         row = int(np.flatnonzero(bad.to_numpy())[0]) if bad.any() else 0
@@ -462,6 +476,9 @@ def _regular(ids, times, integer, freq):
     found = {}
     for sid, t in zip(ids, times, strict=True):
         inferred = freq or (_infer_freq(t) if len(t) >= 3 else None)
+        if inferred is None and freq is None:
+            sessions = Sessions.detect(t)  # business hours, trading days
+            inferred = sessions.to_freq() if sessions is not None else None
         if inferred is None:
             diffs = np.diff(t)
             common = pd.Series(diffs).mode().iloc[0]

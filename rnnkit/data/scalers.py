@@ -100,3 +100,96 @@ class Scaler:
             scaler.offset_ = np.asarray(d["offset"], dtype=np.float64)
             scaler.scale_ = np.asarray(d["scale"], dtype=np.float64)
         return scaler
+
+
+class Scaling:
+    """What a forecast applies to the values it reads and undoes on what it forecasts: an
+    optional log of the target column, then per-series scaling; forecasts of data that was
+    never negative are clipped at zero.
+
+    Same interface as :class:`Scaler` (``transform`` / ``inverse_transform`` with ``series``
+    and ``cols``), so every path that scales goes through one object.
+
+    Args:
+        scaler: the fitted per-series, per-feature scaler (of the logged values when
+            ``log_target``).
+        log_target: the target (column 0) enters as its natural log (multiplicative series:
+            the season's swing grows with the level, and a log makes it constant).
+        nonnegative: the training target was never negative: forecasts are clipped at 0.
+    """
+
+    def __init__(self, scaler: Scaler, log_target: bool = False,
+                 nonnegative: bool = False) -> None:
+        self.scaler, self.log_target, self.nonnegative = scaler, log_target, nonnegative
+
+    @property
+    def kind(self) -> str:
+        return self.scaler.kind
+
+    def _target_at(self, x: np.ndarray, cols: Sequence[int] | None) -> int | None:
+        columns = list(range(x.shape[-1])) if cols is None else list(cols)
+        return columns.index(0) if 0 in columns else None
+
+    def transform(self, x: np.ndarray, series: int | np.ndarray = 0,
+                  cols: Sequence[int] | None = None) -> np.ndarray:
+        x = np.asarray(x, dtype=np.float64)
+        at = self._target_at(x, cols)
+        if self.log_target and at is not None:
+            x = x.copy()
+            x[..., at] = np.log(np.maximum(x[..., at], 1e-12))
+        return self.scaler.transform(x, series, cols)
+
+    def inverse_transform(self, x: np.ndarray, series: int | np.ndarray = 0,
+                          cols: Sequence[int] | None = None) -> np.ndarray:
+        y = self.scaler.inverse_transform(x, series, cols)
+        at = self._target_at(y, cols)
+        if at is not None:
+            if self.log_target:
+                y[..., at] = np.exp(np.minimum(y[..., at], 700.0))
+            if self.nonnegative:
+                y[..., at] = np.maximum(y[..., at], 0.0)
+        return y
+
+    @property
+    def offset_(self) -> np.ndarray:
+        return self.scaler.offset_
+
+    @property
+    def scale_(self) -> np.ndarray:
+        return self.scaler.scale_
+
+    def to_dict(self) -> dict:
+        return {"scaler": self.scaler.to_dict(), "log_target": self.log_target,
+                "nonnegative": self.nonnegative}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Scaling:
+        """From ``to_dict``, or from a plain scaler's dict (model files of rnnkit 0.1)."""
+        if "scaler" not in d:
+            return cls(Scaler.from_dict(d))
+        return cls(Scaler.from_dict(d["scaler"]), bool(d["log_target"]), bool(d["nonnegative"]))
+
+
+def multiplicative(series: Sequence[np.ndarray], season: int | None) -> bool:
+    """Whether positive series swing more where they are higher (a multiplicative season or
+    noise): over consecutive blocks of one season (or an eighth of the series), the blocks'
+    spread grows with their level (correlation above 0.5) and the level at least doubles.
+    Decided by the majority of the series; False if any value is not positive."""
+    votes = []
+    for values in series:
+        values = np.asarray(values, dtype=np.float64)
+        if len(values) == 0 or (values <= 0).any():
+            return False
+        block = season if season and season > 1 else max(4, len(values) // 8)
+        n = len(values) // block
+        if n < 3:
+            votes.append(False)
+            continue
+        blocks = values[len(values) - n * block:].reshape(n, block)
+        level, spread = blocks.mean(1), blocks.std(1)
+        if spread.std() == 0 or level.std() == 0:
+            votes.append(False)
+            continue
+        votes.append(bool(np.corrcoef(level, spread)[0, 1] > 0.5
+                          and level.max() > 2 * level.min()))
+    return bool(votes) and sum(votes) * 2 > len(votes)

@@ -236,6 +236,13 @@ def seasonal_windows(
                   f"period={period} x n_seasons={n_seasons} and horizon={horizon}")
 
 
+def front_padded(values: np.ndarray, rows: int) -> np.ndarray:
+    """``values`` with its first row repeated in front until it has ``rows`` rows: a series
+    shorter than the lookback still gives a window (and a forecast)."""
+    missing = rows - len(values)
+    return values if missing <= 0 else np.concatenate([np.repeat(values[:1], missing, 0), values])
+
+
 def origin_windows(values: np.ndarray, offsets: np.ndarray, series: np.ndarray, at: np.ndarray,
                    lookback: int, future_steps: int = 0, future_cols: Sequence[int] = ()
                    ) -> tuple[np.ndarray, np.ndarray | None]:
@@ -249,7 +256,8 @@ def origin_windows(values: np.ndarray, offsets: np.ndarray, series: np.ndarray, 
         ``[N, lookback, F]``, future ``[N, future_steps, len(future_cols)]`` or None.
     """
     start = offsets[series] + at  # [N] the first forecast row of each origin in `values`
-    context = values[(start - lookback)[:, None] + np.arange(lookback)]
+    first = offsets[series][:, None]  # before a series' start its first row repeats
+    context = values[np.maximum((start - lookback)[:, None] + np.arange(lookback), first)]
     if not len(future_cols):
         return context, None
     last = offsets[series + 1] - 1

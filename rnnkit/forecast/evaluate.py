@@ -35,19 +35,29 @@ def baseline_options(options: ForecastOptions) -> ForecastOptions:
                    attention=False)
 
 
-def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = None
-             ) -> tuple[Evaluation, FittedForecast]:
+def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = None,
+             checkpoint=None) -> tuple[Evaluation, FittedForecast]:
     """Fit on all but the last ``test_size`` rows of each series and score the forecast of
     them; the scaler, early stopping and the baselines see the training part only.
 
     Returns:
         The evaluation, and the model fitted on the training part.
     """
-    spec = resolve(options, panel)
-    test_size = spec.horizon if test_size is None else test_size
-    if isinstance(test_size, bool) or not isinstance(test_size, int) or test_size < 1:
+    if test_size is not None and (isinstance(test_size, bool) or not isinstance(test_size, int)
+                                  or test_size < 1):
         raise InputError(f"test_size={test_size!r} must be a positive number of steps. Pass e.g. "
                          "test_size=24.")
+    spec = resolve(options, panel, test_size)
+    given = "test_size" if test_size is not None else "horizon"  # the holdout's source
+    test_size = spec.horizon if test_size is None else test_size
+    shortest = int(panel.lengths.min())
+    if test_size > shortest - 3:
+        i = int(np.argmin(panel.lengths))
+        raise InputError(
+            f"{given}={test_size} holds out {test_size} steps, which leaves series "
+            f"{panel.ids[i]!r} ({shortest} observations) with {shortest - test_size} to train "
+            f"on; it needs at least {test_size + 3}. Pass {given} <= {max(1, shortest // 3)}, "
+            "or drop the shortest series.")
     if options.strategy == "direct" and test_size > spec.horizon:
         raise InputError(
             f"test_size={test_size} is longer than horizon={spec.horizon}: a direct model "
@@ -55,12 +65,13 @@ def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = Non
             f"horizon={test_size}, or strategy='recursive'.")
     lengths = panel.lengths
     train_panel = first_rows(panel, lengths - test_size)
-    fitted = fit(options, train_panel)
+    spec = resolve(options, train_panel, test_size)
+    fitted = fit(options, train_panel, horizon=test_size, checkpoint=checkpoint)
     series, origin = np.arange(panel.n_series), lengths - test_size
     name = model_name(options)
     predictions = {name: forecast_at(options, fitted, panel, series, origin, test_size)}
     mlp_options = baseline_options(options)
-    mlp = fit(mlp_options, train_panel, network="mlp")
+    mlp = fit(mlp_options, train_panel, network="mlp", horizon=test_size)
     start = panel.offsets[:-1] + origin
     target = panel.target()
     predictions["naive"] = naive_at(target, start, test_size)
@@ -75,7 +86,7 @@ def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = Non
         {k: forecast_metrics(actual, list(p), scales) for k, p in predictions.items()}
     ).T.loc[:, list(METRICS)]
     runs = None
-    if options.repeats > 1:  # each run alone, for the spread of every metric
+    if len(fitted.members) > 1:  # each run alone, for the spread of every metric
         runs = pd.DataFrame([
             forecast_metrics(actual, list(forecast_at(options, fitted, panel, series, origin,
                                                       test_size, member)), scales)

@@ -7,54 +7,71 @@ import numpy as np
 import torch
 
 from rnnkit.data.frames import Panel
-from rnnkit.data.scalers import Scaler
-from rnnkit.data.windows import make_windows
+from rnnkit.data.scalers import Scaler, Scaling, multiplicative
+from rnnkit.data.windows import front_padded, make_windows
 from rnnkit.errors import InputError
 from rnnkit.forecast.covariates import static_table
-from rnnkit.forecast.networks import assemble, build_network
+from rnnkit.forecast.networks import assemble, build_network, start_at_base
 from rnnkit.forecast.options import ForecastOptions
 from rnnkit.forecast.spec import FittedForecast, ForecastSpec, resolve
 from rnnkit.train import History, TrainConfig, WindowBatches, pinball_loss, train_model
+from rnnkit.train.checkpoint import CheckpointDir
 
 
-def fit(options: ForecastOptions, panel: Panel, network: str = "recurrent") -> FittedForecast:
+def fit(options: ForecastOptions, panel: Panel, network: str = "recurrent",
+        horizon: int | None = None, checkpoint: CheckpointDir | None = None
+        ) -> FittedForecast:
     """Train ``options``'s network(s) on ``panel`` and return what was learned.
 
     Args:
         network: "recurrent", or "mlp" for the window-MLP baseline on the same windows.
+        horizon: the steps an evaluation will score, when the arguments give no horizon.
+        checkpoint: a directory each run checkpoints into (``fit-K.safetensors``,
+            ``refit-K.safetensors``) and resumes from (see :mod:`rnnkit.train.checkpoint`).
     """
     options.validate()
-    spec = resolve(options, panel)
+    spec = resolve(options, panel, horizon)
     lengths = panel.lengths
-    val_rows = validation_rows(options, lengths, spec.horizon)
+    stateful = options.training == "sequence" and network == "recurrent"
+    val_rows = validation_rows(options, spec, lengths, stateful)
     cut = lengths - val_rows  # [S] first validation row of each series
-    short = np.flatnonzero(cut < spec.lookback + spec.steps)
+    need = spec.steps + 1 if not stateful else spec.lookback + spec.steps
+    short = np.flatnonzero(cut < need)
     if short.size:
         i = short[0]
         raise InputError(
-            f"lookback={spec.lookback} and horizon={spec.steps} need at least "
-            f"{spec.lookback + spec.steps} training observations per series (plus {val_rows[i]} "
-            f"for validation); series {panel.ids[i]!r} has {lengths[i]}. Lower lookback, "
-            "horizon or val_size, or drop short series.")
-    stateful = options.training == "sequence" and network == "recurrent"
+            f"series {panel.ids[i]!r} has {lengths[i]} observations; with horizon={spec.steps} "
+            f"and {val_rows[i]} held out for validation it needs at least {need + val_rows[i]}. "
+            "Lower horizon or val_size, or drop the shortest series.")
+    scaling = _scaling(options, spec, panel, cut)
+    check_scale(options, panel, cut, scaling)
     batches = _stream_batches if stateful else _window_batches
-    scaler, train, val = batches(options, spec, panel, cut)
+    train, val = batches(options, spec, panel, cut, scaling)
+    runs = spec.repeats * (2 if spec.refit_all else 1)
+    seconds = None if options.max_time is None else options.max_time / runs
     members, histories = [], []
-    for run in range(options.repeats):  # run k: seed + k for weights, shuffling and dropout
-        member, history = _train_run(options, spec, panel, run, train, val, network)
+    def saved(phase: str, run: int) -> tuple[str, float] | None:
+        return None if checkpoint is None else (checkpoint.file(phase, run), checkpoint.every)
+
+    for run in range(spec.repeats):  # run k: seed + k for weights, shuffling and dropout
+        member, history = _train_run(options, spec, panel, run, train, val, network, seconds,
+                                     checkpoint=saved("fit", run))
         members.append(member)
         histories.append(history)
     final_epochs = None
-    if options.refit_all:
+    if spec.refit_all:
         # the standard finish: every row, each run for the epochs its early stopping chose
-        scaler, train, _ = batches(options, spec, panel, lengths)
-        final_epochs = [max(h.best_epoch, 1) for h in histories]
-        members = [_train_run(options, spec, panel, run, train, None, network, epochs)[0]
+        scaling = _scaling(options, spec, panel, lengths)
+        train, _ = batches(options, spec, panel, lengths, scaling)
+        final_epochs = [h.best_epoch for h in histories]  # 0: the base forecast won
+        members = [_train_run(options, spec, panel, run, train, None, network, seconds,
+                              epochs, saved("refit", run))[0]
                    for run, epochs in enumerate(final_epochs)]
-    context = np.stack([panel.series(s)[-spec.lookback:] for s in range(panel.n_series)])
-    fitted = FittedForecast(spec, assemble(members, options.ensemble), scaler, list(panel.ids),
-                            context, panel.last_times, panel.freq, panel.step, panel.has_id,
-                            histories, final_epochs)
+    context = np.stack([front_padded(panel.series(s), spec.lookback)[-spec.lookback:]
+                        for s in range(panel.n_series)])
+    fitted = FittedForecast(spec, assemble(members, options.ensemble), scaling,
+                            list(panel.ids), context, panel.last_times, panel.freq,
+                            panel.step, panel.has_id, histories, final_epochs)
     if stateful:
         from rnnkit.forecast.stateful import history_states
 
@@ -62,36 +79,85 @@ def fit(options: ForecastOptions, panel: Panel, network: str = "recurrent") -> F
     return fitted
 
 
-def validation_rows(options: ForecastOptions, lengths: np.ndarray, horizon: int) -> np.ndarray:
-    """Rows at the end of each series held out for early stopping."""
+FLOAT32_SAFE = 1e30  # values beyond this overflow float32 once a network multiplies them
+
+
+def check_scale(options: ForecastOptions, panel: Panel, cut: np.ndarray, scaling: Scaling
+                ) -> None:
+    """Refuse, before training, a target with nothing to learn (constant in every series)
+    or too large for float32 arithmetic."""
+    target = [panel.series(s)[:c, 0] for s, c in enumerate(cut)]
+    if all(np.ptp(t) == 0 for t in target if len(t)):
+        raise InputError(
+            f"target_col={options.target_col!r} is constant ({target[0][0]:g}) in every series: "
+            "there is nothing to learn, and every forecast would repeat it. Check the column, "
+            "or pass series that vary.")
+    top = max(float(np.abs(t).max()) for t in target if len(t))
+    if top > FLOAT32_SAFE and not scaling.log_target:
+        raise InputError(
+            f"target_col={options.target_col!r} holds values up to {top:.3g}, beyond what "
+            f"float32 training holds (about {FLOAT32_SAFE:.0e}). Scale the column down (divide "
+            "it by a power of ten), or pass transform='log' for a positive target.")
+
+
+def validation_rows(options: ForecastOptions, spec: ForecastSpec, lengths: np.ndarray,
+                    stateful: bool = False) -> np.ndarray:
+    """Rows at the end of each series held out for early stopping (none on a series too
+    short to spare them for more than its horizon)."""
     size = options.val_size
-    if size is None and options.training == "sequence":  # its one pass scores every origin
-        return np.maximum(np.round(lengths * 0.1).astype(lengths.dtype), horizon)
+    if size is None and stateful:  # its one pass scores every origin
+        return np.maximum(np.round(lengths * 0.1).astype(lengths.dtype), spec.horizon)
     if size is None:
-        return np.full_like(lengths, horizon)
+        rows = np.full_like(lengths, spec.val_rows)
+        return np.where(lengths - rows >= spec.steps + 2, rows, 0)
     if isinstance(size, float):
         return np.round(lengths * size).astype(lengths.dtype)
     return np.full_like(lengths, size)
 
 
-def _scaled(options: ForecastOptions, panel: Panel, cut: np.ndarray) -> tuple[Scaler, np.ndarray]:
-    """The scaler fitted on the rows before ``cut`` of each series, and every row scaled."""
-    scaler = Scaler(options.scaler).fit([panel.series(s)[:c] for s, c in enumerate(cut)])
+def _scaling(options: ForecastOptions, spec: ForecastSpec, panel: Panel, cut: np.ndarray
+             ) -> Scaling:
+    """The target transform and the per-series scaler, decided and fitted on the rows
+    before ``cut``."""
+    target = [panel.series(s)[:c, 0] for s, c in enumerate(cut)]
+    log = options.transform == "log" or (options.transform == "auto"
+                                         and multiplicative(target, spec.season))
+    if options.transform == "log" and any((t <= 0).any() for t in target):
+        raise InputError("transform='log' needs a positive target; some values are zero or "
+                         "negative. Pass transform='none' (or 'auto').")
+    nonnegative = all((t >= 0).all() for t in target)
+    rows = [panel.series(s)[:c].copy() for s, c in enumerate(cut)]
+    if log:  # the scaler is fitted on what it will scale: the logged target
+        for r in rows:
+            r[:, 0] = np.log(r[:, 0])
+    return Scaling(Scaler(options.scaler).fit(rows), log, nonnegative)
+
+
+def _scaled(panel: Panel, scaling: Scaling) -> list[np.ndarray]:
+    """Every series, scaled as the network reads it."""
     series = np.repeat(np.arange(panel.n_series), panel.lengths)
-    return scaler, scaler.transform(panel.values[:, None, :], series=series)[:, 0]
+    scaled = scaling.transform(panel.values[:, None, :], series=series)[:, 0]
+    return [scaled[a:b] for a, b in zip(panel.offsets[:-1], panel.offsets[1:], strict=True)]
 
 
-def _window_batches(options: ForecastOptions, spec: ForecastSpec, panel: Panel, cut: np.ndarray):
+def _window_batches(options: ForecastOptions, spec: ForecastSpec, panel: Panel, cut: np.ndarray,
+                   scaling: Scaling):
     """Windows whose targets end before ``cut`` (training) and start at or after it
-    (validation; None when there are none)."""
-    scaler, scaled = _scaled(options, panel, cut)
-    windows = make_windows([scaled[a:b] for a, b in zip(panel.offsets[:-1], panel.offsets[1:],
-                                                       strict=True)],
-                           spec.lookback, spec.steps, series_names=panel.ids)
+    (validation; None when there are none). A series shorter than a window is padded in
+    front with its first value; targets are always real rows."""
+    per_series, pads = [], []
+    for values in _scaled(panel, scaling):
+        padded = front_padded(values, spec.lookback + spec.steps)
+        pads.append(len(padded) - len(values))
+        per_series.append(padded)
+    cut = cut + np.array(pads)
+    windows = make_windows(per_series, spec.lookback, spec.steps, series_names=panel.ids)
     first_target = windows.target_times()  # [N] row of the first target within its series
+    pad = np.array(pads)[windows.series]
     series_cut = cut[windows.series]
-    train_idx = np.flatnonzero(first_target + spec.steps <= series_cut)
-    val_idx = np.flatnonzero(first_target >= series_cut)
+    real = first_target >= pad  # no target on a padded row
+    train_idx = np.flatnonzero(real & (first_target + spec.steps <= series_cut))
+    val_idx = np.flatnonzero(real & (first_target >= series_cut))
     values = torch.from_numpy(np.ascontiguousarray(windows.values, dtype=np.float32))
     starts = torch.from_numpy(windows.starts)
     series = torch.from_numpy(windows.series) if options.id_embedding or options.static_cols \
@@ -104,17 +170,17 @@ def _window_batches(options: ForecastOptions, spec: ForecastSpec, panel: Panel, 
 
     train = part(train_idx, options.strategy == "seq2seq")
     val = part(val_idx, False) if val_idx.size else None  # validation runs free
-    return scaler, train, val
+    return train, val
 
 
-def _stream_batches(options: ForecastOptions, spec: ForecastSpec, panel: Panel, cut: np.ndarray):
+def _stream_batches(options: ForecastOptions, spec: ForecastSpec, panel: Panel, cut: np.ndarray,
+                   scaling: Scaling):
     """The training streams (targets before ``cut``) and the validation origins (targets
     from it on) of a stateful network."""
     from rnnkit.nn.stateful import reads_changes
     from rnnkit.train.stateful import SequenceStreams
 
-    scaler, scaled = _scaled(options, panel, cut)
-    per_series = [scaled[a:b] for a, b in zip(panel.offsets[:-1], panel.offsets[1:], strict=True)]
+    per_series = _scaled(panel, scaling)
     burn_in = spec.lookback // 2 if options.burn_in is None else options.burn_in
     differenced = reads_changes(options.window_norm)
     # a stream should outlast its burn-in by two chunks of lookback steps
@@ -125,15 +191,22 @@ def _stream_batches(options: ForecastOptions, spec: ForecastSpec, panel: Panel, 
     val = SequenceStreams.validation(per_series, cut, spec.steps, warmup=4 * spec.lookback,
                                      future_cols=spec.future_index, differenced=differenced) \
         if (cut < panel.lengths).any() else None
-    return scaler, train, val
+    return train, val
 
 
 def _train_run(options: ForecastOptions, spec: ForecastSpec, panel: Panel, run: int, train,
-               val, network: str, epochs: int | None = None) -> tuple[torch.nn.Module, History]:
+               val, network: str, seconds: float | None, epochs: int | None = None,
+               checkpoint: tuple[str, float] | None = None
+               ) -> tuple[torch.nn.Module, History]:
+    path, every = checkpoint or (None, 30.0)
     config = TrainConfig.from_params(vars(options), seed=options.seed + run,
-                                     epochs=epochs or options.epochs)
+                                     epochs=max(epochs or options.epochs, 1), max_time=seconds,
+                                     epoch_size=options.epoch_size, keep_initial=True,
+                                     checkpoint=path, checkpoint_every=every)
     torch.manual_seed(options.seed + run)
-    member = build_network(options, spec, network)
+    member = start_at_base(build_network(options, spec, network))
+    if epochs == 0:  # the refit of a run whose early stopping kept the untrained network
+        return member, History()
     table = static_table(panel) if options.static_cols and network == "recurrent" else None
     if table is not None:
         member.series_inputs.static.copy_(torch.from_numpy(table))

@@ -20,7 +20,7 @@ def net_config(options: ForecastOptions, spec: ForecastSpec) -> ForecastNetConfi
         bidirectional=options.bidirectional)
     return ForecastNetConfig(recurrent, spec.steps, (0,), options.window_norm,
                              tuple(options.quantiles or ()), spec.n_series, options.id_embedding,
-                             spec.n_static, spec.n_future)
+                             spec.n_static, spec.n_future, spec.season or 0)
 
 
 def build_network(options: ForecastOptions, spec: ForecastSpec, kind: str = "recurrent"
@@ -33,7 +33,7 @@ def build_network(options: ForecastOptions, spec: ForecastSpec, kind: str = "rec
     """
     if kind == "mlp":
         return WindowMLP(spec.lookback, spec.n_features, spec.steps, (0,), options.hidden_size,
-                         options.window_norm, spec.n_future)
+                         options.window_norm, spec.n_future, spec.season or 0)
     config = net_config(options, spec)
     if options.strategy == "seq2seq":
         from rnnkit.nn.seq2seq import Seq2SeqNet
@@ -44,6 +44,15 @@ def build_network(options: ForecastOptions, spec: ForecastSpec, kind: str = "rec
 
         return StatefulForecastNet(config)
     return RecurrentForecastNet(config)
+
+
+def start_at_base(network: nn.Module) -> nn.Module:
+    """The last layer at zero: a new network forecasts its base (the last season, or the last
+    value) exactly, and training moves it only as far as the data asks."""
+    last = network.head.linear if hasattr(network, "head") else network.net[-1]
+    nn.init.zeros_(last.weight)
+    nn.init.zeros_(last.bias)
+    return network
 
 
 def assemble(members: list[nn.Module], reduce: str) -> nn.Module:

@@ -17,7 +17,8 @@ STRATEGIES = ("direct", "recursive", "seq2seq")
 TRAININGS = ("window", "sequence")
 CELLS = ("rnn", "lstm", "gru")
 SCALERS = ("standard", "minmax", "none")
-WINDOW_NORMS = ("none", "last", "mean")
+WINDOW_NORMS = ("season", "last", "mean", "none")
+TRANSFORMS = ("auto", "log", "none")
 LOSSES = ("mse", "mae", "huber")
 FILLS = ("ffill", "interpolate", "zero", "drop")
 DEVICES = ("auto", "cpu", "cuda")
@@ -50,9 +51,10 @@ class ForecastOptions:
     season_length: int | None = option(None, "Seasonal period (default: from the frequency).",
                                        "int>=1|None", group="data")
     # --- the model --------------------------------------------------------------------
-    lookback: int | None = option(None, "Input steps per window (default: 2 seasons).",
-                                  "int>=1|None")
-    horizon: int | None = option(None, "Steps to forecast (default: 2 seasons).", "int>=1|None")
+    lookback: int | None = option(None, "Input steps per window (default: from the season, "
+                                  "the horizon and the series' length).", "int>=1|None")
+    horizon: int | None = option(None, "Steps to forecast (default: 2 seasons, or the test "
+                                 "size of evaluate).", "int>=1|None")
     strategy: str = option("direct", "direct, recursive or seq2seq.", "str", STRATEGIES)
     cell: str = option("lstm", "Recurrent cell: lstm, gru or rnn.", "str", CELLS)
     hidden_size: int = option(64, "Units per recurrent layer.", "int>=1")
@@ -64,8 +66,12 @@ class ForecastOptions:
                              "bool")
     scaler: str = option("standard", "Per-series scaling: standard, minmax or none.", "str",
                          SCALERS)
-    window_norm: str = option("last", "Window normalisation: last, mean or none.", "str",
+    window_norm: str = option("season", "Window normalisation: season (changes from the last "
+                              "value, added to the last season), last, mean or none.", "str",
                               WINDOW_NORMS)
+    transform: str = option("auto", "Target transform: log (multiplicative series), none, or "
+                            "auto (log where the swing grows with the level).", "str",
+                            TRANSFORMS)
     id_embedding: int = option(0, "Numbers learned per series id (0: none).", "int>=0")
     quantiles: tuple[float, ...] | None = option(
         None, "Quantile levels, e.g. 0.1,0.5,0.9 (direct strategy).", "levels|None")
@@ -75,8 +81,13 @@ class ForecastOptions:
                                  "start (default: lookback // 2).", "int>=0|None")
     # --- training ---------------------------------------------------------------------
     epochs: int = option(500, "Maximum epochs.", "int>=1", group="training")
+    epoch_size: int | None = option(2048, "Windows drawn per epoch (all when fewer; None: "
+                                    "all).", "int>=1|None", group="training")
+    max_time: float | None = option(60.0, "Seconds the whole fit may take; training stops at "
+                                    "its best epoch so far when it would run longer.",
+                                    "float>0|None", group="training")
     batch_size: int = option(32, "Windows per batch.", "int>=1", group="training")
-    learning_rate: float = option(1e-3, "Adam step size.", "float>0", group="training")
+    learning_rate: float = option(1e-3, "Adam step size.", "rate", group="training")
     loss: str = option("mse", "mse, mae or huber.", "str", LOSSES, group="training")
     patience: int = option(50, "Early-stopping patience in epochs (0: off).", "int>=0",
                            group="training")
@@ -84,15 +95,17 @@ class ForecastOptions:
                               group="training")
     val_size: int | float | None = option(
         None, "Validation rows at the end of each series: a fraction or a count (default: "
-        "the horizon).", "size|None", group="training")
+        "several origins, the horizon plus up to a season).", "size|None", group="training")
     seed: int = option(0, "Random seed (same seed, same weights on CPU).", "int>=0",
                        group="training")
-    repeats: int = option(1, "Runs with seeds seed, seed+1, ...; they forecast as an "
-                          "ensemble.", "int>=1", group="training")
+    repeats: int | None = option(None, "Runs with seeds seed, seed+1, ...; they forecast as an "
+                                 "ensemble (default: 5 on small data, else 1).", "int>=1|None",
+                                 group="training")
     ensemble: str = option("mean", "How runs combine: mean or median.", "str", ENSEMBLES,
                            group="training")
-    refit_all: bool = option(False, "Retrain on all rows for the epochs early stopping "
-                             "chose.", "bool", group="training")
+    refit_all: bool | None = option(None, "Retrain on all rows for the epochs early stopping "
+                                    "chose (default: when validation held out 5% or more).",
+                                    "bool|None", group="training")
     device: str = option("auto", "auto, cpu or cuda.", "str", DEVICES, group="training")
     precision: str = option("float32", "float32, or bf16 autocast (opt-in).", "str",
                             PRECISIONS, group="training")
@@ -115,7 +128,8 @@ class ForecastOptions:
                 f"strategy={self.strategy!r} needs training='window'. Pass strategy='direct'.")
         if self.quantiles is not None and self.strategy != "direct":
             raise InputError("quantiles need strategy='direct': a recursive model would feed one "
-                             "quantile back as if it were the observation.")
+                             "quantile back as if it were the observation. Pass "
+                             "strategy='direct', or drop quantiles.")
         if self.strategy == "recursive" and self.feature_cols:
             raise InputError(
                 "strategy='recursive' feeds its own predictions back as inputs, so it cannot use "
@@ -128,6 +142,7 @@ class ForecastOptions:
         if self.training == "sequence" and (self.bidirectional or self.window_norm == "mean"):
             raise InputError(
                 "training='sequence' reads the series forwards, one step at a time: it takes "
-                "bidirectional=False and window_norm 'last' or 'none'. Change those arguments, "
+                "bidirectional=False and window_norm 'season', 'last' or 'none'. Change those "
+                "arguments, "
                 "or use training='window'.")
         return self

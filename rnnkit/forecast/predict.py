@@ -10,7 +10,7 @@ import pandas as pd
 import torch
 
 from rnnkit.data.frames import Panel, future_times, select_series
-from rnnkit.data.windows import origin_windows
+from rnnkit.data.windows import front_padded, origin_windows
 from rnnkit.errors import InputError
 from rnnkit.forecast import stateful
 from rnnkit.forecast.covariates import future_block
@@ -61,18 +61,13 @@ def contexts(fitted: FittedForecast, panel: Panel) -> tuple[np.ndarray, list[str
         raise InputError(
             f"series {unknown[:5]} were not seen in training (known: {fitted.ids[:5]}...). "
             "Predict only trained series, or refit with them.")
-    short = np.flatnonzero(panel.lengths < lookback)
-    if short.size:
-        s = int(short[0])
-        raise InputError(
-            f"predict needs the last lookback={lookback} rows of each series; series "
-            f"{panel.ids[s]!r} has {panel.lengths[s]}. Pass a longer history.")
     if panel.n_features != fitted.spec.n_features:
         raise InputError(
             f"data has {panel.n_features} value columns but the model was trained on "
             f"{fitted.spec.n_features}. Pass the same feature_cols and future_cols as in "
             "training.")
-    context = np.stack([panel.series(s)[-lookback:] for s in range(panel.n_series)])
+    context = np.stack([front_padded(panel.series(s), lookback)[-lookback:]
+                        for s in range(panel.n_series)])  # a short series: its first value
     return context, list(panel.ids), panel.last_times
 
 

@@ -13,12 +13,14 @@ import torch
 
 from rnnkit.data.calendar import calendar_cycles
 from rnnkit.data.frames import Panel, season_length
-from rnnkit.data.scalers import Scaler
+from rnnkit.data.scalers import Scaling
 from rnnkit.errors import InputError
 from rnnkit.forecast.options import ForecastOptions
 from rnnkit.train import History
 
 DEFAULT_HORIZON = 10  # when the frequency says nothing about a season
+MAX_LOOKBACK = 200  # beyond one season, longer windows cost time and rarely help
+SMALL_DATA = 200_000  # window-steps below which several seeded runs cost little
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,9 @@ class ForecastSpec:
         n_future: future covariate columns (the user's, then calendar), the last of the values.
         calendar: the calendar cycles added as future covariates, or None.
         n_series: series trained on. n_static: static covariates per series.
+        origins: validation origins per series (the last ``horizon + origins - 1`` rows of
+            each training series decide early stopping).
+        repeats: seeded runs. refit_all: whether each run is retrained on every row.
     """
 
     lookback: int
@@ -45,6 +50,13 @@ class ForecastSpec:
     calendar: tuple[str, ...] | None
     n_series: int
     n_static: int
+    origins: int = 1
+    repeats: int = 1
+    refit_all: bool = False
+
+    @property
+    def val_rows(self) -> int:
+        return self.horizon + self.origins - 1
 
     @property
     def future_index(self) -> tuple[int, ...]:
@@ -60,21 +72,55 @@ class ForecastSpec:
         return asdict(self)
 
 
-def resolve(options: ForecastOptions, panel: Panel | None = None) -> ForecastSpec:
-    """The spec of ``options`` on ``panel``: lookback and horizon from the season when not
-    given. Without a panel (``summary()`` before fitting) the season and the covariates come
-    from the arguments alone."""
+def resolve(options: ForecastOptions, panel: Panel | None = None,
+            horizon: int | None = None) -> ForecastSpec:
+    """The spec of ``options`` on ``panel``; ``horizon``: the steps an evaluation will score
+    (the horizon when the arguments give none). Without a panel (``summary()`` before fitting)
+    the season and the covariates come from the arguments alone.
+
+    What "None" becomes (measured on the dev suite, bench/RESULTS.md):
+    - horizon: the evaluation's steps, else 2 seasons (10 without a season), at most a third
+      of the median series length;
+    - lookback: 2 seasons, at least the horizon (2 horizons without a season), at most 200
+      steps or one season, shortened on short series so that each keeps about as many
+      training windows as its horizon (never below one season where the series allows);
+    - validation: the horizon plus up to one season (or horizon) of further origins, a
+      twentieth of the series at most, so early stopping reads several windows per series;
+    - repeats: 5 seeded runs on small data (fewer than 200,000 window-steps), else 1;
+    - refit_all: retrain on every row when validation held out 5% or more of it.
+    """
     freq = panel.freq if panel is not None else None
     season = options.season_length or season_length(freq)
-    horizon = options.horizon or (2 * season if season else DEFAULT_HORIZON)
-    lookback = options.lookback or (2 * season if season else 2 * horizon)
+    period = season if season and season > 1 else 0
+    length = int(np.median(panel.lengths)) if panel is not None else 10_000
+    h = options.horizon or horizon or min(2 * period if period else DEFAULT_HORIZON,
+                                          max(1, length // 3))
+    steps = 1 if options.strategy == "recursive" else h
+    origins = max(1, min(max(period, h), length // 20))
+    val = h + origins - 1 if options.val_size is None else _val_rows(options.val_size, length)
+    lookback = options.lookback
+    if lookback is None:
+        lookback = max(2 * period, h) if period else 2 * h
+        lookback = min(lookback, max(MAX_LOOKBACK, period))
+        room = length - val - steps - max(h, 8)  # keep some windows for training
+        lookback = max(min(lookback, room), min(period, length - val - steps - 1), 1)
     cycles = (calendar_cycles(freq) if panel is not None else None) if options.calendar else None
     n_future = len(options.future_cols) + 2 * len(cycles or ())
     n_features = panel.n_features if panel is not None else \
         1 + len(options.feature_cols) + n_future
-    return ForecastSpec(lookback, horizon, 1 if options.strategy == "recursive" else horizon,
-                        season, n_features, n_future, cycles,
-                        panel.n_series if panel is not None else 1, len(options.static_cols))
+    windows = int(np.sum(np.maximum(panel.lengths - lookback - steps + 1, 1))) \
+        if panel is not None else 1
+    repeats = options.repeats or (5 if windows * lookback < SMALL_DATA else 1)
+    refit = options.refit_all if options.refit_all is not None else \
+        (val >= 0.05 * length and options.val_size != 0)
+    return ForecastSpec(lookback, h, steps, season, n_features, n_future, cycles,
+                        panel.n_series if panel is not None else 1, len(options.static_cols),
+                        origins if options.val_size is None else max(1, val - h + 1), repeats,
+                        bool(refit))
+
+
+def _val_rows(val_size: int | float, length: int) -> int:
+    return int(round(val_size * length)) if isinstance(val_size, float) else int(val_size)
 
 
 @dataclass
@@ -94,7 +140,7 @@ class FittedForecast:
 
     spec: ForecastSpec
     network: torch.nn.Module
-    scaler: Scaler
+    scaler: Scaling
     ids: list[str]
     context: np.ndarray
     last_times: list
@@ -152,13 +198,14 @@ class FittedForecast:
         spec = ForecastSpec(int(fitted["lookback"]), horizon,
                             1 if options.strategy == "recursive" else horizon,
                             fitted["season_length"], int(fitted["n_features"]), n_future,
-                            calendar, len(fitted["ids"]), len(options.static_cols))
+                            calendar, len(fitted["ids"]), len(options.static_cols),
+                            repeats=len(fitted.get("histories", [fitted["history"]])))
         histories = [History.from_dict(h) for h in fitted.get("histories", [fitted["history"]])]
         state = None
         if options.training == "sequence":
             state = [tuple(tensors[f"state.{m}.{k}"] for k in range(2)
-                           if f"state.{m}.{k}" in tensors) for m in range(options.repeats)]
-        return cls(spec, build(spec), Scaler.from_dict(fitted["scaler"]), list(fitted["ids"]),
+                           if f"state.{m}.{k}" in tensors) for m in range(spec.repeats)]
+        return cls(spec, build(spec), Scaling.from_dict(fitted["scaler"]), list(fitted["ids"]),
                    tensors["context"], [_time_from_json(t) for t in fitted["last_times"]],
                    fitted["freq"], fitted["step"], fitted["has_id"], histories,
                    fitted.get("final_epochs"), state)

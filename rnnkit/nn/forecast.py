@@ -13,7 +13,7 @@ from rnnkit.nn.core import RecurrentCore
 from rnnkit.nn.head import ForecastHead, SeriesInputs
 from rnnkit.nn.summary import LayerCount, recurrent_layer_counts
 
-WINDOW_NORMS = ("none", "last", "mean")
+WINDOW_NORMS = ("none", "last", "mean", "season")
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,11 @@ class ForecastNetConfig:
         target_cols: which input features are the targets (the head predicts these).
         window_norm: "last" subtracts each window's last target value from its target
             inputs and adds it back to the outputs, so the network learns changes, not levels
-            (trend-proof); "mean" does the same with the window mean; "none" leaves levels.
+            (trend-proof); "mean" does the same with the window mean; "season" reads the same
+            inputs as "last" and adds its outputs to the last season of the window repeated
+            (the seasonal naive forecast: a network that has learned nothing forecasts that);
+            "none" leaves levels.
+        season: the seasonal period "season" repeats (0 or 1: none; then it acts as "last").
         quantiles: levels in (0, 1), increasing: the head then predicts one value per level
             for one target, monotone by construction (the lowest, then positive increments).
         n_series, id_embedding: a learned vector of ``id_embedding`` numbers per series (of
@@ -45,6 +49,7 @@ class ForecastNetConfig:
     id_embedding: int = 0
     n_static: int = 0
     future_size: int = 0
+    season: int = 0
 
     @property
     def takes_series(self) -> bool:
@@ -73,20 +78,24 @@ class ForecastNetConfig:
             id_embedding=int(d.get("id_embedding", 0)),
             n_static=int(d.get("n_static", 0)),
             future_size=int(d.get("future_size", 0)),
+            season=int(d.get("season", 0)),
         )
 
 
 class WindowNorm(nn.Module):
-    """Removes each window's reference level from its target columns and restores it.
+    """Removes each window's reference level from its target columns, and gives the base the
+    network's outputs are added to: that level, or with "season" the window's last season
+    repeated over the horizon (see :class:`ForecastNetConfig`).
 
     Shapes:
         x: ``[B, L, F]`` -> (x minus the level on target columns ``[B, L, F]``,
-        level ``[B, 1, n_targets]``).
+        base ``[B, 1, n_targets]``, or ``[B, horizon, n_targets]`` with "season").
     """
 
-    def __init__(self, mode: str, n_features: int, target_cols: tuple[int, ...]) -> None:
+    def __init__(self, mode: str, n_features: int, target_cols: tuple[int, ...],
+                 season: int = 0, horizon: int = 1) -> None:
         super().__init__()
-        self.mode = mode
+        self.mode, self.season, self.horizon = mode, season, horizon
         mask = torch.zeros(n_features)
         mask[list(target_cols)] = 1.0
         self.register_buffer("mask", mask, persistent=False)
@@ -95,8 +104,14 @@ class WindowNorm(nn.Module):
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
         if self.mode == "none":
             return x, None
-        ref = x[:, -1:, :] if self.mode == "last" else x.mean(dim=1, keepdim=True)  # [B, 1, F]
-        return x - ref * self.mask, ref.index_select(2, self.cols)  # [B, L, F], [B, 1, nt]
+        ref = x[:, -1:, :] if self.mode in ("last", "season") \
+            else x.mean(dim=1, keepdim=True)  # [B, 1, F]
+        base = ref.index_select(2, self.cols)  # [B, 1, nt]
+        steps = x.shape[1]
+        if self.mode == "season" and 1 < self.season <= steps:
+            ahead = steps - self.season + torch.arange(self.horizon, device=x.device) % self.season
+            base = x[:, ahead].index_select(2, self.cols)  # [B, H, nt]: the last season again
+        return x - ref * self.mask, base  # [B, L, F], [B, 1 or H, nt]
 
 
 class RecurrentForecastNet(nn.Module):
@@ -112,7 +127,8 @@ class RecurrentForecastNet(nn.Module):
         self.config = config
         rc = config.recurrent
         self.n_targets = len(config.target_cols)
-        self.norm = WindowNorm(config.window_norm, rc.input_size, config.target_cols)
+        self.norm = WindowNorm(config.window_norm, rc.input_size, config.target_cols,
+                               config.season, config.horizon)
         self.core = RecurrentCore(rc)
         self.outputs = len(config.quantiles) or self.n_targets  # per horizon step
         self.series_inputs = series_inputs(config)
@@ -169,10 +185,11 @@ class WindowMLP(nn.Module):
         hidden_size: int = 64,
         window_norm: str = "last",
         future_size: int = 0,
+        season: int = 0,
     ) -> None:
         super().__init__()
         self.horizon, self.n_targets = horizon, len(target_cols)
-        self.norm = WindowNorm(window_norm, n_features, target_cols)
+        self.norm = WindowNorm(window_norm, n_features, target_cols, season, horizon)
         self.net = nn.Sequential(
             nn.Linear(lookback * n_features + horizon * future_size, hidden_size),
             nn.ReLU(),

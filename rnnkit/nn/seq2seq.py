@@ -30,7 +30,10 @@ class Seq2SeqNet(nn.Module):
         super().__init__()
         self.config, self.attention = config, attention
         rc = config.recurrent
-        self.norm = WindowNorm(config.window_norm, rc.input_size, config.target_cols)
+        # a decoder feeds each output back as the next step's change from the last value:
+        # "season" is read as "last" here
+        mode = "last" if config.window_norm == "season" else config.window_norm
+        self.norm = WindowNorm(mode, rc.input_size, config.target_cols)
         self.core = RecurrentCore(replace_bidirectional(rc))  # the encoder
         self.decoder = RecurrentCore(self._decoder_config())
         width = rc.hidden_size * (2 if attention else 1)

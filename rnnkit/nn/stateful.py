@@ -71,13 +71,14 @@ class StatefulForecastNet(nn.Module):
     @property
     def level_free(self) -> bool:
         """Whether each forecast is a change added back to the target value at its step."""
-        return self.config.window_norm == "last"
+        return reads_changes(self.config.window_norm)
 
 
 def reads_changes(window_norm: str) -> bool:
     """Whether a stateful network with this window normalisation reads the target's changes
-    (window_norm "last": level-free, like the window models) rather than its levels."""
-    return window_norm == "last"
+    (window_norm "last", or "season" which a stateful network reads as "last": level-free,
+    like the window models) rather than its levels."""
+    return window_norm in ("last", "season")
 
 
 def detach_state(state: State) -> State:

@@ -7,6 +7,7 @@ hands them with the data to the engine, and keeps what the engine learned in ``f
 from __future__ import annotations
 
 import copy
+import os
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -15,6 +16,7 @@ import pandas as pd
 import torch
 
 from rnnkit.data.frames import Panel
+from rnnkit.errors import InputError
 from rnnkit.forecast.options import ForecastOptions
 from rnnkit.forecast.spec import FittedForecast
 from rnnkit.tasks.base import RnnkitEstimator, register
@@ -85,15 +87,23 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
                                                 "static_cols")
 
     # --- public API -------------------------------------------------------------------
-    def fit(self, data: Any) -> Forecaster:
+    def fit(self, data: Any, checkpoint: str | os.PathLike | None = None,
+            resume: bool = False, checkpoint_every: float = 30.0) -> Forecaster:
         """Train on ``data``: a DataFrame, a CSV/Parquet path, a bundled name or a numpy series.
 
         Args:
             data: long frame (``unique_id``, ``ds``, ``y`` + feature columns) or one series.
+            checkpoint: a directory the fit checkpoints into every ``checkpoint_every``
+                seconds (weights, optimiser, RNG and early-stopping state, per run).
+            resume: continue the killed fit checkpointed there (same arguments and data);
+                it ends with the weights the uninterrupted fit would have had (on CPU, with
+                ``max_time=None``).
         """
         from rnnkit.forecast.fit import fit
 
-        self.fitted_ = fit(self.options(), self.panel(data, fresh=True))
+        options, panel = self.options(), self.panel(data, fresh=True)
+        where = _checkpoint_dir(options, panel, checkpoint, resume, checkpoint_every)
+        self.fitted_ = fit(options, panel, checkpoint=where)
         return self
 
     def predict(self, h: int | None = None, data: Any = None,
@@ -153,18 +163,22 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
                self.panel(new_observations, freq=self.fitted_.freq, min_rows=1))
         return self
 
-    def evaluate(self, data: Any, test_size: int | None = None):
+    def evaluate(self, data: Any, test_size: int | None = None,
+                 checkpoint: str | os.PathLike | None = None, resume: bool = False):
         """Fit a copy on all but the last ``test_size`` rows of each series, forecast them,
         score; this forecaster is left as it was.
 
         Returns:
             An :class:`rnnkit.evaluate.Evaluation`: RMSE, MAE, MAPE, sMAPE and MASE of this
             model beside the naive, seasonal naive and window-MLP baselines on the same
-            targets; its ``estimator`` is the fitted copy.
+            targets; its ``estimator`` is the fitted copy. ``checkpoint`` and ``resume``:
+            as in :meth:`fit`, for the model's fit.
         """
         from rnnkit.forecast.evaluate import evaluate
 
-        evaluation, fitted = evaluate(self.options(), self.panel(data, fresh=True), test_size)
+        options, panel = self.options(), self.panel(data, fresh=True)
+        where = _checkpoint_dir(options, panel, checkpoint, resume, 30.0, test_size)
+        evaluation, fitted = evaluate(options, panel, test_size, checkpoint=where)
         evaluation.estimator = self._fitted_copy(fitted)
         return evaluation
 
@@ -234,7 +248,8 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         else:
             self.validate()
             panel = self.panel(data, fresh=True) if data is not None else None
-            net, runs = build_network(self, resolve(self, panel)), self.repeats
+            spec = resolve(self, panel)
+            net, runs = build_network(self, spec), spec.repeats
         total = sum(p.numel() for p in net.parameters())
         text = format_summary(net.layer_counts(), total)
         return text + (f"\n(one of {runs} runs; the ensemble holds {runs} x)" if runs > 1 else "")
@@ -321,7 +336,49 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         options = self.options()
 
         def build(spec):
-            return assemble([build_network(options, spec) for _ in range(options.repeats)],
+            return assemble([build_network(options, spec) for _ in range(spec.repeats)],
                             options.ensemble)
 
         self.fitted_ = FittedForecast.from_meta(options, fitted, tensors, build)
+
+    def _self_check(self) -> None:
+        fitted = self.fitted_
+        s = fitted.spec
+        if fitted.context.shape != (s.n_series, s.lookback, s.n_features) or \
+                len(fitted.last_times) != s.n_series or len(set(fitted.ids)) != s.n_series:
+            raise ValueError(f"the stored context {fitted.context.shape} does not fit "
+                             f"{s.n_series} series, lookback={s.lookback} and "
+                             f"{s.n_features} features")
+        if not np.isfinite(fitted.context).all():
+            raise ValueError("the stored context holds non-finite numbers")
+        if not self.future_cols:  # a forecast needs no more than what the file holds
+            out = self.predict()
+            if not np.isfinite(out.select_dtypes("number").to_numpy(dtype=float)).all():
+                raise ValueError("the model forecasts non-finite numbers")
+
+
+def _checkpoint_dir(options: ForecastOptions, panel: Any, checkpoint: Any, resume: bool,
+                    every: float, *extra: Any):
+    """The prepared checkpoint directory (see :func:`rnnkit.train.checkpoint.prepare`)."""
+    if checkpoint is None:
+        if resume:
+            raise InputError("resume=True needs checkpoint=DIR, the directory the killed fit "
+                             "wrote. Pass checkpoint=...")
+        return None
+    from rnnkit.train.checkpoint import CheckpointDir, prepare
+
+    where = prepare(checkpoint, _fingerprint(options, panel, *extra), resume)
+    return CheckpointDir(where, every)
+
+
+def _fingerprint(options: ForecastOptions, panel: Any, *extra: Any) -> str:
+    """What makes two fits the same: the arguments that shape training, and the data."""
+    import hashlib
+    import json
+
+    skip = {"verbose", "threads", "device"}
+    args = {k: v for k, v in vars(options).items() if k not in skip} | {"extra": extra}
+    h = hashlib.sha256(json.dumps(args, sort_keys=True, default=str).encode())
+    for part in (panel.values, panel.times, panel.offsets):
+        h.update(np.ascontiguousarray(part).tobytes())
+    return h.hexdigest()

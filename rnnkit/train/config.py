@@ -21,6 +21,13 @@ class TrainConfig:
         max_steps: the budget as optimiser steps instead (the last epoch may be partial);
             None counts epochs. On small data an epoch is a handful of steps, so a budget in
             epochs means very different amounts of training from one problem to the next.
+        epoch_size: samples drawn (without replacement) per epoch when there are more; None:
+            every sample every epoch. Long series then cost the same per epoch as short ones.
+        max_time: seconds after which training stops at the end of an epoch (the best
+            weights so far are kept and ``History.stopped_by_time`` says so); None: no limit.
+        keep_initial: with validation, the untrained network is a candidate too: if no epoch
+            beats its validation loss, it is kept (``History.best_epoch`` 0). For networks that
+            start at a baseline (a forecaster at the seasonal naive forecast).
         batch_size: samples per optimiser step.
         learning_rate: Adam's step size (the peak of a "onecycle" schedule).
         schedule: "constant" or "onecycle" (see :func:`rnnkit.train.schedule.learning_rate`).
@@ -36,10 +43,16 @@ class TrainConfig:
         precision: "float32", or "bf16" for bfloat16 autocast (an opt-in: faster on CPUs
             with AVX512-BF16 and on GPUs, at some accuracy; see the README's figures).
         threads: CPU threads for torch; None keeps torch's default (the physical cores).
+        checkpoint: a file the run writes its state to (see
+            :mod:`rnnkit.train.checkpoint`) and continues from when it exists.
+        checkpoint_every: seconds between checkpoint writes.
     """
 
     epochs: int = 100
     max_steps: int | None = None
+    epoch_size: int | None = None
+    max_time: float | None = None
+    keep_initial: bool = False
     batch_size: int = 32
     learning_rate: float = 1e-3
     schedule: str = "constant"
@@ -53,6 +66,8 @@ class TrainConfig:
     device: str = "auto"
     precision: str = "float32"
     threads: int | None = None
+    checkpoint: str | None = None  # a file: written during training, resumed from if there
+    checkpoint_every: float = 30.0  # seconds between checkpoint writes
 
     def __post_init__(self) -> None:
         for name in ("epochs", "batch_size"):

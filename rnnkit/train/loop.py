@@ -6,6 +6,7 @@ import copy
 import math
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ from rnnkit.runtime import tune_malloc
 from rnnkit.train import distributed
 from rnnkit.train.adam import Adam
 from rnnkit.train.batches import Batches
+from rnnkit.train.checkpoint import Checkpoint
 from rnnkit.train.config import TrainConfig
 from rnnkit.train.device import autocast, resolve_device
 from rnnkit.train.schedule import learning_rate
@@ -37,6 +39,9 @@ class History:
     seconds: float = 0.0
     samples_per_second: float = 0.0
     first_batch_at: float = 0.0  # wall-clock time (time.time()) when the first batch finished
+    stopped_by_time: bool = False  # max_time ran out before the budget or early stopping
+    initial_val_loss: float | None = None  # the untrained network's, when it was a candidate
+    fault: str | None = None  # why training stopped early on a fault (a NaN loss), if it did
 
     @property
     def epochs_run(self) -> int:
@@ -45,7 +50,8 @@ class History:
     @classmethod
     def from_dict(cls, d: dict) -> History:
         return cls(d["train_loss"], d["val_loss"], d["best_epoch"], d["stopped_early"],
-                   d["seconds"], d["samples_per_second"], d.get("first_batch_at", 0.0))
+                   d["seconds"], d["samples_per_second"], d.get("first_batch_at", 0.0),
+                   d.get("stopped_by_time", False), d.get("initial_val_loss"), d.get("fault"))
 
     def to_dict(self) -> dict:
         return {
@@ -57,6 +63,9 @@ class History:
             "seconds": self.seconds,
             "samples_per_second": self.samples_per_second,
             "first_batch_at": self.first_batch_at,
+            "stopped_by_time": self.stopped_by_time,
+            "initial_val_loss": self.initial_val_loss,
+            "fault": self.fault,
         }
 
 
@@ -138,15 +147,30 @@ def train_model(
     history = History()
     stopping = EarlyStopping(config, val is not None and len(val) > 0)
     n, bs = len(train), config.batch_size
-    total, epochs = budget(config, n)
+    drawn = min(n, config.epoch_size or n)  # samples per epoch
+    total, epochs = budget(config, drawn)
+    checkpoint = Checkpoint(config.checkpoint, config.checkpoint_every) \
+        if config.checkpoint else None
+    loaded = checkpoint.load() if checkpoint is not None else None
+    first, done = 1, 0  # the first epoch to run, optimiser steps taken
+    if loaded is not None:
+        last, done, finished = checkpoint.restore(loaded, module, optimizer, generator,
+                                                  stopping, history)
+        if finished:  # the run had ended: its final weights are back
+            module.eval()
+            return history
+        first = last + 1
+    elif stopping.has_val and config.keep_initial:
+        stopping.start(module, history, mean_loss(module, val, loss_fn,
+                                                  precision=config.precision))
     progress = Progress(config.verbose if where.is_main else 0, epochs)
     started = time.perf_counter()
-    done = 0  # optimiser steps taken
-    for epoch in range(1, epochs + 1):
+    epoch = first - 1
+    for epoch in range(first, epochs + 1):
         module.train()
         summed = torch.zeros((), device=device)
         seen = 0
-        for index in batch_order(train, bs, generator):
+        for index in batch_order(train, bs, generator, drawn):
             if done == total:
                 break
             local = distributed.shard(index, where)
@@ -170,7 +194,24 @@ def train_model(
             val_loss = mean_loss(module, val, loss_fn, precision=config.precision)
         if stopping.end_epoch(module, history, epoch, train_loss, val_loss, progress):
             break
-    return finish(module, history, stopping, progress, started, n)
+        if out_of_time(config, started, epoch - first + 1):
+            history.stopped_by_time = True
+            break
+        if checkpoint is not None and where.is_main and checkpoint.due(epoch):
+            checkpoint.save(module, optimizer, generator, stopping, history, epoch, done)
+    history = finish(module, history, stopping, progress, started, drawn)
+    if checkpoint is not None and where.is_main:
+        checkpoint.save(module, optimizer, generator, stopping, history, epoch, done,
+                        finished=True)
+    return history
+
+
+def out_of_time(config: TrainConfig, started: float, epochs_done: int) -> bool:
+    """Whether one more epoch (at the mean pace so far) would overrun ``max_time``."""
+    if config.max_time is None:
+        return False
+    elapsed = time.perf_counter() - started
+    return elapsed + elapsed / epochs_done > config.max_time
 
 
 def budget(config: TrainConfig, n: int) -> tuple[int, int]:
@@ -182,14 +223,16 @@ def budget(config: TrainConfig, n: int) -> tuple[int, int]:
     return config.max_steps, math.ceil(config.max_steps / per_epoch)
 
 
-def batch_order(data: Batches, batch_size: int, generator: torch.Generator):
+def batch_order(data: Batches, batch_size: int, generator: torch.Generator,
+                drawn: int | None = None):
     """The batches of one epoch: the data's own order when it has one (e.g. grouped by
-    length), else a shuffle cut into ``batch_size`` pieces."""
+    length), else a shuffle cut into ``batch_size`` pieces; with ``drawn`` below the data's
+    size, only the first ``drawn`` samples of the shuffle (a fresh draw every epoch)."""
     own = getattr(data, "batch_order", None)
     if own is not None:
         return own(batch_size, generator)
-    order = torch.randperm(len(data), generator=generator)
-    return [order[start : start + batch_size] for start in range(0, len(data), batch_size)]
+    order = torch.randperm(len(data), generator=generator)[:drawn]
+    return [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
 
 
 def place(module: nn.Module, train, val, config: TrainConfig):
@@ -249,16 +292,18 @@ class EarlyStopping:
         self.config, self.has_val = config, has_val
         self.best_loss, self.best_state, self.stale = math.inf, None, 0
 
+    def start(self, module: nn.Module, history: History, val_loss: float) -> None:
+        """The untrained network as the first candidate (epoch 0)."""
+        self.best_loss, self.best_state = val_loss, copy.deepcopy(module.state_dict())
+        history.initial_val_loss = val_loss
+
     def end_epoch(self, module: nn.Module, history: History, epoch: int, train_loss: float,
                   val_loss: float | None, progress: Progress) -> bool:
         """Record the epoch; True when training should stop."""
-        if not math.isfinite(train_loss):
-            progress.close()
-            raise TrainingError(
-                f"the training loss became {train_loss} at epoch {epoch} "
-                f"(learning_rate={self.config.learning_rate}). Lower learning_rate, keep "
-                "clip_norm > 0, or check the data for extreme values."
-            )
+        if not math.isfinite(train_loss) or (val_loss is not None
+                                             and not math.isfinite(val_loss)):
+            return self.fault(history, epoch, train_loss if not math.isfinite(train_loss)
+                              else val_loss, progress)
         history.train_loss.append(train_loss)
         monitored = train_loss if val_loss is None else val_loss
         if val_loss is not None:
@@ -274,16 +319,34 @@ class EarlyStopping:
             return True
         return False
 
+    def fault(self, history: History, epoch: int, loss: float, progress: Progress) -> bool:
+        """A loss that became NaN or infinite: stop with the best weights so far (warned),
+        or raise TrainingError when no epoch was good."""
+        fix = (f"Lower learning_rate (now {self.config.learning_rate}), keep clip_norm > 0, "
+               "or check the data for extreme values.")
+        if self.best_state is None:
+            progress.close()
+            raise TrainingError(f"the training loss became {loss} at epoch {epoch}, before "
+                                f"any epoch finished with a finite loss. {fix}")
+        history.fault = (f"the loss became {loss} at epoch {epoch}; training stopped and kept "
+                         f"epoch {history.best_epoch}'s weights. {fix}")
+        warnings.warn(history.fault, RuntimeWarning, stacklevel=4)
+        return True
+
     def restore(self, module: nn.Module) -> None:
         if self.best_state is not None:
             module.load_state_dict(self.best_state)
 
 
 class Progress:
-    """A rich progress bar on a terminal (verbose=1), a line per epoch (verbose=2), or nothing."""
+    """A rich progress bar on a terminal (verbose=1; elsewhere a line every 10 s), a line per
+    epoch (verbose=2), or nothing."""
+
+    every = 10.0  # seconds between progress lines when stderr is not a terminal
 
     def __init__(self, verbose: int, epochs: int) -> None:
         self.verbose, self.bar, self.task = verbose, None, None
+        self.epochs, self.printed = epochs, time.monotonic()
         if verbose == 1 and sys.stderr.isatty():
             from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -303,6 +366,10 @@ class Progress:
             self.bar.update(self.task, completed=epoch, losses=text)
         elif self.verbose >= 2:
             print(f"epoch {epoch}: {text}", file=sys.stderr)
+        elif self.verbose == 1 and time.monotonic() - self.printed >= self.every:
+            # not a terminal (a log, a pipe, CI): one line every ``every`` seconds, as pip does
+            self.printed = time.monotonic()
+            print(f"epoch {epoch}/{self.epochs}: {text}", file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self.bar is not None:

@@ -31,6 +31,7 @@ from rnnkit.train.loop import (
     LossFn,
     Progress,
     finish,
+    out_of_time,
     place,
     regression_loss,
     step,
@@ -187,6 +188,8 @@ def train_stateful(module: nn.Module, train: SequenceStreams, config: TrainConfi
     scored = [int(train.mask[:, p].sum()) for p in parts]  # host numbers, counted once
     n = sum(scored)
     history, stopping = History(), EarlyStopping(config, val is not None)
+    if val is not None and config.keep_initial:
+        stopping.start(module, history, stream_loss(module, val, loss_fn, config.precision))
     progress = Progress(config.verbose, config.epochs)
     started = time.perf_counter()
     for epoch in range(1, config.epochs + 1):
@@ -209,5 +212,8 @@ def train_stateful(module: nn.Module, train: SequenceStreams, config: TrainConfi
         val_loss = stream_loss(module, val, loss_fn, config.precision) \
             if val is not None else None
         if stopping.end_epoch(module, history, epoch, float(total) / n, val_loss, progress):
+            break
+        if out_of_time(config, started, epoch):
+            history.stopped_by_time = True
             break
     return finish(module, history, stopping, progress, started, n)

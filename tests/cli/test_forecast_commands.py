@@ -83,7 +83,7 @@ def test_bad_inputs_give_one_line_and_exit_2(tmp_path, capsys):
         "fill": [_csv(tmp_path, nan, "nan.csv")],
         "uplicate": [_csv(tmp_path, dup, "dup.csv")],
         "rregular|gap|expected": [_csv(tmp_path, gap, "gap.csv")],
-        "at least": [_csv(tmp_path, _series(30)), "--lookback", "40", "--horizon", "5"],
+        "at least": [_csv(tmp_path, _series(30)), "--horizon", "40"],
     }
     for pattern, args in cases.items():
         code, _, err = run(["forecast", *args, "--epochs", "1", "--verbose", "0",

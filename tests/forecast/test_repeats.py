@@ -23,7 +23,8 @@ def test_repeats_form_a_reproducible_mean_ensemble(tmp_path):
     pd.testing.assert_frame_equal(a.predict(), b.predict(), check_exact=True)
     assert len(a.histories_) == 3
     # the ensemble's forecast is the mean of its runs, run k seeded with seed + k
-    runs = [rnnkit.Forecaster(seed=k, **FAST).fit(data).predict()["y"] for k in range(3)]
+    runs = [rnnkit.Forecaster(seed=k, repeats=1, **FAST).fit(data).predict()["y"]
+            for k in range(3)]
     np.testing.assert_allclose(a.predict()["y"], np.mean(runs, axis=0), rtol=1e-6)
     a.save(tmp_path / "m")
     back = rnnkit.load(tmp_path / "m")
@@ -43,12 +44,14 @@ def test_median_ensemble_and_evaluation_spread():
 
 def test_refit_all_retrains_on_every_row_for_the_chosen_epochs():
     data = _series()
-    f = rnnkit.Forecaster(refit_all=True, scaler="standard", **FAST).fit(data)
+    f = rnnkit.Forecaster(refit_all=True, scaler="standard", repeats=1, **FAST).fit(data)
     assert f.final_epochs_ == [f.history_.best_epoch]
     assert f.scaler_.offset_[0, 0] == pytest.approx(data["y"].mean())  # all rows, not train
-    g = rnnkit.Forecaster(**FAST).fit(data)
+    g = rnnkit.Forecaster(refit_all=False, **FAST).fit(data)
     assert g.final_epochs_ is None
-    assert g.scaler_.offset_[0, 0] == pytest.approx(data["y"][:-3].mean())
+    held = g.fitted_.spec.val_rows  # the horizon plus further validation origins
+    assert held == 3 + 3 - 1  # 3 origins: a horizon of them (no season on integer times)
+    assert g.scaler_.offset_[0, 0] == pytest.approx(data["y"][:-held].mean())
 
 
 def test_diagnosis_reads_the_curves():

@@ -135,7 +135,7 @@ def test_weights_from_a_trained_rnnkit_model_and_its_file(tmp_path):
     import rnnkit
 
     f = rnnkit.Forecaster(cell="gru", hidden_size=4, num_layers=2, epochs=1, verbose=0,
-                          lookback=12, horizon=2).fit("airline")
+                          lookback=12, horizon=2, repeats=1).fit("airline")
     f.save(tmp_path / "m")
     live, saved = RecurrentWeights.from_model(f), RecurrentWeights.from_model(tmp_path / "m")
     assert saved.cell == "gru" and saved.num_layers == 2

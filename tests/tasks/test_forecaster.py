@@ -70,7 +70,8 @@ def test_save_load_round_trip_is_exact(tmp_path, name):
 def test_scaler_is_fitted_on_the_training_part_only():
     y = np.concatenate([np.linspace(0, 1, 80), np.full(20, 1000.0)])
     data = pd.DataFrame({"ds": np.arange(100), "y": y})
-    f = rnnkit.Forecaster(lookback=10, horizon=20, scaler="minmax", **FAST)
+    f = rnnkit.Forecaster(lookback=10, horizon=20, scaler="minmax", val_size=20,
+                          refit_all=False, transform="none", **FAST)
     f = f.evaluate(data, test_size=20).estimator
     # fitted rows: 0..79 minus the validation rows (the horizon): max is y[59]
     assert f.scaler_.offset_[0, 0] == 0.0
@@ -90,10 +91,12 @@ def test_direct_strategy_refuses_a_longer_horizon():
         f.predict(h=5)
 
 
-def test_series_too_short_says_how_many_are_needed():
-    data = pd.DataFrame({"ds": np.arange(30), "y": np.arange(30.0)})
-    with pytest.raises(InputError, match="at least 45"):
-        rnnkit.Forecaster(lookback=40, horizon=5, **FAST).fit(data)
+def test_a_short_series_forecasts_and_a_horizon_beyond_it_says_what_is_needed():
+    data = pd.DataFrame({"ds": np.arange(30), "y": np.sin(np.arange(30.0)) + 5})
+    f = rnnkit.Forecaster(lookback=40, horizon=5, **FAST).fit(data)  # padded in front
+    assert f.lookback_ == 40 and len(f.predict()) == 5
+    with pytest.raises(InputError, match="horizon=30.*at least 31"):
+        rnnkit.Forecaster(horizon=30, **FAST).fit(data)
 
 
 def test_unknown_series_at_predict_time():

@@ -1,0 +1,152 @@
+"""The default Forecaster, untuned, on every single series and panel of the dev suite
+(../shared/data/dev/forecasting and panels): the last horizon of each series held out (the
+horizon the dev README suggests), MASE and sMAPE beside naive, seasonal naive, the window MLP
+and, where statsforecast is installed (``pip install 'rnnkit[stats]'``), AutoETS and AutoTheta;
+fit seconds; the count of series where rnnkit beats each baseline. Covariates are named as a
+user would name them (past ones for us_change, the seat-belt law as known ahead, ...).
+
+    python bench/forecast_accuracy.py                      # everything, tables on stdout
+    python bench/forecast_accuracy.py --only sunspots_monthly --params '{"repeats": 3}'
+    python bench/forecast_accuracy.py --airline            # airline: seeds 0-4 and one-step
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import rnnkit
+
+DEV = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "dev"
+
+SINGLE = {  # file stem: (horizon, arguments a user would pass)
+    "us_gasoline_weekly": (13, {}),
+    "bank_calls_5min": (169, {}),
+    "canadian_gas_monthly": (18, {}),
+    "souvenirs_monthly": (12, {}),
+    "us_accidental_deaths_monthly": (12, {}),
+    "house_sales_monthly": (18, {}),
+    "us_change_quarterly": (8, {"feature_cols": ("income", "production", "savings",
+                                                 "unemployment")}),
+    "uk_solar_halfhourly": (48, {}),
+    "sunspots_monthly": (24, {}),
+    "uk_seatbelts_monthly": (12, {"future_cols": ("law",)}),
+}
+PANELS = {
+    "electricity_prices_fr_be_hourly": (24, {"future_cols": ("gen_forecast", "week_day"),
+                                             "feature_cols": ("system_load",)}),
+    "aus_livestock_monthly": (12, {}),
+    "aus_arrivals_quarterly": (8, {}),
+    "aus_prison_by_state_quarterly": (8, {}),
+    "us_employment_monthly": (24, {}),
+}
+METRICS = ("MASE", "sMAPE")
+
+
+def run(name: str, path: Path, horizon: int, args: dict, params: dict) -> dict:
+    data = pd.read_csv(path)
+    model = rnnkit.Forecaster(seed=0, verbose=0, **(args | params))
+    started = time.perf_counter()
+    evaluation = model.evaluate(data, test_size=horizon)
+    seconds = time.perf_counter() - started
+    scores = evaluation.scores
+    row = {"series": name, "n_series": int(data["unique_id"].nunique())
+           if "unique_id" in data else 1, "rows": len(data), "horizon": horizon,
+           "evaluate_s": seconds,
+           "fit_s": sum(h.seconds for h in evaluation.estimator.histories_)}
+    for model_name in scores.index:
+        for metric in METRICS:
+            row[f"{model_name} {metric}"] = float(scores.loc[model_name, metric])
+    row["model"] = evaluation.model
+    return row
+
+
+def airline(params: dict) -> None:
+    """The flagship's two promises: the 24-month holdout beside the window MLP over seeds
+    0-4, and the tutorials' one-step protocol beside seasonal naive."""
+    lstm, mlp = [], []
+    for seed in range(5):
+        e = rnnkit.Forecaster(seed=seed, verbose=0, **params).evaluate("airline", test_size=24)
+        lstm.append(e.scores.loc[e.model, "RMSE"])
+        mlp.append(e.scores.loc["window MLP", "RMSE"])
+    print(f"airline 24-month holdout RMSE, seeds 0-4: LSTM {np.mean(lstm):.1f} "
+          f"({', '.join(f'{v:.1f}' for v in lstm)}) | window MLP {np.mean(mlp):.1f} "
+          f"({', '.join(f'{v:.1f}' for v in mlp)})")
+    one = rnnkit.Forecaster(seed=0, verbose=0, **params).evaluate("airline",
+                                                                  protocol="one-step")
+    print(f"airline one-step protocol (first 67% to train, each next month from true "
+          f"history): RMSE {one.scores.loc[one.model, 'RMSE']:.1f} | seasonal naive "
+          f"{one.scores.loc['seasonal naive', 'RMSE']:.1f} | window MLP "
+          f"{one.scores.loc['window MLP', 'RMSE']:.1f}")
+
+
+def table(rows: list[dict]) -> str:
+    baselines = [b for b in ("naive", "seasonal naive", "window MLP", "AutoETS", "AutoTheta")
+                 if f"{b} MASE" in rows[0]]
+    head = "| series | rows | h | " + " | ".join(
+        f"{rows[0]['model']} {m}" for m in METRICS) + " | " + " | ".join(
+        f"{b} MASE" for b in baselines) + " | fit s |"
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for r in rows:
+        model = r["model"]
+        best = min([r[f"{model} MASE"]] + [r[f"{b} MASE"] for b in baselines])
+        cells = [f"**{r[f'{model} MASE']:.3f}**" if r[f"{model} MASE"] == best
+                 else f"{r[f'{model} MASE']:.3f}", f"{r[f'{model} sMAPE']:.3f}"]
+        cells += [f"**{r[f'{b} MASE']:.3f}**" if r[f"{b} MASE"] == best
+                  else f"{r[f'{b} MASE']:.3f}" for b in baselines]
+        lines.append(f"| {r['series']} | {r['rows']} | {r['horizon']} | " + " | ".join(cells)
+                     + f" | {r['fit_s']:.1f} |")
+    return "\n".join(lines)
+
+
+def summary(rows: list[dict], what: str) -> str:
+    if not rows:
+        return ""
+    model = rows[0]["model"]
+    baselines = [b for b in ("naive", "seasonal naive", "window MLP", "AutoETS", "AutoTheta")
+                 if f"{b} MASE" in rows[0]]
+    mean = np.mean([r[f"{model} MASE"] for r in rows])
+    parts = [f"{what}: mean MASE {model} {mean:.3f}"]
+    for b in baselines:
+        wins = sum(r[f"{model} MASE"] < r[f"{b} MASE"] for r in rows)
+        parts.append(f"{b} {np.mean([r[f'{b} MASE'] for r in rows]):.3f} "
+                     f"(beaten on {wins}/{len(rows)})")
+    return "; ".join(parts) + f"; longest fit {max(r['fit_s'] for r in rows):.1f} s"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default="", help="comma-separated series / panel names")
+    parser.add_argument("--params", default="{}", help="Forecaster arguments as JSON")
+    parser.add_argument("--json", default="", help="also write the rows to this file")
+    parser.add_argument("--airline", action="store_true", help="the airline checks only")
+    args = parser.parse_args()
+    params = json.loads(args.params)
+    if args.airline:
+        airline(params)
+        return
+    only = {n.strip() for n in args.only.split(",") if n.strip()}
+    results: dict[str, list[dict]] = {"single series": [], "panels": []}
+    for group, folder, specs in (("single series", "forecasting", SINGLE),
+                                 ("panels", "panels", PANELS)):
+        for name, (horizon, extra) in specs.items():
+            if only and name not in only:
+                continue
+            row = run(name, DEV / folder / f"{name}.csv", horizon, extra, params)
+            results[group].append(row)
+            print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v)
+                              for k, v in row.items()}), flush=True)
+    for group, rows in results.items():
+        if rows:
+            print(f"\n{group}\n\n{table(rows)}\n\n{summary(rows, group)}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()

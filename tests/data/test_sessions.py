@@ -1,0 +1,69 @@
+"""Series observed in sessions (business hours, trading days): detected, read as an ordinal
+sequence with a day of slots as the season, forecast at the next open timestamps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import rnnkit
+from rnnkit.data.frames import future_times, load_panel, season_length
+from rnnkit.data.sessions import Sessions
+from rnnkit.errors import InputError
+
+
+def business_hours(days: int = 30, seed: int = 0) -> pd.DataFrame:
+    """Every 15 minutes from 09:00 to 17:00 (33 slots) on weekdays, one holiday."""
+    dates = pd.bdate_range("2024-01-01", periods=days).delete(7)  # a holiday
+    slots = pd.timedelta_range("09:00:00", "17:00:00", freq="15min")
+    times = pd.DatetimeIndex((dates.to_numpy()[:, None] + slots.to_numpy()[None, :]).ravel())
+    k = np.arange(len(times)) % len(slots)
+    y = 100 + 30 * np.sin(np.pi * k / len(slots)) + np.random.default_rng(seed).normal(0, 2,
+                                                                                        len(k))
+    return pd.DataFrame({"ds": times, "y": y})
+
+
+def test_business_hours_are_detected_with_their_calendar():
+    frame = business_hours()
+    s = Sessions.detect(frame["ds"].to_numpy())
+    assert s == Sessions(pd.Timedelta("15min"), pd.Timedelta("9h"), 33, (0, 1, 2, 3, 4))
+    assert Sessions.from_freq(s.to_freq()) == s
+    panel = load_panel(frame)
+    assert panel.freq == s.to_freq() and season_length(panel.freq) == 33
+
+
+def test_the_next_slots_skip_the_night_and_the_weekend():
+    frame = business_hours()  # ends on a Friday (2024-02-09) at 17:00
+    last = frame["ds"].iloc[-1]
+    assert last.dayofweek == 4
+    nxt = pd.DatetimeIndex(future_times(frame["ds"].iloc[-2], load_panel(frame).freq, 3))
+    assert list(nxt) == [last, pd.Timestamp("2024-02-12 09:00"), pd.Timestamp("2024-02-12 09:15")]
+
+
+def test_trading_days_with_holidays_are_sessions_of_one_slot_with_a_week_season():
+    days = pd.bdate_range("2024-01-01", periods=40).delete([5, 17])
+    s = Sessions.detect(days.to_numpy())
+    assert s.slots == 1 and s.season == 5 and s.weekdays == (0, 1, 2, 3, 4)
+    assert s.following(days[-1], 1)[0] == np.datetime64(days[-1] + pd.offsets.BDay(1))
+
+
+@pytest.mark.parametrize("times", [
+    pd.date_range("2024-01-01", periods=50, freq="D").delete([3, 9]),  # daily, gaps
+    pd.DatetimeIndex(["2024-01-01 09:00", "2024-01-01 09:15", "2024-01-01 09:45",
+                      "2024-01-02 09:00", "2024-01-02 09:15"]),  # a slot missing mid-day
+])
+def test_gaps_that_are_not_sessions_stay_irregular(times):
+    assert Sessions.detect(times.to_numpy()) is None
+    with pytest.raises(InputError, match="irregular timestamps"):
+        load_panel(pd.DataFrame({"ds": times, "y": np.arange(len(times), dtype=float)}))
+
+
+def test_a_forecast_of_business_hours_carries_the_open_timestamps():
+    frame = business_hours(20)
+    f = rnnkit.Forecaster(horizon=40, epochs=2, repeats=1, verbose=0).fit(frame)
+    out = f.predict()
+    assert f.horizon_ == 40 and f.fitted_.spec.season == 33
+    expected = Sessions.detect(frame["ds"].to_numpy()).following(frame["ds"].iloc[-1], 40)
+    assert (out["ds"].to_numpy() == expected).all()
+    assert out["ds"].dt.hour.between(9, 17).all() and (out["ds"].dt.dayofweek < 5).all()

@@ -8,10 +8,10 @@ This module imports no torch: weights travel as numpy arrays.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -22,11 +22,15 @@ from safetensors.numpy import save as save_safetensors
 
 from rnnkit._version import __version__
 from rnnkit.errors import ArtifactError
+from rnnkit.files import replace_dir, temp_dir, umask, write_bytes_atomic
 
 FORMAT = "rnnkit-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: model.json carries its own checksum (meta_sha256)
 WEIGHTS = "weights.safetensors"
 META = "model.json"
+MAX_META_BYTES = 64 << 20  # model.json: vocabularies and ids included, far below this
+MAX_WEIGHTS_BYTES = 16 << 30
+MAX_ZIP_ENTRIES = 16
 
 
 def write_model(
@@ -50,48 +54,37 @@ def write_model(
         "weights_sha256": hashlib.sha256(blob).hexdigest(),
         **meta,
     }
+    document["meta_sha256"] = meta_checksum(document)
     text = json.dumps(document, indent=2, sort_keys=False, allow_nan=False)
-    path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix == ".zip":
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as z:
-                z.writestr(META, text)
-                z.writestr(WEIGHTS, blob)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as z:
+            z.writestr(META, text)
+            z.writestr(WEIGHTS, blob)
+        return write_bytes_atomic(path, buffer.getvalue())
     if path.exists() and not path.is_dir():
         raise ArtifactError(
             f"path={str(path)!r} is a file, but a model directory is written there. "
             "Pass a new directory name, or a name ending in .zip."
         )
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    tmp = temp_dir(path)
     try:
-        (tmp / WEIGHTS).write_bytes(blob)
-        (tmp / META).write_text(text)
-        _replace_dir(tmp, path)
+        for name, data in ((WEIGHTS, blob), (META, text.encode())):
+            (tmp / name).write_bytes(data)
+            os.chmod(tmp / name, 0o666 & ~umask())
+        replace_dir(tmp, path)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return path
 
 
-def _replace_dir(new: Path, target: Path) -> None:
-    """Rename ``new`` onto ``target``; an existing target is moved aside first, then removed."""
-    if not target.exists():
-        os.rename(new, target)
-        return
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    os.rename(target, old)
-    try:
-        os.rename(new, target)
-    except BaseException:
-        os.rename(old, target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+def meta_checksum(document: dict) -> str:
+    """SHA-256 of ``model.json``'s content (but this checksum), in a canonical form: any change
+    to a value, a key or the layout of the numbers is detected."""
+    body = {k: v for k, v in document.items() if k != "meta_sha256"}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def read_model(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
@@ -106,10 +99,10 @@ def read_model(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, np.nd
                             "that Forecaster.save / `rnnkit forecast --out` wrote.")
     text, blob = _read_parts(path)
     try:
-        meta = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        meta = json.loads(text, parse_constant=_no_constant)
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError, RecursionError) as e:
         raise ArtifactError(
-            f"{path}: {META} is corrupt or truncated ({e}). Save the model again."
+            f"{path}: {META} is corrupt or truncated ({str(e)[:200]}). Save the model again."
         ) from e
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise ArtifactError(
@@ -117,11 +110,17 @@ def read_model(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, np.nd
             "Pass a directory written by rnnkit's save()."
         )
     version = meta.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
+    if not isinstance(version, int) or isinstance(version, bool) or not \
+            1 <= version <= FORMAT_VERSION:
         raise ArtifactError(
             f"{path} has model format version {version!r}, written by rnnkit "
             f"{meta.get('rnnkit_version')}; this rnnkit {__version__} reads format versions up to "
             f"{FORMAT_VERSION}. Upgrade rnnkit (pip install -U rnnkit) to load it."
+        )
+    if version >= 2 and meta.get("meta_sha256") != meta_checksum(meta):
+        raise ArtifactError(
+            f"{path}: {META} does not match its checksum (meta_sha256): it was altered or "
+            "damaged after it was saved. Save the model again, or restore it from a backup."
         )
     if hashlib.sha256(blob).hexdigest() != meta.get("weights_sha256"):
         raise ArtifactError(
@@ -135,7 +134,13 @@ def read_model(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, np.nd
     return meta, tensors
 
 
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a finite number")
+
+
 def _read_parts(path: Path) -> tuple[bytes, bytes]:
+    """model.json and the weights, each bounded in size before it is read; no entry outside
+    the model (a symlink, a path in a zip) is followed."""
     if path.is_dir():
         missing = [n for n in (META, WEIGHTS) if not (path / n).is_file()]
         if missing:
@@ -143,15 +148,64 @@ def _read_parts(path: Path) -> tuple[bytes, bytes]:
                 f"{path} is not an rnnkit model: {', '.join(missing)} missing. Pass a directory "
                 "written by rnnkit's save()."
             )
-        return (path / META).read_bytes(), (path / WEIGHTS).read_bytes()
+        for name, limit in ((META, MAX_META_BYTES), (WEIGHTS, MAX_WEIGHTS_BYTES)):
+            entry = path / name
+            if entry.is_symlink():
+                raise ArtifactError(f"{entry} is a symbolic link; a model directory holds its "
+                                    "own files. Copy the file in place of the link.")
+            if entry.stat().st_size > limit:
+                raise ArtifactError(f"{entry} is {entry.stat().st_size} bytes, more than a "
+                                    f"model's {limit}. Pass a model rnnkit saved.")
+        return _read_dir(path)
     try:
         with zipfile.ZipFile(path) as z:
-            return z.read(META), z.read(WEIGHTS)
-    except (zipfile.BadZipFile, KeyError, OSError) as e:
+            entries = z.infolist()
+            if len(entries) > MAX_ZIP_ENTRIES:
+                raise ArtifactError(f"{path} holds {len(entries)} entries; a model zip holds "
+                                    f"{META} and {WEIGHTS}. Pass a zip rnnkit saved.")
+            return (_zip_entry(z, path, META, MAX_META_BYTES),
+                    _zip_entry(z, path, WEIGHTS, MAX_WEIGHTS_BYTES))
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError, NotImplementedError,
+            RuntimeError) as e:
         raise ArtifactError(
-            f"{path} is not an rnnkit model (expected a model directory or a .zip of one: {e}). "
-            "Pass what rnnkit's save() wrote."
+            f"{path} is not an rnnkit model (expected a model directory or a .zip of one: "
+            f"{str(e)[:200]}). Pass what rnnkit's save() wrote."
         ) from e
+
+
+def _read_dir(path: Path, tries: int = 5) -> tuple[bytes, bytes]:
+    """Both files from one version of the directory: opened through one directory handle, so
+    a save that swaps in a new version meanwhile cannot mix the two (when the old version is
+    removed under the reader, it reads again)."""
+    for attempt in range(tries):
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            return tuple(_read_at(fd, name) for name in (META, WEIGHTS))  # type: ignore
+        except FileNotFoundError:
+            if attempt == tries - 1:
+                raise
+        finally:
+            os.close(fd)
+    raise AssertionError("unreachable")
+
+
+def _read_at(dir_fd: int, name: str) -> bytes:
+    fd = os.open(name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0), dir_fd=dir_fd)
+    with os.fdopen(fd, "rb") as f:
+        return f.read()
+
+
+def _zip_entry(z: zipfile.ZipFile, path: Path, name: str, limit: int) -> bytes:
+    info = z.getinfo(name)
+    if info.file_size > limit:
+        raise ArtifactError(f"{path}: {name} inflates to {info.file_size} bytes, more than a "
+                            f"model's {limit}. Pass a zip rnnkit saved.")
+    with z.open(info) as f:
+        data = f.read(limit + 1)  # the header's size may lie: never read past the limit
+    if len(data) > limit:
+        raise ArtifactError(f"{path}: {name} inflates past {limit} bytes. Pass a zip rnnkit "
+                            "saved.")
+    return data
 
 
 # Parameter names that changed after format version 1 was first written (rnnkit 0.1.0 before

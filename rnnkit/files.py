@@ -1,22 +1,179 @@
-"""Atomic file writes: a temporary name beside the target, then a rename into place."""
+"""Atomic writes: a temporary name beside the target, then one rename (or one exchange of two
+directories) into place, so that a kill at any instruction leaves the old version or the new,
+never a mix and never nothing.
+
+Temporary names are ``.NAME.tmp-PID-XXXX``; a later write to the same target removes those
+whose process is gone. Files and directories get the permissions the umask gives, as any
+``open`` or ``mkdir`` would (not the 0600 / 0700 of the temporary-file functions).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
+import shutil
+import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+_RENAME_EXCHANGE = 2  # renameat2 flag (Linux >= 3.15)
+_AT_FDCWD = -100
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
     """Write ``text`` to ``path`` so that readers see the old file or the new, never half."""
+    return write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    remove_stale(path)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o666 & ~umask())
+        _rename(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def temp_dir(target: Path) -> Path:
+    """A new empty directory beside ``target``, with the umask's permissions."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(target)
+    tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(target), dir=target.parent))
+    os.chmod(tmp, 0o777 & ~umask())
+    return tmp
+
+
+def replace_dir(new: Path, target: Path) -> None:
+    """Put directory ``new`` at ``target`` in one step: a rename when ``target`` is absent,
+    else an atomic exchange of the two (then the old one, now at ``new``, is removed). Where
+    the system has no exchange, the old one is moved aside first (a kill between the two
+    renames then leaves the old version at ``.NAME.tmp-PID-old``)."""
+    if not target.exists():
+        _rename(new, target)
+        return
+    if _exchange(new, target):
+        shutil.rmtree(new, ignore_errors=True)
+        return
+    old = target.with_name(f"{temp_prefix(target)}old")
+    _rename(target, old)
+    try:
+        _rename(new, target)
+    except BaseException:
+        _rename(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def staged_dir(target: str | os.PathLike) -> Iterator[Path]:
+    """Write a set of outputs together: yields an empty directory beside ``target``; when the
+    block ends without an error, it replaces ``target`` in one step (entries of the old
+    ``target`` that the block did not write are carried over, so nothing of the user's is
+    lost); on an error nothing at ``target`` changes."""
+    target = Path(target)
+    tmp = temp_dir(target)
+    try:
+        yield tmp
+        if target.is_dir():
+            for entry in target.iterdir():
+                if not (tmp / entry.name).exists() and ".tmp-" not in entry.name:
+                    _copy(entry, tmp / entry.name)
+        elif target.exists():
+            from rnnkit.errors import InputError
+
+            raise InputError(f"--out {str(target)!r} is a file; the outputs go in a directory. "
+                             "Pass a directory name.")
+        replace_dir(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def temp_prefix(target: Path) -> str:
+    return f".{target.name}.tmp-{os.getpid()}-"
+
+
+def remove_stale(target: Path) -> None:
+    """Remove temporary files and directories of ``target`` left by killed processes."""
+    prefix = f".{target.name}.tmp-"
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.name.startswith(prefix):
+            continue
+        pid = entry.name[len(prefix):].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+
+
+def umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _copy(src: Path, dst: Path) -> None:
+    if src.is_dir() and not src.is_symlink():
+        shutil.copytree(src, dst, symlinks=True)
+    else:
+        try:
+            os.link(src, dst, follow_symlinks=False)
+        except OSError:
+            shutil.copy2(src, dst, follow_symlinks=False)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _rename(a: str | os.PathLike, b: str | os.PathLike) -> None:
+    os.replace(a, b)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2); False where the system cannot."""
+    fn = _renameat2()
+    if fn is None:
+        return False
+    if fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    return False  # e.g. a file system without exchange: the caller falls back
+
+
+_LIBC: list = []
+
+
+def _renameat2():
+    if not _LIBC:
+        fn = None
+        if sys.platform.startswith("linux"):
+            try:
+                libc = ctypes.CDLL(None, use_errno=True)  # the process's own libc
+                fn = libc.renameat2
+                fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                               ctypes.c_uint]
+                fn.restype = ctypes.c_int
+            except (OSError, AttributeError):
+                fn = None
+        _LIBC.append(fn)
+    return _LIBC[0]

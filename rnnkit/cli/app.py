@@ -32,7 +32,7 @@ def _cli_type(check: str) -> type:
         base = bool
     elif kind.startswith("int"):
         base = int
-    elif kind.startswith("float") or kind == "fraction":
+    elif kind.startswith("float") or kind in ("fraction", "rate"):
         base = float
     else:
         base = str
@@ -119,3 +119,18 @@ def default_out(command: str, data: str) -> Path:
 Out = Annotated[Path | None, typer.Option(
     "--out", "-o", help="Directory for the results and the model (default: runs/COMMAND/DATA).",
     rich_help_panel="Output")]
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from rnnkit._version import __version__
+
+        typer.echo(f"rnnkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option(
+        "--version", help="Print rnnkit's version and exit.", is_eager=True,
+        callback=_print_version)] = False) -> None:
+    """Recurrent neural networks (RNN, LSTM, GRU) on sequences, with honest evaluation."""

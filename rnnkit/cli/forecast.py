@@ -31,6 +31,10 @@ def forecast(
     Runs data-parallel under torchrun: torchrun --nproc-per-node 2 -m rnnkit forecast DATA ...
     """
     started = time.perf_counter()
+    from rnnkit.options import check_value
+
+    check_value("--test-size", test_size, "int>=1|None")
+    ForecastOptions(**options).validate()  # every argument, before torch is imported
     from rnnkit.tasks.forecaster import Forecaster
     from rnnkit.train.distributed import setup
 
@@ -42,19 +46,19 @@ def forecast(
         return
     _print_scores(evaluation, model)
 
-    from rnnkit.files import write_text_atomic
+    from rnnkit.files import staged_dir, write_text_atomic
     from rnnkit.plots import plot_forecast, plot_learning_curves, save_figure
 
     out = out or default_out("forecast", data)
-    out.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(out / "forecast.csv", future.to_csv(index=False))
-    write_text_atomic(out / "holdout.csv", evaluation.forecasts.to_csv(index=False))
-    metrics = evaluation.to_dict() | {"history": model.history_.to_dict()}
-    write_text_atomic(out / "metrics.json", json.dumps(metrics, indent=2))
-    save_figure(plot_forecast(evaluation, future), out / "forecast.png")
-    save_figure(plot_learning_curves(model.histories_, evaluation.diagnosis),
-                out / "learning_curves.png")
-    model.save(out / "model")
+    with staged_dir(out) as stage:  # the run's outputs appear together or not at all
+        write_text_atomic(stage / "forecast.csv", future.to_csv(index=False))
+        write_text_atomic(stage / "holdout.csv", evaluation.forecasts.to_csv(index=False))
+        metrics = evaluation.to_dict() | {"history": model.history_.to_dict()}
+        write_text_atomic(stage / "metrics.json", json.dumps(metrics, indent=2))
+        save_figure(plot_forecast(evaluation, future), stage / "forecast.png")
+        save_figure(plot_learning_curves(model.histories_, evaluation.diagnosis),
+                    stage / "learning_curves.png")
+        model.save(stage / "model")
     seconds = time.perf_counter() - started
     typer.echo(f"wrote {out}/: forecast.csv holdout.csv metrics.json forecast.png "
                f"learning_curves.png model/  ({seconds:.1f} s)")
@@ -106,10 +110,15 @@ def backtest(
 
     from rnnkit.evaluate import format_scores
     from rnnkit.forecast.evaluate import strategy_table
+    from rnnkit.forecast.options import STRATEGIES
+    from rnnkit.options import check_value
     from rnnkit.tasks.forecaster import Forecaster
 
+    chosen = [s.strip() for s in strategies.split(",") if s.strip()]
+    for strategy in chosen or [""]:  # every name checked before the first fit
+        check_value("--strategies", strategy, "str", STRATEGIES)
     results = {}
-    for strategy in [s.strip() for s in strategies.split(",") if s.strip()]:
+    for strategy in chosen:
         model = Forecaster(strategy=strategy, **options)
         results[strategy] = model.backtest(data, n_windows=n_windows, step=step,
                                            refit=refit or False)
@@ -123,15 +132,15 @@ def backtest(
         if bt.interval_line():
             typer.echo(f"{name}: {bt.interval_line()}")
 
-    from rnnkit.files import write_text_atomic
+    from rnnkit.files import staged_dir, write_text_atomic
     from rnnkit.plots import plot_backtest, save_figure
 
     out = out or default_out("backtest", data)
-    out.mkdir(parents=True, exist_ok=True)
     frames = [bt.forecasts.assign(strategy=name) for name, bt in results.items()]
-    write_text_atomic(out / "backtest.csv", pd.concat(frames).to_csv(index=False))
     metrics = {name: bt.to_dict() for name, bt in results.items()}
-    write_text_atomic(out / "metrics.json", json.dumps(metrics, indent=2, default=str))
-    save_figure(plot_backtest(first), out / "backtest.png")
+    with staged_dir(out) as stage:
+        write_text_atomic(stage / "backtest.csv", pd.concat(frames).to_csv(index=False))
+        write_text_atomic(stage / "metrics.json", json.dumps(metrics, indent=2, default=str))
+        save_figure(plot_backtest(first), stage / "backtest.png")
     typer.echo(f"wrote {out}/: backtest.csv metrics.json backtest.png")
 

@@ -14,18 +14,51 @@ from rnnkit.errors import RnnkitError
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the app; turn rnnkit's errors into one line on stderr and exit 2."""
+    """Run the app; turn rnnkit's errors and the command line's usage errors into one line on
+    stderr and exit 2 (no traceback, no usage box)."""
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+
     try:
-        app(args=argv, standalone_mode=True)
+        code = app(args=argv, prog_name="rnnkit", standalone_mode=False)
+    except NoArgsIsHelpError as e:  # bare `rnnkit` or `rnnkit COMMAND`: the help
+        print(e.ctx.get_help() if e.ctx is not None else str(e), file=sys.stderr)
+        sys.exit(2)
+    except UsageError as e:
+        where = e.ctx.command_path if e.ctx is not None else "rnnkit"
+        message = " ".join(e.format_message().split())
+        given = _given(e, sys.argv[1:] if argv is None else argv)
+        if given is not None:
+            message = f"{message.rstrip('.')} (got {given!r})"
+        fail(f"{message.rstrip('.')}. See '{where} --help'.", 2)
+    except ClickException as e:
+        fail(" ".join(e.format_message().split()), e.exit_code)
     except RnnkitError as e:
-        print(f"rnnkit: error: {e}", file=sys.stderr)
-        sys.exit(2)
+        fail(str(e), 2)
     except (FileNotFoundError, PermissionError, IsADirectoryError) as e:
-        print(f"rnnkit: error: {e.strerror}: {e.filename!r}. Check the path.", file=sys.stderr)
-        sys.exit(2)
+        fail(f"{e.strerror}: {e.filename!r}. Check the path.", 2)
     except KeyboardInterrupt:
-        print("rnnkit: interrupted; files already written are complete.", file=sys.stderr)
-        sys.exit(130)
+        code = 130
+    if code == 130:  # typer turns Ctrl-C into exit status 130
+        fail("interrupted; nothing was written for this run (its outputs appear together "
+             "at the end, and a model already saved is untouched).", 130)
+    sys.exit(code or 0)
+
+
+def _given(error: Exception, argv: list[str]) -> str | None:
+    """The value the user typed for the option a usage error is about, if any."""
+    param = getattr(error, "param", None)
+    for opt in getattr(param, "opts", ()) or ():
+        for i, arg in enumerate(argv):
+            if arg == opt and i + 1 < len(argv):
+                return argv[i + 1]
+            if arg.startswith(opt + "="):
+                return arg[len(opt) + 1:]
+    return None
+
+
+def fail(message: str, code: int) -> None:
+    print(f"rnnkit: error: {message}", file=sys.stderr)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

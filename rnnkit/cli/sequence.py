@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from rnnkit.cli.app import Out, app, default_out, with_options
+from rnnkit.errors import InputError
 from rnnkit.tasks.sequence_options import ClassifierOptions, RegressorOptions
 
 Data = Annotated[str, typer.Argument(help="Long frame (CSV, Parquet) or dataset name.")]
@@ -31,11 +32,14 @@ def _names(text: str) -> list[str]:
 def _run(task: str, data: str, target: str, sequence_cols: str, id_col: str, time_col: str,
          static_cols: str, out: Path | None, test_size: float, text_col: str | None,
          params: dict[str, Any]) -> None:
-    from rnnkit.files import write_text_atomic
+    from rnnkit.files import staged_dir, write_text_atomic
     from rnnkit.plots import plot_learning_curves, save_figure
     from rnnkit.plots.sequence import plot_confusion, plot_scatter
     from rnnkit.tasks.sequence_jobs import run_sequence_job
 
+    if not (isinstance(test_size, float) and 0 < test_size < 1):
+        raise InputError(f"--test-size {test_size} must be a fraction of the sequences in "
+                         "(0, 1). Pass e.g. --test-size 0.25.")
     seed = params.pop("seed")
     run = run_sequence_job(task, data, target, _names(sequence_cols), id_col, time_col or None,
                            _names(static_cols), test_size, seed, text_col, **params)
@@ -45,15 +49,15 @@ def _run(task: str, data: str, target: str, sequence_cols: str, id_col: str, tim
     for note in run.warnings:
         typer.echo(note)
     out = out or default_out("classify" if task == "classification" else "regress", data)
-    out.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(out / "metrics.json", json.dumps(run.scores, indent=2))
-    write_text_atomic(out / "predictions.csv", run.predictions.to_csv(index=False))
     figure = (plot_confusion(run.confusion, run.classes) if task == "classification"
               else plot_scatter(run.predictions["true"], run.predictions["predicted"]))
     name = "confusion.png" if task == "classification" else "scatter.png"
-    save_figure(figure, out / name)
-    save_figure(plot_learning_curves(run.model.histories_), out / "learning_curves.png")
-    run.model.save(out / "model")
+    with staged_dir(out) as stage:  # the run's outputs appear together or not at all
+        write_text_atomic(stage / "metrics.json", json.dumps(run.scores, indent=2))
+        write_text_atomic(stage / "predictions.csv", run.predictions.to_csv(index=False))
+        save_figure(figure, stage / name)
+        save_figure(plot_learning_curves(run.model.histories_), stage / "learning_curves.png")
+        run.model.save(stage / "model")
     typer.echo(f"wrote {out}/: metrics.json predictions.csv {name} learning_curves.png model/")
 
 

@@ -84,6 +84,25 @@ class InputEncoder:
         """Numbers per sequence the network's head reads beside its summary."""
         return self.static_size + self.n_levels
 
+    def check_vocabulary(self, vocab_size: int) -> None:
+        """A loaded text encoder must index exactly the network's embedding rows."""
+        if self.kind == "text" and (self.vocabulary is None
+                                    or self.vocabulary.size != vocab_size
+                                    or len(set(self.vocabulary.tokens))
+                                    != len(self.vocabulary.tokens)):
+            raise ValueError(f"the vocabulary does not fit the network's {vocab_size} rows")
+
+    def canonical(self) -> tuple[Any, np.ndarray | None]:
+        """One small input of the fitted kind and shape ``(X, static)``, for a model file's
+        check that it predicts."""
+        if self.kind == "text":
+            X: Any = ["a"]
+        elif self.kind == "ids":
+            X = [np.array([1, 2, 1], dtype=np.int64)]
+        else:
+            X = np.zeros((1, 8, self.n_features))
+        return X, (np.zeros((1, self.static_size)) if self.static_size else None)
+
     def fit_transform(self, X: Any, static: Any, rows: np.ndarray | None = None
                       ) -> EncodedInputs:
         """Fit on ``X`` (the statistics on ``rows`` only: the training part) and encode it."""

@@ -76,6 +76,10 @@ class Vocabulary:
 def _token_lists(texts: Sequence[str] | Sequence[Sequence[str]]) -> list[list[str]]:
     out = []
     for i, text in enumerate(texts):
+        if not isinstance(text, str) and not (isinstance(text, Sequence | np.ndarray)
+                                              and all(isinstance(t, str) for t in text)):
+            raise InputError(f"text {i} is {text!r}, not a string (a missing value?). Fill or "
+                             "drop the missing texts first (e.g. frame.dropna(subset=[col])).")
         tokens = tokenize(text) if isinstance(text, str) else [str(t).lower() for t in text]
         if not tokens:
             raise InputError(f"text {i} is empty (no tokens). Drop empty texts or fill them.")

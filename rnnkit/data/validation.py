@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 
 import numpy as np
@@ -21,10 +20,9 @@ def check_positive_int(value: object, name: str, minimum: int = 1) -> int:
 
 def check_choice(value: object, name: str, choices: Sequence[str]) -> str:
     """One of ``choices``; the message suggests the closest."""
-    if value not in choices:
-        close = difflib.get_close_matches(str(value), list(choices), n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise InputError(f"{name}={value!r} is not one of {list(choices)}.{hint}")
+    from rnnkit.options import check_value
+
+    check_value(name, value, "", tuple(choices))
     return str(value)
 
 

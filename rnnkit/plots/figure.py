@@ -3,8 +3,8 @@ into place (a crash never leaves half a PNG)."""
 
 from __future__ import annotations
 
+import io
 import os
-import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -12,19 +12,17 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from rnnkit.files import write_bytes_atomic  # noqa: E402
+
 MODEL_COLOR, BASELINE_COLOR, ACTUAL_COLOR, FUTURE_COLOR = "#d62728", "#7f7f7f", "#1f77b4", "#2ca02c"
 
 
 def save_figure(fig: plt.Figure, path: str | os.PathLike) -> Path:
-    """Save to a temporary name beside ``path`` and rename into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
+    """Save as PNG atomically (see :mod:`rnnkit.files`), with the umask's permissions."""
+    buffer = io.BytesIO()
     try:
-        fig.savefig(tmp, dpi=110, bbox_inches="tight")
-        os.replace(tmp, path)
+        fig.savefig(buffer, format=Path(path).suffix.lstrip(".") or "png", dpi=110,
+                    bbox_inches="tight")
     finally:
-        Path(tmp).unlink(missing_ok=True)
         plt.close(fig)
-    return path
+    return write_bytes_atomic(path, buffer.getvalue())

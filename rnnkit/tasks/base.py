@@ -108,30 +108,50 @@ class RnnkitEstimator:
         meta, tensors = read_model(path)
         if meta.get("kind") != cls.__name__:
             raise ArtifactError(
-                f"{path} holds a {meta.get('kind')}, not a {cls.__name__}. Load it with "
+                f"{path} holds a {str(meta.get('kind'))[:40]}, not a {cls.__name__}. Load it with "
                 f"rnnkit.load(path), or pass a {cls.__name__} model."
             )
         return cls._from_artifact(meta, tensors)
 
     @classmethod
     def _from_artifact(cls, meta: dict, tensors: dict[str, np.ndarray]) -> RnnkitEstimator:
-        params = dict(meta["params"])
-        for name in cls._tuple_params:
-            if params.get(name) is not None:
-                params[name] = tuple(params[name])
+        """The estimator a model file describes, or ArtifactError: sizes are bounded by the
+        weights before anything is built, arguments are validated as the constructor's,
+        weights must be finite and fit the network, and the model must predict finite
+        numbers on a canonical input before it is returned."""
+        written = f"It was written by rnnkit {str(meta.get('rnnkit_version'))[:20]}"
         try:
+            check_sizes(meta, tensors)
+            params = dict(meta["params"])
+            unknown = sorted(set(params) - set(cls._param_names()))
+            if unknown:
+                raise ArtifactError(f"the model file has arguments {unknown[:5]} that "
+                                    f"{cls.__name__} does not take. {written}; load it with "
+                                    "that version.")
+            for name in cls._tuple_params:
+                if params.get(name) is not None:
+                    params[name] = tuple(params[name])
             est = cls(**params)
+            if hasattr(est, "validate"):
+                est.validate()
             est._restore(meta["fitted"], tensors)
             state = {k[len("model."):]: torch.from_numpy(v.copy()) for k, v in tensors.items()
                      if k.startswith("model.")}
             est.model_.load_state_dict(renamed_legacy_keys(state, est.model_.state_dict()))
-        except (KeyError, TypeError, RuntimeError, ValueError) as e:
+            est.model_.eval()
+            est._self_check()
+        except ArtifactError:
+            raise
+        except Exception as e:  # noqa: BLE001 - whatever a damaged file breaks, say so once
             raise ArtifactError(
-                f"the model file does not fit {cls.__name__} ({type(e).__name__}: {e}). It was "
-                f"written by rnnkit {meta.get('rnnkit_version')}; save it again with this version."
+                f"the model file does not make a working {cls.__name__} ({type(e).__name__}: "
+                f"{str(e)[:200]}). {written}; save it again with this version, or restore it "
+                "from a backup."
             ) from e
-        est.model_.eval()
         return est
+
+    def _self_check(self) -> None:
+        """Predict once on a canonical input; raise when that fails or is not finite."""
 
     def _fitted_meta(self) -> dict:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -141,6 +161,48 @@ class RnnkitEstimator:
 
     def _restore(self, fitted: dict, tensors: dict[str, np.ndarray]) -> None:  # pragma: no cover
         raise NotImplementedError
+
+
+# Arguments that size what a network allocates: in a genuine file each is at most the number
+# of stored weights, so a file cannot ask for more memory or time than its own size.
+SIZE_KEYS = frozenset({"hidden_size", "num_layers", "embedding_dim", "conv_channels",
+                       "conv_kernel", "repeats", "id_embedding", "vocab_size", "horizon",
+                       "lookback", "n_outputs", "input_size", "input_features", "static_size",
+                       "n_series", "n_static", "future_size", "n_features", "season",
+                       "season_length", "conv_pool", "fcn_channels", "fcn_kernels"})
+
+
+def check_sizes(meta: dict, tensors: dict[str, np.ndarray]) -> None:
+    """Every size-giving number in ``meta`` is a positive-or-zero integer no larger than the
+    weights it would build (see ``SIZE_KEYS``)."""
+    budget = sum(int(t.size) for t in tensors.values()) + 1
+    for t in tensors.values():
+        if t.dtype.kind == "f" and not np.isfinite(t).all():
+            raise ArtifactError("the model's weights hold NaN or infinite numbers; the file "
+                                "was damaged or saved from a diverged fit. Train it again.")
+
+    def walk(node: Any, depth: int = 0) -> None:
+        if depth > 32:
+            raise ArtifactError("model.json nests deeper than any model does.")
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in SIZE_KEYS:
+                    for v in value if isinstance(value, list) else [value]:
+                        if v is not None and (isinstance(v, bool) or not isinstance(v, int)
+                                              or not 0 <= v <= budget):
+                            raise ArtifactError(
+                                f"model.json gives {key}={str(value)[:40]}, which {budget - 1} "
+                                "stored weights cannot hold. The file was altered; save the "
+                                "model again.")
+                walk(value, depth + 1)
+        elif isinstance(node, list):
+            for value in node[:10_000]:
+                walk(value, depth + 1)
+
+    if not isinstance(meta.get("params"), dict) or not isinstance(meta.get("fitted"), dict):
+        raise ArtifactError("model.json lacks its params and fitted sections. Pass a model "
+                            "rnnkit saved.")
+    walk(meta)
 
 
 # model.json's "kind" -> the module of that estimator: rnnkit.load rebuilds any of them
@@ -170,9 +232,9 @@ def load(path: str | os.PathLike) -> RnnkitEstimator:
     """
     meta, tensors = read_model(path)
     kind = meta.get("kind", "")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise ArtifactError(
-            f"{path} holds a model of kind {kind!r}, which this rnnkit does not know "
+            f"{path} holds a model of kind {str(kind)[:40]!r}, which this rnnkit does not know "
             f"(known: {sorted(KINDS)}). Upgrade rnnkit to load it."
         )
     cls = getattr(importlib.import_module(KINDS[kind]), kind)

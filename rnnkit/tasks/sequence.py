@@ -69,7 +69,8 @@ class SequenceClassifier(ClassifierOptions, SequenceEstimator):
 
     def predict(self, X: Any, static: Any = None) -> np.ndarray:
         """The most probable label of each sequence, in the user's labels."""
-        return self.classes_[self.predict_proba(X, static).argmax(axis=1)]
+        proba = self.predict_proba(X, static)  # first: it checks that the model is fitted
+        return self.classes_[proba.argmax(axis=1)]
 
     def predict_runs(self, X: Any, static: Any = None) -> list[np.ndarray]:
         """Each run's probabilities ``[N, n_classes]`` alone (one item without repeats)."""

@@ -244,6 +244,15 @@ class SequenceEstimator(RnnkitEstimator):
         members = [SequenceNet(network) for _ in range(getattr(self, "repeats", 1) or 1)]
         self.model_ = members[0] if len(members) == 1 else Ensemble(members)
 
+    def _self_check(self) -> None:
+        member = getattr(self.model_, "members", [self.model_])[0]
+        self.inputs_.check_vocabulary(member.config.vocab_size)
+        X, static = self.inputs_.canonical()
+        runs = self.predict_runs(X, static)
+        if not all(np.isfinite(np.asarray(r, dtype=float)).all() for r in runs):
+            raise ValueError("the model predicts non-finite numbers")
+        self.predict(X, static)
+
     def _legacy_network(self) -> SequenceNetConfig:
         """The network of a file written before the network config was saved (rnnkit 0.1):
         per-channel scaling, an optional single convolution, no summary dropout."""

@@ -190,6 +190,9 @@ def cross_validate(estimator: SequenceEstimator, X: Any, y: Any, static: Any = N
         every baseline beside it ("1-NN Euclidean accuracy", ...); ``.agg(["mean", "std"])``
         summarises.
     """
+    from rnnkit.options import check_value
+
+    check_value("folds", folds, "int>=2")
     from sklearn.base import clone
     from sklearn.model_selection import KFold, StratifiedKFold
 

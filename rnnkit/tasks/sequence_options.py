@@ -36,7 +36,7 @@ class TrainingOptions:
                                 "int>=1|None", group="training")
     batch_size: int | None = option(None, "Sequences per step (default: 16, or 64 from 2,000 "
                                     "training sequences).", "int>=1|None", group="training")
-    learning_rate: float = option(3e-3, "Peak learning rate (AdamW).", "float>0",
+    learning_rate: float = option(3e-3, "Peak learning rate (AdamW).", "rate",
                                   group="training")
     weight_decay: float = option(1e-2, "AdamW's decoupled weight decay.", "float>=0",
                                  group="training")

@@ -54,7 +54,7 @@ class SequenceTagger(RecurrentOptions, TrainingOptions, RnnkitEstimator):
     # long stretch at a high rate to find it: a constant rate, not the one-cycle decay
     epochs: int | None = option(100, "Budget in passes over the data.", "int>=1|None",
                                 group="training")
-    learning_rate: float = option(1e-2, "Learning rate (AdamW).", "float>0", group="training")
+    learning_rate: float = option(1e-2, "Learning rate (AdamW).", "rate", group="training")
     schedule: str = option("constant", "Learning-rate schedule: constant or onecycle.", "str",
                            ("constant", "onecycle"), group="training")
 
@@ -147,6 +147,13 @@ class SequenceTagger(RecurrentOptions, TrainingOptions, RnnkitEstimator):
         logits, lengths = self._outputs(X)
         e = np.exp(logits - logits.max(-1, keepdims=True))
         return _as_given(X, e / e.sum(-1, keepdims=True), lengths)
+
+    def _self_check(self) -> None:
+        X, _ = self.inputs_.canonical()
+        out, _ = self._outputs(X)
+        if not np.isfinite(out).all():
+            raise ValueError("the model predicts non-finite numbers")
+        self.predict(X)
 
     def predict(self, X: Any) -> np.ndarray | list[np.ndarray]:
         """The most probable label per step (the user's labels), or the value per step."""

@@ -82,6 +82,28 @@ def test_nan_loss_stops_with_a_clear_error():
         train_model(_net(), TensorBatches((x,), y), TrainConfig(epochs=2, verbose=0))
 
 
+def test_a_loss_that_turns_nan_later_keeps_the_best_weights_and_warns():
+    """Epochs 1-3 train; at epoch 4 the loss becomes NaN (a poisoned loss, as a diverging
+    step gives): training stops, the best epoch's weights come back, the estimator works."""
+    net = _net()
+    data = _sine_batches()
+    calls = {"n": 0}
+    per_epoch = math.ceil(len(data) / 32)
+
+    def loss(prediction, target):
+        calls["n"] += 1
+        base = nn.functional.mse_loss(prediction, target)
+        return base * float("nan") if calls["n"] > 3 * per_epoch else base
+
+    with pytest.warns(RuntimeWarning, match=r"became nan at epoch 4.*kept epoch \d"):
+        history = train_model(net, data, TrainConfig(epochs=10, verbose=0), loss_fn=loss)
+    assert history.epochs_run == 3 and "epoch 4" in history.fault
+    assert 1 <= history.best_epoch <= 3
+    assert all(torch.isfinite(p).all() for p in net.parameters())
+    (x,), _ = data.get(torch.arange(4))
+    assert torch.isfinite(net(x)).all()
+
+
 def test_custom_loss_and_tensor_batches():
     torch.manual_seed(0)
     model = nn.Linear(3, 2)

@@ -1,0 +1,193 @@
+"""Model files load safely or not at all; saves replace a model in one step; files get the
+umask's permissions. (bench/fuzz_models.py runs the fuzz at 10,000 mutations.)"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from conftest import one_series
+from model_fuzz import fuzz
+
+import rnnkit
+from rnnkit.artifacts import META, meta_checksum
+from rnnkit.errors import ArtifactError
+from rnnkit.files import staged_dir, umask
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    """One small model of each kind (forecaster, numeric and text classifier, regressor)."""
+    work = tmp_path_factory.mktemp("models")
+    data = one_series(120, "MS", seasons=((12, 2.0),), seed=0)
+    rnnkit.Forecaster(epochs=1, repeats=1, verbose=0, hidden_size=8).fit(data).save(
+        work / "forecaster")
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 12, 2))
+    y = (X[:, :, 0].mean(1) > 0).astype(int)
+    small = dict(max_steps=3, verbose=0, hidden_size=8)
+    rnnkit.SequenceClassifier(**small).fit(X, y).save(work / "classifier")
+    rnnkit.SequenceRegressor(**small).fit(X, X[:, :, 1].sum(1)).save(work / "regressor")
+    texts = ["good movie", "bad movie", "great fun", "awful plot"] * 10
+    rnnkit.SequenceClassifier(**small).fit(texts, [1, 0, 1, 0] * 10).save(work / "text")
+    return work, {
+        "forecaster": (work / "forecaster", lambda m: m.predict()["y"].to_numpy()),
+        "classifier": (work / "classifier", lambda m: np.asarray(m.predict_proba(X[:5]))),
+        "regressor": (work / "regressor", lambda m: np.asarray(m.predict(X[:5]), float)),
+        "text": (work / "text", lambda m: np.asarray(m.predict_proba(texts[:4]))),
+    }
+
+
+def test_mutated_model_files_are_refused_or_work(saved, tmp_path):
+    """Seeded mutations of every kind: each is refused with ArtifactError, or loads and
+    predicts what the original did, or is a self-consistent file that predicts finite
+    numbers; none hangs past 2 s (the bench runs 10,000)."""
+    _, models = saved
+    counts = fuzz(models, 240, seed=0, work=tmp_path)
+    bad = {k: v for k, v in counts.items() if k not in ("refused", "same", "consistent")}
+    assert not bad, bad
+    assert counts["refused"] > 100 and counts["same"] > 10
+
+
+def test_an_edited_model_json_is_refused_by_its_checksum(saved, tmp_path):
+    work, _ = saved
+    import shutil
+
+    shutil.copytree(work / "forecaster", tmp_path / "m")
+    doc = json.loads((tmp_path / "m" / META).read_text())
+    doc["params"]["hidden_size"] = 9
+    (tmp_path / "m" / META).write_text(json.dumps(doc))
+    with pytest.raises(ArtifactError, match="does not match its checksum"):
+        rnnkit.load(tmp_path / "m")
+    doc["meta_sha256"] = meta_checksum(doc)  # consistent now, but the weights do not fit
+    (tmp_path / "m" / META).write_text(json.dumps(doc))
+    with pytest.raises(ArtifactError, match="does not make a working Forecaster"):
+        rnnkit.load(tmp_path / "m")
+
+
+def test_nan_in_model_json_and_symlinks_are_refused(saved, tmp_path):
+    work, _ = saved
+    import shutil
+
+    shutil.copytree(work / "forecaster", tmp_path / "m")
+    text = (tmp_path / "m" / META).read_text()
+    (tmp_path / "m" / META).write_text(text.replace('"seed": 0', '"seed": NaN'))
+    with pytest.raises(ArtifactError, match="NaN is not a finite number"):
+        rnnkit.load(tmp_path / "m")
+    (tmp_path / "m" / META).unlink()
+    (tmp_path / "outside.json").write_text(text)
+    os.symlink(tmp_path / "outside.json", tmp_path / "m" / META)
+    with pytest.raises(ArtifactError, match="symbolic link"):
+        rnnkit.load(tmp_path / "m")
+
+
+KILL_SAVE = textwrap.dedent("""
+    import os, signal, sys
+    import rnnkit, rnnkit.files as files
+    point, target = int(sys.argv[1]), sys.argv[2]
+    model = rnnkit.load(sys.argv[3])
+    model.hidden_size  # loaded
+    calls = [0]
+    real_rename, real_exchange = files._rename, files._exchange
+    def hit():
+        calls[0] += 1
+        if calls[0] == point:
+            os.kill(os.getpid(), signal.SIGKILL)
+    def rename(a, b):
+        hit(); real_rename(a, b); hit()
+    def exchange(a, b):
+        hit(); ok = real_exchange(a, b); hit(); return ok
+    files._rename, files._exchange = rename, exchange
+    model.save(target)
+    print("saved", calls[0])
+""")
+
+
+def test_a_save_killed_at_every_rename_point_leaves_the_old_or_the_new_model(saved, tmp_path):
+    work, models = saved
+    old_path, predict = models["forecaster"]
+    new = rnnkit.Forecaster(epochs=1, repeats=1, verbose=0, hidden_size=8).fit(
+        one_series(120, "MS", seasons=((12, 2.0),), level=30.0))  # other data, forecasts
+    new.save(tmp_path / "new")
+    old_out = predict(rnnkit.load(old_path))
+    new_out = predict(new)
+    script = tmp_path / "kill_save.py"
+    script.write_text(KILL_SAVE)
+    target = tmp_path / "target"
+    point, outcomes = 1, []
+    while True:
+        import shutil
+
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(old_path, target)
+        run = subprocess.run([sys.executable, str(script), str(point), str(target),
+                              str(tmp_path / "new")], capture_output=True, text=True)
+        got = predict(rnnkit.load(target))  # never missing, never a mix
+        assert np.array_equal(got, old_out) or np.array_equal(got, new_out)
+        outcomes.append("new" if np.array_equal(got, new_out) else "old")
+        if run.returncode == 0:
+            break
+        assert run.returncode == -signal.SIGKILL, run.stderr
+        point += 1
+    assert outcomes[0] == "old" and outcomes[-1] == "new" and point >= 2
+    rnnkit.load(target).save(target)  # the next save removes what killed saves left
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".target")) == []
+
+
+def test_outputs_are_staged_together_and_keep_the_users_other_files(tmp_path):
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    (out / "forecast.csv").write_text("old")
+    with pytest.raises(RuntimeError), staged_dir(out) as stage:
+        (stage / "forecast.csv").write_text("new")
+        raise RuntimeError("killed mid-run")
+    assert (out / "forecast.csv").read_text() == "old"  # nothing half-written
+    with staged_dir(out) as stage:
+        (stage / "forecast.csv").write_text("new")
+        (stage / "metrics.json").write_text("{}")
+    assert (out / "forecast.csv").read_text() == "new" and (out / "notes.txt").read_text() \
+        == "mine" and (out / "metrics.json").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["run"]
+
+
+def test_saved_files_follow_the_umask(saved, tmp_path):
+    work, _ = saved
+    model = rnnkit.load(work / "forecaster")
+    old = os.umask(0o022)
+    try:
+        model.save(tmp_path / "m")
+        model.save(tmp_path / "m.zip")
+    finally:
+        os.umask(old)
+    assert umask() == old
+    assert (tmp_path / "m").stat().st_mode & 0o777 == 0o755
+    assert (tmp_path / "m" / META).stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "m.zip").stat().st_mode & 0o777 == 0o644
+
+
+def test_readers_racing_resaves_never_see_a_mix(saved, tmp_path):
+    """A reader loading while another process saves over the model again and again."""
+    work, models = saved
+    path, predict = models["forecaster"]
+    import shutil
+
+    shutil.copytree(path, tmp_path / "m")
+    expected = predict(rnnkit.load(path))
+    writer = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import rnnkit
+        m = rnnkit.load({str(path)!r})
+        for _ in range(40):
+            m.save({str(tmp_path / 'm')!r})
+    """)])
+    loads = 0
+    while writer.poll() is None:
+        assert np.array_equal(predict(rnnkit.load(tmp_path / "m")), expected)
+        loads += 1
+    assert writer.returncode == 0 and loads > 0

@@ -68,6 +68,8 @@ def _print_scores(evaluation, model) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from rnnkit.evaluate.report import statistical_note
+
     e = evaluation
     table = Table(title=f"holdout: last {e.test_size} steps of each series "
                         f"(season {e.season_length}); lower is better, best in bold")
@@ -80,11 +82,19 @@ def _print_scores(evaluation, model) -> None:
         table.add_row(str(name), *cells)
     console = Console()
     console.print(table)
-    wins = [m for m in ("RMSE", "MAPE") if e.beats("seasonal naive", m)]
-    verdict = (f"beats seasonal naive on {' and '.join(wins)}" if wins
-               else "does NOT beat seasonal naive on RMSE or MAPE")
+    others = e.scores.drop(index=e.model)["RMSE"]
+    best, ours = str(others.idxmin()), float(e.scores.loc[e.model, "RMSE"])
+    if e.beats(best):
+        verdict = f"beats every baseline on RMSE ({ours:.3f}; the best baseline, {best}: " \
+                  f"{others[best]:.3f})"
+    else:
+        verdict = f"does NOT beat the best baseline on RMSE: {best} {others[best]:.3f}, " \
+                  f"{e.model} {ours:.3f}"
     console.print(f"{e.model} {verdict} (kept epoch {model.history_.best_epoch} of "
                   f"{model.history_.epochs_run}).")
+    note = statistical_note(e.scores)
+    if note:
+        console.print(note.strip())
     if e.spread():
         console.print(e.spread())
     console.print(f"learning curves: {e.diagnosis}")
@@ -109,6 +119,7 @@ def backtest(
     import pandas as pd
 
     from rnnkit.evaluate import format_scores
+    from rnnkit.evaluate.report import statistical_note
     from rnnkit.forecast.evaluate import strategy_table
     from rnnkit.forecast.options import STRATEGIES
     from rnnkit.options import check_value
@@ -127,7 +138,7 @@ def backtest(
     fits = "fit once" if first.refit >= first.n_windows else f"refit every {first.refit}"
     typer.echo(f"backtest: {first.n_windows} origins {first.step} steps apart, horizon "
                f"{first.horizon}, {fits}; lower is better, * best")
-    typer.echo(format_scores(scores))
+    typer.echo(format_scores(scores) + statistical_note(scores))
     for name, bt in results.items():
         if bt.interval_line():
             typer.echo(f"{name}: {bt.interval_line()}")

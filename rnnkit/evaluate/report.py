@@ -22,6 +22,13 @@ def format_scores(scores: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def statistical_note(scores: pd.DataFrame) -> str:
+    """A line saying how to add AutoETS and AutoTheta, when the table lacks them."""
+    from rnnkit.evaluate.statistical import MISSING_NOTE
+
+    return "" if "AutoETS" in scores.index else f"\n({MISSING_NOTE})"
+
+
 def _scores_dict(scores: pd.DataFrame) -> dict:
     return {name: {m: float(v) for m, v in row.items()} for name, row in scores.iterrows()}
 
@@ -56,8 +63,9 @@ class Evaluation:
         return bool(self.scores.loc[self.model, metric] < self.scores.loc[baseline, metric])
 
     def table(self) -> str:
-        """The scores as a plain-text table, with each metric's best value marked by ``*``."""
-        return format_scores(self.scores)
+        """The scores as a plain-text table, with each metric's best value marked by ``*``
+        (and, without statsforecast, how to add the statistical baselines)."""
+        return format_scores(self.scores) + statistical_note(self.scores)
 
     def spread(self) -> str:
         """Mean ± standard deviation of every metric over the runs ('' for a single run)."""

@@ -15,6 +15,7 @@ from rnnkit.errors import InputError
 from rnnkit.evaluate import METRICS, Backtest, Evaluation
 from rnnkit.evaluate.baselines import naive_at, seasonal_naive_at
 from rnnkit.evaluate.diagnosis import diagnose
+from rnnkit.evaluate.statistical import NAMES, statistical_at
 from rnnkit.forecast.fit import fit
 from rnnkit.forecast.options import ForecastOptions
 from rnnkit.forecast.predict import forecast_at
@@ -78,6 +79,7 @@ def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = Non
     predictions["seasonal naive"] = seasonal_naive_at(target, start, origin, test_size,
                                                       spec.season)
     predictions["window MLP"] = forecast_at(mlp_options, mlp, panel, series, origin, test_size)
+    predictions |= statistical_at(target, panel.offsets[:-1], start, test_size, spec.season)
 
     actual = [panel.series(s)[-test_size:, 0] for s in range(panel.n_series)]
     scales = [mase_scale(train_panel.series(s)[:, 0], spec.season or 1)
@@ -200,7 +202,9 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
     actual = target[start[:, None] + steps]  # [S*K, h]
     predictions["naive"] = naive_at(target, start, horizon)
     predictions["seasonal naive"] = seasonal_naive_at(target, start, at, horizon, season)
-    order = [name, "naive", "seasonal naive", "window MLP"]
+    predictions |= statistical_at(target, np.repeat(panel.offsets[:-1], K), start, horizon,
+                                  season)
+    order = [name, "naive", "seasonal naive", "window MLP", *NAMES[:len(predictions) - 4]]
     scales = [mase_scale(panel.series(s)[: origins[s, 0], 0], season or 1) for s in range(S)]
     scores = pd.DataFrame({
         k: forecast_metrics(list(actual.reshape(S, -1)), list(predictions[k].reshape(S, -1)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -24,6 +25,12 @@ def forecast(
     future_file: Annotated[str | None, typer.Option(
         "--future", help="CSV/Parquet with the future covariates over the forecast.",
         rich_help_panel="Data")] = None,
+    checkpoint: Annotated[Path | None, typer.Option(
+        help="Directory the fit checkpoints into every 30 s.", rich_help_panel="Training")
+    ] = None,
+    resume: Annotated[bool, typer.Option(
+        help="Continue the killed fit checkpointed in --checkpoint.",
+        rich_help_panel="Training")] = False,
     options: dict[str, Any] | None = None,
 ) -> None:
     """Train on DATA, score it on a chronological holdout beside baselines, forecast the future.
@@ -39,7 +46,8 @@ def forecast(
     from rnnkit.train.distributed import setup
 
     where = setup()  # joins the torchrun process group when launched by torchrun
-    evaluation = Forecaster(**options).evaluate(data, test_size=test_size)
+    evaluation = Forecaster(**options).evaluate(data, test_size=test_size,
+                                                checkpoint=checkpoint, resume=resume)
     model = evaluation.estimator
     future = model.predict(data=data, future=future_file)
     if not where.is_main:  # every rank trained the same model; rank 0 alone reports

@@ -48,7 +48,8 @@ def fit(options: ForecastOptions, panel: Panel, network: str = "recurrent",
     batches = _stream_batches if stateful else _window_batches
     train, val = batches(options, spec, panel, cut, scaling)
     runs = spec.repeats * (2 if spec.refit_all else 1)
-    seconds = None if options.max_time is None else options.max_time / runs
+    # a tenth kept for what surrounds training (windows, validation, the refit set-up)
+    seconds = None if options.max_time is None else 0.9 * options.max_time / runs
     members, histories = [], []
     def saved(phase: str, run: int) -> tuple[str, float] | None:
         return None if checkpoint is None else (checkpoint.file(phase, run), checkpoint.every)

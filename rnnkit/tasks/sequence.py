@@ -38,9 +38,11 @@ class SequenceClassifier(ClassifierOptions, SequenceEstimator):
         >>> clf.predict_proba(X[:3])  # [3, n_classes], rows sum to 1
     """
 
-    def fit(self, X: Any, y: Any, static: Any = None) -> SequenceClassifier:
+    def fit(self, X: Any, y: Any, static: Any = None, checkpoint: Any = None,
+            resume: bool = False) -> SequenceClassifier:
         """Train. Shapes: X ``[N, T, F]`` or a list of ``[T_i, F]`` (or texts); y ``[N]``;
-        static ``[N, S]``."""
+        static ``[N, S]``. ``checkpoint``: a directory each run checkpoints into every 30 s;
+        ``resume=True`` continues the killed fit written there (same arguments and data)."""
         self.validate()
         labels = _labels(y)
         classes, ids = np.unique(labels, return_inverse=True)
@@ -59,7 +61,8 @@ class SequenceClassifier(ClassifierOptions, SequenceEstimator):
                                                label_smoothing=smoothing)
 
         self.classes_ = classes
-        self._fit(X, static, ids.astype(np.int64), len(classes), loss, labels=ids)
+        self._fit(X, static, ids.astype(np.int64), len(classes), loss, labels=ids,
+                  checkpoint=checkpoint, resume=resume)
         return self
 
     def predict_proba(self, X: Any, static: Any = None) -> np.ndarray:
@@ -114,9 +117,10 @@ class SequenceRegressor(RegressorOptions, SequenceEstimator):
         >>> reg = SequenceRegressor().fit(X, bmi, static=covariates)  # the two-input model
     """
 
-    def fit(self, X: Any, y: Any, static: Any = None) -> SequenceRegressor:
+    def fit(self, X: Any, y: Any, static: Any = None, checkpoint: Any = None,
+            resume: bool = False) -> SequenceRegressor:
         """Train. Shapes: X ``[N, T, F]`` or a list; y ``[N]`` or ``[N, K]``; static
-        ``[N, S]``."""
+        ``[N, S]``. ``checkpoint``, ``resume``: as in :meth:`SequenceClassifier.fit`."""
         from rnnkit.train import regression_loss
 
         self.validate()
@@ -126,7 +130,8 @@ class SequenceRegressor(RegressorOptions, SequenceEstimator):
         self.y_mean_ = target.mean(0)
         self.y_std_ = np.where(target.std(0) > 0, target.std(0), 1.0)
         scaled = ((target - self.y_mean_) / self.y_std_).astype(np.float32)
-        self._fit(X, static, scaled, target.shape[1], regression_loss(self.loss))
+        self._fit(X, static, scaled, target.shape[1], regression_loss(self.loss),
+                  checkpoint=checkpoint, resume=resume)
         return self
 
     def predict(self, X: Any, static: Any = None) -> np.ndarray:

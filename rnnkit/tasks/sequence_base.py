@@ -94,7 +94,8 @@ class SequenceEstimator(RnnkitEstimator):
 
     # --- fitting --------------------------------------------------------------------------
     def _fit(self, X: Any, static: Any, target: np.ndarray, n_outputs: int, loss_fn,
-             labels: np.ndarray | None = None) -> None:
+             labels: np.ndarray | None = None, checkpoint: Any = None,
+             resume: bool = False) -> None:
         self.validate()
         n = _count(X)
         if len(target) != n:
@@ -110,16 +111,38 @@ class SequenceEstimator(RnnkitEstimator):
         target_t = torch.from_numpy(target)
         train = _batches(data.take(holdout.train), target_t[holdout.train])
         val = _batches(data.take(holdout.val), target_t[holdout.val]) if holdout.used else None
+        where = self._checkpoint_dir(checkpoint, resume, data, target)
         members, histories = [], []
         for run in range(self.repeats):  # run k: seed + k for weights, order and dropout
             torch.manual_seed(self.seed + run)
             member = _zero_head(SequenceNet(network))
-            histories.append(train_model(member, train, replace(config, seed=self.seed + run),
-                                         val, loss_fn))
+            run_config = replace(config, seed=self.seed + run, checkpoint=None if where is None
+                                 else where.file("fit", run))
+            histories.append(train_model(member, train, run_config, val, loss_fn))
             members.append(member)
         self.model_ = members[0] if len(members) == 1 else Ensemble(members)
         self.histories_, self.history_ = histories, histories[0]
         self.holdout_ = _holdout_note(holdout, self.val_size)
+
+    def _checkpoint_dir(self, checkpoint: Any, resume: bool, data: EncodedInputs,
+                        target: np.ndarray):
+        """Where each run checkpoints (``checkpoint``; see :mod:`rnnkit.train.checkpoint`),
+        checked to hold this fit when resuming."""
+        if checkpoint is None:
+            if resume:
+                raise InputError("resume=True needs checkpoint=DIR, the directory the killed "
+                                 "fit wrote. Pass checkpoint=...")
+            return None
+        import hashlib
+        import json
+
+        from rnnkit.train.checkpoint import CheckpointDir, prepare
+
+        params = {k: v for k, v in self.get_params().items() if k not in ("verbose", "device")}
+        h = hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode())
+        for part in (data.x, data.lengths, target):
+            h.update(np.ascontiguousarray(part).tobytes())
+        return CheckpointDir(prepare(checkpoint, h.hexdigest(), resume))
 
     def _recipe(self) -> dict[str, Any]:
         """The arguments left to "auto" / None, resolved for this kind of input (see

@@ -1,5 +1,5 @@
-"""Checkpoint and resume: a fit killed with SIGKILL mid-training and resumed ends with the
-weights of the uninterrupted fit, on CPU."""
+"""Checkpoint and resume: a fit (Forecaster, SequenceClassifier) killed with SIGKILL
+mid-training and resumed ends with the weights of the uninterrupted fit, on CPU."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ KILLED_FIT = textwrap.dedent("""
     sys.path.insert(0, {tests!r})
     import rnnkit
     from rnnkit.train import checkpoint
-    from forecast.test_checkpoint import ARGS, data
+    from train.test_checkpoint import ARGS, data
     saves = [0]
     real = checkpoint.Checkpoint.save
     def save(self, *args, **kwargs):
@@ -71,3 +71,44 @@ def test_resume_refuses_another_fit_or_no_checkpoint(tmp_path):
         rnnkit.Forecaster(**ARGS).fit(data(), checkpoint=tmp_path / "c", resume=True)
     with pytest.raises(InputError, match="needs checkpoint"):
         rnnkit.Forecaster(**ARGS).fit(data(), resume=True)
+
+
+KILLED_CLASSIFIER = textwrap.dedent("""
+    import os, signal, sys
+    sys.path.insert(0, {tests!r})
+    from rnnkit.train import checkpoint
+    from train.test_checkpoint import classify
+    saves = [0]
+    real = checkpoint.Checkpoint.save
+    def save(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        saves[0] += 1
+        if saves[0] == 3:  # run 0 finished; run 1 saved after its first epoch
+            os.kill(os.getpid(), signal.SIGKILL)
+    checkpoint.Checkpoint.save = save
+    classify({where!r})
+""")
+
+
+def classify(where=None, resume=False):
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 16, 2))
+    y = (X[:, :, 0].mean(1) > 0).astype(int)
+    model = rnnkit.SequenceClassifier(epochs=8, hidden_size=8, verbose=0, repeats=2)
+    return model.fit(X, y, checkpoint=where, resume=resume)
+
+
+def test_a_sequence_fit_killed_and_resumed_ends_with_the_uninterrupted_weights(tmp_path):
+    import pathlib
+
+    tests = str(pathlib.Path(__file__).resolve().parents[1])
+    whole = classify()
+    where = tmp_path / "ckpt"
+    script = KILLED_CLASSIFIER.format(tests=tests, where=str(where))
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert run.returncode == -signal.SIGKILL, run.stderr
+    resumed = classify(where, resume=True)
+    for k, v in whole.model_.state_dict().items():
+        torch.testing.assert_close(resumed.model_.state_dict()[k], v, rtol=0, atol=0)

@@ -18,9 +18,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-import rnnkit  # noqa: E402
 from conftest import one_series  # noqa: E402
 from model_fuzz import fuzz  # noqa: E402
+
+import rnnkit  # noqa: E402
 
 
 def models(work: Path) -> dict:

@@ -21,8 +21,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-import rnnkit  # noqa: E402
 from conftest import one_series  # noqa: E402
+
+import rnnkit  # noqa: E402
 
 SAVER = """
 import sys, rnnkit

@@ -1,6 +1,7 @@
 """Statistical baselines beside the recurrent model: AutoETS and AutoTheta from statsforecast
 (the optional extra ``pip install 'rnnkit[stats]'``), refitted at every origin on the same
-history the model saw (its last 4,000 observations at most). Without the extra, :data:`MISSING_NOTE` says how to add them."""
+history the model saw (its last 4,000 observations at most). Without the extra,
+:data:`MISSING_NOTE` says how to add them."""
 
 from __future__ import annotations
 

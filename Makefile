@@ -31,6 +31,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/sequence_lengths.py
 	$(BIN)/python bench/sequence_accuracy.py
+	$(BIN)/python bench/forecast_accuracy.py
+	$(BIN)/python bench/forecast_accuracy.py --airline
+	$(BIN)/python bench/fuzz_models.py
+	$(BIN)/python bench/kill_saves.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .ruff_cache

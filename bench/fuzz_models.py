@@ -14,34 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from conftest import one_series  # noqa: E402
-from model_fuzz import fuzz  # noqa: E402
-
-import rnnkit  # noqa: E402
-
-
-def models(work: Path) -> dict:
-    data = one_series(120, "MS", seasons=((12, 2.0),), seed=0)
-    rnnkit.Forecaster(epochs=2, repeats=1, verbose=0, hidden_size=8).fit(data).save(
-        work / "forecaster")
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(40, 12, 2))
-    y = (X[:, :, 0].mean(1) > 0).astype(int)
-    small = dict(max_steps=3, verbose=0, hidden_size=8)
-    rnnkit.SequenceClassifier(**small).fit(X, y).save(work / "classifier")
-    rnnkit.SequenceRegressor(**small).fit(X, X[:, :, 1].sum(1)).save(work / "regressor")
-    texts = ["good movie", "bad movie", "great fun", "awful plot"] * 10
-    rnnkit.SequenceClassifier(**small).fit(texts, [1, 0, 1, 0] * 10).save(work / "text")
-    return {
-        "forecaster": (work / "forecaster", lambda m: m.predict()["y"].to_numpy()),
-        "classifier": (work / "classifier", lambda m: np.asarray(m.predict_proba(X[:5]))),
-        "regressor": (work / "regressor", lambda m: np.asarray(m.predict(X[:5]), float)),
-        "text": (work / "text", lambda m: np.asarray(m.predict_proba(texts[:4]))),
-    }
+from model_fuzz import fuzz, small_models  # noqa: E402
 
 
 def main() -> None:
@@ -52,7 +27,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         started = time.perf_counter()
-        counts = fuzz(models(work), args.n, args.seed, work)
+        counts = fuzz(small_models(work), args.n, args.seed, work)
         seconds = time.perf_counter() - started
     bad = sum(v for k, v in counts.items() if k not in ("refused", "same", "consistent"))
     print(f"fuzz_models: {args.n} mutations (seed {args.seed}) in {seconds:.0f} s: "

@@ -199,3 +199,27 @@ def fuzz(models: dict[str, tuple[Path, object]], n: int, seed: int, work: Path) 
         counts[outcome.split(":")[0] if outcome.startswith(("refused", "same", "consistent"))
                else f"{outcome} [{name}, {how}]"] += 1
     return counts
+
+
+def small_models(work: Path) -> dict[str, tuple[Path, object]]:
+    """One small saved model of each kind (forecaster, numeric and text classifier,
+    regressor) in ``work``, each with a function of a model giving its predictions."""
+    from conftest import one_series
+
+    data = one_series(120, "MS", seasons=((12, 2.0),), seed=0)
+    rnnkit.Forecaster(epochs=1, repeats=1, verbose=0, hidden_size=8).fit(data).save(
+        work / "forecaster")
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 12, 2))
+    y = (X[:, :, 0].mean(1) > 0).astype(int)
+    small = dict(max_steps=3, verbose=0, hidden_size=8)
+    rnnkit.SequenceClassifier(**small).fit(X, y).save(work / "classifier")
+    rnnkit.SequenceRegressor(**small).fit(X, X[:, :, 1].sum(1)).save(work / "regressor")
+    texts = ["good movie", "bad movie", "great fun", "awful plot"] * 10
+    rnnkit.SequenceClassifier(**small).fit(texts, [1, 0, 1, 0] * 10).save(work / "text")
+    return {
+        "forecaster": (work / "forecaster", lambda m: m.predict()["y"].to_numpy()),
+        "classifier": (work / "classifier", lambda m: np.asarray(m.predict_proba(X[:5]))),
+        "regressor": (work / "regressor", lambda m: np.asarray(m.predict(X[:5]), float)),
+        "text": (work / "text", lambda m: np.asarray(m.predict_proba(texts[:4]))),
+    }

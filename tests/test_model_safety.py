@@ -13,7 +13,7 @@ import textwrap
 import numpy as np
 import pytest
 from conftest import one_series
-from model_fuzz import fuzz
+from model_fuzz import fuzz, small_models
 
 import rnnkit
 from rnnkit.artifacts import META, meta_checksum
@@ -25,23 +25,7 @@ from rnnkit.files import staged_dir, umask
 def saved(tmp_path_factory):
     """One small model of each kind (forecaster, numeric and text classifier, regressor)."""
     work = tmp_path_factory.mktemp("models")
-    data = one_series(120, "MS", seasons=((12, 2.0),), seed=0)
-    rnnkit.Forecaster(epochs=1, repeats=1, verbose=0, hidden_size=8).fit(data).save(
-        work / "forecaster")
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(40, 12, 2))
-    y = (X[:, :, 0].mean(1) > 0).astype(int)
-    small = dict(max_steps=3, verbose=0, hidden_size=8)
-    rnnkit.SequenceClassifier(**small).fit(X, y).save(work / "classifier")
-    rnnkit.SequenceRegressor(**small).fit(X, X[:, :, 1].sum(1)).save(work / "regressor")
-    texts = ["good movie", "bad movie", "great fun", "awful plot"] * 10
-    rnnkit.SequenceClassifier(**small).fit(texts, [1, 0, 1, 0] * 10).save(work / "text")
-    return work, {
-        "forecaster": (work / "forecaster", lambda m: m.predict()["y"].to_numpy()),
-        "classifier": (work / "classifier", lambda m: np.asarray(m.predict_proba(X[:5]))),
-        "regressor": (work / "regressor", lambda m: np.asarray(m.predict(X[:5]), float)),
-        "text": (work / "text", lambda m: np.asarray(m.predict_proba(texts[:4]))),
-    }
+    return work, small_models(work)
 
 
 def test_mutated_model_files_are_refused_or_work(saved, tmp_path):

@@ -185,7 +185,7 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
     for group in range(0, K, every):  # a (re)fit on everything before the group's origin
         train = first_rows(panel, origins[:, group])
         members = (np.arange(S * K) % K >= group) & (np.arange(S * K) % K < group + every)
-        fitted = fit(options, train)
+        fitted = fit(options, train, horizon=horizon)  # the horizon the backtest scores
         if options.quantiles:
             levels[members] = forecast_at(options, fitted, panel, rows[members], at[members],
                                           horizon, all_quantiles=True)
@@ -193,7 +193,7 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
         else:
             predictions[name][members] = forecast_at(options, fitted, panel, rows[members],
                                                      at[members], horizon)
-        mlp = fit(mlp_options, train, network="mlp")
+        mlp = fit(mlp_options, train, network="mlp", horizon=horizon)
         predictions["window MLP"][members] = forecast_at(mlp_options, mlp, panel, rows[members],
                                                          at[members], horizon)
     target = panel.target()

@@ -70,3 +70,11 @@ def test_strategy_table_adds_the_ensemble_of_strategies():
     mean = (f["LSTM"] + results["recursive"].forecasts["LSTM"]) / 2
     rmse = np.sqrt(np.mean((f["actual"] - mean) ** 2))
     assert table.loc["ensemble of strategies", "RMSE"] == pytest.approx(rmse)
+
+
+def test_a_backtest_fits_for_its_horizon_even_on_a_short_first_part():
+    """Before the first of 10 origins 6 months apart, airline has 66 rows: the default
+    horizon resolved there alone would be 22; the fit must still forecast the 24 scored."""
+    bt = rnnkit.Forecaster(epochs=1, repeats=1, verbose=0).backtest("airline", n_windows=10,
+                                                                      step=6)
+    assert bt.horizon == 24 and bt.forecasts["step"].max() == 24

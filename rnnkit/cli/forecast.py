@@ -31,6 +31,10 @@ def forecast(
     resume: Annotated[bool, typer.Option(
         help="Continue the killed fit checkpointed in --checkpoint.",
         rich_help_panel="Training")] = False,
+    refit: Annotated[bool, typer.Option(
+        help="After scoring, refit on all the data (same settings) for forecast.csv and "
+        "model/; --no-refit keeps the model that never saw the holdout.",
+        rich_help_panel="Output")] = True,
     options: dict[str, Any] | None = None,
 ) -> None:
     """Train on DATA, score it on a chronological holdout beside baselines, forecast the future.
@@ -49,10 +53,21 @@ def forecast(
     evaluation = Forecaster(**options).evaluate(data, test_size=test_size,
                                                 checkpoint=checkpoint, resume=resume)
     model = evaluation.estimator
-    future = model.predict(data=data, future=future_file)
+    if where.is_main:
+        _print_scores(evaluation, model)
+        typer.echo(
+            f"refitting on all the data (same settings) for forecast.csv and model/; "
+            f"--no-refit keeps the model scored above, which ends {evaluation.test_size} "
+            "steps before the data" if refit else
+            f"--no-refit: forecast.csv and model/ come from the model scored above, which "
+            f"never saw the last {evaluation.test_size} steps")
+    if refit:  # every rank trains (under torchrun the fit is data-parallel)
+        model = Forecaster(**options).fit(data)
+        future = model.predict(future=future_file)
+    else:
+        future = model.predict(data=data, future=future_file)
     if not where.is_main:  # every rank trained the same model; rank 0 alone reports
         return
-    _print_scores(evaluation, model)
 
     from rnnkit.files import staged_dir, write_text_atomic
     from rnnkit.plots import plot_forecast, plot_learning_curves, save_figure

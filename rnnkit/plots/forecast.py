@@ -14,14 +14,17 @@ from rnnkit.plots.figure import ACTUAL_COLOR, BASELINE_COLOR, FUTURE_COLOR, MODE
 def plot_forecast(
     evaluation: Evaluation,
     future: pd.DataFrame | None = None,
-    baseline: str = "seasonal naive",
+    baseline: str | None = None,
     max_series: int = 4,
 ) -> plt.Figure:
-    """History, holdout actual vs the model and a baseline, and the future forecast.
+    """History, holdout actual vs the model and a baseline (by default the best one on RMSE),
+    and the future forecast.
 
     One panel per series (the first ``max_series``).
     """
     e = evaluation
+    if baseline is None:
+        baseline = str(e.scores.drop(index=e.model)["RMSE"].idxmin())
     ids = list(dict.fromkeys(e.forecasts[e.id_col]))[:max_series]
     fig, axes = plt.subplots(len(ids), 1, figsize=(10, 3.6 * len(ids)), squeeze=False)
     for ax, sid in zip(axes[:, 0], ids, strict=True):
@@ -44,6 +47,8 @@ def plot_forecast(
         prefix = f"{sid}: " if len(ids) > 1 else ""
         ax.set_title(f"{prefix}holdout of {e.test_size} steps, {e.model} RMSE {rmse:.3g} "
                      f"vs {baseline} {e.scores.loc[baseline, 'RMSE']:.3g}", fontsize=10)
+        ax.set_xlabel(e.time_col)
+        ax.set_ylabel(e.target_col)
         ax.grid(alpha=0.3)
         ax.legend(loc="upper left", fontsize=8, frameon=False)
     fig.tight_layout()

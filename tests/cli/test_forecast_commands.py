@@ -152,3 +152,19 @@ def test_forecast_with_future_covariates_and_sequence_training(tmp_path, capsys)
     assert code == 0, err
     predicted = pd.read_csv(pd.io.common.StringIO(out))
     np.testing.assert_allclose(predicted["y"], forecast["y"], rtol=1e-6)
+
+
+def test_forecast_refits_on_all_the_data_unless_told_not_to(tmp_path, capsys):
+    import rnnkit
+
+    base = ["forecast", "airline", "--epochs", "1", "--hidden-size", "4", "--repeats", "1",
+            "--verbose", "0", "--test-size", "12"]
+    code, out, err = run([*base, "--out", tmp_path / "a"], capsys)
+    assert code == 0, err
+    assert "refitting on all the data" in out and "best baseline" in out
+    model = rnnkit.load(tmp_path / "a" / "model")
+    assert str(model.fitted_.last_times[0])[:7] == "1960-12"  # the data's last month
+    assert pd.read_csv(tmp_path / "a" / "forecast.csv")["ds"].iloc[0].startswith("1961-01")
+    code, out, err = run([*base, "--no-refit", "--out", tmp_path / "b"], capsys)
+    assert code == 0 and "never saw the last 12 steps" in out
+    assert str(rnnkit.load(tmp_path / "b" / "model").fitted_.last_times[0])[:7] == "1959-12"

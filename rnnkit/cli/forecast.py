@@ -115,9 +115,11 @@ def _print_scores(evaluation, model) -> None:
                   f"{e.model} {ours:.3f}"
     console.print(f"{e.model} {verdict} (kept epoch {model.history_.best_epoch} of "
                   f"{model.history_.epochs_run}).")
+    if e.interval_line():
+        console.print(e.interval_line())
     note = statistical_note(e.scores)
     if note:
-        console.print(note.strip())
+        console.print(note.strip(), markup=False)
     if e.spread():
         console.print(e.spread())
     console.print(f"learning curves: {e.diagnosis}")

@@ -126,9 +126,15 @@ class Scaling:
     def kind(self) -> str:
         return self.scaler.kind
 
-    def _target_at(self, x: np.ndarray, cols: Sequence[int] | None) -> int | None:
+    def _target_at(self, x: np.ndarray, cols: Sequence[int] | None) -> np.ndarray | None:
+        """Which positions of the last axis hold the target: ``cols`` names the columns
+        there; one column given for a wider axis is that column at every position (the
+        quantile levels of a forecast are all the target)."""
         columns = list(range(x.shape[-1])) if cols is None else list(cols)
-        return columns.index(0) if 0 in columns else None
+        if len(columns) == 1 and x.shape[-1] != 1:
+            columns = columns * x.shape[-1]
+        mask = np.array([c == 0 for c in columns])
+        return mask if mask.any() else None
 
     def transform(self, x: np.ndarray, series: int | np.ndarray = 0,
                   cols: Sequence[int] | None = None) -> np.ndarray:

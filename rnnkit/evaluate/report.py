@@ -22,6 +22,16 @@ def format_scores(scores: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def interval_line(intervals: dict | None) -> str:
+    """Coverage and width of a prediction interval ('' without one)."""
+    if not intervals:
+        return ""
+    i = intervals
+    return (f"interval {i['levels'][0]:g}-{i['levels'][1]:g}: covered "
+            f"{100 * i['coverage']:.0f}% of the actual values (nominal "
+            f"{100 * i['nominal_coverage']:.0f}%), mean width {i['mean_width']:.3g}")
+
+
 def statistical_note(scores: pd.DataFrame) -> str:
     """A line saying how to add AutoETS and AutoTheta, when the table lacks them."""
     from rnnkit.evaluate.statistical import MISSING_NOTE
@@ -57,6 +67,7 @@ class Evaluation:
     runs: pd.DataFrame | None = None  # with repeats: one row per run, one column per metric
     diagnosis: str = ""
     estimator: Any = None  # the model fitted on the training part
+    intervals: dict | None = None  # with quantiles: coverage and width of the outer levels
 
     def beats(self, baseline: str, metric: str = "RMSE") -> bool:
         """Whether the model's ``metric`` is strictly lower than the ``baseline``'s."""
@@ -65,7 +76,14 @@ class Evaluation:
     def table(self) -> str:
         """The scores as a plain-text table, with each metric's best value marked by ``*``
         (and, without statsforecast, how to add the statistical baselines)."""
-        return format_scores(self.scores) + statistical_note(self.scores)
+        line = interval_line(self.intervals)
+        return format_scores(self.scores) + statistical_note(self.scores) + \
+            (f"\n{line}" if line else "")
+
+    def interval_line(self) -> str:
+        """Coverage and width of the prediction interval on the holdout ('' without
+        quantiles)."""
+        return interval_line(self.intervals)
 
     def spread(self) -> str:
         """Mean ± standard deviation of every metric over the runs ('' for a single run)."""
@@ -83,6 +101,7 @@ class Evaluation:
             "scores": _scores_dict(self.scores),
             "runs": None if self.runs is None else self.runs.to_dict(orient="records"),
             "diagnosis": self.diagnosis,
+            "intervals": self.intervals,
         }
 
     def __str__(self) -> str:
@@ -129,12 +148,7 @@ class Backtest:
 
     def interval_line(self) -> str:
         """Coverage and width of the prediction interval ('' without quantiles)."""
-        if not self.intervals:
-            return ""
-        i = self.intervals
-        return (f"interval {i['levels'][0]:g}-{i['levels'][1]:g}: covered "
-                f"{100 * i['coverage']:.0f}% of the actual values (nominal "
-                f"{100 * i['nominal_coverage']:.0f}%), mean width {i['mean_width']:.3g}")
+        return interval_line(self.intervals)
 
     def to_dict(self) -> dict:
         return {

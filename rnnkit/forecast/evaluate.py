@@ -101,11 +101,18 @@ def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = Non
     for k, p in predictions.items():
         forecasts[k] = np.asarray(p).reshape(-1)
     forecasts.insert(0, options.id_col, np.repeat(panel.ids, test_size))
+    intervals = None
+    if options.quantiles:  # the outer levels' interval on the holdout: coverage and width
+        levels = forecast_at(options, fitted, panel, series, origin, test_size,
+                             all_quantiles=True)  # [S, h, Q]
+        for k, q in enumerate(options.quantiles):
+            forecasts[f"{name}_q{q:g}"] = levels[..., k].reshape(-1)
+        intervals = interval_scores(options.quantiles, levels, np.stack(actual))
     evaluation = Evaluation(
         scores=scores, forecasts=forecasts, history=train_panel.to_frame(), model=name,
         test_size=test_size, season_length=spec.season, id_col=options.id_col,
         time_col=options.time_col, target_col=options.target_col, runs=runs,
-        diagnosis=diagnosis)
+        diagnosis=diagnosis, intervals=intervals)
     return evaluation, fitted
 
 

@@ -35,6 +35,11 @@ def plot_forecast(
                 label="holdout (actual)")
         ax.plot(test[e.time_col], test[e.model], color=MODEL_COLOR, lw=1.8,
                 label=f"{e.model} (holdout)")
+        if e.intervals:
+            lo, hi = e.intervals["levels"]
+            ax.fill_between(test[e.time_col], test[f"{e.model}_q{lo:g}"],
+                            test[f"{e.model}_q{hi:g}"], color=MODEL_COLOR, alpha=0.15,
+                            label=f"{e.model} {lo:g}-{hi:g} interval")
         if baseline in test:
             ax.plot(test[e.time_col], test[baseline], color=BASELINE_COLOR, lw=1.2, ls=":",
                     label=baseline)

@@ -79,8 +79,8 @@ def airline(params: dict) -> None:
           f"({', '.join(f'{v:.1f}' for v in mlp)})")
     # the tutorials' protocol: fit on the first 96 months (67%), forecast each of the last 48
     # from the true history before it (one step ahead, the model fitted once)
-    one = rnnkit.Forecaster(seed=0, verbose=0, horizon=1, **params).backtest(
-        "airline", n_windows=48, step=1)
+    one = rnnkit.Forecaster(seed=0, verbose=0, **params).evaluate("airline",
+                                                                  protocol="one-step")
     print(f"airline one-step protocol (first 96 months to train, each of the last 48 from "
           f"true history): RMSE {one.scores.loc[one.model, 'RMSE']:.1f} | seasonal naive "
           f"{one.scores.loc['seasonal naive', 'RMSE']:.1f} | window MLP "

@@ -164,18 +164,36 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         return self
 
     def evaluate(self, data: Any, test_size: int | None = None,
-                 checkpoint: str | os.PathLike | None = None, resume: bool = False):
+                 checkpoint: str | os.PathLike | None = None, resume: bool = False,
+                 protocol: str = "holdout"):
         """Fit a copy on all but the last ``test_size`` rows of each series, forecast them,
         score; this forecaster is left as it was.
+
+        Args:
+            protocol: "holdout" (the last ``test_size`` rows forecast at once from the end
+                of the training part), or "one-step", the classic tutorials' test: a copy
+                with horizon 1 is fitted once on the rows before the last ``test_size``
+                (default: a third of the shortest series), then each of those rows is
+                forecast from the true history before it (a backtest of ``test_size``
+                origins one step apart).
 
         Returns:
             An :class:`rnnkit.evaluate.Evaluation`: RMSE, MAE, MAPE, sMAPE and MASE of this
             model beside the naive, seasonal naive and window-MLP baselines on the same
             targets; its ``estimator`` is the fitted copy. ``checkpoint`` and ``resume``:
-            as in :meth:`fit`, for the model's fit.
+            as in :meth:`fit`, for the model's fit. With ``protocol="one-step"``, a
+            :class:`rnnkit.evaluate.Backtest` of the one-step forecasts.
         """
         from rnnkit.forecast.evaluate import evaluate
+        from rnnkit.options import check_value
 
+        check_value("protocol", protocol, "str", ("holdout", "one-step"))
+        if protocol == "one-step":
+            panel = self.panel(data, fresh=True)
+            k = test_size or max(1, round(int(panel.lengths.min()) / 3))
+            one_step = copy.copy(self)
+            one_step.horizon = 1
+            return one_step.backtest(data, n_windows=k, step=1)
         options, panel = self.options(), self.panel(data, fresh=True)
         where = _checkpoint_dir(options, panel, checkpoint, resume, 30.0, test_size)
         evaluation, fitted = evaluate(options, panel, test_size, checkpoint=where)

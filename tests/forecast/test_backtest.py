@@ -78,3 +78,16 @@ def test_a_backtest_fits_for_its_horizon_even_on_a_short_first_part():
     bt = rnnkit.Forecaster(epochs=1, repeats=1, verbose=0).backtest("airline", n_windows=10,
                                                                       step=6)
     assert bt.horizon == 24 and bt.forecasts["step"].max() == 24
+
+
+def test_the_one_step_protocol_is_a_backtest_of_one_step_origins():
+    """The tutorials' test: fit once on the first two thirds, then forecast each remaining
+    value from the true history before it."""
+    f = rnnkit.Forecaster(epochs=1, repeats=1, verbose=0)
+    one = f.evaluate("airline", protocol="one-step")
+    assert one.horizon == 1 and one.n_windows == 48 and one.step == 1
+    assert len(one.forecasts) == 48 and one.forecasts["step"].eq(1).all()
+    assert str(one.forecasts["ds"].iloc[0])[:7] == "1957-01"  # 96 months to train
+    assert f.horizon is None  # the forecaster is left as it was
+    with pytest.raises(rnnkit.InputError, match="protocol='one step'"):
+        f.evaluate("airline", protocol="one step")

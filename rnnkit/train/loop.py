@@ -194,6 +194,9 @@ def train_model(
             val_loss = mean_loss(module, val, loss_fn, precision=config.precision)
         if stopping.end_epoch(module, history, epoch, train_loss, val_loss, progress):
             break
+        if epoch == first and where.is_main:
+            progress.estimate(time.perf_counter() - started, epochs - first + 1,
+                              config.max_time)
         if out_of_time(config, started, epoch - first + 1):
             history.stopped_by_time = True
             break
@@ -370,6 +373,16 @@ class Progress:
             # not a terminal (a log, a pipe, CI): one line every ``every`` seconds, as pip does
             self.printed = time.monotonic()
             print(f"epoch {epoch}/{self.epochs}: {text}", file=sys.stderr, flush=True)
+
+    def estimate(self, first_epoch: float, epochs: int, max_time: float | None) -> None:
+        """After the first epoch, the longest the run can take, when that is long (> 30 s)."""
+        longest = first_epoch * epochs
+        if self.verbose and longest > 30:
+            cap = f"; max_time stops it at {max_time:.0f} s" if max_time and \
+                max_time < longest else ""
+            print(f"training: {first_epoch:.1f} s per epoch, up to {epochs} epochs: at most "
+                  f"about {longest:.0f} s (early stopping usually ends sooner){cap}",
+                  file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self.bar is not None:

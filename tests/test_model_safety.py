@@ -29,14 +29,14 @@ def saved(tmp_path_factory):
 
 
 def test_mutated_model_files_are_refused_or_work(saved, tmp_path):
-    """Seeded mutations of every kind: each is refused with ArtifactError, or loads and
+    """160 seeded mutations of every kind: each is refused with ArtifactError, or loads and
     predicts what the original did, or is a self-consistent file that predicts finite
     numbers; none hangs past 2 s (the bench runs 10,000)."""
     _, models = saved
-    counts = fuzz(models, 240, seed=0, work=tmp_path)
+    counts = fuzz(models, 160, seed=0, work=tmp_path)
     bad = {k: v for k, v in counts.items() if k not in ("refused", "same", "consistent")}
     assert not bad, bad
-    assert counts["refused"] > 100 and counts["same"] > 10
+    assert counts["refused"] > 60 and counts["same"] > 10
 
 
 def test_an_edited_model_json_is_refused_by_its_checksum(saved, tmp_path):
@@ -157,7 +157,7 @@ def test_saved_files_follow_the_umask(saved, tmp_path):
 
 
 def test_readers_racing_resaves_never_see_a_mix(saved, tmp_path):
-    """A reader loading while another process saves over the model again and again."""
+    """A reader loading while another process saves over the model 20 times."""
     work, models = saved
     path, predict = models["forecaster"]
     import shutil
@@ -167,7 +167,7 @@ def test_readers_racing_resaves_never_see_a_mix(saved, tmp_path):
     writer = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import rnnkit
         m = rnnkit.load({str(path)!r})
-        for _ in range(40):
+        for _ in range(20):
             m.save({str(tmp_path / 'm')!r})
     """)])
     loads = 0

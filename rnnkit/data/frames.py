@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from rnnkit.data.native import to_pandas
 from rnnkit.data.sessions import Sessions, is_sessions
 from rnnkit.errors import InputError
 
@@ -166,7 +167,9 @@ def future_times(last: object, freq: str | None, h: int, step: int = 1) -> np.nd
 
 
 def read_data(data: object, columns: Columns = Columns()) -> pd.DataFrame:
-    """A DataFrame from a DataFrame, CSV/Parquet path, bundled dataset name or numpy series."""
+    """A pandas DataFrame from a DataFrame (pandas, polars eager or lazy, pyarrow), a pandas
+    Series indexed by time, a CSV/Parquet path, a bundled dataset name or a numpy series."""
+    data = to_pandas(data, columns.time_col, columns.target_col)
     if isinstance(data, pd.DataFrame):
         return data
     if isinstance(data, np.ndarray):
@@ -174,8 +177,9 @@ def read_data(data: object, columns: Columns = Columns()) -> pd.DataFrame:
     if isinstance(data, str | os.PathLike):
         return _from_path(Path(data), str(data))
     raise InputError(
-        f"data of type {type(data).__name__} is not readable; expected a pandas DataFrame, a CSV "
-        "or Parquet path, a bundled dataset name or a numpy array."
+        f"data of type {type(data).__name__} is not readable; expected a DataFrame (pandas, "
+        "polars or pyarrow), a pandas Series indexed by time, a CSV or Parquet path, a bundled "
+        "dataset name or a numpy array. Convert it to one of those."
     )
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 import torch
 
 from rnnkit.data.frames import Panel
+from rnnkit.data.native import frame_kind, to_native
 from rnnkit.errors import InputError
 from rnnkit.forecast.options import ForecastOptions
 from rnnkit.forecast.spec import FittedForecast
@@ -104,6 +105,7 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         options, panel = self.options(), self.panel(data, fresh=True)
         where = _checkpoint_dir(options, panel, checkpoint, resume, checkpoint_every)
         self.fitted_ = fit(options, panel, checkpoint=where)
+        self.frame_kind_ = frame_kind(data)  # predict answers in the caller's frame type
         return self
 
     def predict(self, h: int | None = None, data: Any = None,
@@ -119,13 +121,15 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
                 path) with the time column, the id column (many series) and ``future_cols``.
 
         Returns:
-            A long frame: [id column,] time column, target column, in the user's units.
+            A long frame: [id column,] time column, target column, in the user's units; of
+            the library of ``data`` (or of the data fitted on): pandas, polars or pyarrow.
         """
         from rnnkit.forecast.predict import predict
 
         self._check_fitted("predict")
         panel = None if data is None else self.panel(data)
-        return predict(self.options(), self.fitted_, h, panel, ids, future)
+        frame = predict(self.options(), self.fitted_, h, panel, ids, future)
+        return to_native(frame, self._answer_kind(data))
 
     def predict_windows(self, data: Any, stride: int = 1, batch_size: int = 1024) -> pd.DataFrame:
         """Forecast from every origin of ``data`` with a full lookback before it and at
@@ -136,13 +140,15 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
             stride: steps between origins. batch_size: windows per forward pass.
 
         Returns:
-            A long frame: [id,] ``cutoff`` (the last observed time), time, target forecast.
+            A long frame: [id,] ``cutoff`` (the last observed time), time, target forecast
+            (of the library of ``data``: pandas, polars or pyarrow).
         """
         from rnnkit.forecast.evaluate import predict_windows
 
         self._check_fitted("predict")
-        return predict_windows(self.options(), self.fitted_, self.panel(data), stride,
-                               batch_size)
+        frame = predict_windows(self.options(), self.fitted_, self.panel(data), stride,
+                                batch_size)
+        return to_native(frame, self._answer_kind(data))
 
     def update(self, new_observations: Any) -> Forecaster:
         """Advance the model over observations that continue its series, without reading
@@ -197,7 +203,7 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         options, panel = self.options(), self.panel(data, fresh=True)
         where = _checkpoint_dir(options, panel, checkpoint, resume, 30.0, test_size)
         evaluation, fitted = evaluate(options, panel, test_size, checkpoint=where)
-        evaluation.estimator = self._fitted_copy(fitted)
+        evaluation.estimator = self._fitted_copy(fitted, frame_kind(data))
         return evaluation
 
     def backtest(self, data: Any, n_windows: int = 10, step: int | None = None,
@@ -218,8 +224,48 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
 
         result, fitted = backtest(self.options(), self.panel(data, fresh=True), n_windows, step,
                                   refit)
-        result.estimator = self._fitted_copy(fitted)
+        result.estimator = self._fitted_copy(fitted, frame_kind(data))
         return result
+
+    def score(self, data: Any, y: Any = None) -> float:
+        """Minus the mean absolute error of the forecast (the next ``horizon`` steps after
+        the fitted history) on the rows of ``data`` at those timestamps: greater is better,
+        as scikit-learn's searches expect (``neg_mean_absolute_error``).
+
+        With a chronological splitter this is the rolling-origin score, so scikit-learn's
+        searches can tune a forecaster::
+
+            GridSearchCV(Forecaster(), {"hidden_size": [16, 64]},
+                         cv=TimeSeriesSplit(3, test_size=12)).fit(frame)
+
+        Args:
+            data: rows that follow the fitted history (earlier rows may be included; only
+                the timestamps forecast are scored), in the training data's format.
+            y: ignored (scikit-learn's signature).
+        """
+        from rnnkit.forecast.predict import predict
+
+        self._check_fitted("score")
+        truth = self.panel(data, freq=self.fitted_.freq, min_rows=1).to_frame()
+        forecast = predict(self.options(), self.fitted_)
+        keys = [self.time_col] + ([self.id_col] if self.fitted_.has_id else [])
+        if self.fitted_.has_id:
+            forecast[self.id_col] = forecast[self.id_col].astype(str)
+            truth[self.id_col] = truth[self.id_col].astype(str)
+        both = forecast.merge(truth[keys + [self.target_col]], on=keys, suffixes=("", "_true"))
+        if both.empty:
+            first = forecast[self.time_col].iloc[0]
+            raise InputError(
+                f"data has no rows at the forecast's timestamps (from {first}); score compares "
+                "the next horizon steps after the fitted history with data. Pass the rows "
+                "that follow the data fitted on.")
+        error = both[self.target_col] - both[f"{self.target_col}_true"]
+        return -float(np.abs(error.to_numpy(dtype=np.float64)).mean())
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import Tags, TargetTags
+
+        return Tags(estimator_type="regressor", target_tags=TargetTags(required=False))
 
     def inspect(self, data: Any = None):
         """Every state and gate of the recurrent core over one input window.
@@ -282,6 +328,11 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         return read_panel(self.validate(), data, None if fitted is None else
                           fitted.spec.calendar, freq, min_rows)
 
+    def _answer_kind(self, data: Any) -> str | None:
+        """The frame library an answer is returned in: that of ``data``, else of the data
+        this forecaster was fitted on (pandas after ``load``)."""
+        return frame_kind(data) if data is not None else getattr(self, "frame_kind_", None)
+
     # --- the learned state, by name ------------------------------------------------------
     @property
     def model_(self) -> torch.nn.Module:
@@ -336,10 +387,10 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         return self.fitted_
 
     # --- model file -------------------------------------------------------------------
-    def _fitted_copy(self, fitted: FittedForecast) -> Forecaster:
+    def _fitted_copy(self, fitted: FittedForecast, kind: str | None = None) -> Forecaster:
         other = copy.copy(self)
         other.__dict__.pop("fitted_", None)
-        other.fitted_ = fitted
+        other.fitted_, other.frame_kind_ = fitted, kind
         return other
 
     def _fitted_meta(self) -> dict:

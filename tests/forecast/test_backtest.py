@@ -8,7 +8,8 @@ from conftest import panel
 import rnnkit
 from rnnkit.errors import InputError
 
-FAST = dict(hidden_size=8, epochs=3, batch_size=16, verbose=0, lookback=14, horizon=4)
+FAST = dict(max_time=None, hidden_size=8, epochs=3, batch_size=16, verbose=0, lookback=14,
+            horizon=4)
 
 
 def _frame():

@@ -14,7 +14,7 @@ from rnnkit.data.calendar import calendar_cycles, calendar_features
 from rnnkit.errors import InputError
 
 # the mechanisms, on the window normalisation that reads a promotion plainly
-FAST = dict(lookback=48, horizon=24, epochs=30, patience=8, verbose=0, batch_size=64,
+FAST = dict(max_time=None, lookback=48, horizon=24, epochs=30, patience=8, verbose=0, batch_size=64,
             repeats=1, window_norm="last")
 
 

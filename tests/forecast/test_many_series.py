@@ -8,7 +8,8 @@ from conftest import panel
 import rnnkit
 from rnnkit.errors import InputError
 
-FAST = dict(hidden_size=8, epochs=5, batch_size=16, verbose=0, lookback=12, horizon=3, repeats=1)
+FAST = dict(max_time=None, hidden_size=8, epochs=5, batch_size=16, verbose=0, lookback=12,
+            horizon=3, repeats=1)
 
 
 def _frame():

@@ -10,7 +10,8 @@ import rnnkit
 from rnnkit.errors import InputError
 from rnnkit.train import pinball_loss
 
-FAST = dict(hidden_size=8, epochs=5, batch_size=16, verbose=0, lookback=12, horizon=4)
+FAST = dict(max_time=None, hidden_size=8, epochs=5, batch_size=16, verbose=0, lookback=12,
+            horizon=4)
 
 
 def _series(n=90):

@@ -9,7 +9,8 @@ from conftest import one_series
 import rnnkit
 from rnnkit.evaluate.diagnosis import diagnose
 
-FAST = dict(hidden_size=8, epochs=4, batch_size=16, verbose=0, lookback=12, horizon=3)
+FAST = dict(max_time=None, hidden_size=8, epochs=4, batch_size=16, verbose=0, lookback=12,
+            horizon=3)
 
 
 def _series(n=80):

@@ -8,7 +8,8 @@ from conftest import one_series
 import rnnkit
 from rnnkit.errors import InputError
 
-FAST = dict(hidden_size=8, epochs=5, batch_size=16, verbose=0, lookback=12, horizon=4,
+FAST = dict(max_time=None, hidden_size=8, epochs=5, batch_size=16, verbose=0, lookback=12,
+            horizon=4,
             repeats=1)
 
 

@@ -14,7 +14,8 @@ from rnnkit.nn import ForecastNetConfig, RecurrentConfig
 from rnnkit.train import TrainConfig
 from rnnkit.train.stateful import SequenceStreams, rows_ahead, train_stateful
 
-FAST = dict(lookback=24, horizon=6, epochs=5, verbose=0, batch_size=4, training="sequence")
+FAST = dict(max_time=None, lookback=24, horizon=6, epochs=5, verbose=0, batch_size=4,
+            training="sequence")
 
 
 def _panel_frame(n: int = 400) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from sklearn.base import clone
 import rnnkit
 from rnnkit.errors import InputError, NotFittedError
 
-FAST = dict(hidden_size=8, epochs=5, batch_size=16, verbose=0)
+FAST = dict(max_time=None, hidden_size=8, epochs=5, batch_size=16, verbose=0)
 
 
 def _panel_frame(lengths=(60, 45), seed=0):

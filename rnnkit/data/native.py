@@ -1,0 +1,87 @@
+"""Frames of other libraries at the one entry point, and results handed back in their type.
+
+rnnkit works on pandas inside. A polars DataFrame or LazyFrame, a pyarrow Table, or a pandas
+Series with a DatetimeIndex (or any index) is converted here, once, where data enters
+(:func:`rnnkit.data.frames.read_data`); what the estimator returns as a frame is converted back
+to the type the caller gave (:func:`to_native`). The libraries are recognised by their module
+name, so none of them is imported unless the caller already uses it: the base import stays as
+it is, and without polars nothing here costs anything.
+
+Why a thin converter rather than narwhals: rnnkit reads a frame once into numpy arrays, so a
+frame-agnostic layer over every operation would buy nothing; three conversions cover pandas,
+polars (eager and lazy) and pyarrow, and the round trip is tested.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from rnnkit.errors import InputError
+
+KINDS = ("pandas", "polars", "pyarrow")
+
+
+def frame_kind(data: Any) -> str | None:
+    """Which library's frame ``data`` is ("pandas", "polars", "pyarrow"), or None if none of
+    them (a path, a numpy array, a bundled name)."""
+    module = type(data).__module__.split(".")[0]
+    if isinstance(data, pd.DataFrame | pd.Series):
+        return "pandas"
+    if module == "polars" and type(data).__name__ in ("DataFrame", "LazyFrame", "Series"):
+        return "polars"
+    if module == "pyarrow" and type(data).__name__ in ("Table", "RecordBatch"):
+        return "pyarrow"
+    return None
+
+
+def to_pandas(data: Any, time_col: str = "ds", target_col: str = "y") -> Any:
+    """``data`` as a pandas DataFrame when it is a frame of a known library; anything else is
+    returned unchanged. A Series becomes two columns: its index (a DatetimeIndex, periods,
+    date strings or integer steps; read like any time column) as ``time_col`` and its values
+    as ``target_col``."""
+    kind = frame_kind(data)
+    if kind is None:
+        return data
+    if kind == "polars":
+        if type(data).__name__ == "LazyFrame":
+            data = data.collect()
+        data = _needs_pyarrow(lambda: data.to_pandas(), "polars")
+    elif kind == "pyarrow":
+        data = data.to_pandas()
+    if isinstance(data, pd.Series):
+        return _from_series(data, time_col, target_col)
+    return data
+
+
+def to_native(frame: pd.DataFrame, kind: str | None) -> Any:
+    """A result frame in the library the caller's data came from (pandas when unknown)."""
+    if kind == "polars":
+        import polars as pl
+
+        return _needs_pyarrow(lambda: pl.from_pandas(frame), "polars")
+    if kind == "pyarrow":
+        import pyarrow as pa
+
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    return frame
+
+
+def _from_series(series: pd.Series, time_col: str, target_col: str) -> pd.DataFrame:
+    if series.index.nlevels > 1:
+        raise InputError(
+            f"data is a pandas Series with a {series.index.nlevels}-level index; expected one "
+            "series indexed by time. Pass a long frame with columns unique_id, ds, y instead "
+            "(series.reset_index()).")
+    index = series.index.to_timestamp() if isinstance(series.index, pd.PeriodIndex) \
+        else series.index
+    return pd.DataFrame({time_col: index.to_numpy(), target_col: series.to_numpy()})
+
+
+def _needs_pyarrow(convert, library: str):
+    try:
+        return convert()
+    except ModuleNotFoundError as e:
+        raise InputError(f"converting a {library} frame needs pyarrow ({e}). Install it with "
+                         f"pip install 'rnnkit[{library}]'.") from e

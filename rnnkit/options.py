@@ -17,7 +17,7 @@ MAX_RATE = 10.0  # no optimiser here trains with a step size above this
 
 
 def option(default: Any, help: str, check: str = "", choices: tuple = (), cli: bool = True,
-           group: str = "model") -> Any:
+           group: str = "model", flags: tuple[str, ...] = ()) -> Any:
     """A dataclass field with what the CLI and ``validate`` need.
 
     Args:
@@ -28,10 +28,12 @@ def option(default: Any, help: str, check: str = "", choices: tuple = (), cli: b
             the CLI takes "0.1,0.9"),
             "size" (a fraction in [0, 1) or a count); "|None" allows None.
         choices: the values allowed. cli: whether the command line has a flag for it.
-        group: the heading ``--help`` lists it under.
+        group: the heading ``--help`` lists it under. flags: the command line's names
+            (default: ``--name-with-dashes``).
     """
     assert check.removesuffix("|None") in CHECKS, check  # a declaration error, not user input
-    meta = {"help": help, "check": check, "choices": choices, "cli": cli, "group": group}
+    meta = {"help": help, "check": check, "choices": choices, "cli": cli, "group": group,
+            "flags": flags}
     return field(default=default, metadata=meta)
 
 
@@ -54,7 +56,8 @@ def check_value(name: str, value: Any, check: str, choices: tuple = (),
     if choices and value not in choices:
         close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1)
         hint = f" Did you mean {close[0]!r}?" if close else ""
-        fix = close[0] if close else (default if default is not MISSING else choices[0])
+        fix = close[0] if close else (default if default not in (MISSING, None)
+                                      else choices[0])
         raise InputError(f"{name}={value!r} is not one of {list(choices)}.{hint} Pass e.g. "
                          f"{name}={fix!r}.")
     number = isinstance(value, int | float) and not isinstance(value, bool) and value == value

@@ -90,7 +90,7 @@ def with_options(cls: type, skip: tuple[str, ...] = (), defaults: dict | None = 
             meta = f.metadata
             choices = f" [{', '.join(map(str, meta['choices']))}]" \
                 if meta["choices"] and len(meta["choices"]) > 2 else ""
-            option = typer.Option(help=meta["help"] + choices,
+            option = typer.Option(*meta.get("flags", ()), help=meta["help"] + choices,
                                   rich_help_panel=GROUPS.get(meta["group"], "Model"))
             annotations[f.name] = Annotated[_cli_type(meta["check"]), option]
             params.append(inspect.Parameter(

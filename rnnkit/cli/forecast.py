@@ -85,6 +85,10 @@ def forecast(
     seconds = time.perf_counter() - started
     typer.echo(f"wrote {out}/: forecast.csv holdout.csv metrics.json forecast.png "
                f"learning_curves.png model/  ({seconds:.1f} s)")
+    tracked = [str(m.tracked_run_) for m in (evaluation.estimator, model)
+               if getattr(m, "tracked_run_", None)]
+    if tracked:
+        typer.echo(f"tracked ({options['tracking']}): {', '.join(dict.fromkeys(tracked))}")
 
 
 def _print_scores(evaluation, model) -> None:

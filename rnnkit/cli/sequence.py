@@ -59,6 +59,8 @@ def _run(task: str, data: str, target: str, sequence_cols: str, id_col: str, tim
         save_figure(plot_learning_curves(run.model.histories_), stage / "learning_curves.png")
         run.model.save(stage / "model")
     typer.echo(f"wrote {out}/: metrics.json predictions.csv {name} learning_curves.png model/")
+    if getattr(run.model, "tracked_run_", None):
+        typer.echo(f"tracked ({run.model.tracking}): {run.model.tracked_run_}")
 
 
 @app.command()

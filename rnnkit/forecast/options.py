@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 
 from rnnkit.errors import InputError
 from rnnkit.options import option, validate_fields
+from rnnkit.tracking import TrackingOptions
 
 STRATEGIES = ("direct", "recursive", "seq2seq")
 TRAININGS = ("window", "sequence")
@@ -27,7 +28,7 @@ ENSEMBLES = ("mean", "median")
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
-class ForecastOptions:
+class ForecastOptions(TrackingOptions):
     """The arguments of a forecast (see each field's help; :class:`rnnkit.Forecaster` documents
     them at length)."""
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from rnnkit import tracking
 from rnnkit.data.frames import Panel
 from rnnkit.data.native import frame_kind, to_native
 from rnnkit.errors import InputError
@@ -102,10 +103,12 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         """
         from rnnkit.forecast.fit import fit
 
+        started = tracking.start(self)
         options, panel = self.options(), self.panel(data, fresh=True)
         where = _checkpoint_dir(options, panel, checkpoint, resume, checkpoint_every)
         self.fitted_ = fit(options, panel, checkpoint=where)
         self.frame_kind_ = frame_kind(data)  # predict answers in the caller's frame type
+        tracking.record(self, "fit", data, started=started)
         return self
 
     def predict(self, h: int | None = None, data: Any = None,
@@ -200,10 +203,13 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
             one_step = copy.copy(self)
             one_step.horizon = 1
             return one_step.backtest(data, n_windows=k, step=1)
+        started = tracking.start(self)
         options, panel = self.options(), self.panel(data, fresh=True)
         where = _checkpoint_dir(options, panel, checkpoint, resume, 30.0, test_size)
         evaluation, fitted = evaluate(options, panel, test_size, checkpoint=where)
         evaluation.estimator = self._fitted_copy(fitted, frame_kind(data))
+        tracking.record(self, "evaluate", data, scores=tracking.table_scores(evaluation.scores),
+                        model=evaluation.estimator, started=started)
         return evaluation
 
     def backtest(self, data: Any, n_windows: int = 10, step: int | None = None,
@@ -222,9 +228,12 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         """
         from rnnkit.forecast.evaluate import backtest
 
+        started = tracking.start(self)
         result, fitted = backtest(self.options(), self.panel(data, fresh=True), n_windows, step,
                                   refit)
         result.estimator = self._fitted_copy(fitted, frame_kind(data))
+        tracking.record(self, "backtest", data, scores=tracking.table_scores(result.scores),
+                        model=result.estimator, started=started)
         return result
 
     def score(self, data: Any, y: Any = None) -> float:

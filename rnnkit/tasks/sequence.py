@@ -10,6 +10,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from rnnkit import tracking
 from rnnkit.errors import InputError
 from rnnkit.tasks.base import register
 from rnnkit.tasks.sequence_base import SequenceEstimator
@@ -44,6 +45,7 @@ class SequenceClassifier(ClassifierOptions, SequenceEstimator):
         static ``[N, S]``. ``checkpoint``: a directory each run checkpoints into every 30 s;
         ``resume=True`` continues the killed fit written there (same arguments and data)."""
         self.validate()
+        started = tracking.start(self)
         labels = _labels(y)
         classes, ids = np.unique(labels, return_inverse=True)
         if len(classes) < 2:
@@ -63,6 +65,7 @@ class SequenceClassifier(ClassifierOptions, SequenceEstimator):
         self.classes_ = classes
         self._fit(X, static, ids.astype(np.int64), len(classes), loss, labels=ids,
                   checkpoint=checkpoint, resume=resume)
+        tracking.record(self, "fit", X, started=started)
         return self
 
     def predict_proba(self, X: Any, static: Any = None) -> np.ndarray:
@@ -124,6 +127,7 @@ class SequenceRegressor(RegressorOptions, SequenceEstimator):
         from rnnkit.train import regression_loss
 
         self.validate()
+        started = tracking.start(self)
         target = _numbers(y)
         self.single_output_ = target.ndim == 1
         target = target.reshape(len(target), -1)
@@ -132,6 +136,7 @@ class SequenceRegressor(RegressorOptions, SequenceEstimator):
         scaled = ((target - self.y_mean_) / self.y_std_).astype(np.float32)
         self._fit(X, static, scaled, target.shape[1], regression_loss(self.loss),
                   checkpoint=checkpoint, resume=resume)
+        tracking.record(self, "fit", X, started=started)
         return self
 
     def predict(self, X: Any, static: Any = None) -> np.ndarray:

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from rnnkit import tracking
 from rnnkit.data.frames import read_data
 from rnnkit.data.sequences import sequences_from_frame
 from rnnkit.errors import InputError
@@ -111,7 +113,9 @@ def run_sequence_job(task: str, data: Any, target_col: str, sequence_cols: list[
 
     X_train, X_test = [X[i] for i in train], [X[i] for i in test]
     estimator = SequenceClassifier if task == "classification" else SequenceRegressor
-    model = estimator(seed=seed, **params)
+    tracking.check_backend(params.get("tracking"))  # before any training
+    started = time.time()
+    model = estimator(seed=seed, **(params | {"tracking": None}))  # tracked with its scores
     model.schema_ = schema  # so `rnnkit predict MODEL DATA` can read new data the same way
     y = y if task == "classification" else y.astype(float)
     model.fit(X_train, y[train], static=pick(static, train))
@@ -126,10 +130,24 @@ def run_sequence_job(task: str, data: Any, target_col: str, sequence_cols: list[
         for k, c in enumerate(model.classes_):
             frame[f"p({c})"] = proba[:, k]
         notes += one_class_warning(model, predicted, y[train])
-        return SequenceRun(task, model, scores, frame, model.classes_, confusion, runs, notes)
-    scores |= regression_baselines(X_train, y[train], X_test, y[test], pick(static, train),
-                                   pick(static, test))
-    return SequenceRun(task, model, scores, frame, runs=runs, warnings=notes)
+        result = SequenceRun(task, model, scores, frame, model.classes_, confusion, runs, notes)
+    else:
+        scores |= regression_baselines(X_train, y[train], X_test, y[test], pick(static, train),
+                                       pick(static, test))
+        result = SequenceRun(task, model, scores, frame, runs=runs, warnings=notes)
+    model.tracking = params.get("tracking")
+    tracking.record(model, "fit", data, scores=_flat(scores), started=started)
+    return result
+
+
+def _flat(scores: dict) -> dict:
+    """``{"model/metric": number}`` from the held-out scores of every model."""
+    flat = {}
+    for name, row in scores.items():
+        for metric, value in (row.items() if isinstance(row, dict) else [(None, row)]):
+            if isinstance(value, int | float):
+                flat[name if metric is None else f"{name}/{metric}"] = value
+    return flat
 
 
 def score_model(model: SequenceEstimator, X: Any, y: np.ndarray, static: Any = None):

@@ -9,6 +9,7 @@ from rnnkit.data.holdout import ORDERS
 from rnnkit.data.sequence_inputs import NORMALISATIONS
 from rnnkit.nn.config import CELLS, FRONT_ENDS, SUMMARIES
 from rnnkit.options import option, validate_fields
+from rnnkit.tracking import TrackingOptions
 from rnnkit.train.config import LOSSES
 from rnnkit.train.schedule import SCHEDULES
 
@@ -27,7 +28,7 @@ class RecurrentOptions:
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
-class TrainingOptions:
+class TrainingOptions(TrackingOptions):
     """How a sequence model trains: a budget in optimiser steps on a one-cycle schedule."""
 
     max_steps: int | None = option(None, "Budget in optimiser steps (default: 1,000 for "

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from rnnkit import tracking
 from rnnkit.data.holdout import split_holdout
 from rnnkit.data.sequence_inputs import InputEncoder
 from rnnkit.data.sequences import pad_labels, pad_sequences, step_mask
@@ -65,6 +66,7 @@ class SequenceTagger(RecurrentOptions, TrainingOptions, RnnkitEstimator):
             X: ``[N, T, F]`` or a list of ``[T_i, F]``; y: ``[N, T]`` or a list of ``[T_i]``.
         """
         validate_fields(self, type(self))
+        started = tracking.start(self)
         n = len(X) if isinstance(X, list) else len(np.asarray(X))
         holdout = split_holdout(n, self.val_size, self.seed, order=self.holdout)
         self.inputs_ = InputEncoder(normalize="channel", scaler=self.scaler)
@@ -99,6 +101,7 @@ class SequenceTagger(RecurrentOptions, TrainingOptions, RnnkitEstimator):
             batches(holdout.val) if holdout.used else None, loss)
         self.model_ = model
         self.holdout_ = holdout.reason
+        tracking.record(self, "fit", X, started=started)
         return self
 
     def _class_ids(self, labels: np.ndarray, valid: np.ndarray) -> np.ndarray:

@@ -34,6 +34,8 @@ _LAZY = {
     "explain_windows": "rnnkit.data.explain",
     "load_dataset": "rnnkit.datasets",
     "list_datasets": "rnnkit.datasets",
+    "tune": "rnnkit.tuning",
+    "TuneResult": "rnnkit.tuning",
 }
 
 __all__ = [
@@ -47,12 +49,14 @@ __all__ = [
     "SequenceRegressor",
     "SequenceTagger",
     "TrainingError",
+    "TuneResult",
     "__version__",
     "cross_validate",
     "explain_windows",
     "list_datasets",
     "load",
     "load_dataset",
+    "tune",
 ]
 
 
@@ -65,6 +69,7 @@ if TYPE_CHECKING:
     from rnnkit.tasks.sequence import SequenceClassifier, SequenceRegressor
     from rnnkit.tasks.sequence_jobs import cross_validate
     from rnnkit.tasks.tagger import SequenceTagger
+    from rnnkit.tuning import TuneResult, tune
 
 
 def __getattr__(name: str) -> Any:

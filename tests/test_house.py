@@ -16,15 +16,15 @@ ROOT = Path(rnnkit.__file__).parent
 
 # Lower layers never import higher ones; a module may import its own layer's modules.
 LAYERS = [
-    {"errors", "_version", "options", "runtime", "files"},
+    {"errors", "_version", "options", "runtime", "files", "tracking"},
     {"data", "datasets", "metrics", "artifacts", "reference"},
     {"nn", "train"},
     {"evaluate", "plots"},
     {"forecast"},
-    {"tasks"},
+    {"tasks", "export", "tuning"},
     {"cli", "__init__", "__main__"},
 ]
-TORCH_FREE = ("data", "datasets", "metrics", "artifacts", "options", "errors",
+TORCH_FREE = ("data", "datasets", "metrics", "artifacts", "options", "errors", "tracking",
               "forecast/options.py",
               "tasks/sequence_options.py", "nn/config.py", "train/config.py")
 

@@ -1,5 +1,5 @@
 """The command line: app.py (the Typer app, flags built from the estimators' declared
-arguments), one module per command group (forecast.py, sequence.py, tools.py), main.py (the
+arguments), one module per command group (forecast.py, sequence.py, tools.py, tune.py), main.py (the
 error boundary). No logic of its own: parse flags -> call the public API -> print and write."""
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from rnnkit.cli import forecast, sequence, tools  # noqa: F401  (their commands join the app)
+from rnnkit.cli import forecast, sequence, tools, tune  # noqa: F401  (their commands join)
 from rnnkit.cli.app import app
 from rnnkit.errors import RnnkitError
 

@@ -1,4 +1,5 @@
-"""The commands around a model: `predict`, `inspect`, `datasets`, `shapes`, `summary`."""
+"""The commands around a model: `predict`, `inspect`, `export`, `datasets`, `shapes`,
+`summary`."""
 
 from __future__ import annotations
 
@@ -130,3 +131,33 @@ def summary(
     config = RecurrentConfig(cell, input_size, hidden_size, num_layers, 0.0, bidirectional)
     rows = recurrent_layer_counts(config) + [dense_count("dense head", config.output_size, horizon)]
     typer.echo(format_summary(rows))
+
+
+@app.command()
+def export(
+    model_path: Annotated[Path, typer.Argument(metavar="MODEL", help="A saved model directory.")],
+    format: Annotated[str, typer.Option(
+        help="onnx (a graph for onnxruntime and other runtimes) or torchscript.")] = "onnx",
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="File to write (default: MODEL.onnx or MODEL.pt beside it).")
+    ] = None,
+) -> None:
+    """Write MODEL as one serving graph that computes its predictions (scaling, window
+    normalisation, every run and the inverse included); print its inputs and outputs."""
+    from rnnkit.options import check_value
+
+    check_value("--format", format, "str", ("onnx", "torchscript"))
+    from rnnkit.export import describe_export
+    from rnnkit.tasks import load
+
+    model = load(model_path)
+    suffix = ".onnx" if format == "onnx" else ".pt"
+    target = out or model_path.with_name(model_path.name + suffix)
+    written = model.export(target, format=format)
+    about = describe_export(model)
+    typer.echo(f"wrote {written} ({format}): {about['summary']}")
+    for role, items in (("input", about["inputs"]), ("output", about["outputs"])):
+        for item in items:
+            shape = ", ".join(f"{a}={d}" if d is not None else a
+                              for a, d in zip(item["shape"], item["dims"], strict=True))
+            typer.echo(f"  {role} {item['name']} [{shape}] {item['dtype']}")

@@ -156,9 +156,11 @@ def predict_windows(options: ForecastOptions, fitted: FittedForecast, panel: Pan
 
 
 def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
-             step: int | None = None, refit: bool | int = False
+             step: int | None = None, refit: bool | int = False, baselines: bool = True
              ) -> tuple[Backtest, FittedForecast]:
-    """Rolling-origin backtest (see :meth:`rnnkit.Forecaster.backtest`).
+    """Rolling-origin backtest (see :meth:`rnnkit.Forecaster.backtest`); ``baselines=False``
+    leaves out those that train (the window MLP, the statistical models): a search scores
+    many settings and needs the model's score only.
 
     Returns:
         The backtest, and the model of the last (re)fit.
@@ -186,7 +188,9 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
     at = origins.reshape(-1)  # [S*K] first target row of each window in its series
     name = model_name(options)
     mlp_options = baseline_options(options)
-    predictions = {name: np.zeros((S * K, horizon)), "window MLP": np.zeros((S * K, horizon))}
+    predictions = {name: np.zeros((S * K, horizon))}
+    if baselines:
+        predictions["window MLP"] = np.zeros((S * K, horizon))
     levels = np.zeros((S * K, horizon, len(options.quantiles or ())))  # [S*K, h, Q]
     fitted = None
     for group in range(0, K, every):  # a (re)fit on everything before the group's origin
@@ -200,18 +204,21 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
         else:
             predictions[name][members] = forecast_at(options, fitted, panel, rows[members],
                                                      at[members], horizon)
-        mlp = fit(mlp_options, train, network="mlp", horizon=horizon)
-        predictions["window MLP"][members] = forecast_at(mlp_options, mlp, panel, rows[members],
-                                                         at[members], horizon)
+        if baselines:
+            mlp = fit(mlp_options, train, network="mlp", horizon=horizon)
+            predictions["window MLP"][members] = forecast_at(mlp_options, mlp, panel,
+                                                             rows[members], at[members], horizon)
     target = panel.target()
     start = (panel.offsets[:-1, None] + origins).reshape(-1)  # [S*K] row of each first target
     steps = np.arange(horizon)
     actual = target[start[:, None] + steps]  # [S*K, h]
     predictions["naive"] = naive_at(target, start, horizon)
     predictions["seasonal naive"] = seasonal_naive_at(target, start, at, horizon, season)
-    predictions |= statistical_at(target, np.repeat(panel.offsets[:-1], K), start, horizon,
-                                  season)
-    order = [name, "naive", "seasonal naive", "window MLP", *NAMES[:len(predictions) - 4]]
+    if baselines:
+        predictions |= statistical_at(target, np.repeat(panel.offsets[:-1], K), start,
+                                      horizon, season)
+    order = [name, "naive", "seasonal naive"] + (
+        ["window MLP", *NAMES[:len(predictions) - 4]] if baselines else [])
     scales = [mase_scale(panel.series(s)[: origins[s, 0], 0], season or 1) for s in range(S)]
     scores = pd.DataFrame({
         k: forecast_metrics(list(actual.reshape(S, -1)), list(predictions[k].reshape(S, -1)),

@@ -97,7 +97,8 @@ class SequenceNet(nn.Module):
         mask = torch.arange(steps, device=x.device)[None, :] < lengths.to(x.device)[:, None]
         out = self.core.outputs(x, lengths)  # [B, T, D*H], exact on real steps
         if self.summary == "last":  # forward: its last real step; backward: its first
-            summary = out[torch.arange(len(out), device=out.device), lengths.to(out.device) - 1]
+            last = (lengths.to(out.device) - 1)[:, None, None].expand(-1, 1, out.shape[2])
+            summary = out.gather(1, last)[:, 0]  # a gather, so an exported graph keeps it
             if self.core.config.bidirectional:
                 half = self.core.config.hidden_size
                 summary = torch.cat([summary[:, :half], out[:, 0, half:]], dim=1)  # [B, 2H]

@@ -98,6 +98,20 @@ class RnnkitEstimator:
         meta = {"params": params, "fitted": self._fitted_meta()}
         return write_model(path, type(self).__name__, meta, tensors)
 
+    def export(self, path: str | os.PathLike, format: str | None = None) -> Path:
+        """Write the fitted model as a self-contained serving graph that computes its
+        predictions (scaling, every run of an ensemble and the reduction included), with
+        what its inputs and outputs mean stored beside it (see :mod:`rnnkit.export`).
+
+        Args:
+            path: the file, written atomically.
+            format: "onnx" (needs the onnx package) or "torchscript"; None: from the
+                suffix (``.onnx`` / ``.pt``).
+        """
+        from rnnkit.export import export
+
+        return export(self, path, format)
+
     @classmethod
     def load(cls, path: str | os.PathLike) -> RnnkitEstimator:
         """Load a saved model that must be of this class (``rnnkit.load`` takes any kind).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
 import math
 import sys
@@ -192,6 +194,8 @@ def train_model(
         val_loss = None
         if stopping.has_val:
             val_loss = mean_loss(module, val, loss_fn, precision=config.precision)
+        for listener in _LISTENERS.get():  # e.g. a search pruning a bad trial
+            listener(epoch, train_loss, val_loss)
         if stopping.end_epoch(module, history, epoch, train_loss, val_loss, progress):
             break
         if epoch == first and where.is_main:
@@ -207,6 +211,22 @@ def train_model(
         checkpoint.save(module, optimizer, generator, stopping, history, epoch, done,
                         finished=True)
     return history
+
+
+_LISTENERS: contextvars.ContextVar[tuple[Callable, ...]] = contextvars.ContextVar(
+    "rnnkit_epoch_listeners", default=())
+
+
+@contextlib.contextmanager
+def listening(listener: Callable[[int, float, float | None], None]):
+    """Within the block, every epoch of every training calls ``listener(epoch, train_loss,
+    val_loss)`` after validating; an exception it raises ends that training (how a search
+    prunes a trial whose learning curve is worse than its peers')."""
+    token = _LISTENERS.set(_LISTENERS.get() + (listener,))
+    try:
+        yield
+    finally:
+        _LISTENERS.reset(token)
 
 
 def out_of_time(config: TrainConfig, started: float, epochs_done: int) -> bool:

@@ -1,0 +1,358 @@
+"""Hyperparameter search on Optuna, scored the way the reports score.
+
+``rnnkit.tune(estimator, data, ...)`` tries settings drawn from a search space, scores each
+with the honest protocol of its task, and refits the best on all the data:
+
+- a Forecaster: a rolling-origin backtest (``n_windows`` origins spread over one horizon,
+  each forecasting a whole horizon; one fit on the data before the first), mean MASE of the
+  model (scale-free, so a panel's series weigh alike). The origins cover one horizon, not
+  ``n_windows`` of them, so the fit keeps most of the history. The baselines that train
+  are left out of each trial; the model's score is all a trial needs.
+- a SequenceClassifier / SequenceRegressor: stratified (classifier) k-fold
+  cross-validation, mean accuracy or RMSE.
+
+The first trial is the estimator as given (its values of the searched arguments), so the
+table always holds the default's score under the same protocol as every other trial. Bad
+trials are pruned by their learning curves: each epoch's validation loss is reported, and a
+trial whose curve is worse than the median of earlier trials at the same epoch stops there
+(Optuna's MedianPruner). The sampler is seeded (TPE): the same seed, data and machine give
+the same trials, as far as the fits themselves are repeatable (``max_time`` stops a fit by
+the clock; pass ``max_time=None`` for exact repeats).
+
+Optuna is an extra: ``pip install 'rnnkit[tune]'``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rnnkit.errors import InputError
+
+# Spaces: a list is a choice; (low, high) a uniform range (integers when both are); ("log",
+# low, high) a log-uniform range. Chosen from what the dev suite moved (see bench/RESULTS.md).
+SPACES: dict[str, dict[str, Any]] = {
+    "Forecaster": {
+        "cell": ["lstm", "gru"],
+        "hidden_size": [16, 32, 64, 128],
+        "num_layers": [1, 2],
+        "learning_rate": ("log", 3e-4, 1e-2),
+        "batch_size": [16, 32, 64],
+        "window_norm": ["season", "last"],
+    },
+    "SequenceClassifier": {
+        "cell": ["lstm", "gru"],
+        "hidden_size": [32, 64, 128],
+        "num_layers": [1, 2],
+        "learning_rate": ("log", 1e-3, 1e-2),
+        "dropout": (0.0, 0.5),
+        "pooling": ["auto", "last", "mean", "attention"],
+    },
+}
+SPACES["SequenceRegressor"] = dict(SPACES["SequenceClassifier"])
+METRICS = {"Forecaster": ("MASE", "minimize"), "SequenceClassifier": ("accuracy", "maximize"),
+           "SequenceRegressor": ("RMSE", "minimize")}
+
+
+@dataclass
+class TuneResult:
+    """What a search found.
+
+    Attributes:
+        best_params: the searched arguments of the best trial.
+        best_score, default_score: their score, and the estimator-as-given's (trial 0),
+            both under the same protocol (``metric``, ``direction``).
+        best_estimator: the best settings refitted on all the data.
+        trials: one row per trial: number, state (COMPLETE or PRUNED), score, seconds, and
+            a column per searched argument.
+        importances: how much each argument explained the scores (fANOVA; empty when
+            fewer than two trials completed).
+    """
+
+    best_params: dict
+    best_score: float
+    default_score: float | None
+    metric: str
+    direction: str
+    best_estimator: Any
+    trials: pd.DataFrame
+    importances: dict = field(default_factory=dict)
+    study: Any = None
+
+    def table(self) -> str:
+        shown = self.trials.copy()
+        shown["score"] = shown["score"].map(lambda v: "" if pd.isna(v) else f"{v:.4f}")
+        return shown.to_string(index=False)
+
+    def summary(self) -> str:
+        """Two lines: the best settings and the default's score beside the best's."""
+        better = "lower" if self.direction == "minimize" else "higher"
+        default = "not scored" if self.default_score is None else f"{self.default_score:.4f}"
+        return (f"best {self.metric} {self.best_score:.4f} ({better} is better) vs the "
+                f"default's {default}\nbest settings: "
+                + ", ".join(f"{k}={_show(v)}" for k, v in self.best_params.items()))
+
+    def plot(self):
+        """Score against trial (pruned trials crossed, the best so far as a line, the
+        default circled) and the importances of the arguments."""
+        from rnnkit.plots.figure import plt
+
+        fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+        done = self.trials[self.trials["state"] == "COMPLETE"]
+        pruned = self.trials[self.trials["state"] == "PRUNED"]
+        left.scatter(done["number"], done["score"], label="trial", color="C0")
+        if len(pruned):  # no score: marked along the bottom
+            left.plot(pruned["number"], np.full(len(pruned), 0.02), "x", color="C3",
+                      transform=left.get_xaxis_transform(), label="pruned")
+        if len(done):
+            running = (done["score"].cummin() if self.direction == "minimize"
+                       else done["score"].cummax())
+            left.step(done["number"], running, where="post", color="C2", label="best so far")
+        if self.default_score is not None:
+            left.scatter([0], [self.default_score], s=150, facecolors="none", edgecolors="k",
+                         label="default (trial 0)")
+        left.set_xlabel("trial")
+        left.set_ylabel(self.metric)
+        left.set_title(f"{self.metric} by trial ({self.direction})")
+        left.legend(fontsize=8)
+        if self.importances:
+            names = list(self.importances)[::-1]
+            right.barh(names, [self.importances[n] for n in names], color="C1")
+            right.set_xlabel("importance (fANOVA)")
+        else:
+            right.text(0.5, 0.5, "too few complete trials\nfor importances", ha="center",
+                       va="center")
+        right.set_title("which arguments mattered")
+        fig.tight_layout()
+        return fig
+
+    def save(self, out: str | Path) -> Path:
+        """Write ``trials.csv``, ``best.json``, ``tuning.png`` and the best ``model/`` to
+        ``out``, switched in together."""
+        from rnnkit.files import staged_dir, write_text_atomic
+        from rnnkit.plots import save_figure
+
+        out = Path(out)
+        with staged_dir(out) as stage:
+            write_text_atomic(stage / "trials.csv", self.trials.to_csv(index=False))
+            best = {"metric": self.metric, "direction": self.direction,
+                    "best_score": self.best_score, "default_score": self.default_score,
+                    "best_params": self.best_params, "importances": self.importances}
+            write_text_atomic(stage / "best.json", json.dumps(best, indent=2, default=_show))
+            save_figure(self.plot(), stage / "tuning.png")
+            self.best_estimator.save(stage / "model")
+        return out
+
+
+def tune(estimator: Any, data: Any, y: Any = None, *, space: dict | Callable | None = None,
+         n_trials: int = 20, timeout: float | None = None, seed: int = 0,
+         n_windows: int = 3, folds: int = 3, static: Any = None, prune: bool = True,
+         refit: bool = True, verbose: bool = False) -> TuneResult:
+    """Search ``space`` for the settings of ``estimator`` that score best on ``data``.
+
+    Args:
+        estimator: the starting point (its other arguments stay as given): a Forecaster,
+            SequenceClassifier or SequenceRegressor.
+        data: a Forecaster's data; or the sequences ``X`` of a sequence model, with ``y``
+            (and ``static``).
+        space: ``{argument: choices}``: a list (a choice), ``(low, high)`` (a uniform range,
+            integers when both are) or ``("log", low, high)``; or a function of an Optuna
+            trial returning the arguments. Default: :data:`SPACES` for the estimator.
+        n_trials, timeout: stop after this many trials or seconds, whichever comes first.
+        seed: the sampler's seed (the fits keep the estimator's own ``seed``).
+        n_windows: a Forecaster's backtest origins. folds: a sequence model's folds.
+        prune: stop trials whose learning curve is worse than the median's.
+        refit: fit the best settings on all the data (``best_estimator``).
+
+    Returns:
+        A :class:`TuneResult`.
+
+    Example:
+        >>> result = rnnkit.tune(rnnkit.Forecaster(), "airline", n_trials=20)
+        >>> print(result.summary()); result.save("runs/tune/airline")
+    """
+    optuna = _optuna()
+    from sklearn.base import clone
+
+    from rnnkit.options import check_value
+
+    kind = type(estimator).__name__
+    if kind not in METRICS:
+        raise InputError(f"estimator is a {kind}; tune searches a Forecaster, "
+                         "SequenceClassifier or SequenceRegressor. Pass one of those.")
+    check_value("n_trials", n_trials, "int>=1")
+    check_value("timeout", timeout, "float>0|None")
+    check_value("seed", seed, "int>=0")
+    if kind != "Forecaster" and y is None:
+        raise InputError(f"y is missing: a {kind} is tuned on sequences X (data) and their "
+                         "targets y. Pass tune(model, X, y).")
+    space = SPACES[kind] if space is None else space
+    if not callable(space):
+        _check_space(estimator, space)
+    metric, direction = METRICS[kind]
+    base = clone(estimator)
+    if kind == "Forecaster" and base.repeats is None:
+        base.set_params(repeats=1)  # a search compares settings, one run each
+    score = _forecast_score(data, n_windows) if kind == "Forecaster" else \
+        _cv_score(y, static, folds, seed, metric)
+
+    def objective(trial):
+        params = space(trial) if callable(space) else _suggest(trial, space)
+        model = clone(base).set_params(**params)
+        step = [0]
+
+        def report(epoch, train_loss, val_loss):
+            step[0] += 1
+            value = val_loss if val_loss is not None else train_loss
+            if prune and math.isfinite(value):
+                trial.report(value, step[0])
+                if trial.should_prune():
+                    raise optuna.TrialPruned()
+
+        from rnnkit.train.loop import listening
+
+        started = time.perf_counter()
+        with listening(report):
+            value = score(model, data)
+        trial.set_user_attr("seconds", time.perf_counter() - started)
+        return value
+
+    sampler = optuna.samplers.TPESampler(seed=seed)
+    pruner = optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=5) if prune \
+        else optuna.pruners.NopPruner()
+    study = optuna.create_study(direction=direction, sampler=sampler, pruner=pruner)
+    default = None if callable(space) else _current(estimator, space)
+    if default is not None:
+        study.enqueue_trial(default)
+    if not verbose:
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+    study.optimize(objective, n_trials=n_trials, timeout=timeout, catch=(InputError,))
+    complete = [t for t in study.trials if t.state.name == "COMPLETE"]
+    if not complete:
+        raise InputError(f"no trial of the {len(study.trials)} run completed (every one was "
+                         "pruned or failed). Give more trials or a longer timeout, or pass "
+                         "prune=False.")
+    first = study.trials[0]
+    default_score = first.value if default is not None and first.state.name == "COMPLETE" \
+        else None
+    best_params = dict(study.best_trial.params)
+    best = clone(estimator).set_params(**best_params)
+    if refit:
+        best.fit(data) if kind == "Forecaster" else best.fit(data, y, static=static)
+    return TuneResult(best_params=best_params, best_score=float(study.best_value),
+                      default_score=default_score, metric=metric, direction=direction,
+                      best_estimator=best, trials=_trials(study),
+                      importances=_importances(optuna, study), study=study)
+
+
+def _optuna():
+    try:
+        import optuna
+    except ModuleNotFoundError as e:
+        raise InputError("tune needs Optuna, which is not installed. Install it with pip "
+                         "install 'rnnkit[tune]'.") from e
+    return optuna
+
+
+def _forecast_score(data: Any, n_windows: int) -> Callable:
+    def score(model, data):
+        from rnnkit.forecast.spec import resolve
+
+        horizon = resolve(model.options(), model.panel(data, fresh=True)).horizon
+        result = model.backtest(data, n_windows=n_windows, step=max(1, horizon // n_windows),
+                                baselines=False)
+        return float(result.scores.loc[result.model, "MASE"])
+
+    return score
+
+
+def _cv_score(y: Any, static: Any, folds: int, seed: int, metric: str) -> Callable:
+    from rnnkit.tasks.sequence_jobs import cross_validate
+
+    def score(model, X):
+        table = cross_validate(model, X, y, static=static, folds=folds, seed=seed)
+        return float(table[f"model {metric}"].mean())
+
+    return score
+
+
+def _suggest(trial: Any, space: dict) -> dict:
+    params = {}
+    for name, spec in space.items():
+        if isinstance(spec, list):
+            params[name] = trial.suggest_categorical(name, spec)
+        elif len(spec) == 3:
+            params[name] = trial.suggest_float(name, spec[1], spec[2], log=True)
+        elif all(isinstance(v, int) and not isinstance(v, bool) for v in spec):
+            params[name] = trial.suggest_int(name, spec[0], spec[1])
+        else:
+            params[name] = trial.suggest_float(name, spec[0], spec[1])
+    return params
+
+
+def _check_space(estimator: Any, space: dict) -> None:
+    known = estimator.get_params()
+    for name, spec in space.items():
+        if name not in known:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(known), n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise InputError(f"space names {name!r}, which is not an argument of "
+                             f"{type(estimator).__name__}.{hint} Pass arguments of the "
+                             "estimator as the space's keys.")
+        ok = (isinstance(spec, list) and len(spec) > 0) or (
+            isinstance(spec, tuple) and (
+                (len(spec) == 2 and all(isinstance(v, int | float) for v in spec)
+                 and spec[0] < spec[1])
+                or (len(spec) == 3 and spec[0] == "log" and 0 < spec[1] < spec[2])))
+        if not ok:
+            raise InputError(f"space[{name!r}]={spec!r} is not a search range; expected a list "
+                             "of choices, (low, high) or ('log', low, high). Pass e.g. "
+                             f"space={{{name!r}: [..]}}.")
+
+
+def _current(estimator: Any, space: dict) -> dict | None:
+    """The estimator's own values of the searched arguments, when each lies in the space."""
+    values = {}
+    for name, spec in space.items():
+        v = getattr(estimator, name)
+        inside = v in spec if isinstance(spec, list) else (
+            isinstance(v, int | float) and spec[-2] <= v <= spec[-1])
+        if not inside:
+            return None
+        values[name] = v
+    return values
+
+
+def _trials(study: Any) -> pd.DataFrame:
+    rows = []
+    for t in study.trials:
+        row = {"number": t.number, "state": t.state.name,
+               "score": t.value if t.state.name == "COMPLETE" else np.nan,
+               "seconds": round(float(t.user_attrs.get("seconds", np.nan)), 2)}
+        rows.append(row | dict(t.params))
+    return pd.DataFrame(rows)
+
+
+def _importances(optuna: Any, study: Any) -> dict:
+    complete = [t for t in study.trials if t.state.name == "COMPLETE"]
+    if len(complete) < 2 or not complete[0].params:
+        return {}
+    try:
+        found = optuna.importance.get_param_importances(study)
+    except (RuntimeError, ValueError):  # e.g. every trial scored the same
+        return {}
+    return {k: float(v) for k, v in found.items()}
+
+
+def _show(v: Any) -> str:
+    return f"{v:.3g}" if isinstance(v, float) else str(v)

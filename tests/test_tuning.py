@@ -1,0 +1,94 @@
+"""rnnkit.tune and `rnnkit tune`: the objective is the report's score, the search repeats
+with its seed, bad trials are pruned, the best is refitted and saved."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from cli.cli_support import one_line_error, run
+
+import rnnkit
+
+optuna = pytest.importorskip("optuna", reason="Optuna (rnnkit[tune]) is not installed")
+
+SMALL = dict(horizon=6, epochs=4, repeats=1, verbose=0, max_time=None, batch_size=16,
+             hidden_size=8)
+SPACE = {"hidden_size": [4, 8], "learning_rate": ("log", 1e-3, 1e-2)}
+
+
+def test_trial_zero_is_the_estimator_as_given_scored_by_the_backtest():
+    base = rnnkit.Forecaster(**SMALL)
+    result = rnnkit.tune(base, "airline", space=SPACE, n_trials=3, seed=0, refit=False,
+                         prune=False)
+    # the independent reference: the same backtest run by hand
+    by_hand = base.backtest("airline", n_windows=3, step=2, baselines=False)
+    assert result.default_score == pytest.approx(by_hand.scores.loc[by_hand.model, "MASE"])
+    assert result.trials["number"].tolist() == [0, 1, 2]
+    assert result.trials.loc[0, "hidden_size"] == 8
+    scores = result.trials["score"].to_numpy()
+    assert result.best_score == pytest.approx(np.nanmin(scores))
+    assert "best MASE" in result.summary() and "default's" in result.summary()
+
+
+def test_the_same_seed_draws_the_same_trials_and_scores():
+    first, second = (rnnkit.tune(rnnkit.Forecaster(**SMALL), "airline", space=SPACE,
+                                 n_trials=3, seed=7, refit=False) for _ in range(2))
+    assert first.trials.drop(columns="seconds").equals(second.trials.drop(columns="seconds"))
+
+
+def test_a_trial_whose_learning_curve_is_worse_than_the_median_is_pruned(monkeypatch):
+    def curve(trial):  # a pruner that has seen enough: every trial after the first is worse
+        return trial.number > 0
+
+    monkeypatch.setattr(optuna.trial.Trial, "should_prune", curve)
+    result = rnnkit.tune(rnnkit.Forecaster(**SMALL), "airline", space=SPACE, n_trials=3,
+                         seed=0, refit=False)
+    assert result.trials["state"].tolist() == ["COMPLETE", "PRUNED", "PRUNED"]
+    assert result.trials["score"].isna().tolist() == [False, True, True]
+
+
+def test_the_best_is_refitted_and_saved_with_the_table_and_figure(tmp_path):
+    result = rnnkit.tune(rnnkit.Forecaster(**SMALL), "airline", space=SPACE, n_trials=2,
+                         seed=0, prune=False)
+    best = result.best_estimator
+    assert best.hidden_size == result.best_params["hidden_size"]
+    assert str(best.fitted_.last_times[0])[:7] == "1960-12"  # refitted on all the data
+    result.save(tmp_path / "out")
+    saved = json.loads((tmp_path / "out" / "best.json").read_text())
+    assert saved["best_params"]["hidden_size"] == best.hidden_size
+    assert (tmp_path / "out" / "tuning.png").stat().st_size > 0
+    assert rnnkit.load(tmp_path / "out" / "model").hidden_size == best.hidden_size
+
+
+def test_a_sequence_classifier_is_tuned_by_stratified_cross_validation():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 12, 1))
+    y = (X[:, :, 0].mean(1) > 0).astype(int)
+    result = rnnkit.tune(rnnkit.SequenceClassifier(max_steps=5, verbose=0), X, y,
+                         space={"hidden_size": [8, 16]}, n_trials=2, folds=2, refit=False)
+    assert result.metric == "accuracy" and result.direction == "maximize"
+    assert 0 <= result.best_score <= 1
+
+
+def test_a_bad_space_or_estimator_is_one_clear_line():
+    with pytest.raises(rnnkit.InputError, match="'hiden_size'.*Did you mean 'hidden_size'"):
+        rnnkit.tune(rnnkit.Forecaster(), "airline", space={"hiden_size": [8]})
+    with pytest.raises(rnnkit.InputError, match=r"space\['dropout'\]=\(0.5, 0.1\)"):
+        rnnkit.tune(rnnkit.Forecaster(), "airline", space={"dropout": (0.5, 0.1)})
+    with pytest.raises(rnnkit.InputError, match="y is missing"):
+        rnnkit.tune(rnnkit.SequenceRegressor(), np.zeros((4, 3, 1)))
+    with pytest.raises(rnnkit.InputError, match="tune searches a Forecaster"):
+        rnnkit.tune(rnnkit.SequenceTagger(), np.zeros((4, 3, 1)), np.zeros((4, 3)))
+
+
+def test_the_cli_prints_the_trials_and_the_best_beside_the_default(tmp_path, capsys):
+    code, out, err = run(["tune", "airline", "--n-trials", "2", "--horizon", "6", "--epochs",
+                          "2", "--hidden-size", "4", "--repeats", "1", "--out",
+                          tmp_path / "t"], capsys)
+    assert code == 0, err
+    assert "COMPLETE" in out and "best MASE" in out and "vs the default's" in out
+    assert (tmp_path / "t" / "trials.csv").exists() and (tmp_path / "t" / "model").is_dir()
+    code, out, err = run(["tune", "airline", "--n-trials", "0"], capsys)
+    assert "--n-trials=0 must be an integer >= 1" in one_line_error(code, err)

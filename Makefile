@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/forecast_accuracy.py --airline
 	$(BIN)/python bench/fuzz_models.py
 	$(BIN)/python bench/kill_saves.py
+	$(BIN)/python bench/tune_airline.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .ruff_cache

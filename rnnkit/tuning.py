@@ -228,12 +228,12 @@ def tune(estimator: Any, data: Any, y: Any = None, *, space: dict | Callable | N
     sampler = optuna.samplers.TPESampler(seed=seed)
     pruner = optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=5) if prune \
         else optuna.pruners.NopPruner()
+    if not verbose:
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(direction=direction, sampler=sampler, pruner=pruner)
     default = None if callable(space) else _current(estimator, space)
     if default is not None:
         study.enqueue_trial(default)
-    if not verbose:
-        optuna.logging.set_verbosity(optuna.logging.WARNING)
     study.optimize(objective, n_trials=n_trials, timeout=timeout, catch=(InputError,))
     complete = [t for t in study.trials if t.state.name == "COMPLETE"]
     if not complete:

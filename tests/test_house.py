@@ -121,3 +121,20 @@ def test_summary_counts_what_fit_builds():
     before = rnnkit.Forecaster(hidden_size=4, epochs=1, verbose=0).summary(data="airline")
     after = rnnkit.Forecaster(hidden_size=4, epochs=1, verbose=0).fit("airline").summary()
     assert before == after and "4 x (4 x (1 + 4) + 4 + 4) = 112" in after
+
+
+def test_a_fit_and_predict_import_no_optional_extra():
+    """The extras stay optional: the base path (import, fit, predict, save) never imports
+    polars, Optuna, onnx, MLflow or TensorBoard, even where they are installed (pyarrow is
+    left out: pandas imports it itself where it is installed)."""
+    import subprocess
+
+    code = ("import sys, tempfile, rnnkit\n"
+            "f = rnnkit.Forecaster(horizon=3, epochs=1, repeats=1, verbose=0).fit('airline')\n"
+            "f.predict(); f.save(tempfile.mkdtemp() + '/m')\n"
+            "extras = ('polars', 'optuna', 'onnx', 'onnxruntime', 'mlflow',\n"
+            "          'tensorboard', 'statsforecast')\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in extras))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]", done.stdout

@@ -53,14 +53,23 @@ def inspect(
                    ] = Path("runs/inspect"),
     layer: Annotated[int, typer.Option(help="Which recurrent layer to draw.")] = 0,
     units: Annotated[int, typer.Option(help="Units in the line plot.")] = 4,
+    sequence: Annotated[int, typer.Option(
+        help="Sequence models: which sequence (row order of its id in DATA) to inspect.")] = 0,
 ) -> None:
-    """Heatmaps of every state and gate over time, and the units that change most."""
+    """Heatmaps of every state and gate over time, and the units that change most: over the
+    last window of DATA (forecasters) or over one sequence of DATA (models of rnnkit
+    classify / regress, read with the columns they were fitted on)."""
     from rnnkit.files import write_text_atomic
     from rnnkit.plots import save_figure
     from rnnkit.plots.inspect import plot_active_units, plot_heatmaps
     from rnnkit.tasks import load
+    from rnnkit.tasks.forecaster import Forecaster
 
-    ins = load(model_path).inspect(data)
+    model = load(model_path)
+    if isinstance(model, Forecaster):
+        ins = model.inspect(data)
+    else:
+        ins = model.inspect(_one_sequence(model, data, sequence, str(model_path)))
     if not 0 <= layer < len(ins.layers):
         from rnnkit.errors import InputError
 
@@ -77,6 +86,20 @@ def inspect(
                "most_active_units": [int(u) for u in ins.most_active_units("c", layer, units)]}
     write_text_atomic(out / "inspect.json", json.dumps(summary, indent=2))
     typer.echo(f"wrote {out}/: {' '.join(written)} active_units.png inspect.json")
+
+
+def _one_sequence(model, data: str | None, index: int, name: str):
+    from rnnkit.errors import InputError
+    from rnnkit.tasks.sequence_jobs import read_inputs
+
+    if data is None:
+        raise InputError(f"DATA is missing: a {type(model).__name__} is inspected over one "
+                         "sequence of a file. Pass rnnkit inspect MODEL DATA [--sequence N].")
+    X, _, ids = read_inputs(model, data, name, action="inspect")
+    if not 0 <= index < len(ids):
+        raise InputError(f"--sequence {index} is out of range: DATA holds {len(ids)} "
+                         f"sequences. Pass --sequence 0..{len(ids) - 1}.")
+    return X[index]
 
 
 @app.command()

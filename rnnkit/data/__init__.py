@@ -1,12 +1,21 @@
-"""Data: frames, windows, scaling, sequences (numpy and pandas only, never torch)."""
+"""Data: frames, windows, scaling, sequences (numpy and pandas only, never torch).
+
+Names load on first use, so a module that needs one small piece (``holdout.ORDERS``, say)
+does not import pandas: ``rnnkit --help`` answers without it."""
 
 from __future__ import annotations
 
-from rnnkit.data.explain import WindowPlan, explain_windows
-from rnnkit.data.frames import Columns, Panel, future_times, load_panel, read_data, season_length
-from rnnkit.data.scalers import Scaler
-from rnnkit.data.validation import as_3d, check_choice, check_positive_int
-from rnnkit.data.windows import Windows, make_windows, seasonal_windows
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+_LAZY = {
+    "WindowPlan": "explain", "explain_windows": "explain",
+    "Columns": "frames", "Panel": "frames", "future_times": "frames", "load_panel": "frames",
+    "read_data": "frames", "season_length": "frames",
+    "Scaler": "scalers",
+    "as_3d": "validation", "check_choice": "validation", "check_positive_int": "validation",
+    "Windows": "windows", "make_windows": "windows", "seasonal_windows": "windows",
+}
 
 __all__ = [
     "Columns",
@@ -25,3 +34,30 @@ __all__ = [
     "season_length",
     "seasonal_windows",
 ]
+
+if TYPE_CHECKING:
+    from rnnkit.data.explain import WindowPlan, explain_windows
+    from rnnkit.data.frames import (
+        Columns,
+        Panel,
+        future_times,
+        load_panel,
+        read_data,
+        season_length,
+    )
+    from rnnkit.data.scalers import Scaler
+    from rnnkit.data.validation import as_3d, check_choice, check_positive_int
+    from rnnkit.data.windows import Windows, make_windows, seasonal_windows
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'rnnkit.data' has no attribute {name!r}")
+    value = getattr(import_module(f"rnnkit.data.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -67,18 +67,27 @@ def _read(data: Any, schema: dict, with_target: bool = True):
                                 schema["static_cols"])
 
 
-def predict_frame(model: SequenceEstimator, data: Any, name: str = "MODEL") -> pd.DataFrame:
-    """Predictions of a model fitted by :func:`run_sequence_job` on new data of the same
-    schema: one row per sequence (id, prediction, and class probabilities)."""
+def read_inputs(model: SequenceEstimator, data: Any, name: str = "MODEL",
+                action: str = "predict") -> tuple[Any, Any, np.ndarray]:
+    """The sequences (or texts), static covariates and ids of ``data``, read with the columns
+    the model was fitted on by :func:`run_sequence_job` (`rnnkit classify` / `regress`)."""
     schema = getattr(model, "schema_", None)
     if not schema:
         raise InputError(
             f"{name} is a {type(model).__name__} fitted in Python, so it does not know which "
-            "columns of a file to read (`rnnkit predict` reads files for forecasters and for "
-            "models fitted by rnnkit classify / regress). Use its Python API: "
-            "rnnkit.load(path).predict(X).")
+            f"columns of a file to read (`rnnkit {action}` reads files for forecasters and "
+            "for models fitted by rnnkit classify / regress). Use its Python API: "
+            f"rnnkit.load(path).{action}(X).")
     X, _, static, ids = _read(data, schema, with_target=False)
-    frame = pd.DataFrame({schema["id_col"]: ids, "predicted": model.predict(X, static=static)})
+    return X, static, ids
+
+
+def predict_frame(model: SequenceEstimator, data: Any, name: str = "MODEL") -> pd.DataFrame:
+    """Predictions of a model fitted by :func:`run_sequence_job` on new data of the same
+    schema: one row per sequence (id, prediction, and class probabilities)."""
+    X, static, ids = read_inputs(model, data, name)
+    frame = pd.DataFrame({model.schema_["id_col"]: ids,
+                          "predicted": model.predict(X, static=static)})
     if isinstance(model, SequenceClassifier):
         for k, c in enumerate(model.classes_):
             frame[f"p({c})"] = model.predict_proba(X, static=static)[:, k]

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-from cli_support import run
+from cli_support import one_line_error, run
 
 AXES = ",".join(f"{k}_{a}" for k in ("body_acc", "gyro", "total_acc") for a in "xyz")
 
@@ -21,6 +21,19 @@ def test_classify_beats_its_baselines_and_writes_its_files(tmp_path, capsys):
     assert "logistic on summaries" in out
     predictions = pd.read_csv(tmp_path / "predictions.csv")
     assert set(predictions["predicted"]) <= {"walking", "running", "climbing", "cycling"}
+    # inspect reads numeric sequences with the fitted columns (not as texts): as the API does
+    import rnnkit
+    from rnnkit.tasks.sequence_jobs import read_inputs
+
+    code, out, err = run(["inspect", tmp_path / "model", "activity", "--sequence", "3",
+                          "--out", tmp_path / "inspect"], capsys)
+    assert code == 0, err
+    shown = json.loads((tmp_path / "inspect" / "inspect.json").read_text())
+    model = rnnkit.load(tmp_path / "model")
+    X, _, _ = read_inputs(model, "activity")
+    expected = model.inspect(X[3])
+    assert shown["steps"] == expected.inputs.shape[0]
+    assert shown["most_active_units"] == expected.most_active_units("c", 0, 4).tolist()
 
 
 def test_regress_with_static_covariates(tmp_path, capsys):
@@ -56,3 +69,12 @@ def test_text_classification_and_predict_on_new_data(tmp_path, capsys):
     assert code == 0, err
     lines = out.strip().splitlines()
     assert lines[0].startswith("id,predicted,p(negative),p(positive)") and len(lines) == 3
+    # inspect reads the file as the model was fitted (texts), one sequence of it
+    code, out, err = run(["inspect", tmp_path / "model", new, "--sequence", "1", "--out",
+                          tmp_path / "inspect"], capsys)
+    assert code == 0, err
+    assert json.loads((tmp_path / "inspect" / "inspect.json").read_text())["steps"] == 5
+    code, out, err = run(["inspect", tmp_path / "model", new, "--sequence", "2"], capsys)
+    assert "--sequence 2 is out of range: DATA holds 2" in one_line_error(code, err)
+    code, out, err = run(["inspect", tmp_path / "model"], capsys)
+    assert "DATA is missing" in one_line_error(code, err)

@@ -106,6 +106,10 @@ FORECASTERS = {  # horizons kept short: the recursive and seq2seq graphs unroll 
                                       calendar=True, horizon=5)),
     "future-seq2seq": (_promo, dict(strategy="seq2seq", future_cols=("promo",),
                                     calendar=True, horizon=5)),
+    # each cell: the ones above are LSTMs
+    "rnn-direct": (_season, dict(cell="rnn", horizon=6)),
+    "gru-recursive": (_season, dict(cell="gru", strategy="recursive", horizon=6)),
+    "rnn-seq2seq": (_season, dict(cell="rnn", strategy="seq2seq", horizon=6)),
 }
 
 
@@ -255,7 +259,11 @@ SEQUENCES = {
     "classifier-conv-attention": lambda: rnnkit.SequenceClassifier(
         **SMALL_SEQUENCE, front_end="conv", conv_channels=4, conv_pool=2,
         pooling="attention", bidirectional=True).fit(X, Y),
+    "classifier-rnn-mean": lambda: rnnkit.SequenceClassifier(
+        **SMALL_SEQUENCE, cell="rnn", pooling="mean", num_layers=2).fit(X, Y),
     "regressor": lambda: rnnkit.SequenceRegressor(**SMALL_SEQUENCE).fit(X, X[:, :, 1].sum(1)),
+    "regressor-gru-max": lambda: rnnkit.SequenceRegressor(
+        **SMALL_SEQUENCE, cell="gru", pooling="max").fit(X, X[:, :, 1].sum(1)),
     "regressor-static-two-outputs": lambda: rnnkit.SequenceRegressor(
         **SMALL_SEQUENCE, repeats=2).fit(X, X.sum(1), static=STATIC),
 }

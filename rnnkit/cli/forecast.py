@@ -45,12 +45,12 @@ def forecast(
     from rnnkit.options import check_value
 
     check_value("--test-size", test_size, "int>=1|None")
-    ForecastOptions(**options).validate()  # every argument, before torch is imported
+    panel = read_before_torch(options, data)  # arguments, paths and columns, before torch
     from rnnkit.tasks.forecaster import Forecaster
     from rnnkit.train.distributed import setup
 
     where = setup()  # joins the torchrun process group when launched by torchrun
-    evaluation = Forecaster(**options).evaluate(data, test_size=test_size,
+    evaluation = Forecaster(**options).evaluate(panel, test_size=test_size,
                                                 checkpoint=checkpoint, resume=resume)
     model = evaluation.estimator
     if where.is_main:
@@ -62,10 +62,10 @@ def forecast(
             f"--no-refit: forecast.csv and model/ come from the model scored above, which "
             f"never saw the last {evaluation.test_size} steps")
     if refit:  # every rank trains (under torchrun the fit is data-parallel)
-        model = Forecaster(**options).fit(data)
+        model = Forecaster(**options).fit(panel)
         future = model.predict(future=future_file)
     else:
-        future = model.predict(data=data, future=future_file)
+        future = model.predict(data=panel, future=future_file)
     if not where.is_main:  # every rank trained the same model; rank 0 alone reports
         return
 
@@ -89,6 +89,15 @@ def forecast(
                if getattr(m, "tracked_run_", None)]
     if tracked:
         typer.echo(f"tracked ({options['tracking']}): {', '.join(dict.fromkeys(tracked))}")
+
+
+def read_before_torch(options: dict[str, Any], data: str):
+    """Every argument checked, and DATA read and validated with its columns, before torch
+    is imported: a misspelt column is one line in a fraction of a second. Returns the
+    validated panel, which the estimators take as data."""
+    from rnnkit.forecast.covariates import read_panel
+
+    return read_panel(ForecastOptions(**options).validate(), data)
 
 
 def _print_scores(evaluation, model) -> None:
@@ -147,20 +156,22 @@ def backtest(
     """Rolling-origin backtest of one or more strategies beside the baselines."""
     import pandas as pd
 
-    from rnnkit.evaluate import format_scores
-    from rnnkit.evaluate.report import statistical_note
-    from rnnkit.forecast.evaluate import strategy_table
     from rnnkit.forecast.options import STRATEGIES
     from rnnkit.options import check_value
-    from rnnkit.tasks.forecaster import Forecaster
 
     chosen = [s.strip() for s in strategies.split(",") if s.strip()]
     for strategy in chosen or [""]:  # every name checked before the first fit
         check_value("--strategies", strategy, "str", STRATEGIES)
+    panel = read_before_torch(options, data)
+    from rnnkit.evaluate import format_scores
+    from rnnkit.evaluate.report import statistical_note
+    from rnnkit.forecast.evaluate import strategy_table
+    from rnnkit.tasks.forecaster import Forecaster
+
     results = {}
     for strategy in chosen:
         model = Forecaster(strategy=strategy, **options)
-        results[strategy] = model.backtest(data, n_windows=n_windows, step=step,
+        results[strategy] = model.backtest(panel, n_windows=n_windows, step=step,
                                            refit=refit or False)
     first = next(iter(results.values()))
     scores = strategy_table(results)

@@ -1,4 +1,4 @@
-"""`rnnkit classify` and `rnnkit regress`: every estimator argument is a flag."""
+"""`rnnkit classify`, `rnnkit regress` and `rnnkit tag`: every estimator argument is a flag."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import typer
 
 from rnnkit.cli.app import Out, app, default_out, with_options
 from rnnkit.errors import InputError
-from rnnkit.tasks.sequence_options import ClassifierOptions, RegressorOptions
+from rnnkit.tasks.sequence_options import ClassifierOptions, RegressorOptions, TaggerOptions
 
 Data = Annotated[str, typer.Argument(help="Long frame (CSV, Parquet) or dataset name.")]
 SequenceCols = Annotated[str, typer.Option(help="Comma-separated columns that vary per step.",
@@ -32,23 +32,35 @@ def _names(text: str) -> list[str]:
 def _run(task: str, data: str, target: str, sequence_cols: str, id_col: str, time_col: str,
          static_cols: str, out: Path | None, test_size: float, text_col: str | None,
          params: dict[str, Any]) -> None:
-    from rnnkit.files import staged_dir, write_text_atomic
-    from rnnkit.plots import plot_learning_curves, save_figure
-    from rnnkit.plots.sequence import plot_confusion, plot_scatter
     from rnnkit.tasks.sequence_jobs import run_sequence_job
 
-    if not (isinstance(test_size, float) and 0 < test_size < 1):
-        raise InputError(f"--test-size {test_size} must be a fraction of the sequences in "
-                         "(0, 1). Pass e.g. --test-size 0.25.")
+    _check_test_size(test_size)
     seed = params.pop("seed")
     run = run_sequence_job(task, data, target, _names(sequence_cols), id_col, time_col or None,
                            _names(static_cols), test_size, seed, text_col, **params)
+    _report(run, "classify" if task == "classification" else "regress", data, out, test_size)
+
+
+def _check_test_size(test_size: float) -> None:
+    if not (isinstance(test_size, float) and 0 < test_size < 1):
+        raise InputError(f"--test-size {test_size} must be a fraction of the sequences in "
+                         "(0, 1). Pass e.g. --test-size 0.25.")
+
+
+def _report(run, command: str, data: str, out: Path | None, test_size: float) -> None:
+    """Print the scores beside the baselines; write metrics, predictions, figures, model."""
+    from rnnkit.files import staged_dir, write_text_atomic
+    from rnnkit.plots import plot_learning_curves, save_figure
+    from rnnkit.plots.sequence import plot_confusion, plot_scatter
+
+    task = run.task
     typer.echo(f"held-out {int(test_size * 100)}% of the sequences; the model beside its "
                "baselines:")
     typer.echo(run.table())
     for note in run.warnings:
         typer.echo(note)
-    out = out or default_out("classify" if task == "classification" else "regress", data)
+    out = out or default_out(command, data)
+    histories = getattr(run.model, "histories_", None) or [run.model.history_]
     figure = (plot_confusion(run.confusion, run.classes) if task == "classification"
               else plot_scatter(run.predictions["true"], run.predictions["predicted"]))
     name = "confusion.png" if task == "classification" else "scatter.png"
@@ -56,7 +68,7 @@ def _run(task: str, data: str, target: str, sequence_cols: str, id_col: str, tim
         write_text_atomic(stage / "metrics.json", json.dumps(run.scores, indent=2))
         write_text_atomic(stage / "predictions.csv", run.predictions.to_csv(index=False))
         save_figure(figure, stage / name)
-        save_figure(plot_learning_curves(run.model.histories_), stage / "learning_curves.png")
+        save_figure(plot_learning_curves(histories), stage / "learning_curves.png")
         run.model.save(stage / "model")
     typer.echo(f"wrote {out}/: metrics.json predictions.csv {name} learning_curves.png model/")
     if getattr(run.model, "tracked_run_", None):
@@ -103,3 +115,28 @@ def regress(
     """A number per sequence (+ static covariates), scored beside the mean, 1-NN and a ridge."""
     _run("regression", data, target_col, sequence_cols, id_col, time_col, static_cols, out,
          test_size, text_col, options)
+
+
+@app.command()
+@with_options(TaggerOptions, defaults={"verbose": 0})
+def tag(
+    data: Data,
+    label_col: Annotated[str, typer.Option(help="The label (or number) of each step.",
+                                           rich_help_panel="Data")] = "tag",
+    sequence_cols: SequenceCols = "",
+    id_col: IdCol = "id",
+    time_col: TimeCol = "step",
+    out: Out = None,
+    test_size: TestSize = 0.25,
+    options: dict[str, Any] | None = None,
+) -> None:
+    """A label for every step (--task regression: a number), scored over the held-out steps
+    beside the majority tag and a model that reads each step alone (no context)."""
+    from rnnkit.tasks.sequence_jobs import run_tagging_job
+
+    _check_test_size(test_size)
+    TaggerOptions(**options).validate()
+    seed = options.pop("seed")
+    run = run_tagging_job(data, label_col, _names(sequence_cols), id_col, time_col or None,
+                          test_size, seed, **options)
+    _report(run, "tag", data, out, test_size)

@@ -40,14 +40,15 @@ def tune(
     check_value("--n-trials", n_trials, "int>=1")
     check_value("--timeout", timeout, "float>0|None")
     check_value("--n-windows", n_windows, "int>=1")
-    ForecastOptions(**options).validate()  # every argument, before torch is imported
+    from rnnkit.cli.forecast import read_before_torch
     from rnnkit.tuning import _optuna
 
     _optuna()  # a missing extra is one line before any data is read
+    panel = read_before_torch(options, data)
     from rnnkit.tasks.forecaster import Forecaster
     from rnnkit.tuning import tune as search
 
-    result = search(Forecaster(**options), data, n_trials=n_trials, timeout=timeout,
+    result = search(Forecaster(**options), panel, n_trials=n_trials, timeout=timeout,
                     seed=options["seed"], n_windows=n_windows, prune=prune)
     typer.echo(result.table())
     typer.echo(result.summary())

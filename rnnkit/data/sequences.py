@@ -147,12 +147,14 @@ def resample(x: np.ndarray, lengths: np.ndarray, steps: int) -> np.ndarray:
 
 
 def sequences_from_frame(frame, id_col: str, time_col: str | None, sequence_cols: Sequence[str],
-                         target_col: str, static_cols: Sequence[str] = ()):
+                         target_col: str, static_cols: Sequence[str] = (),
+                         per_step: bool = False):
     """A long frame (one row per sequence and step) -> sequences, one target and optional
-    static covariates per sequence.
+    static covariates per sequence (``per_step``: a target at every step, for tagging).
 
     Returns:
-        (list of ``[T_i, F]`` arrays, targets ``[N]``, static ``[N, S]`` or None, ids ``[N]``).
+        (list of ``[T_i, F]`` arrays, targets ``[N]`` (``per_step``: a list of ``[T_i]``),
+        static ``[N, S]`` or None, ids ``[N]``).
     """
     import difflib
 
@@ -176,6 +178,10 @@ def sequences_from_frame(frame, id_col: str, time_col: str | None, sequence_cols
     values = frame.loc[:, list(sequence_cols)].apply(pd.to_numeric, errors="coerce").to_numpy(float)
     seqs = [values[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
     per_sequence = frame.groupby(id_col, sort=False)
+    if per_step:
+        labels = frame[target_col].to_numpy()
+        y_steps = [labels[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+        return seqs, y_steps, None, per_sequence[id_col].first().to_numpy()
     targets = per_sequence[target_col]
     if (targets.nunique(dropna=False) > 1).any():
         bad = targets.nunique(dropna=False)

@@ -1,4 +1,6 @@
-"""Bundled datasets, usable by name wherever a data path is accepted. No downloads."""
+"""Bundled datasets, usable by name wherever a data path is accepted; and :func:`load`, the
+real datasets of the tutorials in their published formats, from a path or downloaded once
+into a cache with a checksum (:mod:`rnnkit.datasets.formats`, :mod:`.download`)."""
 
 from __future__ import annotations
 
@@ -43,6 +45,15 @@ def _bmi() -> pd.DataFrame:
                  bmi=np.round(y, 3))
 
 
+def _counting() -> pd.DataFrame:
+    from rnnkit.datasets.teaching import counting
+
+    X, y = counting(n=600, seed=0)
+    frame = _long(X, ["a", "marker", "blank"])
+    frame["tag"] = y.reshape(-1)
+    return frame
+
+
 def _reviews() -> pd.DataFrame:
     from rnnkit.datasets.sequences import sentiment
 
@@ -71,6 +82,11 @@ DATASETS: dict[str, tuple[str, Callable[[], pd.DataFrame]]] = {
         "id, step, counts, age, sex, height, bmi",
         _bmi,
     ),
+    "counting": (
+        "Generated tagging task: N a's, a marker, then tag the next N steps 'b' (else '-'); "
+        "600 sequences x 18 steps, long frame id, step, a, marker, blank, tag",
+        _counting,
+    ),
 }
 
 
@@ -84,3 +100,11 @@ def load_dataset(name: str) -> pd.DataFrame:
     if name not in DATASETS:
         raise InputError(f"dataset {name!r} is not bundled; known: {sorted(DATASETS)}.")
     return DATASETS[name][1]()
+
+
+def load(source, sha256: str | None = None, cache_dir=None):
+    """A dataset in its published format from a path, a URL, a known name ("uci_har",
+    "imdb") or ``"ucr:<Name>"``: see :func:`rnnkit.datasets.download.load`."""
+    from rnnkit.datasets.download import load as load_source
+
+    return load_source(source, sha256, cache_dir)

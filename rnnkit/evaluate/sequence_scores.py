@@ -158,3 +158,36 @@ def regression_baselines(X_train, y_train, X_test, y_test, static_train=None,
             NEIGHBOUR: regression_scores(y_test, y_train[nearest_neighbour(X_train, X_test)]),
             "ridge on summaries": regression_scores(
                 y_test, ridge.predict(features(X_test, static_test)))}
+
+
+def tagging_baselines(X_train, y_train, X_test, y_test,
+                      task: str = "classification") -> dict[str, dict[str, float]]:
+    """Per-step baselines of a tagger, scored over every real step: the majority tag (or the
+    training mean), and a logistic (or ridge) regression that reads each step's features
+    alone. The second is the question a tagger must answer: does the context help?
+
+    Shapes:
+        X_*: lists of ``[T_i, F]``; y_*: lists of ``[T_i]``.
+    """
+    from sklearn.linear_model import LogisticRegression, RidgeCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    steps_train, steps_test = np.concatenate(X_train), np.concatenate(X_test)
+    tags_train, tags_test = np.concatenate(y_train), np.concatenate(y_test)
+    if task == "regression":
+        ridge = make_pipeline(StandardScaler(), RidgeCV(alphas=np.logspace(-3, 3, 13)))
+        ridge.fit(steps_train, tags_train.astype(float))
+        mean = np.full(len(tags_test), tags_train.astype(float).mean())
+        return {"mean": regression_scores(tags_test, mean),
+                "ridge per step (no context)": regression_scores(
+                    tags_test, ridge.predict(steps_test))}
+    values, counts = np.unique(tags_train, return_counts=True)
+    majority = np.full(len(tags_test), values[np.argmax(counts)])
+    out = {"majority tag": classification_scores(tags_test, majority)}
+    if len(values) > 1:
+        logistic = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+        logistic.fit(steps_train, tags_train)
+        out["logistic per step (no context)"] = classification_scores(
+            tags_test, logistic.predict(steps_test))
+    return out

@@ -5,7 +5,7 @@ its front ends, prediction, inspection and the model file."""
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -35,6 +35,17 @@ RECIPES: dict[str, dict[str, Any]] = {
     "text": {"front_end": "none", "pooling": "max", "bidirectional": True,
              "input_dropout": 0.3, "max_steps": 3000},
 }
+
+
+@dataclass
+class Encoding:
+    """Per-step outputs and final states of a recurrent core (see
+    :meth:`SequenceEstimator.encode`)."""
+
+    outputs: np.ndarray  # [N, T', directions * hidden], zeros after each length
+    lengths: np.ndarray  # [N] steps the core read per sequence
+    h: np.ndarray  # [layers * directions, N, hidden]
+    c: np.ndarray | None = None  # the LSTM's cell states, same shape
 
 
 class SequenceEstimator(RnnkitEstimator):
@@ -202,6 +213,30 @@ class SequenceEstimator(RnnkitEstimator):
             for m, member in enumerate(members):
                 out[m, rows] = member(x, lengths, *extra).double().cpu().numpy()
         return out
+
+    def encode(self, X: Any) -> Encoding:
+        """What the recurrent core of the first run makes of each sequence: its output at
+        every step (Keras's ``return_sequences=True``) and its final states
+        (``return_state=True``), exact for sequences of any length.
+
+        The steps are those the core reads: after a convolutional front end with pooling,
+        fewer than the input's (``lengths`` says how many per sequence).
+
+        Returns:
+            An :class:`Encoding`: outputs ``[N, T', D*H]`` (zeros after each length),
+            lengths ``[N]``, h ``[L*D, N, H]`` and, for an LSTM, c ``[L*D, N, H]``.
+        """
+        self._check_fitted("encode")
+        data = self.inputs_.transform(X, None if not self.inputs_.static_size
+                                      else np.zeros((_count(X), self.inputs_.static_size)))
+        member = getattr(self.model_, "members", [self.model_])[0]
+        with torch.inference_mode():
+            seen, lengths, _ = member.front(torch.from_numpy(data.x),
+                                            torch.from_numpy(data.lengths))
+            outputs, final = member.core(seen, lengths)
+        h, c = final if isinstance(final, tuple) else (final, None)
+        return Encoding(outputs.double().numpy(), lengths.numpy().astype(np.int64),
+                        h.double().numpy(), None if c is None else c.double().numpy())
 
     def attention_weights(self, X: Any, static: Any = None) -> np.ndarray:
         """Attention weights over the steps of each sequence ``[N, T']`` (pooling

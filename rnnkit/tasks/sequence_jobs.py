@@ -159,6 +159,49 @@ def _flat(scores: dict) -> dict:
     return flat
 
 
+def run_tagging_job(data: Any, label_col: str, sequence_cols: list[str], id_col: str = "id",
+                    time_col: str | None = "step", test_size: float = 0.25, seed: int = 0,
+                    **params: Any) -> SequenceRun:
+    """Read a long frame with a label (or number) on every row, split by sequence, fit a
+    :class:`SequenceTagger`, score every held-out step beside the per-step baselines."""
+    from sklearn.model_selection import train_test_split
+
+    from rnnkit.evaluate.sequence_scores import tagging_baselines
+    from rnnkit.tasks.tagger import SequenceTagger
+
+    frame = read_data(data)
+    X, y, _, ids = sequences_from_frame(frame, id_col, time_col, sequence_cols, label_col,
+                                        per_step=True)
+    train, test = train_test_split(np.arange(len(X)), test_size=test_size, random_state=seed)
+    tracking.check_backend(params.get("tracking"))  # before any training
+    started = time.time()
+    model = SequenceTagger(seed=seed, **(params | {"tracking": None}))
+    task = model.task
+    if task == "regression":
+        y = [np.asarray(t, dtype=float) for t in y]
+    X_train, y_train = [X[i] for i in train], [y[i] for i in train]
+    X_test, y_test = [X[i] for i in test], [y[i] for i in test]
+    model.fit(X_train, y_train)
+    predicted = model.predict(X_test)
+    truth, guess = np.concatenate(y_test), np.concatenate(predicted)
+    scores = {"model": classification_scores(truth, guess) if task == "classification"
+              else regression_scores(truth, guess)}
+    scores |= tagging_baselines(X_train, y_train, X_test, y_test, task)
+    frame = pd.DataFrame({id_col: np.repeat(ids[test], [len(t) for t in y_test]),
+                          "step": np.concatenate([np.arange(len(t)) for t in y_test]),
+                          "true": truth, "predicted": guess})
+    notes = [model.holdout_] if model.holdout_ else []
+    result = SequenceRun(task, model, scores, frame,
+                         classes=getattr(model, "classes_", None), warnings=notes)
+    if task == "classification":
+        from sklearn.metrics import confusion_matrix
+
+        result.confusion = confusion_matrix(truth, guess, labels=model.classes_)
+    model.tracking = params.get("tracking")
+    tracking.record(model, "fit", data, scores=_flat(scores), started=started)
+    return result
+
+
 def score_model(model: SequenceEstimator, X: Any, y: np.ndarray, static: Any = None):
     """The model's scores on (X, y), every run's alone when there are several, and its
     predictions (and probabilities for a classifier)."""

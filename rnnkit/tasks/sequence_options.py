@@ -114,3 +114,27 @@ class RegressorOptions(SequenceOptions):
 
     loss: str = option("mse", "Loss on the standardised targets: mse, mae or huber.", "str",
                        LOSSES, group="training")
+
+
+@dataclass(kw_only=True, eq=False, repr=False)
+class TaggerOptions(RecurrentOptions, TrainingOptions):
+    """The arguments of :class:`rnnkit.SequenceTagger` (numeric steps in, a label or a number
+    out at every step)."""
+
+    task: str = option("classification", "classification (a label per step) or regression "
+                       "(a number per step).", "str", ("classification", "regression"))
+    bidirectional: bool = option(False, "Read each sequence both ways.", "bool")
+    scaler: str = option("standard", "Per-feature scaling: standard, minmax or none.", "str",
+                         ("standard", "minmax", "none"), group="data")
+    # per-step tasks that hinge on one early step (the teaching tasks' long memory) need a
+    # long stretch at a high rate to find it: a constant rate, not the one-cycle decay
+    epochs: int | None = option(100, "Budget in passes over the data.", "int>=1|None",
+                                group="training")
+    learning_rate: float = option(1e-2, "Learning rate (AdamW).", "rate", group="training")
+    schedule: str = option("constant", "Learning-rate schedule: constant or onecycle.", "str",
+                           ("constant", "onecycle"), group="training")
+
+    def validate(self) -> TaggerOptions:
+        """Check every argument against its declaration."""
+        validate_fields(self, type(self))
+        return self

@@ -16,17 +16,15 @@ from rnnkit.errors import InputError
 from rnnkit.nn.config import RecurrentConfig
 from rnnkit.nn.summary import format_summary
 from rnnkit.nn.tagger import IGNORE, TaggerNet, masked_cross_entropy, masked_mse
-from rnnkit.options import option, validate_fields
+from rnnkit.options import validate_fields
 from rnnkit.tasks.base import RnnkitEstimator, register
-from rnnkit.tasks.sequence_options import RecurrentOptions, TrainingOptions
+from rnnkit.tasks.sequence_options import TaggerOptions
 from rnnkit.train import History, SequenceBatches, TrainConfig, train_model
-
-TASKS = ("classification", "regression")
 
 
 @register
 @dataclass(kw_only=True, eq=False, repr=False)
-class SequenceTagger(RecurrentOptions, TrainingOptions, RnnkitEstimator):
+class SequenceTagger(TaggerOptions, RnnkitEstimator):
     """Label every time step: ``X [samples, timesteps, features]`` -> ``y [samples, timesteps]``
     of labels (``task="classification"``) or of numbers (``task="regression"``).
 
@@ -38,26 +36,13 @@ class SequenceTagger(RecurrentOptions, TrainingOptions, RnnkitEstimator):
         task: "classification" (a label per step) or "regression" (a number per step).
         scaler: per-feature scaling fitted on the training sequences ("standard", "minmax",
             "none").
-        The rest: see :class:`rnnkit.tasks.sequence_options.RecurrentOptions` and
-        :class:`TrainingOptions` (here 100 epochs at a constant 1e-2 by default).
+        The rest: see :class:`rnnkit.tasks.sequence_options.TaggerOptions` (100 epochs at a
+        constant 1e-2 by default).
 
     Example:
         >>> tagger = SequenceTagger(hidden_size=16).fit(X, y)
         >>> tagger.predict(X[:2])  # [2, T] labels
     """
-
-    task: str = option("classification", "classification (a label per step) or regression "
-                       "(a number per step).", "str", TASKS)
-    bidirectional: bool = option(False, "Read each sequence both ways.", "bool")
-    scaler: str = option("standard", "Per-feature scaling: standard, minmax or none.", "str",
-                         ("standard", "minmax", "none"), group="data")
-    # per-step tasks that hinge on one early step (the teaching tasks' long memory) need a
-    # long stretch at a high rate to find it: a constant rate, not the one-cycle decay
-    epochs: int | None = option(100, "Budget in passes over the data.", "int>=1|None",
-                                group="training")
-    learning_rate: float = option(1e-2, "Learning rate (AdamW).", "rate", group="training")
-    schedule: str = option("constant", "Learning-rate schedule: constant or onecycle.", "str",
-                           ("constant", "onecycle"), group="training")
 
     def fit(self, X: Any, y: Any) -> SequenceTagger:
         """Train on sequences ``X`` and their per-step targets ``y``.

@@ -78,3 +78,36 @@ def test_text_classification_and_predict_on_new_data(tmp_path, capsys):
     assert "--sequence 2 is out of range: DATA holds 2" in one_line_error(code, err)
     code, out, err = run(["inspect", tmp_path / "model"], capsys)
     assert "DATA is missing" in one_line_error(code, err)
+
+
+def test_tag_labels_every_step_beside_a_model_without_context(tmp_path, capsys):
+    code, out, err = run(["tag", "counting", "--sequence-cols", "a,marker,blank", "--epochs",
+                          "12", "--hidden-size", "8", "--out", tmp_path], capsys)
+    assert code == 0, err
+    scores = json.loads((tmp_path / "metrics.json").read_text())
+    # counting needs the steps before: each step alone is no better than the majority tag
+    assert scores["model"]["accuracy"] > scores["logistic per step (no context)"]["accuracy"]
+    assert scores["model"]["accuracy"] > 0.9
+    predictions = pd.read_csv(tmp_path / "predictions.csv")
+    assert list(predictions.columns) == ["id", "step", "true", "predicted"]
+    assert len(predictions) == 150 * 18  # every step of the 25% held-out sequences
+    assert (tmp_path / "confusion.png").is_file() and (tmp_path / "model").is_dir()
+
+
+def test_tag_regression_and_a_misspelt_label_column(tmp_path, capsys):
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(60, 10))
+    frame = pd.DataFrame({"id": np.repeat(np.arange(60), 10), "step": np.tile(np.arange(10), 60),
+                          "x": x.reshape(-1), "running": np.cumsum(x, axis=1).reshape(-1)})
+    frame.to_csv(tmp_path / "sums.csv", index=False)
+    code, out, err = run(["tag", tmp_path / "sums.csv", "--task", "regression", "--label-col",
+                          "running", "--sequence-cols", "x", "--epochs", "20", "--hidden-size",
+                          "8", "--out", tmp_path / "out"], capsys)
+    assert code == 0, err
+    scores = json.loads((tmp_path / "out" / "metrics.json").read_text())
+    assert scores["model"]["RMSE"] < scores["ridge per step (no context)"]["RMSE"]
+    code, out, err = run(["tag", "counting", "--label-col", "tga", "--sequence-cols", "a"],
+                         capsys)
+    assert "column 'tga' is not in the data" in one_line_error(code, err)

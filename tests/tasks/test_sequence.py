@@ -156,3 +156,22 @@ def test_budget_in_steps_without_a_holdout_on_small_data():
     model = rnnkit.SequenceClassifier(hidden_size=8, max_steps=40, verbose=0).fit(X, y)
     assert "whole budget" in model.holdout_ and not model.history_.val_loss
     assert model.history_.epochs_run == 10  # 40 steps of 16 from 60 sequences: 4 per epoch
+
+
+def test_encode_returns_every_step_and_the_final_states_of_each_length():
+    rng = np.random.default_rng(0)
+    X = [rng.normal(size=(n, 2)) for n in (7, 3, 5, 7)]
+    y = [0, 1, 0, 1]
+    model = rnnkit.SequenceClassifier(**FAST, front_end="none", num_layers=2, cell="lstm",
+                                      bidirectional=False, pooling="last").fit(X, y)
+    enc = model.encode(X)
+    assert enc.outputs.shape == (4, 7, 8) and enc.lengths.tolist() == [7, 3, 5, 7]
+    assert enc.h.shape == enc.c.shape == (2, 4, 8)
+    # the top layer's final state is its output at the last real step; zeros after it
+    for n, length in enumerate(enc.lengths):
+        np.testing.assert_allclose(enc.h[-1, n], enc.outputs[n, length - 1], rtol=1e-6)
+        assert not enc.outputs[n, length:].any()
+    # a sequence alone encodes as in the batch (padding never leaks in)
+    alone = model.encode([X[1]])
+    np.testing.assert_allclose(alone.outputs[0, :3], enc.outputs[1, :3], rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(alone.c[:, 0], enc.c[:, 1], rtol=1e-5, atol=1e-7)

@@ -95,9 +95,23 @@ def read_before_torch(options: dict[str, Any], data: str):
     """Every argument checked, and DATA read and validated with its columns, before torch
     is imported: a misspelt column is one line in a fraction of a second. Returns the
     validated panel, which the estimators take as data."""
+    checked = check_before_reading(options, data)
     from rnnkit.forecast.covariates import read_panel
 
-    return read_panel(ForecastOptions(**options).validate(), data)
+    return read_panel(checked, data)
+
+
+def check_before_reading(options: dict[str, Any], data: str) -> ForecastOptions:
+    """Every argument, and the columns named, against DATA's header (or a bundled dataset's
+    declared columns) before pandas loads."""
+    from rnnkit.data.header import check_columns
+
+    checked = ForecastOptions(**options).validate()
+    check_columns(data, [(checked.time_col, "time_col"), (checked.target_col, "target_col")]
+                  + [(c, "feature_cols") for c in checked.feature_cols]
+                  + [(c, "future_cols") for c in checked.future_cols]
+                  + [(c, "static_cols") for c in checked.static_cols])
+    return checked
 
 
 def _print_scores(evaluation, model) -> None:

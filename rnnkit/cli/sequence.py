@@ -32,13 +32,29 @@ def _names(text: str) -> list[str]:
 def _run(task: str, data: str, target: str, sequence_cols: str, id_col: str, time_col: str,
          static_cols: str, out: Path | None, test_size: float, text_col: str | None,
          params: dict[str, Any]) -> None:
+    _check_test_size(test_size)
+    target_arg = "label_col" if task == "classification" else "target_col"
+    if text_col:
+        _check_columns(data, [(text_col, "text_col"), (target, target_arg)])
+    else:
+        _check_columns(data, [(target, target_arg), (id_col, "id_col"), (time_col, "time_col")],
+                       sequence_cols, static_cols)
     from rnnkit.tasks.sequence_jobs import run_sequence_job
 
-    _check_test_size(test_size)
     seed = params.pop("seed")
     run = run_sequence_job(task, data, target, _names(sequence_cols), id_col, time_col or None,
                            _names(static_cols), test_size, seed, text_col, **params)
     _report(run, "classify" if task == "classification" else "regress", data, out, test_size)
+
+
+def _check_columns(data: str, named: list[tuple[str, str]], sequence_cols: str = "",
+                   static_cols: str = "") -> None:
+    """The columns named on the command line, checked against DATA's header before pandas
+    or torch load (see :mod:`rnnkit.data.header`)."""
+    from rnnkit.data.header import check_columns
+
+    check_columns(data, named + [(c, "sequence_cols") for c in _names(sequence_cols)]
+                  + [(c, "static_cols") for c in _names(static_cols)])
 
 
 def _check_test_size(test_size: float) -> None:
@@ -132,10 +148,12 @@ def tag(
 ) -> None:
     """A label for every step (--task regression: a number), scored over the held-out steps
     beside the majority tag and a model that reads each step alone (no context)."""
-    from rnnkit.tasks.sequence_jobs import run_tagging_job
-
     _check_test_size(test_size)
     TaggerOptions(**options).validate()
+    _check_columns(data, [(label_col, "label_col"), (id_col, "id_col"), (time_col, "time_col")],
+                   sequence_cols)
+    from rnnkit.tasks.sequence_jobs import run_tagging_job
+
     seed = options.pop("seed")
     run = run_tagging_job(data, label_col, _names(sequence_cols), id_col, time_col or None,
                           test_size, seed, **options)

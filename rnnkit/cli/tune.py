@@ -40,7 +40,9 @@ def tune(
     check_value("--n-trials", n_trials, "int>=1")
     check_value("--timeout", timeout, "float>0|None")
     check_value("--n-windows", n_windows, "int>=1")
-    from rnnkit.cli.forecast import read_before_torch
+    from rnnkit.cli.forecast import check_before_reading, read_before_torch
+
+    check_before_reading(options, data)  # arguments and columns first: the fastest line
     from rnnkit.tuning import _optuna
 
     _optuna()  # a missing extra is one line before any data is read

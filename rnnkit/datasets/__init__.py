@@ -6,20 +6,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from importlib import resources
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from rnnkit.errors import InputError
 
+if TYPE_CHECKING:  # numpy and pandas load with the first dataset, not with this registry
+    import numpy as np
+    import pandas as pd
+
+AXES = tuple(f"{kind}_{a}" for kind in ("body_acc", "gyro", "total_acc") for a in "xyz")
+
 
 def _airline() -> pd.DataFrame:
+    import pandas as pd
+
     with resources.files("rnnkit.datasets").joinpath("airline.csv").open() as f:
         return pd.read_csv(f)
 
 
 def _long(X: np.ndarray, columns: list[str], **per_sequence: np.ndarray) -> pd.DataFrame:
     """Arrays ``[N, T, F]`` (+ one value per sequence) -> one row per sequence and step."""
+    import numpy as np
+    import pandas as pd
+
     n, t, _ = X.shape
     frame = pd.DataFrame(X.reshape(n * t, -1), columns=columns)
     frame.insert(0, "step", np.tile(np.arange(t), n))
@@ -33,11 +42,12 @@ def _activity() -> pd.DataFrame:
     from rnnkit.datasets.sequences import activity
 
     X, y = activity(600, seed=0)
-    axes = [f"{kind}_{a}" for kind in ("body_acc", "gyro", "total_acc") for a in "xyz"]
-    return _long(X, axes, activity=y)
+    return _long(X, list(AXES), activity=y)
 
 
 def _bmi() -> pd.DataFrame:
+    import numpy as np
+
     from rnnkit.datasets.sequences import sequence_and_static
 
     X, static, y = sequence_and_static(600, seed=0)
@@ -55,6 +65,9 @@ def _counting() -> pd.DataFrame:
 
 
 def _reviews() -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
     from rnnkit.datasets.sequences import sentiment
 
     texts, labels = sentiment(600, seed=0)
@@ -87,6 +100,16 @@ DATASETS: dict[str, tuple[str, Callable[[], pd.DataFrame]]] = {
         "600 sequences x 18 steps, long frame id, step, a, marker, blank, tag",
         _counting,
     ),
+}
+
+
+# name -> its columns, known without loading it: a misspelt column fails before pandas loads
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "airline": ("ds", "y"),
+    "activity": ("id", "step", *AXES, "activity"),
+    "reviews": ("id", "text", "sentiment"),
+    "bmi": ("id", "step", "counts", "age", "sex", "height", "bmi"),
+    "counting": ("id", "step", "a", "marker", "blank", "tag"),
 }
 
 

@@ -6,6 +6,7 @@ import sys
 
 import numpy as np
 import pandas as pd
+import pytest
 from cli_support import one_line_error, run
 from conftest import one_series
 
@@ -127,6 +128,41 @@ def test_help_and_datasets_do_not_import_torch():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "airline" in done.stdout
+
+
+@pytest.mark.parametrize("argv", [
+    ["forecast", "airline", "--target-col", "yy"],
+    ["tune", "airline", "--time-col", "date"],
+    ["classify", "activity", "--label-col", "activty", "--sequence-cols", "gyro_x"],
+    ["regress", "bmi", "--target-col", "bmi", "--sequence-cols", "counts", "--static-cols",
+     "agee"],
+    ["tag", "counting", "--label-col", "tga", "--sequence-cols", "a"],
+    ["forecast", "HEADER_CSV", "--time-col", "date"],
+])
+def test_a_misspelt_column_fails_before_pandas_and_torch_load(argv, tmp_path):
+    """The fail-fast path is a mechanism, not a timing: the columns are checked from the
+    bundled dataset's declaration or the CSV's header line before pandas (or torch) is
+    imported, so the error is as fast as the interpreter's start."""
+    csv = tmp_path / "sales.csv"
+    csv.write_text("ds,y\n2000-01-01,1\n2000-02-01,2\n")
+    argv = [str(csv) if a == "HEADER_CSV" else a for a in argv]
+    code = ("import sys; from rnnkit.cli import main\n"
+            f"try:\n    main({argv!r})\n"
+            "except SystemExit as e:\n    assert e.code == 2, e.code\n"
+            "heavy = [m for m in ('torch', 'pandas') if m in sys.modules]\n"
+            "assert not heavy, heavy\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "is not a column; columns are" in done.stderr and "Did you mean" in done.stderr \
+        or "Pass --time-col with one of them" in done.stderr
+
+
+def test_the_declared_columns_of_the_bundled_datasets_are_theirs():
+    from rnnkit.datasets import COLUMNS, DATASETS, load_dataset
+
+    assert set(COLUMNS) == set(DATASETS)
+    for name, columns in COLUMNS.items():
+        assert tuple(load_dataset(name).columns) == columns, name
 
 
 def test_forecast_with_future_covariates_and_sequence_training(tmp_path, capsys):

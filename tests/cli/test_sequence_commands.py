@@ -110,4 +110,4 @@ def test_tag_regression_and_a_misspelt_label_column(tmp_path, capsys):
     assert scores["model"]["RMSE"] < scores["ridge per step (no context)"]["RMSE"]
     code, out, err = run(["tag", "counting", "--label-col", "tga", "--sequence-cols", "a"],
                          capsys)
-    assert "column 'tga' is not in the data" in one_line_error(code, err)
+    assert "label_col='tga' is not a column" in one_line_error(code, err)

@@ -1,0 +1,50 @@
+"""The columns of DATA known before anything heavy is imported: a bundled dataset's declared
+columns, or a CSV file's header line read with the csv module. The command line checks the
+columns it was told about here, so a misspelt column is one line in a fraction of a second
+(pandas, torch and the data itself are loaded only after)."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import gzip
+from pathlib import Path
+
+from rnnkit.errors import InputError
+
+
+def column_names(data: object) -> list[str] | None:
+    """The columns of ``data`` (a bundled name or a CSV path), or None where they cannot be
+    known without reading it (Parquet, an unreadable file: the full read says why)."""
+    if not isinstance(data, str | Path):
+        return None
+    from rnnkit.datasets import COLUMNS
+
+    path = Path(data)
+    if not path.exists():
+        return list(COLUMNS[str(data)]) if str(data) in COLUMNS else None
+    suffix = path.suffix.lower()
+    if path.is_dir() or suffix not in (".csv", ".txt", ".gz", ""):
+        return None
+    try:
+        opener = gzip.open if suffix == ".gz" else open
+        with opener(path, "rt", newline="", encoding="utf-8-sig") as f:
+            header = next(csv.reader(f), None)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    return [c.strip() for c in header] if header else None
+
+
+def check_columns(data: object, wanted: list[tuple[str, str]]) -> None:
+    """Each ``(column, argument)`` must be a column of ``data`` where its columns are known
+    cheaply; the first that is not is an InputError naming the argument, the columns there
+    and the closest one."""
+    names = column_names(data)
+    if names is None:
+        return
+    for column, arg in wanted:
+        if column and column not in names:
+            close = difflib.get_close_matches(column, names, n=1)
+            hint = f" Did you mean {close[0]!r}? Pass --{arg.replace('_', '-')} {close[0]}." \
+                if close else f" Pass --{arg.replace('_', '-')} with one of them."
+            raise InputError(f"{arg}={column!r} is not a column; columns are {names}.{hint}")

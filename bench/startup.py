@@ -35,6 +35,12 @@ def main() -> None:
     ).stdout.strip().splitlines()[-1]
     print(f"rnnkit --help: {helped:.3f} s (bare python {bare:.3f} s, `import torch` alone "
           f"{torch_import:.3f} s); torch imported by --help: {check}")
+    for argv in (["forecast", "airline", "--target-col", "yy"],
+                 ["classify", "activity", "--label-col", "activty", "--sequence-cols", "gyro_x"]):
+        start = time.perf_counter()
+        subprocess.run([py, "-m", "rnnkit", *argv], capture_output=True)
+        print(f"rnnkit {' '.join(argv)}: the one-line error after "
+              f"{time.perf_counter() - start:.2f} s")
     with tempfile.TemporaryDirectory() as tmp:
         launched = time.time()
         subprocess.run([py, "-m", "rnnkit", "forecast", "airline", "--epochs", "1",

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from rnnkit.errors import InputError
 from rnnkit.train.schedule import SCHEDULES
 
 LOSSES = ("mse", "mae", "huber")
+# RNNKIT_SMOKE=1: every fit trains at most 2 epochs (or 4 optimiser steps), so a script, a
+# notebook or the README runs through in seconds; its scores mean nothing.
+SMOKE = "RNNKIT_SMOKE"
 
 
 @dataclass(frozen=True)
@@ -109,4 +113,8 @@ class TrainConfig:
         default), with ``overrides``: the one way every estimator builds its configuration."""
         names = {f.name for f in fields(cls)}
         chosen = {k: v for k, v in params.items() if k in names and v is not None}
-        return cls(**(chosen | overrides))
+        config = cls(**(chosen | overrides))
+        if os.environ.get(SMOKE):  # a smoke run: every fit a few steps, the numbers mean nothing
+            config = replace(config, epochs=min(config.epochs, 2), max_steps=None
+                             if config.max_steps is None else min(config.max_steps, 4))
+        return config

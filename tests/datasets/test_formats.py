@@ -8,64 +8,16 @@ import http.server
 import tarfile
 import threading
 import zipfile
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from format_fixtures import ARFF_MULTIVARIATE, ARFF_UNIVARIATE, TS, TSF, write_har, write_imdb
 
 import rnnkit.datasets
 from rnnkit.datasets import download
-from rnnkit.datasets.formats import HAR_CHANNELS, read, read_arff, read_ts, read_tsf
+from rnnkit.datasets.formats import read, read_arff, read_ts, read_tsf
 from rnnkit.errors import InputError
-
-TS = """# a UCR problem written by hand
-@problemName Tiny
-@timeStamps false
-@missing true
-@univariate false
-@dimensions 2
-@equalLength true
-@seriesLength 3
-@classLabel true up down
-@data
-1,2,3:0.5,0.5,?:up
-3,2,1:1,1,1:down
-"""
-
-ARFF_UNIVARIATE = """@relation Tiny
-@attribute t0 numeric
-@attribute t1 numeric
-@attribute t2 numeric
-@attribute target {up,down}
-@data
-1,2,3,up
-3,2,1,down
-"""
-
-ARFF_MULTIVARIATE = """@relation TinyMV
-@attribute relationalAtt relational
-@attribute t0 numeric
-@attribute t1 numeric
-@end relationalAtt
-@attribute target {a,b}
-@data
-'1,2\\n3,4',a
-"5,6\\n7,8",b
-"""
-
-TSF = """# From the Monash archive's layout
-@relation tiny_monthly
-@attribute series_name string
-@attribute start_timestamp date
-@frequency monthly
-@horizon 2
-@missing false
-@equallength false
-@data
-T1:2000-01-01 00-00-00:1,2,3
-T2:2001-06-01 00-00-00:4,5
-"""
 
 
 def test_ts_reads_dimensions_labels_and_missing_values(tmp_path):
@@ -107,26 +59,6 @@ def test_a_malformed_line_names_the_file_and_the_line(tmp_path):
     (tmp_path / "bad.ts").write_text(TS.replace("3,2,1:1,1,1:down", "3,x,1:1,1,1:down"))
     with pytest.raises(InputError, match=r"bad.ts, line 12: expected comma-separated"):
         read_ts(tmp_path / "bad.ts")
-
-
-def write_har(root: Path, n: int = 3) -> None:
-    rng = np.random.default_rng(0)
-    (root / "activity_labels.txt").parent.mkdir(parents=True)
-    (root / "activity_labels.txt").write_text("1 WALKING\n2 SITTING\n")
-    for part in ("train", "test"):
-        signals = root / part / "Inertial Signals"
-        signals.mkdir(parents=True)
-        for channel in HAR_CHANNELS:
-            np.savetxt(signals / f"{channel}_{part}.txt", rng.normal(size=(n, 128)))
-        np.savetxt(root / part / f"y_{part}.txt", [1, 2, 1][:n], fmt="%d")
-
-
-def write_imdb(root: Path) -> None:
-    for part in ("train", "test"):
-        for label, text in (("pos", "a superb film"), ("neg", "dull and long")):
-            folder = root / part / label
-            folder.mkdir(parents=True)
-            (folder / "0_9.txt").write_text(text)
 
 
 def test_the_uci_har_and_aclimdb_folders(tmp_path):

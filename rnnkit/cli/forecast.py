@@ -118,7 +118,7 @@ def _print_scores(evaluation, model) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from rnnkit.evaluate.report import statistical_note
+    from rnnkit.evaluate.report import spread_marks, statistical_note
 
     e = evaluation
     table = Table(title=f"holdout: last {e.test_size} steps of each series "
@@ -127,20 +127,17 @@ def _print_scores(evaluation, model) -> None:
     for m in e.scores.columns:
         table.add_column(m, justify="right")
     best = e.scores.idxmin()
+    marks = spread_marks(e.scores, e.model, e.runs)
     for name, row in e.scores.iterrows():
-        cells = [f"[bold]{v:.3f}[/bold]" if best[m] == name else f"{v:.3f}" for m, v in row.items()]
+        cells = [(f"[bold]{v:.3f}[/bold]" if m not in marks else f"{v:.3f}~")
+                 if best[m] == name else f"{v:.3f}" for m, v in row.items()]
         table.add_row(str(name), *cells)
     console = Console()
     console.print(table)
-    others = e.scores.drop(index=e.model)["RMSE"]
-    best, ours = str(others.idxmin()), float(e.scores.loc[e.model, "RMSE"])
-    if e.beats(best):
-        verdict = f"beats every baseline on RMSE ({ours:.3f}; the best baseline, {best}: " \
-                  f"{others[best]:.3f})"
-    else:
-        verdict = f"does NOT beat the best baseline on RMSE: {best} {others[best]:.3f}, " \
-                  f"{e.model} {ours:.3f}"
-    console.print(f"{e.model} {verdict} (kept epoch {model.history_.best_epoch} of "
+    if marks:
+        console.print("~ best by less than the run-to-run spread of the model: no clear "
+                      "winner")
+    console.print(f"{e.model} {e.verdict()} (kept epoch {model.history_.best_epoch} of "
                   f"{model.history_.epochs_run}).")
     if e.interval_line():
         console.print(e.interval_line())

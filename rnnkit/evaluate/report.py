@@ -10,16 +10,37 @@ import pandas as pd
 METRICS = ("RMSE", "MAE", "MAPE", "sMAPE", "MASE")
 
 
-def format_scores(scores: pd.DataFrame) -> str:
-    """Scores (models x metrics) as plain text, each metric's best value marked by ``*``."""
+def format_scores(scores: pd.DataFrame, marks: dict[str, str] | None = None) -> str:
+    """Scores (models x metrics) as plain text, each metric's best value marked by ``*``
+    (or by ``marks[metric]``: "~" where the best leads by less than the run-to-run spread)."""
     frame = scores.loc[:, list(METRICS)]
     best = frame.idxmin()
+    marks = marks or {}
     name_width = max(len(str(n)) for n in frame.index) + 2
     lines = [" " * name_width + "".join(f"{m:>11}" for m in METRICS)]
     for name, row in frame.iterrows():
-        cells = "".join(f"{row[m]:>10.3f}{'*' if best[m] == name else ' '}" for m in METRICS)
+        cells = "".join(f"{row[m]:>10.3f}{marks.get(m, '*') if best[m] == name else ' '}"
+                        for m in METRICS)
         lines.append(f"{name:<{name_width}}{cells}")
+    if "~" in marks.values():
+        lines.append("~ best by less than the run-to-run spread of the model: no clear winner")
     return "\n".join(lines)
+
+
+def spread_marks(scores: pd.DataFrame, model: str, runs: pd.DataFrame | None) -> dict[str, str]:
+    """Per metric, "~" where the model and the runner-up (one of them the best) are closer
+    than the standard deviation of the model's runs: a lead that repeated runs show to be
+    noise is not marked as a win. Empty for a single run (nothing to measure it with)."""
+    if runs is None or len(runs) < 2:
+        return {}
+    marks = {}
+    for m in METRICS:
+        column = scores[m].sort_values()
+        if model not in column.index[:2] or len(column) < 2:
+            continue
+        if abs(column.iloc[1] - column.iloc[0]) <= runs[m].std(ddof=1):
+            marks[m] = "~"
+    return marks
 
 
 def interval_line(intervals: dict | None) -> str:
@@ -77,8 +98,31 @@ class Evaluation:
         """The scores as a plain-text table, with each metric's best value marked by ``*``
         (and, without statsforecast, how to add the statistical baselines)."""
         line = interval_line(self.intervals)
-        return format_scores(self.scores) + statistical_note(self.scores) + \
+        marks = spread_marks(self.scores, self.model, self.runs)
+        return format_scores(self.scores, marks) + statistical_note(self.scores) + \
             (f"\n{line}" if line else "")
+
+    def verdict(self, metric: str = "RMSE") -> str:
+        """One sentence: the model against the best baseline on ``metric``, and whether the
+        gap is larger than the spread of the model's own runs (or that one run cannot
+        tell)."""
+        others = self.scores.drop(index=self.model)[metric]
+        best = str(others.idxmin())
+        ours, theirs = float(self.scores.loc[self.model, metric]), float(others[best])
+        gap = abs(ours - theirs)
+        head = (f"beats every baseline on {metric} ({ours:.3f}; the best baseline, {best}: "
+                f"{theirs:.3f})" if ours < theirs else
+                f"does NOT beat the best baseline on {metric}: {best} {theirs:.3f}, "
+                f"{self.model} {ours:.3f}")
+        if self.runs is None or len(self.runs) < 2:
+            return (f"{head}; one run cannot tell whether a gap of {gap:.3g} is more than "
+                    "run-to-run noise (repeats=5 would)")
+        spread = float(self.runs[metric].std(ddof=1))
+        if gap <= spread:
+            return (f"{head}, but the gap ({gap:.3g}) is within the spread of the "
+                    f"{len(self.runs)} runs (± {spread:.3g}): no clear winner")
+        return (f"{head}; the gap ({gap:.3g}) is larger than the spread of the "
+                f"{len(self.runs)} runs (± {spread:.3g})")
 
     def interval_line(self) -> str:
         """Coverage and width of the prediction interval on the holdout ('' without

@@ -26,6 +26,7 @@ from rnnkit.errors import (
 _LAZY = {
     "Forecaster": "rnnkit.tasks.forecaster",
     "SequenceTagger": "rnnkit.tasks.tagger",
+    "SequenceToSequence": "rnnkit.tasks.translation",
     "SequenceClassifier": "rnnkit.tasks.sequence",
     "SequenceRegressor": "rnnkit.tasks.sequence",
     "load": "rnnkit.tasks",
@@ -48,6 +49,7 @@ __all__ = [
     "SequenceClassifier",
     "SequenceRegressor",
     "SequenceTagger",
+    "SequenceToSequence",
     "TrainingError",
     "TuneResult",
     "__version__",
@@ -69,6 +71,7 @@ if TYPE_CHECKING:
     from rnnkit.tasks.sequence import SequenceClassifier, SequenceRegressor
     from rnnkit.tasks.sequence_jobs import cross_validate
     from rnnkit.tasks.tagger import SequenceTagger
+    from rnnkit.tasks.translation import SequenceToSequence
     from rnnkit.tuning import TuneResult, tune
 
 

@@ -15,11 +15,12 @@ _HOME = {
     "SequenceClassifier": "rnnkit.tasks.sequence",
     "SequenceRegressor": "rnnkit.tasks.sequence",
     "SequenceTagger": "rnnkit.tasks.tagger",
+    "SequenceToSequence": "rnnkit.tasks.translation",
     "load": "rnnkit.tasks.base",
 }
 
 __all__ = ["Forecaster", "RnnkitEstimator", "SequenceClassifier", "SequenceRegressor",
-           "SequenceTagger", "load"]
+           "SequenceTagger", "SequenceToSequence", "load"]
 
 
 def __getattr__(name: str) -> Any:

@@ -225,6 +225,7 @@ KINDS = {
     "SequenceClassifier": "rnnkit.tasks.sequence",
     "SequenceRegressor": "rnnkit.tasks.sequence",
     "SequenceTagger": "rnnkit.tasks.tagger",
+    "SequenceToSequence": "rnnkit.tasks.translation",
 }
 
 

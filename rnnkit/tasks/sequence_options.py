@@ -138,3 +138,36 @@ class TaggerOptions(RecurrentOptions, TrainingOptions):
         """Check every argument against its declaration."""
         validate_fields(self, type(self))
         return self
+
+
+@dataclass(kw_only=True, eq=False, repr=False)
+class TranslationOptions(RecurrentOptions, TrainingOptions):
+    """The arguments of :class:`rnnkit.SequenceToSequence` (a sequence of symbols in, another
+    out: reversing, adding numbers written as characters, transliterating)."""
+
+    attention: bool = option(True, "Each decoder output attends to the encoder's outputs.",
+                             "bool")
+    bidirectional: bool = option(False, "Not available: the decoder starts from the "
+                                 "encoder's final state, which a backward pass does not end "
+                                 "at.", "bool")
+    embedding_dim: int = option(32, "Width of the symbol embeddings.", "int>=1")
+    dropout: float = option(0.0, "Dropout between stacked layers.", "fraction")
+    max_output_length: int | None = option(None, "Longest output decoded (default: twice "
+                                           "the longest training target, + 2).", "int>=1|None")
+    max_steps: int | None = option(None, "Budget in optimiser steps (default: 2,000).",
+                                   "int>=1|None", group="training")
+    learning_rate: float = option(1e-2, "Peak learning rate (AdamW).", "rate",
+                                  group="training")
+    batch_size: int | None = option(None, "Pairs per step (default: 32).", "int>=1|None",
+                                    group="training")
+
+    def validate(self) -> TranslationOptions:
+        """Check every argument against its declaration."""
+        validate_fields(self, type(self))
+        if self.bidirectional:
+            from rnnkit.errors import InputError
+
+            raise InputError("bidirectional=True: the decoder starts from the encoder's final "
+                             "state, which a backward pass does not end at. Pass "
+                             "bidirectional=False (attention reads the whole source).")
+        return self

@@ -293,9 +293,11 @@ class ForecastGraph(nn.Module):
 
 def _value_columns(options: Any, spec: Any) -> list[str]:
     from rnnkit.data.calendar import calendar_names
+    from rnnkit.data.season_lags import lag_names
 
     names = [options.target_col, *options.feature_cols, *options.future_cols,
-             *calendar_names(tuple(spec.calendar or ()))]
+             *calendar_names(tuple(spec.calendar or ())),
+             *lag_names(options.target_col, getattr(options, "season_lags", 0))]
     if len(names) != spec.n_features:  # a model file of another layout: say what is known
         names = [options.target_col] + [f"feature_{k}" for k in range(1, spec.n_features)]
     return names

@@ -44,7 +44,7 @@ def test_example_runs_and_writes_its_figure(script, tmp_path, monkeypatch, capsy
 
 def test_every_tutorial_of_the_list_has_its_example():
     assert TUTORIALS == ["tutorial_activity.py", "tutorial_addition.py", "tutorial_airline.py",
-                         "tutorial_bmi.py", "tutorial_imdb.py",
+                         "tutorial_bmi.py", "tutorial_imdb.py", "tutorial_previous_weeks.py",
                          "tutorial_stacked_bidirectional.py", "tutorial_stateful.py"]
 
 

@@ -16,8 +16,10 @@ from rnnkit.data.frames import (
     future_times,
     load_panel,
     read_data,
+    season_length,
     with_columns,
 )
+from rnnkit.data.season_lags import future_lags, lag_columns, lag_names
 from rnnkit.errors import InputError
 from rnnkit.forecast.options import ForecastOptions
 
@@ -40,15 +42,32 @@ def read_panel(options: ForecastOptions, data: Any, calendar: tuple[str, ...] | 
         cycles = calendar_cycles(panel.freq) if calendar is None else calendar
         panel = with_columns(panel, calendar_features(panel.times, cycles),
                              calendar_names(cycles))
+    if options.season_lags:
+        season = lag_season(options, panel.freq)
+        lags = np.concatenate([lag_columns(v[:, 0], season, options.season_lags)
+                               for v in panel.per_series])
+        panel = with_columns(panel, lags, lag_names(options.target_col, options.season_lags))
     return panel
+
+
+def lag_season(options: ForecastOptions, freq: str | None) -> int:
+    """The season the lags step back by: ``season_length``, else the frequency's."""
+    season = options.season_length or season_length(freq)
+    if not season or season < 2:
+        raise InputError(f"season_lags={options.season_lags} needs a season, and the data's "
+                         f"frequency ({freq!r}) gives none. Pass season_length= (e.g. 10080 "
+                         "for the same minute of previous weeks).")
+    return int(season)
 
 
 def future_block(options: ForecastOptions, freq: str | None, step: int, has_id: bool,
                  calendar: tuple[str, ...] | None, ids: list[str], last: list, steps: int,
-                 future: Any) -> np.ndarray | None:
+                 future: Any, targets: list[np.ndarray] | None = None,
+                 season: int | None = None) -> np.ndarray | None:
     """The future covariates of each series for the ``steps`` steps after ``last``:
-    ``[S, steps, C]`` in the user's units (user columns, then calendar), or None."""
-    if not options.future_cols and not calendar:
+    ``[S, steps, C]`` in the user's units (user columns, calendar, then season lags from
+    each series' ``targets``), or None."""
+    if not options.future_cols and not calendar and not options.season_lags:
         return None
     times = [future_times(t, freq, steps, step) for t in last]
     blocks = [np.zeros((steps, 0)) for _ in ids]
@@ -85,6 +104,9 @@ def future_block(options: ForecastOptions, freq: str | None, step: int, has_id: 
     if calendar:
         blocks = [np.column_stack([b, calendar_features(t, tuple(calendar))])
                   for b, t in zip(blocks, times, strict=True)]
+    if options.season_lags:
+        blocks = [np.column_stack([b, future_lags(v, season, options.season_lags, steps)])
+                  for b, v in zip(blocks, targets, strict=True)]
     return np.stack(blocks)
 
 

@@ -73,6 +73,11 @@ def fit(options: ForecastOptions, panel: Panel, network: str = "recurrent",
     fitted = FittedForecast(spec, assemble(members, options.ensemble), scaling,
                             list(panel.ids), context, panel.last_times, panel.freq,
                             panel.step, panel.has_id, histories, final_epochs)
+    if options.season_lags:
+        from rnnkit.data.season_lags import tail
+
+        fitted.season_tails = [tail(v[:, 0], spec.season, options.season_lags)
+                               for v in panel.per_series]
     if stateful:
         from rnnkit.forecast.stateful import history_states
 

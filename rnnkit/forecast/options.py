@@ -74,6 +74,9 @@ class ForecastOptions(TrackingOptions):
                             "auto (log where the swing grows with the level).", "str",
                             TRANSFORMS)
     id_embedding: int = option(0, "Numbers learned per series id (0: none).", "int>=0")
+    season_lags: int = option(0, "Also read the same step in each of the previous N seasons "
+                              "(known over a horizon of up to one season).", "int>=0",
+                              group="data")
     quantiles: tuple[float, ...] | None = option(
         None, "Quantile levels, e.g. 0.1,0.5,0.9 (direct strategy).", "levels|None")
     training: str = option("window", "window (windows as samples) or sequence (stateful "
@@ -141,6 +144,10 @@ class ForecastOptions(TrackingOptions):
             raise InputError("strategy='seq2seq' starts its decoder from the encoder's final "
                              "state, which a backward pass does not end at. Pass "
                              "bidirectional=False, or strategy='direct'.")
+        if self.season_lags and self.training == "sequence":
+            raise InputError("season_lags needs training='window': a stateful model reads one "
+                             "step at a time and has no window to add them to. Pass "
+                             "training='window', or season_lags=0.")
         if self.training == "sequence" and (self.bidirectional or self.window_norm == "mean"):
             raise InputError(
                 "training='sequence' reads the series forwards, one step at a time: it takes "

@@ -38,8 +38,13 @@ def predict(options: ForecastOptions, fitted: FittedForecast, h: int | None = No
         context, names, last = context[keep], wanted, [last[k] for k in keep]
         if panel is not None:
             panel = select_series(panel, keep)
+    targets = None
+    if options.season_lags:
+        targets = [fitted.season_tails[r] for r in fitted.rows(names)] if panel is None else \
+            [panel.series(s)[:, 0] for s in range(panel.n_series)]
     block = future_block(options, fitted.freq, fitted.step, fitted.has_id, fitted.spec.calendar,
-                         names, last, fitted.spec.future_steps(h, options.strategy), future)
+                         names, last, fitted.spec.future_steps(h, options.strategy), future,
+                         targets, fitted.spec.season)
     rows = fitted.rows(names)
     if options.training == "sequence":
         levels = (stateful.forecast_from_state(options, fitted, rows, h, block) if panel is None

@@ -105,7 +105,11 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
         room = length - val - steps - max(h, 8)  # keep some windows for training
         lookback = max(min(lookback, room), min(period, length - val - steps - 1), 1)
     cycles = (calendar_cycles(freq) if panel is not None else None) if options.calendar else None
-    n_future = len(options.future_cols) + 2 * len(cycles or ())
+    n_future = len(options.future_cols) + 2 * len(cycles or ()) + options.season_lags
+    if options.season_lags and period and h > period:
+        raise InputError(f"season_lags={options.season_lags} with horizon={h}: the lags of "
+                         f"steps beyond one season ({period}) are not observed at the "
+                         f"forecast origin. Pass horizon <= {period}, or season_lags=0.")
     n_features = panel.n_features if panel is not None else \
         1 + len(options.feature_cols) + n_future
     windows = int(np.sum(np.maximum(panel.lengths - lookback - steps + 1, 1))) \
@@ -136,6 +140,8 @@ class FittedForecast:
         histories: each run's training history. final_epochs: with ``refit_all``, the
             epochs each run was retrained for.
         state: with training="sequence", each run's recurrent state after the history.
+        season_tails: with season_lags, what of each series' target the lags of a forecast
+            after it read (the last season_lags seasons).
     """
 
     spec: ForecastSpec
@@ -150,6 +156,7 @@ class FittedForecast:
     histories: list[History]
     final_epochs: list[int] | None = None
     state: list[tuple[np.ndarray, ...]] | None = None
+    season_tails: list[np.ndarray] | None = None
 
     @property
     def index(self) -> dict[str, int]:
@@ -182,6 +189,8 @@ class FittedForecast:
 
     def tensors(self) -> dict[str, np.ndarray]:
         out = {"context": self.context}
+        for s, values in enumerate(self.season_tails or []):
+            out[f"season_tail.{s}"] = values
         for m, state in enumerate(self.state or []):
             for k, part in enumerate(state):  # LSTM: (h, c); GRU, RNN: (h,)
                 out[f"state.{m}.{k}"] = part
@@ -193,7 +202,7 @@ class FittedForecast:
         """Back from a model file; ``build(spec)`` makes the (untrained) network the weights
         load into."""
         calendar = tuple(fitted["calendar"]) if fitted.get("calendar") else None
-        n_future = len(options.future_cols) + 2 * len(calendar or ())
+        n_future = len(options.future_cols) + 2 * len(calendar or ()) + options.season_lags
         horizon = int(fitted["horizon"])
         spec = ForecastSpec(int(fitted["lookback"]), horizon,
                             1 if options.strategy == "recursive" else horizon,
@@ -205,10 +214,12 @@ class FittedForecast:
         if options.training == "sequence":
             state = [tuple(tensors[f"state.{m}.{k}"] for k in range(2)
                            if f"state.{m}.{k}" in tensors) for m in range(spec.repeats)]
+        tails = [tensors[f"season_tail.{s}"] for s in range(len(fitted["ids"]))] \
+            if options.season_lags else None
         return cls(spec, build(spec), Scaling.from_dict(fitted["scaler"]), list(fitted["ids"]),
                    tensors["context"], [_time_from_json(t) for t in fitted["last_times"]],
                    fitted["freq"], fitted["step"], fitted["has_id"], histories,
-                   fitted.get("final_epochs"), state)
+                   fitted.get("final_epochs"), state, tails)
 
 
 def check_h(options: ForecastOptions, fitted: FittedForecast, h: int | None) -> int:

@@ -24,7 +24,7 @@ from rnnkit.metrics import forecast_metrics, mase_scale, rmse
 
 
 def model_name(options: ForecastOptions) -> str:
-    return options.cell.upper()
+    return "window MLP" if options.network == "mlp" else options.cell.upper()
 
 
 def baseline_options(options: ForecastOptions) -> ForecastOptions:
@@ -33,7 +33,7 @@ def baseline_options(options: ForecastOptions) -> ForecastOptions:
     strategy = "recursive" if options.strategy == "recursive" else "direct"
     return replace(options.options(), verbose=0, quantiles=None, id_embedding=0,
                    strategy=strategy, static_cols=(), training="window", bidirectional=False,
-                   attention=False)
+                   attention=False, network="mlp")
 
 
 def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = None,
@@ -72,13 +72,16 @@ def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = Non
     name = model_name(options)
     predictions = {name: forecast_at(options, fitted, panel, series, origin, test_size)}
     mlp_options = baseline_options(options)
-    mlp = fit(mlp_options, train_panel, network="mlp", horizon=test_size)
+    mlp = fit(mlp_options, train_panel, horizon=test_size) if options.network != "mlp" \
+        else None  # the model is the MLP: no baseline of itself
     start = panel.offsets[:-1] + origin
     target = panel.target()
     predictions["naive"] = naive_at(target, start, test_size)
     predictions["seasonal naive"] = seasonal_naive_at(target, start, origin, test_size,
                                                       spec.season)
-    predictions["window MLP"] = forecast_at(mlp_options, mlp, panel, series, origin, test_size)
+    if mlp is not None:
+        predictions["window MLP"] = forecast_at(mlp_options, mlp, panel, series, origin,
+                                                test_size)
     predictions |= statistical_at(target, panel.offsets[:-1], start, test_size, spec.season)
 
     actual = [panel.series(s)[-test_size:, 0] for s in range(panel.n_series)]
@@ -188,8 +191,9 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
     at = origins.reshape(-1)  # [S*K] first target row of each window in its series
     name = model_name(options)
     mlp_options = baseline_options(options)
+    with_mlp = baselines and options.network != "mlp"  # an MLP model is its own baseline
     predictions = {name: np.zeros((S * K, horizon))}
-    if baselines:
+    if with_mlp:
         predictions["window MLP"] = np.zeros((S * K, horizon))
     levels = np.zeros((S * K, horizon, len(options.quantiles or ())))  # [S*K, h, Q]
     fitted = None
@@ -204,8 +208,8 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
         else:
             predictions[name][members] = forecast_at(options, fitted, panel, rows[members],
                                                      at[members], horizon)
-        if baselines:
-            mlp = fit(mlp_options, train, network="mlp", horizon=horizon)
+        if with_mlp:
+            mlp = fit(mlp_options, train, horizon=horizon)
             predictions["window MLP"][members] = forecast_at(mlp_options, mlp, panel,
                                                              rows[members], at[members], horizon)
     target = panel.target()
@@ -217,8 +221,8 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
     if baselines:
         predictions |= statistical_at(target, np.repeat(panel.offsets[:-1], K), start,
                                       horizon, season)
-    order = [name, "naive", "seasonal naive"] + (
-        ["window MLP", *NAMES[:len(predictions) - 4]] if baselines else [])
+    order = [name, "naive", "seasonal naive"] + (["window MLP"] if with_mlp else []) + (
+        [*NAMES[:len(predictions) - 3 - with_mlp]] if baselines else [])
     scales = [mase_scale(panel.series(s)[: origins[s, 0], 0], season or 1) for s in range(S)]
     scores = pd.DataFrame({
         k: forecast_metrics(list(actual.reshape(S, -1)), list(predictions[k].reshape(S, -1)),

@@ -18,18 +18,20 @@ from rnnkit.train import History, TrainConfig, WindowBatches, pinball_loss, trai
 from rnnkit.train.checkpoint import CheckpointDir
 
 
-def fit(options: ForecastOptions, panel: Panel, network: str = "recurrent",
+def fit(options: ForecastOptions, panel: Panel, network: str | None = None,
         horizon: int | None = None, checkpoint: CheckpointDir | None = None
         ) -> FittedForecast:
     """Train ``options``'s network(s) on ``panel`` and return what was learned.
 
     Args:
-        network: "recurrent", or "mlp" for the window-MLP baseline on the same windows.
+        network: "recurrent" or "mlp" (the window-MLP baseline on the same windows); None:
+            the options' ``network``.
         horizon: the steps an evaluation will score, when the arguments give no horizon.
         checkpoint: a directory each run checkpoints into (``fit-K.safetensors``,
             ``refit-K.safetensors``) and resumes from (see :mod:`rnnkit.train.checkpoint`).
     """
     options.validate()
+    network = network or options.network
     spec = resolve(options, panel, horizon)
     lengths = panel.lengths
     stateful = options.training == "sequence" and network == "recurrent"

@@ -23,7 +23,7 @@ def net_config(options: ForecastOptions, spec: ForecastSpec) -> ForecastNetConfi
                              spec.n_static, spec.n_future, spec.season or 0)
 
 
-def build_network(options: ForecastOptions, spec: ForecastSpec, kind: str = "recurrent"
+def build_network(options: ForecastOptions, spec: ForecastSpec, kind: str | None = None
                   ) -> nn.Module:
     """One untrained run's network.
 
@@ -31,7 +31,7 @@ def build_network(options: ForecastOptions, spec: ForecastSpec, kind: str = "rec
         kind: "recurrent" (what ``strategy`` and ``training`` ask for) or "mlp" (the
             tutorials' window MLP on the same windows: the baseline).
     """
-    if kind == "mlp":
+    if (kind or options.network) == "mlp":
         return WindowMLP(spec.lookback, spec.n_features, spec.steps, (0,), options.hidden_size,
                          options.window_norm, spec.n_future, spec.season or 0)
     config = net_config(options, spec)

@@ -15,6 +15,7 @@ from rnnkit.options import option, validate_fields
 from rnnkit.tracking import TrackingOptions
 
 STRATEGIES = ("direct", "recursive", "seq2seq")
+NETWORKS = ("recurrent", "mlp")
 TRAININGS = ("window", "sequence")
 CELLS = ("rnn", "lstm", "gru")
 SCALERS = ("standard", "minmax", "none")
@@ -56,6 +57,9 @@ class ForecastOptions(TrackingOptions):
                                   "the horizon and the series' length).", "int>=1|None")
     horizon: int | None = option(None, "Steps to forecast (default: 2 seasons, or the test "
                                  "size of evaluate).", "int>=1|None")
+    network: str = option("recurrent", "recurrent (cell, strategy, training), or mlp: the "
+                          "tutorials' window MLP (the window flattened, one hidden ReLU layer).",
+                          "str", NETWORKS)
     strategy: str = option("direct", "direct, recursive or seq2seq.", "str", STRATEGIES)
     cell: str = option("lstm", "Recurrent cell: lstm, gru or rnn.", "str", CELLS)
     hidden_size: int = option(64, "Units per recurrent layer.", "int>=1")
@@ -144,6 +148,17 @@ class ForecastOptions(TrackingOptions):
             raise InputError("strategy='seq2seq' starts its decoder from the encoder's final "
                              "state, which a backward pass does not end at. Pass "
                              "bidirectional=False, or strategy='direct'.")
+        if self.network == "mlp":
+            unfit = [f"{name}={value!r}" for name, value, fits in (
+                ("strategy", self.strategy, self.strategy != "seq2seq"),
+                ("training", self.training, self.training == "window"),
+                ("quantiles", self.quantiles, not self.quantiles),
+                ("id_embedding", self.id_embedding, not self.id_embedding),
+                ("static_cols", self.static_cols, not self.static_cols)) if not fits]
+            if unfit:
+                raise InputError(
+                    f"network='mlp' is the tutorials' plain window MLP: it has no "
+                    f"{', '.join(unfit)}. Pass network='recurrent' for those, or drop them.")
         if self.season_lags and self.training == "sequence":
             raise InputError("season_lags needs training='window': a stateful model reads one "
                              "step at a time and has no window to add them to. Pass "

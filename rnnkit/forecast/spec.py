@@ -184,7 +184,7 @@ class FittedForecast:
             "histories": [h.to_dict() for h in self.histories],
             "final_epochs": self.final_epochs,
             "calendar": list(s.calendar) if s.calendar else None,
-            "network": self.network.config.to_dict() if hasattr(self.network, "config") else None,
+            "network": _config(self.network),
         }
 
     def tensors(self) -> dict[str, np.ndarray]:
@@ -249,3 +249,9 @@ def _time_to_json(t: Any) -> str | int:
 
 def _time_from_json(t: str | int) -> np.datetime64 | int:
     return np.datetime64(t, "ns") if isinstance(t, str) else int(t)
+
+
+def _config(network: Any) -> dict | None:
+    """The network's configuration as JSON (None for the window MLP, which has none)."""
+    config = getattr(network, "config", None)
+    return config.to_dict() if config is not None else None

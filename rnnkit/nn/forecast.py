@@ -11,7 +11,7 @@ from rnnkit.errors import InputError
 from rnnkit.nn.config import RecurrentConfig
 from rnnkit.nn.core import RecurrentCore
 from rnnkit.nn.head import ForecastHead, SeriesInputs
-from rnnkit.nn.summary import LayerCount, recurrent_layer_counts
+from rnnkit.nn.summary import LayerCount, dense_count, recurrent_layer_counts
 
 WINDOW_NORMS = ("none", "last", "mean", "season")
 
@@ -202,3 +202,8 @@ class WindowMLP(nn.Module):
         z = x.flatten(1) if future is None else torch.cat([x.flatten(1), future.flatten(1)], 1)
         y = self.net(z).view(x.shape[0], self.horizon, self.n_targets)
         return y if level is None else y + level
+
+    def layer_counts(self) -> list[LayerCount]:
+        hidden, head = self.net[0], self.net[2]
+        return [dense_count("dense hidden (ReLU)", hidden.in_features, hidden.out_features),
+                dense_count("dense head", head.in_features, head.out_features)]

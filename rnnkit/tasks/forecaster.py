@@ -291,7 +291,9 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         Returns:
             An :class:`rnnkit.nn.inspect.Inspection`.
         """
-        from rnnkit.errors import InputError
+        if self.network == "mlp":
+            raise InputError("inspect draws the states and gates of a recurrent core; "
+                             "network='mlp' has none. Inspect a network='recurrent' model.")
         from rnnkit.forecast.predict import contexts, inspect
 
         self._check_fitted("inspect")

@@ -14,8 +14,8 @@ if len(sys.argv) > 1:
     data = rnnkit.datasets.load(sys.argv[1])  # 25,000 + 25,000 reviews
     train, y_train, test, y_test = data.X_train, data.y_train, data.X_test, data.y_test
 else:
-    texts, labels = sentiment(600)
-    train, y_train, test, y_test = texts[:450], labels[:450], texts[450:], labels[450:]
+    texts, labels = sentiment(2000)  # the bundled reviews: cues negated, intensified, turned
+    train, y_train, test, y_test = texts[:1500], labels[:1500], texts[1500:], labels[1500:]
 for name, arguments in {"embedding + LSTM": {}, "CNN + LSTM": {
         "front_end": "conv", "conv_channels": 32, "conv_kernel": 3, "conv_pool": 2}}.items():
     model = rnnkit.SequenceClassifier(embedding_dim=32, max_length=500, max_vocab=5000,

@@ -70,7 +70,7 @@ def _reviews() -> pd.DataFrame:
 
     from rnnkit.datasets.sequences import sentiment
 
-    texts, labels = sentiment(600, seed=0)
+    texts, labels = sentiment(2000, seed=0)
     return pd.DataFrame({"id": np.arange(len(texts)), "text": texts, "sentiment": labels})
 
 
@@ -83,11 +83,13 @@ DATASETS: dict[str, tuple[str, Callable[[], pd.DataFrame]]] = {
     ),
     "activity": (
         "Generated activity windows: 600 sequences x 128 steps x 9 sensor channels, 4 "
-        "activities; long frame id, step, body_acc_x..total_acc_z, activity",
+        "activities told by axis and cadence under a random device tilt; long frame id, "
+        "step, body_acc_x..total_acc_z, activity",
         _activity,
     ),
     "reviews": (
-        "Generated short movie reviews, 600 rows: id, text, sentiment (some cues negated)",
+        "Generated movie reviews, 2,000 rows of about 200 words of vocabulary: id, text, "
+        "sentiment (cues negated, intensified, or turned by 'but')",
         _reviews,
     ),
     "bmi": (

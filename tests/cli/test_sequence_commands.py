@@ -54,8 +54,7 @@ def test_a_misspelt_column_is_one_line(tmp_path, capsys):
 
 def test_text_classification_and_predict_on_new_data(tmp_path, capsys):
     code, out, err = run(["classify", "reviews", "--label-col", "sentiment", "--text-col",
-                          "text", "--max-steps", "800", "--hidden-size", "16", "--out", tmp_path],
-                         capsys)
+                          "text", "--max-steps", "1000", "--out", tmp_path], capsys)
     assert code == 0, err
     scores = json.loads((tmp_path / "metrics.json").read_text())
     # negations ("not great" among the words of a positive review) defeat word counts, even

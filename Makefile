@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/fuzz_models.py
 	$(BIN)/python bench/kill_saves.py
 	$(BIN)/python bench/tune_airline.py
+	$(BIN)/python bench/bundled_data.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .ruff_cache

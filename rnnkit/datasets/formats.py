@@ -88,40 +88,36 @@ def read_ts(path: str | Path) -> tuple[Any, np.ndarray | None, dict]:
     rows: list[list[np.ndarray]] = []
     labels: list[str] = []
     in_data = False
-    with path.open(encoding="utf-8", errors="replace") as f:
-        for number, raw in enumerate(f, 1):
-            line = raw.strip()
-            if not line or line.startswith("#"):
-                continue
-            if not in_data:
-                if not line.startswith("@"):
-                    raise _bad(path, number, "a @ header line or @data", line)
-                key, _, value = line[1:].partition(" ")
-                key = key.lower()
-                if key == "data":
-                    in_data = True
-                elif key in ("classlabel", "targetlabel"):
-                    parts = value.split()
-                    info[key] = parts[0].lower() == "true"
-                    if key == "classlabel" and len(parts) > 1:
-                        info["classes"] = parts[1:]
-                else:
-                    info[key] = value.strip()
-                continue
-            if info.get("timestamps", "false").lower() == "true":
-                raise _bad(path, number, "values without timestamps (@timeStamps true is not "
-                           "read)", line[:40])
-            fields = line.split(":")
-            has_target = info.get("classlabel") or info.get("targetlabel")
-            if has_target:
-                labels.append(fields[-1].strip())
-                fields = fields[:-1]
-            try:
-                rows.append([np.array([np.nan if v.strip() == "?" else float(v)
-                                       for v in d.split(",")]) for d in fields])
-            except ValueError:
-                raise _bad(path, number, "comma-separated numbers per dimension, dimensions "
-                           "separated by ':'", line[:60]) from None
+    for number, line in _lines(path, "#"):
+        if not in_data:
+            if not line.startswith("@"):
+                raise _bad(path, number, "a @ header line or @data", line)
+            key, _, value = line[1:].partition(" ")
+            key = key.lower()
+            if key == "data":
+                in_data = True
+            elif key in ("classlabel", "targetlabel"):
+                parts = value.split()
+                info[key] = parts[0].lower() == "true"
+                if key == "classlabel" and len(parts) > 1:
+                    info["classes"] = parts[1:]
+            else:
+                info[key] = value.strip()
+            continue
+        if info.get("timestamps", "false").lower() == "true":
+            raise _bad(path, number, "values without timestamps (@timeStamps true is not "
+                       "read)", line[:40])
+        fields = line.split(":")
+        has_target = info.get("classlabel") or info.get("targetlabel")
+        if has_target:
+            labels.append(fields[-1].strip())
+            fields = fields[:-1]
+        try:
+            rows.append([np.array([np.nan if v.strip() == "?" else float(v)
+                                   for v in d.split(",")]) for d in fields])
+        except ValueError:
+            raise _bad(path, number, "comma-separated numbers per dimension, dimensions "
+                       "separated by ':'", line[:60]) from None
     if not in_data:
         raise _bad(path, 0, "an @data line", "the end of the file")
     info["problem"] = info.get("problemname", path.stem)
@@ -138,41 +134,37 @@ def read_arff(path: str | Path) -> tuple[Any, np.ndarray | None, dict]:
     rows: list[list[np.ndarray]] = []
     labels: list[str] = []
     in_data, relational, numeric_target = False, False, False
-    with path.open(encoding="utf-8", errors="replace") as f:
-        for number, raw in enumerate(f, 1):
-            line = raw.strip()
-            if not line or line.startswith("%"):
-                continue
-            lower = line.lower()
-            if not in_data:
-                if lower.startswith("@relation"):
-                    info["problem"] = line.split(None, 1)[1].strip("'\"") if " " in line else ""
-                elif lower.startswith("@attribute"):
-                    kind = line.split(None, 2)[2].strip() if len(line.split()) > 2 else ""
-                    relational = relational or kind.lower().startswith("relational")
-                    if "{" in kind:
-                        info["classes"] = [c.strip().strip("'\"")
-                                           for c in kind.strip("{}").split(",")]
-                        numeric_target = False
-                    else:
-                        numeric_target = kind.lower() in ("numeric", "real")
-                elif lower.startswith("@data"):
-                    in_data = True
-                continue
-            if relational:
-                match = re.fullmatch(r"""(['"])(.*)\1\s*,\s*(.+)""", line)
-                if not match:
-                    raise _bad(path, number, "'channel values\\n...',label", line[:60])
-                channels = match.group(2).replace("\\n", "\n").split("\n")
-                labels.append(match.group(3).strip().strip("'\""))
-                values = [[np.nan if v.strip() == "?" else float(v) for v in c.split(",")]
-                          for c in channels]
-                rows.append([np.array(v) for v in values])
-            else:
-                fields = [v.strip() for v in line.split(",")]
-                labels.append(fields[-1].strip("'\""))
-                rows.append([np.array([np.nan if v == "?" else float(v)
-                                       for v in fields[:-1]])])
+    for number, line in _lines(path, "%"):
+        lower = line.lower()
+        if not in_data:
+            if lower.startswith("@relation"):
+                info["problem"] = line.split(None, 1)[1].strip("'\"") if " " in line else ""
+            elif lower.startswith("@attribute"):
+                kind = line.split(None, 2)[2].strip() if len(line.split()) > 2 else ""
+                relational = relational or kind.lower().startswith("relational")
+                if "{" in kind:
+                    info["classes"] = [c.strip().strip("'\"")
+                                       for c in kind.strip("{}").split(",")]
+                    numeric_target = False
+                else:
+                    numeric_target = kind.lower() in ("numeric", "real")
+            elif lower.startswith("@data"):
+                in_data = True
+            continue
+        if relational:
+            match = re.fullmatch(r"""(['"])(.*)\1\s*,\s*(.+)""", line)
+            if not match:
+                raise _bad(path, number, "'channel values\\n...',label", line[:60])
+            channels = match.group(2).replace("\\n", "\n").split("\n")
+            labels.append(match.group(3).strip().strip("'\""))
+            values = [[np.nan if v.strip() == "?" else float(v) for v in c.split(",")]
+                      for c in channels]
+            rows.append([np.array(v) for v in values])
+        else:
+            fields = [v.strip() for v in line.split(",")]
+            labels.append(fields[-1].strip("'\""))
+            rows.append([np.array([np.nan if v == "?" else float(v)
+                                   for v in fields[:-1]])])
     if not in_data:
         raise _bad(path, 0, "an @data line", "the end of the file")
     regression = numeric_target and "classes" not in info
@@ -192,37 +184,33 @@ def read_tsf(path: str | Path) -> tuple[pd.DataFrame, dict]:
     info: dict = {"attributes": []}
     frames = []
     in_data = False
-    with path.open(encoding="utf-8", errors="replace") as f:
-        for number, raw in enumerate(f, 1):
-            line = raw.strip()
-            if not line or line.startswith("#"):
-                continue
-            if not in_data:
-                key, _, value = line[1:].partition(" ")
-                key = key.lower()
-                if key == "attribute":
-                    info["attributes"].append(value.split()[0])
-                elif key == "data":
-                    in_data = True
-                else:
-                    info[key] = value.strip()
-                continue
-            fields = line.split(":")
-            attributes = info["attributes"]
-            if len(fields) != len(attributes) + 1:
-                raise _bad(path, number, f"{len(attributes)} attributes then the values, "
-                           "separated by ':'", line[:60])
-            values = np.array([np.nan if v == "?" else float(v)
-                               for v in fields[-1].split(",")])
-            meta = dict(zip(attributes, fields[:-1], strict=True))
-            sid = meta.get("series_name", f"T{len(frames) + 1}")
-            freq = FREQUENCIES.get(info.get("frequency", "").lower())
-            if "start_timestamp" in meta and freq:
-                ds = pd.date_range(_monash_time(meta["start_timestamp"]), periods=len(values),
-                                   freq=freq)
+    for number, line in _lines(path, "#"):
+        if not in_data:
+            key, _, value = line[1:].partition(" ")
+            key = key.lower()
+            if key == "attribute":
+                info["attributes"].append(value.split()[0])
+            elif key == "data":
+                in_data = True
             else:
-                ds = np.arange(len(values))
-            frames.append(pd.DataFrame({"unique_id": sid, "ds": ds, "y": values}))
+                info[key] = value.strip()
+            continue
+        fields = line.split(":")
+        attributes = info["attributes"]
+        if len(fields) != len(attributes) + 1:
+            raise _bad(path, number, f"{len(attributes)} attributes then the values, "
+                       "separated by ':'", line[:60])
+        values = np.array([np.nan if v == "?" else float(v)
+                           for v in fields[-1].split(",")])
+        meta = dict(zip(attributes, fields[:-1], strict=True))
+        sid = meta.get("series_name", f"T{len(frames) + 1}")
+        freq = FREQUENCIES.get(info.get("frequency", "").lower())
+        if "start_timestamp" in meta and freq:
+            ds = pd.date_range(_monash_time(meta["start_timestamp"]), periods=len(values),
+                               freq=freq)
+        else:
+            ds = np.arange(len(values))
+        frames.append(pd.DataFrame({"unique_id": sid, "ds": ds, "y": values}))
     if not frames:
         raise _bad(path, 0, "series after @data", "none")
     if "horizon" in info:
@@ -296,6 +284,15 @@ def _read_folder(folder: Path) -> Dataset:
     raise InputError(f"folder {str(folder)!r} is not a dataset rnnkit reads: expected a UCI HAR "
                      "folder (train/Inertial Signals), an aclImdb folder (train/pos) or .ts, "
                      ".arff or .tsf files. Pass one of those.")
+
+
+def _lines(path: Path, comment: str):
+    """``(line number, text)`` of every line that is not blank or a comment."""
+    with path.open(encoding="utf-8", errors="replace") as f:
+        for number, raw in enumerate(f, 1):
+            line = raw.strip()
+            if line and not line.startswith(comment):
+                yield number, line
 
 
 def _label_names(path: Path) -> list[tuple[int, str]]:

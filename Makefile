@@ -22,8 +22,12 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check rnnkit tests bench $(wildcard examples)
 
+# two workers (pytest-xdist), one torch thread each (tests/conftest.py): the suite's wall time
+# on two cores is about 60% of one process's; TEST_WORKERS=0 runs it in one process
+TEST_WORKERS ?= 2
+
 test: $(STAMP) lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python bench/windows.py

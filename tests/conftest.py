@@ -15,3 +15,14 @@ def one_series(length: int = 90, freq: str | None = None, **kwargs) -> pd.DataFr
 def panel(lengths=(60, 45), freq: str | None = "D", **kwargs) -> pd.DataFrame:
     """Several series in the long format (``unique_id``, ``ds``, ``y``)."""
     return generate_series(len(lengths), lengths, freq, **kwargs)
+
+
+def pytest_configure(config) -> None:
+    """Under pytest-xdist (``make test`` runs two workers on two cores), each worker trains
+    with one thread: two workers of two threads each would fight over the cores."""
+    import os
+
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        import torch
+
+        torch.set_num_threads(1)

@@ -68,6 +68,8 @@ def inspect(
     model = load(model_path)
     if isinstance(model, Forecaster):
         ins = model.inspect(data)
+    elif not getattr(model, "schema_", None) and hasattr(model, "task") and data is not None:
+        ins = model.inspect(data)  # a tagger fitted in Python: a teaching task or a .npy file
     else:
         ins = model.inspect(_one_sequence(model, data, sequence, str(model_path)))
     if not 0 <= layer < len(ins.layers):

@@ -176,6 +176,9 @@ def run_tagging_job(data: Any, label_col: str, sequence_cols: list[str], id_col:
     tracking.check_backend(params.get("tracking"))  # before any training
     started = time.time()
     model = SequenceTagger(seed=seed, **(params | {"tracking": None}))
+    model.schema_ = {"target_col": label_col, "sequence_cols": list(sequence_cols),
+                     "id_col": id_col, "time_col": time_col, "static_cols": [],
+                     "text_col": None}  # so `rnnkit inspect MODEL DATA` reads DATA alike
     task = model.task
     if task == "regression":
         y = [np.asarray(t, dtype=float) for t in y]

@@ -204,6 +204,8 @@ class SequenceTagger(TaggerOptions, RnnkitEstimator):
         meta = {"n_features": self.n_features_, "scaler": self.inputs_.channel_scaler.to_dict(),
                 "history": self.history_.to_dict(), "inputs": self.inputs_.to_dict(),
                 "holdout": self.holdout_}
+        if getattr(self, "schema_", None):  # the columns `rnnkit tag` read, for inspect
+            meta["schema"] = self.schema_
         if self.task == "regression":
             return meta | {"y_mean": self.y_mean_, "y_std": self.y_std_}
         return meta | {"classes": self.classes_.tolist()}
@@ -215,6 +217,8 @@ class SequenceTagger(TaggerOptions, RnnkitEstimator):
         self.inputs_ = InputEncoder.from_dict(fitted.get("inputs") or legacy)
         self.history_ = History.from_dict(fitted["history"])
         self.holdout_ = fitted.get("holdout", "")
+        if fitted.get("schema"):
+            self.schema_ = fitted["schema"]
         if self.task == "regression":
             self.y_mean_, self.y_std_ = fitted["y_mean"], fitted["y_std"]
             outputs = 1

@@ -91,6 +91,10 @@ def test_tag_labels_every_step_beside_a_model_without_context(tmp_path, capsys):
     assert list(predictions.columns) == ["id", "step", "true", "predicted"]
     assert len(predictions) == 150 * 18  # every step of the 25% held-out sequences
     assert (tmp_path / "confusion.png").is_file() and (tmp_path / "model").is_dir()
+    code, out, err = run(["inspect", tmp_path / "model", "counting", "--sequence", "2",
+                          "--out", tmp_path / "inspect"], capsys)  # read as `tag` read it
+    assert code == 0, err
+    assert json.loads((tmp_path / "inspect" / "inspect.json").read_text())["steps"] == 18
 
 
 def test_tag_regression_and_a_misspelt_label_column(tmp_path, capsys):

@@ -40,6 +40,8 @@ def classify(where=None, resume=False):
 
 KILLED = textwrap.dedent("""
     import os, signal, sys
+    import torch
+    torch.set_num_threads({threads})  # as this process: sums in the same order, bit for bit
     sys.path.insert(0, {tests!r})
     from rnnkit.train import checkpoint
     import train.test_checkpoint as t
@@ -58,7 +60,8 @@ KILLED = textwrap.dedent("""
 def kill_during(call: str, kill_after: int) -> None:
     """Run ``call`` in a fresh process, SIGKILLed right after its ``kill_after``-th save."""
     tests = str(pathlib.Path(__file__).resolve().parents[1])
-    script = KILLED.format(tests=tests, kill_after=kill_after, call=call)
+    script = KILLED.format(tests=tests, kill_after=kill_after, call=call,
+                           threads=torch.get_num_threads())
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert run.returncode == -signal.SIGKILL, run.stderr
 

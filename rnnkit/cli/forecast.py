@@ -91,6 +91,17 @@ def forecast(
         typer.echo(f"tracked ({options['tracking']}): {', '.join(dict.fromkeys(tracked))}")
 
 
+def _kept(histories: list) -> str:
+    """Which epochs early stopping kept: of the one run, or the range over the runs."""
+    best = [h.best_epoch for h in histories]
+    ran = max(h.epochs_run for h in histories)
+    if len(best) == 1:
+        return f"kept epoch {best[0]} of {ran}"
+    if min(best) == max(best):
+        return f"kept epoch {best[0]} in each of the {len(best)} runs, of at most {ran}"
+    return f"kept epochs {min(best)} to {max(best)} of the {len(best)} runs, at most {ran} each"
+
+
 def read_before_torch(options: dict[str, Any], data: str):
     """Every argument checked, and DATA read and validated with its columns, before torch
     is imported: a misspelt column is one line in a fraction of a second. Returns the
@@ -137,8 +148,7 @@ def _print_scores(evaluation, model) -> None:
     if marks:
         console.print("~ best by less than the run-to-run spread of the model: no clear "
                       "winner")
-    console.print(f"{e.model} {e.verdict()} (kept epoch {model.history_.best_epoch} of "
-                  f"{model.history_.epochs_run}).")
+    console.print(f"{e.model} {e.verdict()} ({_kept(model.histories_)}).")
     if e.interval_line():
         console.print(e.interval_line())
     note = statistical_note(e.scores)

@@ -83,9 +83,15 @@ def read_inputs(model: SequenceEstimator, data: Any, name: str = "MODEL",
 
 
 def predict_frame(model: SequenceEstimator, data: Any, name: str = "MODEL") -> pd.DataFrame:
-    """Predictions of a model fitted by :func:`run_sequence_job` on new data of the same
-    schema: one row per sequence (id, prediction, and class probabilities)."""
+    """Predictions of a model fitted by :func:`run_sequence_job` (or :func:`run_tagging_job`)
+    on new data of the same schema: one row per sequence (id, prediction, and class
+    probabilities), or for a tagger one row per step (id, step, prediction)."""
     X, static, ids = read_inputs(model, data, name)
+    if not isinstance(model, SequenceClassifier | SequenceRegressor):  # a tagger: every step
+        per_step = model.predict(X)
+        return pd.DataFrame({model.schema_["id_col"]: np.repeat(ids, [len(p) for p in per_step]),
+                             "step": np.concatenate([np.arange(len(p)) for p in per_step]),
+                             "predicted": np.concatenate([np.asarray(p) for p in per_step])})
     frame = pd.DataFrame({model.schema_["id_col"]: ids,
                           "predicted": model.predict(X, static=static)})
     if isinstance(model, SequenceClassifier):

@@ -95,6 +95,10 @@ def test_tag_labels_every_step_beside_a_model_without_context(tmp_path, capsys):
                           "--out", tmp_path / "inspect"], capsys)  # read as `tag` read it
     assert code == 0, err
     assert json.loads((tmp_path / "inspect" / "inspect.json").read_text())["steps"] == 18
+    code, out, err = run(["predict", tmp_path / "model", "counting"], capsys)  # every step
+    assert code == 0, err
+    lines = out.strip().splitlines()
+    assert lines[0] == "id,step,predicted" and len(lines) == 1 + 600 * 18
 
 
 def test_tag_regression_and_a_misspelt_label_column(tmp_path, capsys):

@@ -195,6 +195,8 @@ def _plain(v: Any) -> Any:
     """A JSON-ready value: tuples as lists, numpy numbers as Python's."""
     if isinstance(v, tuple | list):
         return [_plain(x) for x in v]
+    if hasattr(v, "tolist") and getattr(v, "size", 1) != 1:  # an array of several numbers
+        return _plain(v.tolist())
     if hasattr(v, "item") and callable(v.item):
         return v.item()
     return v if v is None or isinstance(v, str | int | float | bool) else str(v)

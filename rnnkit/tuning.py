@@ -206,14 +206,22 @@ def tune(estimator: Any, data: Any, y: Any = None, *, space: dict | Callable | N
 
     def objective(trial):
         params = space(trial) if callable(space) else _suggest(trial, space)
+        trial.set_user_attr("params", params)  # what a space function returned, by name
         model = clone(base).set_params(**params)
-        step = [0]
+        last = [0]
 
         def report(epoch, train_loss, val_loss):
-            step[0] += 1
+            """The first fit's learning curve only (later folds and runs start over at
+            epoch 1, and would be compared with other trials' later epochs); the loss is
+            negated for a study that maximises, so the pruner reads it the study's way."""
+            if epoch <= last[0]:
+                last[0] = math.inf  # a second fit began: its curve is not reported
+            if last[0] == math.inf:
+                return
+            last[0] = epoch
             value = val_loss if val_loss is not None else train_loss
             if prune and math.isfinite(value):
-                trial.report(value, step[0])
+                trial.report(-value if direction == "maximize" else value, epoch)
                 if trial.should_prune():
                     raise optuna.TrialPruned()
 
@@ -243,7 +251,7 @@ def tune(estimator: Any, data: Any, y: Any = None, *, space: dict | Callable | N
     first = study.trials[0]
     default_score = first.value if default is not None and first.state.name == "COMPLETE" \
         else None
-    best_params = dict(study.best_trial.params)
+    best_params = dict(study.best_trial.user_attrs.get("params", study.best_trial.params))
     best = clone(estimator).set_params(**best_params)
     if refit:
         best.fit(data) if kind == "Forecaster" else best.fit(data, y, static=static)

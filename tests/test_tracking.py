@@ -132,3 +132,10 @@ def test_tensorboard_event_files_hold_the_losses(tmp_path):
     logged = [e.value for e in events.Scalars("train_loss/run0")]
     assert logged == pytest.approx(c.history_.train_loss, rel=1e-6)
 
+
+
+def test_parameters_of_any_numeric_type_are_written_as_json():
+    from rnnkit.tracking import _plain
+
+    assert _plain(np.array([0.1, 0.5])) == [0.1, 0.5]
+    assert _plain(np.float32(2.0)) == 2.0 and _plain((np.int64(3), "a")) == [3, "a"]

@@ -92,3 +92,22 @@ def test_the_cli_prints_the_trials_and_the_best_beside_the_default(tmp_path, cap
     assert (tmp_path / "t" / "trials.csv").exists() and (tmp_path / "t" / "model").is_dir()
     code, out, err = run(["tune", "airline", "--n-trials", "0"], capsys)
     assert "--n-trials=0 must be an integer >= 1" in one_line_error(code, err)
+
+
+def test_a_space_function_and_a_maximised_score_are_read_the_study_s_way(monkeypatch):
+    result = rnnkit.tune(rnnkit.Forecaster(**SMALL), "airline", n_trials=2, seed=0,
+                         refit=False, space=lambda t: {"hidden_size": 4 * t.suggest_int("q", 1, 2)})
+    assert set(result.best_params) == {"hidden_size"}  # the arguments, not the draw's names
+    reported = []
+    real = optuna.trial.Trial.report
+    monkeypatch.setattr(optuna.trial.Trial, "report",
+                        lambda self, value, step: (reported.append((value, step)),
+                                                   real(self, value, step)))
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 12, 1))
+    y = (X[:, :, 0].mean(1) > 0).astype(int)
+    rnnkit.tune(rnnkit.SequenceClassifier(max_steps=8, verbose=0), X, y, n_trials=1,
+                folds=2, refit=False, space={"hidden_size": [8]})
+    assert reported and all(v <= 0 for v, _ in reported)  # a loss, negated: higher is better
+    steps = [s for _, s in reported]
+    assert steps == list(range(1, len(steps) + 1))  # the first fit's curve, epoch by epoch

@@ -84,7 +84,8 @@ def fetch(url: str, sha256: str | None = None,
         known = expected or (recorded.read_text().strip() if recorded.exists() else None)
         if known is None or _digest(target) == known:
             return target
-        target.unlink()  # a cached file that no longer matches is downloaded again
+        target.unlink()  # a cached file that no longer matches is downloaded again,
+        shutil.rmtree(target.with_name(name + ".d"), ignore_errors=True)  # unpacked anew
     folder.mkdir(parents=True, exist_ok=True)
     partial = folder / f".{name}.{os.getpid()}.part"
     try:
@@ -126,7 +127,8 @@ def _unpacked(path: Path) -> Path:
         return path
     folder = path.with_name(path.name + ".d")
     done = folder / ".complete"
-    if not done.exists():
+    stamp = f"{path.stat().st_size} {path.stat().st_mtime_ns}"  # of the archive unpacked
+    if not done.exists() or done.read_text() != stamp:
         shutil.rmtree(folder, ignore_errors=True)
         staging = path.with_name(f".{path.name}.{os.getpid()}.d")
         shutil.rmtree(staging, ignore_errors=True)
@@ -135,7 +137,8 @@ def _unpacked(path: Path) -> Path:
             if inner.is_file() and _archive(inner):
                 _extract(inner, inner.parent)
                 inner.unlink()
-        (staging / ".complete").write_text("")
+        (staging / ".complete").write_text(stamp)
+        shutil.rmtree(folder, ignore_errors=True)
         os.replace(staging, folder)
     return folder
 

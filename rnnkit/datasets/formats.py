@@ -157,14 +157,11 @@ def read_arff(path: str | Path) -> tuple[Any, np.ndarray | None, dict]:
                 raise _bad(path, number, "'channel values\\n...',label", line[:60])
             channels = match.group(2).replace("\\n", "\n").split("\n")
             labels.append(match.group(3).strip().strip("'\""))
-            values = [[np.nan if v.strip() == "?" else float(v) for v in c.split(",")]
-                      for c in channels]
-            rows.append([np.array(v) for v in values])
+            rows.append([_numbers(path, number, c.split(",")) for c in channels])
         else:
             fields = [v.strip() for v in line.split(",")]
             labels.append(fields[-1].strip("'\""))
-            rows.append([np.array([np.nan if v == "?" else float(v)
-                                   for v in fields[:-1]])])
+            rows.append([_numbers(path, number, fields[:-1])])
     if not in_data:
         raise _bad(path, 0, "an @data line", "the end of the file")
     regression = numeric_target and "classes" not in info
@@ -189,6 +186,8 @@ def read_tsf(path: str | Path) -> tuple[pd.DataFrame, dict]:
             key, _, value = line[1:].partition(" ")
             key = key.lower()
             if key == "attribute":
+                if not value.split():
+                    raise _bad(path, number, "@attribute NAME TYPE", line)
                 info["attributes"].append(value.split()[0])
             elif key == "data":
                 in_data = True
@@ -200,8 +199,7 @@ def read_tsf(path: str | Path) -> tuple[pd.DataFrame, dict]:
         if len(fields) != len(attributes) + 1:
             raise _bad(path, number, f"{len(attributes)} attributes then the values, "
                        "separated by ':'", line[:60])
-        values = np.array([np.nan if v == "?" else float(v)
-                           for v in fields[-1].split(",")])
+        values = _numbers(path, number, fields[-1].split(","))
         meta = dict(zip(attributes, fields[:-1], strict=True))
         sid = meta.get("series_name", f"T{len(frames) + 1}")
         freq = FREQUENCIES.get(info.get("frequency", "").lower())
@@ -241,6 +239,10 @@ def read_uci_har(folder: str | Path) -> Dataset:
                                  f"{part}/Inertial Signals/<channel>_{part}.txt for the 9 "
                                  "channels. Pass the 'UCI HAR Dataset' folder.")
             channels.append(np.loadtxt(file, dtype=np.float64, ndmin=2))
+        if not (folder / part / f"y_{part}.txt").exists():
+            raise InputError(f"{folder / part / f'y_{part}.txt'} is missing: a UCI HAR folder "
+                             f"holds the activity of every {part} window there. Pass the 'UCI "
+                             "HAR Dataset' folder as published.")
         codes = np.loadtxt(folder / part / f"y_{part}.txt", dtype=np.int64, ndmin=1)
         labels = np.array([names.get(int(c), str(c)) for c in codes])
         parts[part] = (np.stack(channels, axis=-1), labels)
@@ -293,6 +295,23 @@ def _lines(path: Path, comment: str):
             line = raw.strip()
             if line and not line.startswith(comment):
                 yield number, line
+
+
+def _numbers(path: Path, line: int, texts: list[str]) -> np.ndarray:
+    """Numbers of one line ("?" missing), or one InputError naming the file and the line."""
+    try:
+        return np.array([np.nan if v.strip() == "?" else float(v) for v in texts])
+    except ValueError:
+        bad = next(v for v in texts if v.strip() != "?" and not _is_number(v))
+        raise _bad(path, line, "numbers ('?' for a missing one)", bad.strip()) from None
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _label_names(path: Path) -> list[tuple[int, str]]:

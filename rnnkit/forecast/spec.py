@@ -228,6 +228,11 @@ def check_h(options: ForecastOptions, fitted: FittedForecast, h: int | None) -> 
     h = horizon if h is None else h
     if isinstance(h, bool) or not isinstance(h, int | np.integer) or h < 1:
         raise InputError(f"h={h!r} must be a positive integer. Pass e.g. h={horizon}.")
+    season = fitted.spec.season
+    if getattr(options, "season_lags", 0) and season and h > season:
+        raise InputError(
+            f"h={h} reaches beyond one season ({season}): the season lags of those steps are "
+            f"not observed yet. Pass h <= {season}, or refit with season_lags=0.")
     if options.strategy != "recursive" and h > horizon:
         raise InputError(
             f"h={h} is longer than the horizon={horizon} this direct model was trained for. "

@@ -166,3 +166,28 @@ def test_an_unknown_source_and_an_unreachable_server_are_one_line(tmp_path):
         rnnkit.datasets.load("uci_harr")
     with pytest.raises(InputError, match="could not download http://127.0.0.1:9/x.ts"):
         rnnkit.datasets.load("http://127.0.0.1:9/x.ts", cache_dir=tmp_path)
+
+
+def test_a_bad_number_in_arff_or_tsf_names_the_file_and_the_line(tmp_path):
+    (tmp_path / "u.arff").write_text(ARFF_UNIVARIATE.replace("3,2,1,down", "3,abc,1,down"))
+    with pytest.raises(InputError, match=r"u.arff, line 8: expected numbers.*'abc'"):
+        read_arff(tmp_path / "u.arff")
+    (tmp_path / "t.tsf").write_text(TSF.replace("4,5", "4,x"))
+    with pytest.raises(InputError, match=r"t.tsf, line 11: expected numbers.*'x'"):
+        read_tsf(tmp_path / "t.tsf")
+
+
+def test_a_changed_archive_is_unpacked_again(tmp_path):
+    import zipfile
+
+    archive = tmp_path / "Tiny.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("Tiny_TRAIN.ts", TS)
+    assert rnnkit.datasets.load(archive).y_train.tolist() == ["up", "down"]
+    import os
+    import time
+
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("Tiny_TRAIN.ts", TS.replace(":up", ":left").replace(":down", ":right"))
+    os.utime(archive, ns=(time.time_ns(), time.time_ns() + 10**9))
+    assert rnnkit.datasets.load(archive).y_train.tolist() == ["left", "right"]

@@ -74,3 +74,10 @@ def test_what_season_lags_cannot_do_is_one_line():
     steps = pd.DataFrame({"ds": np.arange(60), "y": np.arange(60.0)})
     with pytest.raises(InputError, match="needs a season.*season_length="):
         rnnkit.Forecaster(**SMALL, season_lags=2).fit(steps)
+
+
+def test_a_recursive_forecast_stops_where_the_lags_are_not_observed():
+    f = rnnkit.Forecaster(**SMALL, season_lags=1, horizon=3, strategy="recursive").fit(weekly())
+    assert len(f.predict(h=7)) == 7
+    with pytest.raises(InputError, match="h=8 reaches beyond one season"):
+        f.predict(h=8)

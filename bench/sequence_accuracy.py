@@ -83,7 +83,7 @@ def run(task: str, name: str, path: Path, params: dict) -> dict:
         X_train, y_train, X_test, y_test = numeric(path)
     estimator = rnnkit.SequenceRegressor if task == "regression" else rnnkit.SequenceClassifier
     started = time.perf_counter()
-    model = estimator(seed=0, verbose=0, **params).fit(X_train, y_train)
+    model = estimator(**({"seed": 0, "verbose": 0} | params)).fit(X_train, y_train)
     seconds = time.perf_counter() - started
     row = {"task": task, "problem": name, "train": len(y_train), "test": len(y_test),
            "fit_s": seconds, "holdout": model.holdout_}

@@ -7,14 +7,31 @@ import numpy as np
 RISE = 0.10  # a validation loss 10% above its minimum at the end counts as overfitting
 
 
-def diagnose(train_losses: list[list[float]], val_losses: list[list[float]]) -> str:
-    """One sentence per verdict, over one or several runs.
+def diagnose(train_losses: list[list[float]], val_losses: list[list[float]],
+             stopped_by_time: list[bool] | None = None) -> str:
+    """One sentence per verdict, over one or several runs, and one more where the time
+    budget (``max_time``) cut runs short: their weights then depend on the machine's speed,
+    not on the seed alone.
 
     - underfit: the validation loss was still falling at the last epoch (the run stopped
       before it stopped improving): train longer or use a larger model;
     - overfit: the validation loss reached its minimum at epoch k and then rose by x%;
     - good fit: the validation minimum came before the end and the loss stayed near it.
     """
+    return _curves(train_losses, val_losses) + _time_note(stopped_by_time or [])
+
+
+def _time_note(stopped: list[bool]) -> str:
+    cut = sum(stopped)
+    if not cut:
+        return ""
+    share = f"{cut} of {len(stopped)} runs" if len(stopped) > 1 else "the run"
+    return (f" The time budget (max_time) stopped {share} before early stopping decided: "
+            "the weights depend on this machine's speed and load, not on the seed alone; pass "
+            "max_time=None (or a larger one) for weights that the seed and data decide.")
+
+
+def _curves(train_losses: list[list[float]], val_losses: list[list[float]]) -> str:
     if not any(val_losses):
         return ("no validation curve: pass val_size > 0 to see whether the model under- or "
                 "overfits.")

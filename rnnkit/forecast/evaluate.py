@@ -97,7 +97,8 @@ def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = Non
                                                       test_size, member)), scales)
             for member in fitted.members]).loc[:, list(METRICS)]
     histories = fitted.histories
-    diagnosis = diagnose([h.train_loss for h in histories], [h.val_loss for h in histories])
+    diagnosis = diagnose([h.train_loss for h in histories], [h.val_loss for h in histories],
+                         [h.stopped_by_time for h in histories])
     times = np.concatenate([future_times(t, panel.freq, test_size, panel.step)
                             for t in train_panel.last_times])
     forecasts = pd.DataFrame({options.time_col: times, "actual": np.concatenate(actual)})

@@ -67,9 +67,13 @@ def fit(options: ForecastOptions, panel: Panel, network: str | None = None,
         scaling = _scaling(options, spec, panel, lengths)
         train, _ = batches(options, spec, panel, lengths, scaling)
         final_epochs = [h.best_epoch for h in histories]  # 0: the base forecast won
-        members = [_train_run(options, spec, panel, run, train, None, network, seconds,
-                              epochs, saved("refit", run))[0]
-                   for run, epochs in enumerate(final_epochs)]
+        members = []
+        for run, epochs in enumerate(final_epochs):
+            member, refit = _train_run(options, spec, panel, run, train, None, network,
+                                       seconds, epochs, saved("refit", run))
+            members.append(member)
+            # the run's history says whether the time budget cut it, fit or refit
+            histories[run].stopped_by_time |= refit.stopped_by_time
     context = np.stack([front_padded(panel.series(s), spec.lookback)[-spec.lookback:]
                         for s in range(panel.n_series)])
     fitted = FittedForecast(spec, assemble(members, options.ensemble), scaling,

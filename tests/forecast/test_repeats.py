@@ -64,3 +64,21 @@ def test_diagnosis_reads_the_curves():
     flat = [list(np.linspace(1, 0.5, 10)) + [0.5] * 10]
     assert diagnose(falling, flat).startswith("good fit")
     assert "no validation curve" in diagnose(falling, [[]])
+
+
+def test_diagnosis_says_when_the_time_budget_cut_runs():
+    flat = [list(np.linspace(1, 0.5, 10)) + [0.5] * 10] * 3
+    assert "max_time" not in diagnose(flat, flat, [False, False, False])
+    text = diagnose(flat, flat, [True, False, True])
+    assert "stopped 2 of 3 runs" in text and "max_time=None" in text
+
+
+def test_an_evaluation_cut_by_max_time_says_so():
+    data = _series()
+    slow = rnnkit.Forecaster(**(FAST | {"epochs": 50, "patience": 0, "max_time": 1e-3,
+                                        "repeats": 2}))
+    evaluation = slow.evaluate(data, test_size=3)
+    assert "stopped 2 of 2 runs" in evaluation.diagnosis
+    assert all(h.stopped_by_time for h in evaluation.estimator.fitted_.histories)
+    unhurried = rnnkit.Forecaster(**(FAST | {"max_time": None, "repeats": 2}))
+    assert "max_time" not in unhurried.evaluate(data, test_size=3).diagnosis

@@ -18,10 +18,11 @@ def diagnose(train_losses: list[list[float]], val_losses: list[list[float]],
     - overfit: the validation loss reached its minimum at epoch k and then rose by x%;
     - good fit: the validation minimum came before the end and the loss stayed near it.
     """
-    return _curves(train_losses, val_losses) + _time_note(stopped_by_time or [])
+    return _curves(train_losses, val_losses) + time_note(stopped_by_time or [])
 
 
-def _time_note(stopped: list[bool]) -> str:
+def time_note(stopped: list[bool]) -> str:
+    """A sentence (with a leading space) when the time budget stopped any of the runs."""
     cut = sum(stopped)
     if not cut:
         return ""

@@ -3,6 +3,8 @@ several runs, the optional refit on every row, and the fitted state."""
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import torch
 
@@ -10,6 +12,7 @@ from rnnkit.data.frames import Panel
 from rnnkit.data.scalers import Scaler, Scaling, multiplicative
 from rnnkit.data.windows import front_padded, make_windows
 from rnnkit.errors import InputError
+from rnnkit.evaluate.diagnosis import time_note
 from rnnkit.forecast.covariates import static_table
 from rnnkit.forecast.networks import assemble, build_network, start_at_base
 from rnnkit.forecast.options import ForecastOptions
@@ -74,6 +77,10 @@ def fit(options: ForecastOptions, panel: Panel, network: str | None = None,
             members.append(member)
             # the run's history says whether the time budget cut it, fit or refit
             histories[run].stopped_by_time |= refit.stopped_by_time
+    if options.verbose:
+        note = time_note([h.stopped_by_time for h in histories])
+        if note:
+            print(f"training:{note}", file=sys.stderr, flush=True)
     context = np.stack([front_padded(panel.series(s), spec.lookback)[-spec.lookback:]
                         for s in range(panel.n_series)])
     fitted = FittedForecast(spec, assemble(members, options.ensemble), scaling,

@@ -82,3 +82,12 @@ def test_an_evaluation_cut_by_max_time_says_so():
     assert all(h.stopped_by_time for h in evaluation.estimator.fitted_.histories)
     unhurried = rnnkit.Forecaster(**(FAST | {"max_time": None, "repeats": 2}))
     assert "max_time" not in unhurried.evaluate(data, test_size=3).diagnosis
+
+
+def test_a_fit_cut_by_max_time_says_so_on_stderr(capsys):
+    data = _series()
+    params = FAST | {"epochs": 50, "patience": 0, "max_time": 1e-3, "verbose": 1}
+    rnnkit.Forecaster(**params).fit(data)
+    assert "max_time=None" in capsys.readouterr().err
+    rnnkit.Forecaster(**(params | {"verbose": 0})).fit(data)
+    assert "max_time" not in capsys.readouterr().err

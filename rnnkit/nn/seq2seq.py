@@ -61,7 +61,10 @@ class Seq2SeqNet(nn.Module):
             y = self._head(self._attend(out, encoded), series)  # [B, H, 1]
         else:
             outputs = []
-            for k in range(self.config.horizon):  # each step reads the previous output
+            # as many steps as the future covariates given (a shorter forecast), else all
+            steps = self.config.horizon if future is None else \
+                min(self.config.horizon, future.shape[1])
+            for k in range(steps):  # each step reads the previous output
                 step = previous if future is None else \
                     torch.cat([previous, future[:, k : k + 1].to(previous.dtype)], dim=-1)
                 out, state = self.decoder(step, state=state)  # [B, 1, H]

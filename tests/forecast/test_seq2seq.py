@@ -36,3 +36,20 @@ def test_seq2seq_limits():
         f.predict(h=6)
     with pytest.raises(InputError, match="training='sequence' forecasts the horizon"):
         rnnkit.Forecaster(strategy="seq2seq", training="sequence", **FAST).fit(_series())
+
+
+def test_a_shorter_forecast_with_future_covariates_reads_only_its_steps():
+    """A seq2seq decoder given the future covariates of h < horizon steps decodes h steps,
+    the first h of the full forecast (it read past the covariates and failed)."""
+    from rnnkit.datasets.synthetic import generate_series
+
+    full = generate_series(1, 64, "D", noise=0.3, seed=1, promo=3.0).drop(columns="unique_id")
+    f = rnnkit.Forecaster(strategy="seq2seq", future_cols=("promo",),
+                          **(FAST | {"lookback": 8, "epochs": 2})).fit(full.iloc[:60])
+    future = full.iloc[60:][["ds", "promo"]]
+    whole = f.predict(future=future)["y"].to_numpy()
+    two = f.predict(h=2, future=future.iloc[:2])["y"].to_numpy()
+    assert len(two) == 2
+    assert two == pytest.approx(whole[:2], rel=1e-6)
+    evaluation = f.evaluate(full, test_size=2)  # the holdout reads two steps of covariates
+    assert evaluation.test_size == 2

@@ -309,7 +309,7 @@ def load_panel(
     values = np.column_stack([_numeric(frame, col) for col in value_cols])
     statics = np.column_stack([_numeric(frame, col) for col in c.static_cols]) \
         if c.static_cols else None
-    times = _parse_times(frame[c.time_col], c.time_col)
+    times = parse_times(frame[c.time_col], c.time_col)
 
     order = np.lexsort((times, _first_appearance_codes(ids)))  # by series, then time
     ids, times, values = ids[order], times[order], values[order]
@@ -381,7 +381,7 @@ def _first_appearance_codes(ids: np.ndarray) -> np.ndarray:
     return rank[inverse]
 
 
-def _parse_times(col: pd.Series, name: str) -> np.ndarray:
+def parse_times(col: pd.Series, name: str) -> np.ndarray:
     if pd.api.types.is_integer_dtype(col):
         return col.to_numpy(dtype=np.int64)
     try:

@@ -15,6 +15,7 @@ from rnnkit.data.frames import (
     _fmt,
     future_times,
     load_panel,
+    parse_times,
     read_data,
     season_length,
     with_columns,
@@ -85,7 +86,8 @@ def future_block(options: ForecastOptions, freq: str | None, step: int, has_id: 
             if col not in frame.columns:
                 raise InputError(f"future has no column {col!r}; it needs {time_col!r}"
                                  f"{', ' + repr(id_col) if has_id else ''} and {cols}.")
-        when = pd.to_datetime(frame[time_col]) if freq else frame[time_col]
+        # read as the training times were (time zones to UTC, then naive)
+        when = pd.Series(parse_times(frame[time_col], time_col)) if freq else frame[time_col]
         keys = frame[id_col].astype(str) if has_id else pd.Series("series", index=frame.index)
         table = pd.DataFrame(frame[cols].to_numpy(dtype=float), columns=cols,
                              index=pd.MultiIndex.from_arrays([keys.to_numpy(), when.to_numpy()]))

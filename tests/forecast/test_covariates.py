@@ -135,3 +135,16 @@ def test_past_covariates_are_never_read_beyond_the_origin(training):
                           at[k : k + 1], 24)
         assert np.isfinite(got).all()
         np.testing.assert_allclose(got[0], clean[k], rtol=1e-5, atol=1e-5)
+
+
+def test_a_time_zone_aware_future_frame_matches_the_training_times():
+    """Training times with a time zone are read as UTC instants; the future frame's are read
+    the same way (they never matched, and every step was reported missing)."""
+    full = one_series(64, "h", promo=1.0)
+    full["ds"] = full["ds"].dt.tz_localize("UTC").dt.tz_convert("Europe/Paris")  # aware
+    f = rnnkit.Forecaster(**(FAST | {"lookback": 8, "horizon": 4, "epochs": 1,
+                                     "future_cols": ("promo",)})).fit(full.iloc[:60])
+    aware = f.predict(future=full.iloc[60:][["ds", "promo"]])
+    naive = full.iloc[60:][["ds", "promo"]].assign(
+        ds=full["ds"].iloc[60:].dt.tz_convert(None))
+    pd.testing.assert_frame_equal(aware, f.predict(future=naive))

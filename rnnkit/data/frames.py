@@ -323,7 +323,9 @@ def load_panel(
 
     _check_duplicates(series_ids, per_times, c)
     integer = np.issubdtype(times.dtype, np.integer)
-    if freq is not None and not integer:
+    if is_sessions(freq) and not integer:  # a session calendar (a model's): no grid to fill
+        _check_sessions(series_ids, per_times, Sessions.from_freq(freq))
+    elif freq is not None and not integer:
         per_values, per_times = _reindex(per_values, per_times, freq)
     per_values = _check_finite(series_ids, per_values, per_times, value_cols, fill)
     if fill == "drop":
@@ -424,6 +426,20 @@ def _check_duplicates(ids: list[str], times: list[np.ndarray], c: Columns) -> No
                 f"series and time{'' if c.id_col else ''}), or pass id_col if these are "
                 "several series."
             )
+
+
+def _check_sessions(ids, times, sessions: Sessions) -> None:
+    """Every series' rows on the session calendar, each the next open slot after the one
+    before it."""
+    for sid, t in zip(ids, times, strict=True):
+        k = sessions.first_off(t)
+        if k is not None:
+            where = (f"expected {_fmt(sessions.following(t[k - 1], 1)[0])} (the next open slot) "
+                     f"after {_fmt(t[k - 1])}, found {_fmt(t[k])}") if k else \
+                f"{_fmt(t[0])} is not an open slot"
+            raise InputError(
+                f"series {sid!r} is off the session calendar {sessions.to_freq()!r}: {where}. "
+                "Pass the rows of the open slots, in order, with none missing within a day.")
 
 
 def _reindex(values, times, freq):

@@ -67,9 +67,10 @@ class Sessions:
         if step <= 0 or DAY.astype("timedelta64[ns]").astype(np.int64) % step:
             return None
         since_midnight = (t - t.normalize()).asi8
-        if (since_midnight % step).any():
+        anchor = int(since_midnight[0] % step)  # slots may start off the hour: 09:30, 16:00
+        if ((since_midnight - anchor) % step).any():
             return None
-        slot = since_midnight // step
+        slot = (since_midnight - anchor) // step
         first, last = int(slot.min()), int(slot.max())
         per_day = DAY.astype("timedelta64[ns]").astype(np.int64) // step
         if per_day > 1 and last - first + 1 >= per_day:  # open all day: a grid with gaps
@@ -89,8 +90,25 @@ class Sessions:
         open_days = int(np.isin(span.day_of_week, weekdays).sum())
         if open_days - len(np.unique(days)) > 0.1 * open_days:  # more gaps than holidays
             return None
-        return cls(pd.Timedelta(step, "ns"), pd.Timedelta(first * step, "ns"),
+        return cls(pd.Timedelta(step, "ns"), pd.Timedelta(anchor + first * step, "ns"),
                    last - first + 1, weekdays)
+
+    def first_off(self, times: np.ndarray) -> int | None:
+        """The first row of sorted ``datetime64`` times that does not follow the row before
+        it on this calendar (the next open slot; whole days may be skipped, as holidays
+        are), or None when every row does."""
+        t = pd.DatetimeIndex(times).as_unit("ns")
+        since = (t - t.normalize() - self.first).asi8
+        step = self.step.value
+        slot = since // step
+        fits = (since % step == 0) & (slot >= 0) & (slot < self.slots) & \
+            np.isin(t.day_of_week, self.weekdays)
+        days = t.normalize().asi8
+        same_day = days[1:] == days[:-1]
+        follows = np.where(same_day, np.diff(slot) == 1,
+                           (slot[:-1] == self.slots - 1) & (slot[1:] == 0) & ~same_day)
+        bad = np.flatnonzero(~fits | np.concatenate([[False], ~follows]))
+        return int(bad[0]) if bad.size else None
 
     def following(self, last: object, h: int) -> np.ndarray:
         """The ``h`` open slots after ``last``."""
@@ -102,7 +120,7 @@ class Sessions:
             k += 1
             if k >= self.slots:
                 k, day = 0, day + pd.Timedelta(days=1)
-                while day.dayofweek not in self.weekdays:
+                while day.day_of_week not in self.weekdays:
                     day += pd.Timedelta(days=1)
             out.append(day + self.first + k * self.step)
         return pd.DatetimeIndex(out).to_numpy()

@@ -7,6 +7,7 @@ import numpy as np
 import torch
 
 from rnnkit.data.frames import Panel, _fmt, future_times
+from rnnkit.data.sessions import Sessions, is_sessions
 from rnnkit.data.windows import origin_windows
 from rnnkit.errors import InputError
 from rnnkit.forecast.options import ForecastOptions
@@ -136,7 +137,9 @@ def update(options: ForecastOptions, fitted: FittedForecast, panel: Panel) -> No
     for s, (sid, r) in enumerate(zip(panel.ids, rows, strict=True)):
         t = panel.series_times(s)
         expected = future_times(fitted.last_times[r], fitted.freq, 1, fitted.step)[0]
-        if t[0] != expected:
+        if t[0] != expected and not (is_sessions(fitted.freq) and Sessions.from_freq(
+                fitted.freq).first_off(np.array([fitted.last_times[r], t[0]])) is None):
+            # (a session calendar may skip whole days, as holidays are)
             raise InputError(
                 f"update: series {sid!r} ends at {_fmt(fitted.last_times[r])}, so new "
                 f"observations must start at {_fmt(expected)}; they start at {_fmt(t[0])}. "
@@ -154,8 +157,26 @@ def update(options: ForecastOptions, fitted: FittedForecast, panel: Panel) -> No
             for m, state in zip(fitted.members, fitted.state, strict=True)]
     lookback = fitted.spec.lookback
     for s, r in enumerate(rows):
-        fitted.context[r] = np.concatenate([fitted.context[r], panel.series(s)])[-lookback:]
+        values = panel.series(s)
+        if fitted.season_tails is not None:
+            values = _with_history_lags(fitted, r, values, options.season_lags)
+        fitted.context[r] = np.concatenate([fitted.context[r], values])[-lookback:]
         fitted.last_times[r] = panel.series_times(s)[-1]
+
+
+def _with_history_lags(fitted: FittedForecast, r: int, values: np.ndarray, n: int
+                       ) -> np.ndarray:
+    """New rows ``[T, F]`` of series row ``r`` with their season-lag columns (the last
+    ``n``) read from the history before them, not from the new rows alone; the series' tail
+    of past seasons moves on over them."""
+    from rnnkit.data.season_lags import lag_columns, tail
+
+    season = fitted.spec.season
+    combined = np.concatenate([fitted.season_tails[r], values[:, 0]])
+    values = values.copy()
+    values[:, -n:] = lag_columns(combined, season, n)[-len(values):]
+    fitted.season_tails[r] = tail(combined, season, n)
+    return values
 
 
 def _advance(state: tuple[np.ndarray, ...], new: tuple[np.ndarray, ...],

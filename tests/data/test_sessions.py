@@ -36,7 +36,7 @@ def test_business_hours_are_detected_with_their_calendar():
 def test_the_next_slots_skip_the_night_and_the_weekend():
     frame = business_hours()  # ends on a Friday (2024-02-09) at 17:00
     last = frame["ds"].iloc[-1]
-    assert last.dayofweek == 4
+    assert last.day_of_week == 4
     nxt = pd.DatetimeIndex(future_times(frame["ds"].iloc[-2], load_panel(frame).freq, 3))
     assert list(nxt) == [last, pd.Timestamp("2024-02-12 09:00"), pd.Timestamp("2024-02-12 09:15")]
 
@@ -66,4 +66,34 @@ def test_a_forecast_of_business_hours_carries_the_open_timestamps():
     assert f.horizon_ == 40 and f.fitted_.spec.season == 33
     expected = Sessions.detect(frame["ds"].to_numpy()).following(frame["ds"].iloc[-1], 40)
     assert (out["ds"].to_numpy() == expected).all()
-    assert out["ds"].dt.hour.between(9, 17).all() and (out["ds"].dt.dayofweek < 5).all()
+    assert out["ds"].dt.hour.between(9, 17).all() and (out["ds"].dt.day_of_week < 5).all()
+
+
+def test_slots_off_the_hour_are_sessions_too():
+    """Hourly bars at 09:30 ... 15:30 and trading days stamped at 16:00 (slots that do not
+    divide the day from midnight) were refused as irregular."""
+    days = pd.bdate_range("2024-01-01", periods=15)
+    bars = pd.DatetimeIndex(np.concatenate([
+        pd.date_range(d + pd.Timedelta("09:30:00"), periods=7, freq="1h") for d in days]))
+    s = Sessions.detect(bars.to_numpy())
+    assert s == Sessions(pd.Timedelta("1h"), pd.Timedelta("9h30min"), 7, (0, 1, 2, 3, 4))
+    assert Sessions.from_freq(s.to_freq()) == s
+    assert s.following(bars[-1], 2).tolist() == pd.DatetimeIndex(
+        ["2024-01-22 09:30", "2024-01-22 10:30"]).as_unit("ns").to_numpy().tolist()
+    closes = pd.bdate_range("2024-01-01", periods=40).delete([5, 17]) + pd.Timedelta("16h")
+    assert Sessions.detect(closes.to_numpy()).first == pd.Timedelta("16h")
+
+
+def test_rows_on_a_model_calendar_are_read_with_it_and_gaps_still_refused():
+    """update() and score() read new rows with the model's session calendar: they were
+    refused as 'not a pandas frequency'; a slot missing within a day still is refused."""
+    frame = business_hours(10)
+    f = rnnkit.Forecaster(horizon=6, lookback=33, epochs=1, repeats=1, verbose=0,
+                          max_time=None).fit(frame.iloc[:-66])
+    f.update(frame.iloc[-66:-33])
+    assert f.fitted_.last_times[0] == frame["ds"].iloc[-34]
+    assert np.isfinite(f.score(frame.iloc[-33:]))
+    panel = load_panel(frame.iloc[-33:], freq=f.fitted_.freq)
+    assert panel.freq == f.fitted_.freq and panel.lengths[0] == 33
+    with pytest.raises(InputError, match="off the session calendar"):
+        load_panel(frame.iloc[-33:].drop(index=frame.index[-30]), freq=f.fitted_.freq)

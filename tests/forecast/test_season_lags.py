@@ -81,3 +81,15 @@ def test_a_recursive_forecast_stops_where_the_lags_are_not_observed():
     assert len(f.predict(h=7)) == 7
     with pytest.raises(InputError, match="h=8 reaches beyond one season"):
         f.predict(h=8)
+
+
+def test_an_update_reads_the_lags_of_the_new_rows_from_the_history():
+    """update() with season lags forecasts as a model given the whole history does: the new
+    rows' lags come from the rows before them, and the tail of past seasons moves on (the
+    lags were read from the new rows alone and the tail stayed where the fit left it)."""
+    data = weekly()
+    f = rnnkit.Forecaster(**SMALL, season_lags=2, horizon=7, val_size=0,
+                          refit_all=False).fit(data.iloc[:-10])
+    f.update(data.iloc[-10:])
+    pd.testing.assert_frame_equal(f.predict(), f.predict(data=data))
+    np.testing.assert_array_equal(f.fitted_.season_tails[0], tail(data["y"].to_numpy(), 7, 2))

@@ -483,6 +483,9 @@ def _check_finite(ids, values, times, cols, fill):
     return out
 
 
+BUSINESS = ("bh", "cbh")  # pandas business-hour frequencies
+
+
 def _regular(ids, times, integer, freq):
     if integer:
         steps = {int(np.min(np.diff(t))) for t in times if len(t) > 1}
@@ -496,9 +499,11 @@ def _regular(ids, times, integer, freq):
     found = {}
     for sid, t in zip(ids, times, strict=True):
         inferred = freq or (_infer_freq(t) if len(t) >= 3 else None)
-        if inferred is None and freq is None:
+        # pandas' business hours ("bh") have no season; a session calendar has (a day of slots)
+        business = inferred is not None and inferred.lstrip("0123456789").lower() in BUSINESS
+        if (inferred is None or business) and freq is None:
             sessions = Sessions.detect(t)  # business hours, trading days
-            inferred = sessions.to_freq() if sessions is not None else None
+            inferred = sessions.to_freq() if sessions is not None else inferred
         if inferred is None:
             diffs = np.diff(t)
             common = pd.Series(diffs).mode().iloc[0]

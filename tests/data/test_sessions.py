@@ -97,3 +97,13 @@ def test_rows_on_a_model_calendar_are_read_with_it_and_gaps_still_refused():
     assert panel.freq == f.fitted_.freq and panel.lengths[0] == 33
     with pytest.raises(InputError, match="off the session calendar"):
         load_panel(frame.iloc[-33:].drop(index=frame.index[-30]), freq=f.fitted_.freq)
+
+
+def test_pandas_business_hours_are_read_as_sessions_with_a_season():
+    """Hourly rows 09:00-16:00 on weekdays are what pandas infers as 'bh', a frequency with
+    no season: read as sessions they get the day of 8 slots as their season."""
+    days = pd.bdate_range("2024-01-01", periods=20)
+    times = np.concatenate([pd.date_range(d + pd.Timedelta("09:00:00"), periods=8, freq="1h")
+                            for d in days])
+    panel = load_panel(pd.DataFrame({"ds": times, "y": np.arange(len(times), dtype=float)}))
+    assert panel.freq == "sessions:1h@09:00x8@0,1,2,3,4" and season_length(panel.freq) == 8

@@ -38,7 +38,7 @@ def test_classify_beats_its_baselines_and_writes_its_files(tmp_path, capsys):
 
 def test_regress_with_static_covariates(tmp_path, capsys):
     code, out, err = run(["regress", "bmi", "--target-col", "bmi", "--sequence-cols", "counts",
-                          "--static-cols", "age,sex,height", "--max-steps", "250", "--hidden-size",
+                          "--static-cols", "age,sex,height", "--max-steps", "400", "--hidden-size",
                           "16", "--out", tmp_path], capsys)
     assert code == 0, err
     scores = json.loads((tmp_path / "metrics.json").read_text())

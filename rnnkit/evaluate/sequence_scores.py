@@ -47,7 +47,8 @@ def classification_scores(y_true: np.ndarray, y_pred: np.ndarray,
     if proba is not None and classes is not None:
         out["log loss"] = metrics.log_loss(y_true, np.clip(proba, 1e-15, 1), labels=classes)
         if len(classes) == 2:
-            out["ROC-AUC"] = metrics.roc_auc_score(y_true == classes[1], proba[:, 1])
+            out["ROC-AUC"] = metrics.roc_auc_score(np.asarray(y_true) == classes[1],
+                                                     proba[:, 1])
     return {k: float(v) for k, v in out.items()}
 
 

@@ -151,8 +151,9 @@ class SequenceEstimator(RnnkitEstimator):
 
         params = {k: v for k, v in self.get_params().items() if k not in ("verbose", "device")}
         h = hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode())
-        for part in (data.x, data.lengths, target):
-            h.update(np.ascontiguousarray(part).tobytes())
+        for part in (data.x, data.lengths, target, data.static):
+            if part is not None:  # static covariates too: other covariates, another fit
+                h.update(np.ascontiguousarray(part).tobytes())
         return CheckpointDir(prepare(checkpoint, h.hexdigest(), resume))
 
     def _recipe(self) -> dict[str, Any]:

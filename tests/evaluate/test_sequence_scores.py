@@ -27,6 +27,10 @@ def test_scores_and_majority_baseline():
                                    np.array(["a", "b"]))
     assert scores["accuracy"] == 0.75 and scores["balanced accuracy"] == 0.75
     assert scores["ROC-AUC"] == 1.0
+    listed = classification_scores(["a", "a", "b", "b"], ["a", "b", "b", "b"],  # plain lists
+                                   np.array([[0.9, 0.1], [0.4, 0.6], [0.2, 0.8], [0.3, 0.7]]),
+                                   np.array(["a", "b"]))
+    assert listed == scores
     X, y = activity(120, steps=32, seed=0)
     base = classification_baselines(X[:80], y[:80], X[80:], y[80:])
     majority = np.unique(y[:80], return_counts=True)

@@ -97,3 +97,14 @@ def test_resume_refuses_another_fit_or_no_checkpoint(tmp_path):
         rnnkit.Forecaster(**ARGS).fit(data(), checkpoint=tmp_path / "c", resume=True)
     with pytest.raises(InputError, match="needs checkpoint"):
         rnnkit.Forecaster(**ARGS).fit(data(), resume=True)
+
+
+def test_a_sequence_resume_with_other_static_covariates_is_refused(tmp_path):
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(20, 6, 2)), rng.normal(size=20)
+    static = rng.normal(size=(20, 2))
+    args = dict(epochs=1, hidden_size=4, verbose=0)
+    rnnkit.SequenceRegressor(**args).fit(X, y, static=static, checkpoint=tmp_path / "c")
+    with pytest.raises(InputError, match="other arguments or data"):
+        rnnkit.SequenceRegressor(**args).fit(X, y, static=static[::-1], checkpoint=tmp_path / "c",
+                                             resume=True)

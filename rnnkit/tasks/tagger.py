@@ -96,7 +96,12 @@ class SequenceTagger(TaggerOptions, RnnkitEstimator):
             raise InputError("y holds fractional numbers, which a classifier would treat as "
                              "thousands of classes. Pass task='regression' for a number per "
                              "step, or labels for task='classification'.")
-        classes = np.unique(real.astype(str) if _mixed(real) else real)
+        # one dtype for the labels: 0 and 0.0 are one class; labels numpy cannot order
+        # (numbers and text) are compared as text, in classes and ids alike
+        real = np.asarray(real.tolist())
+        if _mixed(real):
+            real = real.astype(str)
+        classes = np.unique(real)
         if len(classes) < 2:
             raise InputError(f"y has a single label {classes.tolist()}; a tagger needs at least "
                              "two. Check the labels.")

@@ -89,3 +89,17 @@ def test_per_step_regression_and_fractional_labels_refused_for_classes():
         rnnkit.SequenceTagger(**FAST).fit(X, y)
     with pytest.raises(InputError, match="call predict"):
         model.predict_proba(X[:1])
+
+
+def test_labels_of_mixed_types_are_one_set_of_classes():
+    """0 and 0.0 are one class; numbers beside text are compared as text (both failed with a
+    TypeError in the class lookup)."""
+    rng = np.random.default_rng(0)
+    X = [rng.normal(size=(6, 2)) for _ in range(8)]
+    numbers = [np.array([0, 1, 0, 1, 1, 0]) if i % 2 else np.zeros(6) for i in range(8)]
+    tagger = rnnkit.SequenceTagger(hidden_size=8, epochs=1, verbose=0).fit(X, numbers)
+    assert tagger.classes_.tolist() == [0.0, 1.0]
+    texts = [np.array([0, "B", 0, "B", 0, 0], dtype=object) for _ in range(8)]
+    tagger = rnnkit.SequenceTagger(hidden_size=8, epochs=1, verbose=0).fit(X, texts)
+    assert tagger.classes_.tolist() == ["0", "B"]
+    assert set(np.concatenate(tagger.predict(X)).tolist()) <= {"0", "B"}

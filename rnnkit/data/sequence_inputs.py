@@ -229,7 +229,14 @@ def _token_ids(X: Any, vocab_size: int) -> list[np.ndarray]:
         raise InputError(f"X holds token id {bad} but vocab_size={vocab_size}; ids must be "
                          "below vocab_size and not negative (0 is padding). Pass a larger "
                          "vocab_size or fix the ids.")
-    return seqs
+    return [_unpadded(s) for s in seqs]
+
+
+def _unpadded(ids: np.ndarray) -> np.ndarray:
+    """The ids without the padding zeros before and after them (Keras' pad_sequences pads
+    in front, other tools after): a padded matrix reads as the list of its sequences."""
+    real = np.flatnonzero(ids)
+    return ids[real[0]:real[-1] + 1] if real.size else ids[:0]
 
 
 def _check_static(static: Any, n: int) -> np.ndarray | None:

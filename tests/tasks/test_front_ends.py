@@ -62,6 +62,16 @@ def test_token_ids_and_padding_invariance_through_embedding_and_conv():
     alone = model.predict_proba([seqs[0]])
     batched = model.predict_proba([seqs[1], seqs[0], np.arange(1, 19)])[1:2]
     np.testing.assert_allclose(batched, alone, atol=1e-6)
+    # a zero-padded id matrix, padded after (most tools) or before (Keras' pad_sequences),
+    # reads as the list of its sequences: the zeros were read as tokens
+    after = np.zeros((3, 15), dtype=np.int64)
+    before = np.zeros((3, 15), dtype=np.int64)
+    for k, s in enumerate(seqs[:3]):
+        after[k, :len(s)] = s
+        before[k, 15 - len(s):] = s
+    listed = model.predict_proba(seqs[:3])
+    np.testing.assert_allclose(model.predict_proba(after), listed, atol=1e-6)
+    np.testing.assert_allclose(model.predict_proba(before), listed, atol=1e-6)
     with pytest.raises(InputError, match="below vocab_size"):
         model.predict([np.array([1, 25])])
 

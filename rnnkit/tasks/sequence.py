@@ -11,6 +11,7 @@ import torch
 from torch import nn
 
 from rnnkit import tracking
+from rnnkit.data.holdout import split_holdout
 from rnnkit.errors import InputError
 from rnnkit.tasks.base import register
 from rnnkit.tasks.sequence_base import SequenceEstimator
@@ -131,8 +132,10 @@ class SequenceRegressor(RegressorOptions, SequenceEstimator):
         target = _numbers(y)
         self.single_output_ = target.ndim == 1
         target = target.reshape(len(target), -1)
-        self.y_mean_ = target.mean(0)
-        self.y_std_ = np.where(target.std(0) > 0, target.std(0), 1.0)
+        # scaled by the rows that train (the hold-out _fit draws, drawn alike here)
+        rows = split_holdout(len(target), self.val_size, self.seed, order=self.holdout).train
+        self.y_mean_ = target[rows].mean(0)
+        self.y_std_ = np.where(target[rows].std(0) > 0, target[rows].std(0), 1.0)
         scaled = ((target - self.y_mean_) / self.y_std_).astype(np.float32)
         self._fit(X, static, scaled, target.shape[1], regression_loss(self.loss),
                   checkpoint=checkpoint, resume=resume)

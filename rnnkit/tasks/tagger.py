@@ -62,7 +62,9 @@ class SequenceTagger(TaggerOptions, RnnkitEstimator):
             target, loss = self._class_ids(targets, valid), masked_cross_entropy
             n_outputs = len(self.classes_)
         else:
-            target, loss, n_outputs = self._values(targets, valid), masked_mse, 1
+            training = np.zeros_like(valid)
+            training[holdout.train] = True  # scaled by the rows that train
+            target, loss, n_outputs = self._values(targets, valid, training), masked_mse, 1
         torch.manual_seed(self.seed)
         self.n_features_ = self.inputs_.n_features
         config = RecurrentConfig(self.cell, self.n_features_, self.hidden_size, self.num_layers,
@@ -110,7 +112,8 @@ class SequenceTagger(TaggerOptions, RnnkitEstimator):
         ids[valid] = np.searchsorted(classes, real)
         return ids
 
-    def _values(self, values: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    def _values(self, values: np.ndarray, valid: np.ndarray, training: np.ndarray
+                ) -> np.ndarray:
         try:
             real = values[valid].astype(np.float64)
         except (TypeError, ValueError) as e:
@@ -118,7 +121,8 @@ class SequenceTagger(TaggerOptions, RnnkitEstimator):
                              "or task='classification' for labels.") from e
         if not np.isfinite(real).all():
             raise InputError("y has NaN or inf values. Drop or fill them first.")
-        self.y_mean_, self.y_std_ = float(real.mean()), float(real.std() or 1.0)
+        fitted = real[training[valid]]  # the steps of the sequences that train
+        self.y_mean_, self.y_std_ = float(fitted.mean()), float(fitted.std() or 1.0)
         out = np.full(values.shape, np.nan, dtype=np.float32)  # NaN on padded steps: skipped
         out[valid] = (real - self.y_mean_) / self.y_std_
         return out

@@ -175,3 +175,19 @@ def test_encode_returns_every_step_and_the_final_states_of_each_length():
     alone = model.encode([X[1]])
     np.testing.assert_allclose(alone.outputs[0, :3], enc.outputs[1, :3], rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(alone.c[:, 0], enc.c[:, 1], rtol=1e-5, atol=1e-7)
+
+
+def test_targets_are_scaled_by_the_rows_that_train():
+    """The early-stopping hold-out is validation: the target's mean and spread come from the
+    other rows, as every input statistic does (they came from all rows)."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 5, 1))
+    y = np.arange(200, dtype=float)
+    reg = rnnkit.SequenceRegressor(max_steps=2, hidden_size=4, verbose=0, val_size=0.2).fit(X, y)
+    held = split_holdout(200, 0.2, 0, order="random")
+    assert held.used and len(held.val) == 40
+    assert reg.y_mean_[0] == pytest.approx(y[held.train].mean())
+    assert reg.y_mean_[0] != pytest.approx(y.mean())
+    tagger = rnnkit.SequenceTagger(task="regression", hidden_size=4, epochs=1, verbose=0,
+                                   val_size=0.2).fit(X, [np.full(5, v) for v in y])
+    assert tagger.y_mean_ == pytest.approx(y[held.train].mean())

@@ -107,6 +107,7 @@ class InputEncoder:
                       ) -> EncodedInputs:
         """Fit on ``X`` (the statistics on ``rows`` only: the training part) and encode it."""
         check_choice(self.normalize, "normalize", NORMALISATIONS)
+        X = plain_texts(X)
         self.kind = _kind(X, self.vocab_size)
         if self.kind == "text":
             texts = list(X) if rows is None else [X[i] for i in rows]
@@ -131,6 +132,7 @@ class InputEncoder:
 
     def transform(self, X: Any, static: Any = None) -> EncodedInputs:
         """Encode new inputs like the training ones; a different kind or width is an error."""
+        X = plain_texts(X)
         kind = _kind(X, self.vocab_size if self.kind == "ids" else None)
         if kind != self.kind:
             what = {"numeric": "numeric sequences [samples, timesteps, features]",
@@ -218,6 +220,18 @@ def _kind(X: Any, vocab_size: int | None) -> str:
         if seqs and all(s.dtype.kind in "iu" and s.ndim == 1 for s in seqs):
             return "ids"
     return "numeric"
+
+
+def plain_texts(X: Any) -> Any:
+    """A column of texts from a frame library (a pandas Series or Index, a polars Series,
+    a pyarrow array) as a list of str; anything else as it is."""
+    if isinstance(X, list | tuple | np.ndarray) or \
+            type(X).__module__.split(".")[0] not in ("pandas", "polars", "pyarrow"):
+        return X
+    to_list = getattr(X, "tolist", None) or getattr(X, "to_list", None) or \
+        getattr(X, "to_pylist", None)
+    values = to_list() if to_list is not None else None
+    return values if values and isinstance(values[0], str) else X
 
 
 def _token_ids(X: Any, vocab_size: int) -> list[np.ndarray]:

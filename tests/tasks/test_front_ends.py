@@ -49,6 +49,11 @@ def test_text_model_round_trips_with_its_vocabulary(reviews, tmp_path):
     back = rnnkit.load(tmp_path / "text")
     assert back.vocabulary_ == model.vocabulary_
     np.testing.assert_array_equal(back.predict_proba(test_texts), model.predict_proba(test_texts))
+    # a frame's column of texts reads as the list of them (it was refused as not numeric)
+    import pandas as pd
+
+    column = pd.Series(test_texts, index=np.arange(len(test_texts)) + 100)
+    np.testing.assert_array_equal(back.predict_proba(column), model.predict_proba(test_texts))
     with pytest.raises(InputError, match="trained on text"):
         back.predict(np.zeros((2, 5, 3)))
 

@@ -29,7 +29,12 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
 
 def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        from rnnkit.errors import InputError
+
+        raise InputError(f"{str(path)!r} is a directory; a file name was expected there. Pass "
+                         f"a file name, e.g. {str(path / path.name)!r}.")
+    make_parent(path)
     remove_stale(path)
     fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), dir=path.parent)
     try:
@@ -43,9 +48,23 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
     return path
 
 
+def make_parent(path: Path) -> None:
+    """Create the directories above ``path``; one of them being a file is an InputError
+    naming it (not a FileExistsError about a directory the user never named)."""
+    for above in [path, *path.parents][1:]:
+        if above.exists():
+            if not above.is_dir():
+                from rnnkit.errors import InputError
+
+                raise InputError(f"{str(path)!r} goes under {str(above)!r}, which is a file, "
+                                 "not a directory. Pass a path under a directory.")
+            break
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+
 def temp_dir(target: Path) -> Path:
     """A new empty directory beside ``target``, with the umask's permissions."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_parent(target)
     remove_stale(target)
     tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(target), dir=target.parent))
     os.chmod(tmp, 0o777 & ~umask())

@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> None:
         fail(" ".join(e.format_message().split()), e.exit_code)
     except RnnkitError as e:
         fail(str(e), 2)
-    except (FileNotFoundError, PermissionError, IsADirectoryError) as e:
+    except (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError,
+            FileExistsError) as e:
         fail(f"{e.strerror}: {e.filename!r}. Check the path.", 2)
     except KeyboardInterrupt:
         code = 130

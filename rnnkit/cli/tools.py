@@ -31,6 +31,11 @@ def predict(
     from rnnkit.tasks.forecaster import Forecaster
 
     model = load(model_path)
+    if future_file is not None and not getattr(model, "future_cols", ()):
+        from rnnkit.errors import InputError
+
+        raise InputError(f"--future {future_file!r}: this model reads no future covariates (it "
+                         "was fitted without --future-cols). Drop --future.")
     if isinstance(model, Forecaster):
         frame = model.predict(h=h, data=data, future=future_file)
     else:  # a sequence model: it reads data with the columns `rnnkit classify` saw
@@ -59,7 +64,7 @@ def inspect(
     """Heatmaps of every state and gate over time, and the units that change most: over the
     last window of DATA (forecasters) or over one sequence of DATA (models of rnnkit
     classify / regress, read with the columns they were fitted on)."""
-    from rnnkit.files import write_text_atomic
+    from rnnkit.files import staged_dir
     from rnnkit.plots import save_figure
     from rnnkit.plots.inspect import plot_active_units, plot_heatmaps
     from rnnkit.tasks import load
@@ -77,16 +82,17 @@ def inspect(
 
         raise InputError(f"--layer {layer} does not exist; the model has {len(ins.layers)} "
                          f"layer(s). Pass --layer 0..{len(ins.layers) - 1}.")
-    out.mkdir(parents=True, exist_ok=True)
     written = []
-    for d in range(len(ins.layers[layer])):
-        name = f"heatmaps_layer{layer}" + ("_reverse" if d else "") + ".png"
-        save_figure(plot_heatmaps(ins, layer, d), out / name)
-        written.append(name)
-    save_figure(plot_active_units(ins, "c", layer, units), out / "active_units.png")
-    summary = {"cell": ins.cell, "steps": int(ins.inputs.shape[0]),
-               "most_active_units": [int(u) for u in ins.most_active_units("c", layer, units)]}
-    write_text_atomic(out / "inspect.json", json.dumps(summary, indent=2))
+    with staged_dir(out) as stage:  # the figures and the summary appear together, or none
+        for d in range(len(ins.layers[layer])):
+            name = f"heatmaps_layer{layer}" + ("_reverse" if d else "") + ".png"
+            save_figure(plot_heatmaps(ins, layer, d), stage / name)
+            written.append(name)
+        save_figure(plot_active_units(ins, "c", layer, units), stage / "active_units.png")
+        summary = {"cell": ins.cell, "steps": int(ins.inputs.shape[0]),
+                   "most_active_units": [int(u) for u in
+                                         ins.most_active_units("c", layer, units)]}
+        (stage / "inspect.json").write_text(json.dumps(summary, indent=2))
     typer.echo(f"wrote {out}/: {' '.join(written)} active_units.png inspect.json")
 
 
@@ -177,7 +183,7 @@ def export(
 
     model = load(model_path)
     suffix = ".onnx" if format == "onnx" else ".pt"
-    target = out or model_path.with_name(model_path.name + suffix)
+    target = out or model_path.resolve().with_name(model_path.resolve().name + suffix)
     written = model.export(target, format=format)
     about = describe_export(model)
     typer.echo(f"wrote {written} ({format}): {about['summary']}")

@@ -209,7 +209,10 @@ def _from_path(path: Path, text: str) -> pd.DataFrame:
             f"DATA={text!r}: no such file. Give a CSV or Parquet path, or a bundled dataset "
             f"name: {', '.join(DATASETS)}."
         )
-    if path.is_dir() or path.stat().st_size == 0:
+    if path.is_dir():
+        raise InputError(f"DATA={text!r} is a directory; a CSV or Parquet file was expected. "
+                         "Pass a file inside it.")
+    if path.stat().st_size == 0:
         raise InputError(f"DATA={text!r} is empty. Give a CSV or Parquet file with rows.")
     suffix = path.suffix.lower()
     try:

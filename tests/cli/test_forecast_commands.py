@@ -204,3 +204,51 @@ def test_forecast_refits_on_all_the_data_unless_told_not_to(tmp_path, capsys):
     code, out, err = run([*base, "--no-refit", "--out", tmp_path / "b"], capsys)
     assert code == 0 and "never saw the last 12 steps" in out
     assert str(rnnkit.load(tmp_path / "b" / "model").fitted_.last_times[0])[:7] == "1959-12"
+
+
+def test_paths_that_cannot_be_written_or_read_are_one_line(tmp_path, capsys, monkeypatch):
+    """A file where a directory is needed, a directory where a file is, a model given as '.'
+    and --future for a model without future covariates: one line each (tracebacks before),
+    and a failed inspect leaves the outputs it had (it wrote them one by one)."""
+    code, _, err = run(["forecast", "airline", "--epochs", "1", "--hidden-size", "4",
+                        "--verbose", "0", "--out", tmp_path / "run"], capsys)
+    assert code == 0, err
+    model = tmp_path / "run" / "model"
+    afile = tmp_path / "afile"
+    afile.write_text("mine")
+    adir = tmp_path / "adir"
+    adir.mkdir()
+    cases = {
+        "is a file, not a directory": ["predict", model, "airline", "--out", afile / "x.csv"],
+        "is a directory; a file name": ["predict", model, "airline", "--out", adir],
+        "is a directory; a CSV or Parquet": ["predict", model, adir],
+        "reads no future covariates": ["predict", model, "airline", "--future", "nofile.csv"],
+    }
+    for pattern, argv in cases.items():
+        assert pattern in one_line_error(*run(argv, capsys)[:3:2])
+    assert afile.read_text() == "mine" and not any(adir.iterdir())
+    code, _, err = run(["inspect", model, "airline", "--out", tmp_path / "ins"], capsys)
+    assert code == 0, err
+    (tmp_path / "ins" / "heatmaps_layer0.png").write_bytes(b"the user's copy")
+    before = {p.name: p.read_bytes() for p in (tmp_path / "ins").iterdir()}
+    import rnnkit.plots.inspect
+    from rnnkit.errors import InputError
+
+    def fails(*args, **kwargs):  # the second figure fails, after the first was drawn
+        raise InputError("no room left")
+
+    monkeypatch.setattr(rnnkit.plots.inspect, "plot_active_units", fails)
+    code, _, err = run(["inspect", model, "--out", tmp_path / "ins"], capsys)
+    assert "no room left" in one_line_error(code, err)
+    after = {p.name: p.read_bytes() for p in (tmp_path / "ins").iterdir()}
+    assert after == before
+    import os
+
+    here = os.getcwd()
+    try:
+        os.chdir(model)
+        code, out, err = run(["export", ".", "--format", "torchscript"], capsys)
+    finally:
+        os.chdir(here)
+    assert code == 0, err
+    assert (tmp_path / "run" / "model.pt").is_file()

@@ -51,15 +51,31 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
 def make_parent(path: Path) -> None:
     """Create the directories above ``path``; one of them being a file is an InputError
     naming it (not a FileExistsError about a directory the user never named)."""
-    for above in [path, *path.parents][1:]:
+    _check_above(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def check_out_dir(out: str | os.PathLike) -> None:
+    """Before a long job: refuse an output directory that a file stands in the way of (the
+    directory itself, or one above it), so that the job does not fail after it ran."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        from rnnkit.errors import InputError
+
+        raise InputError(f"--out {str(out)!r} is a file; the outputs go in a directory. Pass a "
+                         "directory name.")
+    _check_above(out)
+
+
+def _check_above(path: Path) -> None:
+    for above in path.parents:
         if above.exists():
             if not above.is_dir():
                 from rnnkit.errors import InputError
 
                 raise InputError(f"{str(path)!r} goes under {str(above)!r}, which is a file, "
                                  "not a directory. Pass a path under a directory.")
-            break
-    path.parent.mkdir(parents=True, exist_ok=True)
+            return
 
 
 def temp_dir(target: Path) -> Path:

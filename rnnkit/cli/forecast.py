@@ -45,6 +45,10 @@ def forecast(
     from rnnkit.options import check_value
 
     check_value("--test-size", test_size, "int>=1|None")
+    from rnnkit.files import check_out_dir
+
+    out = out or default_out("forecast", data)
+    check_out_dir(out)  # before the training, not after it
     panel = read_before_torch(options, data)  # arguments, paths and columns, before torch
     from rnnkit.tasks.forecaster import Forecaster
     from rnnkit.train.distributed import setup
@@ -183,6 +187,10 @@ def backtest(
     chosen = [s.strip() for s in strategies.split(",") if s.strip()]
     for strategy in chosen or [""]:  # every name checked before the first fit
         check_value("--strategies", strategy, "str", STRATEGIES)
+    from rnnkit.files import check_out_dir
+
+    out = out or default_out("backtest", data)
+    check_out_dir(out)  # before the fits, not after them
     panel = read_before_torch(options, data)
     from rnnkit.evaluate import format_scores
     from rnnkit.evaluate.report import statistical_note

@@ -33,6 +33,10 @@ def _run(task: str, data: str, target: str, sequence_cols: str, id_col: str, tim
          static_cols: str, out: Path | None, test_size: float, text_col: str | None,
          params: dict[str, Any]) -> None:
     _check_test_size(test_size)
+    from rnnkit.files import check_out_dir
+
+    if out is not None:
+        check_out_dir(out)  # before the training, not after it
     target_arg = "label_col" if task == "classification" else "target_col"
     if text_col:
         _check_columns(data, [(text_col, "text_col"), (target, target_arg)])

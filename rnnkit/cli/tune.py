@@ -43,6 +43,10 @@ def tune(
     from rnnkit.cli.forecast import check_before_reading, read_before_torch
 
     check_before_reading(options, data)  # arguments and columns first: the fastest line
+    from rnnkit.files import check_out_dir
+
+    out = out or default_out("tune", data)
+    check_out_dir(out)  # before the search, not after it
     from rnnkit.tuning import _optuna
 
     _optuna()  # a missing extra is one line before any data is read
@@ -54,6 +58,6 @@ def tune(
                     seed=options["seed"], n_windows=n_windows, prune=prune)
     typer.echo(result.table())
     typer.echo(result.summary())
-    where = result.save(out or default_out("tune", data))
+    where = result.save(out)
     typer.echo(f"wrote {Path(where)}/: trials.csv best.json tuning.png model/  "
                f"({time.perf_counter() - started:.1f} s)")

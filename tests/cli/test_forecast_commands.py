@@ -227,6 +227,11 @@ def test_paths_that_cannot_be_written_or_read_are_one_line(tmp_path, capsys, mon
     for pattern, argv in cases.items():
         assert pattern in one_line_error(*run(argv, capsys)[:3:2])
     assert afile.read_text() == "mine" and not any(adir.iterdir())
+    # a long job refuses an --out it cannot write before it trains, not after
+    for argv in (["forecast", "airline"], ["backtest", "airline"],
+                 ["classify", "activity", "--label-col", "activity", "--sequence-cols", "x"]):
+        code, out, err = run([*argv, "--out", afile], capsys)
+        assert "is a file" in one_line_error(code, err) and out == ""
     code, _, err = run(["inspect", model, "airline", "--out", tmp_path / "ins"], capsys)
     assert code == 0, err
     (tmp_path / "ins" / "heatmaps_layer0.png").write_bytes(b"the user's copy")

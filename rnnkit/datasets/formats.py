@@ -169,7 +169,10 @@ def read_arff(path: str | Path) -> tuple[Any, np.ndarray | None, dict]:
 
 
 # --- Monash .tsf -----------------------------------------------------------------------------
-FREQUENCIES = {"yearly": "YS", "quarterly": "QS", "monthly": "MS", "weekly": "W",
+# calendar steps from the start timestamp itself: an anchored pandas frequency ("W", "MS")
+# would move the first date to the next anchor (a Monday start to Sunday, the 15th to the 1st)
+FREQUENCIES = {"yearly": pd.DateOffset(years=1), "quarterly": pd.DateOffset(months=3),
+               "monthly": pd.DateOffset(months=1), "weekly": pd.DateOffset(weeks=1),
                "daily": "D", "hourly": "h", "half_hourly": "30min", "minutely": "min",
                "10_minutes": "10min", "4_seconds": "4s"}
 
@@ -203,7 +206,7 @@ def read_tsf(path: str | Path) -> tuple[pd.DataFrame, dict]:
         meta = dict(zip(attributes, fields[:-1], strict=True))
         sid = meta.get("series_name", f"T{len(frames) + 1}")
         freq = FREQUENCIES.get(info.get("frequency", "").lower())
-        if "start_timestamp" in meta and freq:
+        if "start_timestamp" in meta and freq is not None:
             ds = pd.date_range(_monash_time(meta["start_timestamp"]), periods=len(values),
                                freq=freq)
         else:

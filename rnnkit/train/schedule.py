@@ -19,9 +19,10 @@ def learning_rate(step: int, total: int, peak: float, schedule: str) -> float:
     """
     if schedule == "constant" or total <= 1:
         return peak
-    warm = max(1, int(WARMUP * total))
+    warm = min(max(1, int(WARMUP * total)), total - 1)  # the last step always decays
     start, end = peak / 25, peak / 1e4
     if step < warm:
         return start + (peak - start) * step / warm
-    progress = min(1.0, (step - warm) / max(1, total - 1 - warm))
+    decay = total - 1 - warm
+    progress = 1.0 if decay <= 0 else min(1.0, (step - warm) / decay)
     return end + (peak - end) * 0.5 * (1 + math.cos(math.pi * progress))

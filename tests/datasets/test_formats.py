@@ -191,3 +191,20 @@ def test_a_changed_archive_is_unpacked_again(tmp_path):
         z.writestr("Tiny_TRAIN.ts", TS.replace(":up", ":left").replace(":down", ":right"))
     os.utime(archive, ns=(time.time_ns(), time.time_ns() + 10**9))
     assert rnnkit.datasets.load(archive).y_train.tolist() == ["left", "right"]
+
+
+@pytest.mark.parametrize(("frequency", "start", "expected"), [
+    ("weekly", "1996-03-18 00-00-00", ["1996-03-18", "1996-03-25", "1996-04-01"]),  # Mondays
+    ("monthly", "1990-01-15 12-00-00", ["1990-01-15 12:00", "1990-02-15 12:00",
+                                         "1990-03-15 12:00"]),
+    ("yearly", "1990-06-01 00-00-00", ["1990-06-01", "1991-06-01", "1992-06-01"]),
+])
+def test_tsf_dates_start_at_the_start_timestamp(tmp_path, frequency, start, expected):
+    """Anchored pandas frequencies moved the first date to the next anchor (a Monday start
+    to a Sunday, the 15th to the 1st): the steps are calendar offsets from the start."""
+    (tmp_path / "f.tsf").write_text(
+        "# a series\n@relation r\n@attribute series_name string\n"
+        f"@attribute start_timestamp date\n@frequency {frequency}\n@horizon 2\n"
+        f"@missing true\n@equallength false\n@data\nT1:{start}:1,2,?\n")
+    frame, _ = read_tsf(tmp_path / "f.tsf")
+    assert frame["ds"].tolist() == pd.to_datetime(expected).tolist()

@@ -39,3 +39,10 @@ def test_sequence_batches_group_similar_lengths_and_cut_each_batch():
     (inputs, got_lengths), target = data.get(order[0])
     assert inputs.shape[1] == int(got_lengths.max())  # cut to the batch's longest
     torch.testing.assert_close(target, order[0])
+
+
+@pytest.mark.parametrize("total", [2, 3, 5])
+def test_a_short_onecycle_still_ends_small(total):
+    """With 2 steps the warm-up took the last step, which ran at the peak rate."""
+    assert learning_rate(total - 1, total, 1.0, "onecycle") == pytest.approx(1e-4)
+    assert learning_rate(0, total, 1.0, "onecycle") == pytest.approx(0.04)

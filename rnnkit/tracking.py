@@ -98,13 +98,15 @@ def record(estimator: Any, action: str, data: Any = None, scores: dict | None = 
     histories = getattr(model, "histories_", None) or [model.history_]
     final = {"seconds": None if started is None else round(time.time() - started, 3)}
     for r, h in enumerate(histories):
-        best = h.val_loss[h.best_epoch - 1] if h.val_loss and h.best_epoch else None
+        # epoch 0: the starting weights were kept; their loss is the initial one
+        best = h.val_loss[h.best_epoch - 1] if h.val_loss and h.best_epoch else \
+            h.initial_val_loss
         final |= {f"run{r}_best_epoch": h.best_epoch, f"run{r}_epochs": h.epochs_run,
-                  f"run{r}_best_val_loss": best}
+                  f"run{r}_best_val_loss": _plain(best)}
     final |= {k: _plain(v) for k, v in (scores or {}).items()}
     write_text_atomic(run / "params.json", json.dumps(about, indent=2))
     write_text_atomic(run / "epochs.csv", _epochs_csv(histories))
-    write_text_atomic(run / "scores.json", json.dumps(final, indent=2))
+    write_text_atomic(run / "scores.json", json.dumps(final, indent=2, allow_nan=False))
     model.save(run / "model")
     if tracking == "mlflow":
         _to_mlflow(run, about, histories, final)
@@ -198,7 +200,9 @@ def _plain(v: Any) -> Any:
     if hasattr(v, "tolist") and getattr(v, "size", 1) != 1:  # an array of several numbers
         return _plain(v.tolist())
     if hasattr(v, "item") and callable(v.item):
-        return v.item()
+        v = v.item()
+    if isinstance(v, float) and not math.isfinite(v):
+        return None  # NaN / inf are not JSON (a MAPE of zeros, a MASE of a constant history)
     return v if v is None or isinstance(v, str | int | float | bool) else str(v)
 
 

@@ -139,3 +139,25 @@ def test_parameters_of_any_numeric_type_are_written_as_json():
 
     assert _plain(np.array([0.1, 0.5])) == [0.1, 0.5]
     assert _plain(np.float32(2.0)) == 2.0 and _plain((np.int64(3), "a")) == [3, "a"]
+
+
+def test_scores_that_are_not_finite_are_written_as_null(tmp_path):
+    """A NaN score (a MAPE of zeros, a MASE of a constant history) made scores.json invalid
+    JSON; a run that kept its starting weights had no best validation loss."""
+    from rnnkit.tracking import _plain, record
+
+    assert _plain(float("nan")) is None and _plain(np.float64("inf")) is None
+    f = rnnkit.Forecaster(**FORECAST, tracking="files", tracking_dir=str(tmp_path)).fit("airline")
+    record(f, "evaluate", "airline", scores={"MASE": float("nan"), "RMSE": 1.5},
+           model=f)
+    (run_dir,) = [p for p in tmp_path.iterdir() if "evaluate" in p.name]
+
+    def refuse(constant):
+        raise ValueError(constant)
+
+    scores = json.loads((run_dir / "scores.json").read_text(), parse_constant=refuse)
+    assert scores["MASE"] is None and scores["RMSE"] == 1.5
+    for r, h in enumerate(f.histories_):
+        best = scores[f"run{r}_best_val_loss"]
+        assert best == pytest.approx(h.val_loss[h.best_epoch - 1] if h.best_epoch
+                                     else h.initial_val_loss)

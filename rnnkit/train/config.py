@@ -84,6 +84,14 @@ class TrainConfig:
                 self.max_steps, int) or self.max_steps < 1):
             raise InputError(f"max_steps={self.max_steps!r} must be a positive integer or None. "
                              "Pass e.g. max_steps=1000.")
+        if self.epoch_size is not None and (isinstance(self.epoch_size, bool) or not isinstance(
+                self.epoch_size, int) or self.epoch_size < 1):
+            raise InputError(f"epoch_size={self.epoch_size!r} must be a positive integer (samples "
+                             "drawn per epoch) or None (all). Pass e.g. epoch_size=2048.")
+        if self.max_time is not None and (isinstance(self.max_time, bool) or not isinstance(
+                self.max_time, int | float) or not self.max_time > 0):
+            raise InputError(f"max_time={self.max_time!r} must be a number of seconds > 0, or "
+                             "None (no limit). Pass e.g. max_time=60.")
         if self.schedule not in SCHEDULES:
             raise InputError(f"schedule={self.schedule!r} is not one of {list(SCHEDULES)}. "
                              "Pass schedule='onecycle' or 'constant'.")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from rnnkit.errors import TrainingError
+from rnnkit.errors import InputError, TrainingError
 from rnnkit.runtime import tune_malloc
 from rnnkit.train import distributed
 from rnnkit.train.adam import Adam
@@ -149,6 +149,11 @@ def train_model(
     history = History()
     stopping = EarlyStopping(config, val is not None and len(val) > 0)
     n, bs = len(train), config.batch_size
+    if config.epoch_size is not None and getattr(train, "batch_order", None) is not None:
+        raise InputError(
+            f"epoch_size={config.epoch_size} draws windows per epoch; these batches are drawn "
+            "by length, every sequence once an epoch. Pass epoch_size=None, and max_steps= or "
+            "epochs= for the budget.")
     drawn = min(n, config.epoch_size or n)  # samples per epoch
     total, epochs = budget(config, drawn)
     checkpoint = Checkpoint(config.checkpoint, config.checkpoint_every) \

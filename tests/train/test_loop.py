@@ -144,3 +144,23 @@ def test_bf16_on_a_cpu_without_bf16_is_an_input_error_before_training(monkeypatc
         train_model(net, _sine_batches(), TrainConfig(epochs=2, verbose=0, device="cpu",
                                                       precision="bf16"))
     assert all(torch.equal(before[k], v) for k, v in net.state_dict().items())
+
+
+@pytest.mark.parametrize(("arg", "value"), [("epoch_size", 0), ("epoch_size", -1),
+                                            ("epoch_size", 2.5), ("max_time", 0),
+                                            ("max_time", "60")])
+def test_a_bad_epoch_size_or_max_time_is_one_line(arg, value):
+    with pytest.raises(InputError, match=f"{arg}={value!r} must be"):
+        TrainConfig(**{arg: value})
+
+
+def test_epoch_size_on_batches_drawn_by_length_is_refused():
+    """Sequence batches draw every sequence once an epoch: an epoch_size sized the budget for
+    fewer and left empty epochs (loss 0.0) that early stopping kept."""
+    from rnnkit.train import SequenceBatches
+
+    x = torch.randn(40, 5, 2)
+    data = SequenceBatches(x, torch.full((40,), 5), torch.randn(40, 1))
+    with pytest.raises(InputError, match="epoch_size=8 draws windows"):
+        train_model(nn.Sequential(), data, TrainConfig(epochs=3, epoch_size=8, batch_size=4,
+                                                       verbose=0))

@@ -30,14 +30,14 @@ class WindowPlan:
     def __str__(self) -> str:
         n, L, H, s = self.n_observations, self.lookback, self.horizon, self.stride
         span = (self.period or 1) * (self.n_seasons or 0) if self.period else L
+        settings = (f"period={self.period}, n_seasons={self.n_seasons}" if self.period
+                    else f"lookback={L}") + f", horizon={H}, stride={s}"
         if len(n) == 1:
-            head = (f"A series of {n[0]} observations with "
-                    + (f"period={self.period}, n_seasons={self.n_seasons}" if self.period
-                       else f"lookback={L}") + f", horizon={H}, stride={s} becomes\n"
+            head = (f"A series of {n[0]} observations with {settings} becomes\n"
                     f"  samples = ({n[0]} - {span} - {H}) // {s} + 1 = {self.samples} windows")
         else:
-            head = (f"{len(n)} series of {list(n)} observations with lookback={L}, horizon={H}, "
-                    f"stride={s} become\n  samples = sum over series of (n - {span} - {H}) // {s}"
+            head = (f"{len(n)} series of {list(n)} observations with {settings} "
+                    f"become\n  samples = sum over series of (n - {span} - {H}) // {s}"
                     f" + 1 = {' + '.join(map(str, self.samples_per_series))} = {self.samples} "
                     "windows (no window crosses from one series into the next)")
         what = (f"the values at the same position in each of the previous {self.n_seasons} "

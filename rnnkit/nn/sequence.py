@@ -7,7 +7,7 @@ import torch
 from torch import nn
 
 from rnnkit.nn.config import SequenceNetConfig
-from rnnkit.nn.convolution import ConvBlocks, masked_mean
+from rnnkit.nn.convolution import ConvBlocks, masked_mean, step_mask
 from rnnkit.nn.core import RecurrentCore
 from rnnkit.nn.summary import LayerCount, dense_count, recurrent_layer_counts
 
@@ -71,13 +71,17 @@ class SequenceNet(nn.Module):
         if self.embed is not None:
             x = self.embed(x)  # [B, T] ids -> [B, T, E]
         if self.conv is not None:
-            x = torch.relu(self.conv(x.transpose(1, 2))).transpose(1, 2)  # [B, T, C]
+            x = torch.relu(self.conv(x.transpose(1, 2)))  # [B, C, T]
+            # zero on padded steps (a convolution there reads the real steps beside it)
+            x = (x * step_mask(lengths, x.shape[2], x.device)).transpose(1, 2)  # [B, T, C]
         if self.blocks is not None:
             x, lengths = self.blocks(x, lengths)  # [B, T', C]
             pooled = masked_mean(x, lengths)  # [B, C]: FCN's global average pooling
         if self.conv_pool > 1 and (self.conv is not None or self.blocks is not None):
             # ceil_mode keeps a short sequence's last steps; padding is 0 after a ReLU,
             # so a max over a window that mixes real and padded steps is the real steps' max
+            if x.shape[1] < self.conv_pool:  # a batch shorter than one window: one window
+                x = nn.functional.pad(x, (0, 0, 0, self.conv_pool - x.shape[1]))
             x = nn.functional.max_pool1d(x.transpose(1, 2), self.conv_pool,
                                          ceil_mode=self.blocks is not None).transpose(1, 2)
             if self.blocks is not None:

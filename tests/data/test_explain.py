@@ -30,3 +30,10 @@ def test_seasonal_plan():
     w = seasonal_windows(np.zeros(10080 * 15), 10080, 14)
     assert plan.input_shape == (len(w), 14, 1) == w.inputs().shape
     assert "previous 14 seasons" in str(plan)
+
+
+def test_several_seasonal_series_name_their_period_and_seasons():
+    text = str(explain_windows([20, 30], period=3, n_seasons=2, horizon=2))
+    assert text.startswith("2 series of [20, 30] observations with period=3, n_seasons=2, "
+                           "horizon=2")
+    assert "lookback" not in text.splitlines()[0]

@@ -33,3 +33,25 @@ def test_blocks_are_blind_to_padding_and_stride_shortens_lengths():
     torch.testing.assert_close(batch[:1, :5], alone, rtol=1e-5, atol=1e-6)
     assert torch.all(batch[0, 5:] == 0)  # padding stays zero
     torch.testing.assert_close(masked_mean(batch, n_batch)[:1], alone.mean(1))
+
+
+def test_a_sequence_shorter_than_the_conv_pool_reads_only_its_steps():
+    """The single convolution was not masked: a sequence shorter than conv_pool pooled the
+    convolution of a padded step with its real one; alone, it failed in max_pool1d."""
+    from rnnkit.nn.config import RecurrentConfig, SequenceNetConfig
+    from rnnkit.nn.sequence import SequenceNet
+
+    torch.manual_seed(0)
+    config = SequenceNetConfig(RecurrentConfig("gru", 4, 3), n_outputs=1, input_features=2,
+                               front_end="conv", conv_channels=4, conv_kernel=3, conv_pool=2)
+    net = SequenceNet(config).eval()
+    x = torch.zeros(2, 4, 2)
+    x[0], x[1, 0] = torch.randn(4, 2), torch.randn(2)
+    with torch.no_grad():
+        batched = net(x, torch.tensor([4, 1]))[1]
+        alone = net(x[1:, :1], torch.tensor([1]))[0]
+        front, lengths, _ = net.front(x, torch.tensor([4, 1]))
+        real = torch.relu(net.conv(x[1:, :1].transpose(1, 2)))[0, :, 0]
+    torch.testing.assert_close(batched, alone)
+    torch.testing.assert_close(front[1, 0], real)  # the max over its one real step
+    assert lengths.tolist() == [2, 1]

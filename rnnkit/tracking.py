@@ -92,7 +92,7 @@ def record(estimator: Any, action: str, data: Any = None, scores: dict | None = 
     from rnnkit._version import __version__
     from rnnkit.files import write_text_atomic
 
-    params = {k: _plain(v) for k, v in estimator.get_params().items()}
+    params = {k: json_value(v) for k, v in estimator.get_params().items()}
     about = {"kind": kind, "action": action, "rnnkit_version": __version__,
              "data": _describe(data), "started": _iso(started), "params": params}
     histories = getattr(model, "histories_", None) or [model.history_]
@@ -102,8 +102,8 @@ def record(estimator: Any, action: str, data: Any = None, scores: dict | None = 
         best = h.val_loss[h.best_epoch - 1] if h.val_loss and h.best_epoch else \
             h.initial_val_loss
         final |= {f"run{r}_best_epoch": h.best_epoch, f"run{r}_epochs": h.epochs_run,
-                  f"run{r}_best_val_loss": _plain(best)}
-    final |= {k: _plain(v) for k, v in (scores or {}).items()}
+                  f"run{r}_best_val_loss": json_value(best)}
+    final |= {k: json_value(v) for k, v in (scores or {}).items()}
     write_text_atomic(run / "params.json", json.dumps(about, indent=2))
     write_text_atomic(run / "epochs.csv", _epochs_csv(histories))
     write_text_atomic(run / "scores.json", json.dumps(final, indent=2, allow_nan=False))
@@ -193,12 +193,12 @@ def _finite(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
 
 
-def _plain(v: Any) -> Any:
+def json_value(v: Any) -> Any:
     """A JSON-ready value: tuples as lists, numpy numbers as Python's."""
     if isinstance(v, tuple | list):
-        return [_plain(x) for x in v]
+        return [json_value(x) for x in v]
     if hasattr(v, "tolist") and getattr(v, "size", 1) != 1:  # an array of several numbers
-        return _plain(v.tolist())
+        return json_value(v.tolist())
     if hasattr(v, "item") and callable(v.item):
         v = v.item()
     if isinstance(v, float) and not math.isfinite(v):

@@ -139,12 +139,14 @@ class TuneResult:
         ``out``, switched in together."""
         from rnnkit.files import staged_dir, write_text_atomic
         from rnnkit.plots import save_figure
+        from rnnkit.tracking import json_value
 
         out = Path(out)
         with staged_dir(out) as stage:
             write_text_atomic(stage / "trials.csv", self.trials.to_csv(index=False))
             best = {"metric": self.metric, "direction": self.direction,
-                    "best_score": self.best_score, "default_score": self.default_score,
+                    "best_score": json_value(self.best_score),
+                    "default_score": json_value(self.default_score),  # NaN: null
                     "best_params": self.best_params, "importances": self.importances}
             write_text_atomic(stage / "best.json", json.dumps(best, indent=2, default=_show))
             save_figure(self.plot(), stage / "tuning.png")

@@ -135,18 +135,18 @@ def test_tensorboard_event_files_hold_the_losses(tmp_path):
 
 
 def test_parameters_of_any_numeric_type_are_written_as_json():
-    from rnnkit.tracking import _plain
+    from rnnkit.tracking import json_value
 
-    assert _plain(np.array([0.1, 0.5])) == [0.1, 0.5]
-    assert _plain(np.float32(2.0)) == 2.0 and _plain((np.int64(3), "a")) == [3, "a"]
+    assert json_value(np.array([0.1, 0.5])) == [0.1, 0.5]
+    assert json_value(np.float32(2.0)) == 2.0 and json_value((np.int64(3), "a")) == [3, "a"]
 
 
 def test_scores_that_are_not_finite_are_written_as_null(tmp_path):
     """A NaN score (a MAPE of zeros, a MASE of a constant history) made scores.json invalid
     JSON; a run that kept its starting weights had no best validation loss."""
-    from rnnkit.tracking import _plain, record
+    from rnnkit.tracking import json_value, record
 
-    assert _plain(float("nan")) is None and _plain(np.float64("inf")) is None
+    assert json_value(float("nan")) is None and json_value(np.float64("inf")) is None
     f = rnnkit.Forecaster(**FORECAST, tracking="files", tracking_dir=str(tmp_path)).fit("airline")
     record(f, "evaluate", "airline", scores={"MASE": float("nan"), "RMSE": 1.5},
            model=f)

@@ -137,6 +137,7 @@ class TaggerOptions(RecurrentOptions, TrainingOptions):
     def validate(self) -> TaggerOptions:
         """Check every argument against its declaration."""
         validate_fields(self, type(self))
+        _one_run(self, "SequenceTagger")
         return self
 
 
@@ -164,6 +165,7 @@ class TranslationOptions(RecurrentOptions, TrainingOptions):
     def validate(self) -> TranslationOptions:
         """Check every argument against its declaration."""
         validate_fields(self, type(self))
+        _one_run(self, "SequenceToSequence")
         if self.bidirectional:
             from rnnkit.errors import InputError
 
@@ -171,3 +173,14 @@ class TranslationOptions(RecurrentOptions, TrainingOptions):
                              "state, which a backward pass does not end at. Pass "
                              "bidirectional=False (attention reads the whole source).")
         return self
+
+
+def _one_run(options: TrainingOptions, name: str) -> None:
+    """The tagger and the translator train one run: ``repeats`` above 1 is refused, not
+    ignored (the runs would not have formed an ensemble)."""
+    if options.repeats != 1:
+        from rnnkit.errors import InputError
+
+        raise InputError(f"repeats={options.repeats}: {name} trains one run (no ensemble of "
+                         "runs yet). Pass repeats=1, or average several seeds yourself.")
+

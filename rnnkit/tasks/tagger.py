@@ -16,7 +16,6 @@ from rnnkit.errors import InputError
 from rnnkit.nn.config import RecurrentConfig
 from rnnkit.nn.summary import format_summary
 from rnnkit.nn.tagger import IGNORE, TaggerNet, masked_cross_entropy, masked_mse
-from rnnkit.options import validate_fields
 from rnnkit.tasks.base import RnnkitEstimator, register
 from rnnkit.tasks.sequence_options import TaggerOptions
 from rnnkit.train import History, SequenceBatches, TrainConfig, train_model
@@ -50,7 +49,7 @@ class SequenceTagger(TaggerOptions, RnnkitEstimator):
         Shapes:
             X: ``[N, T, F]`` or a list of ``[T_i, F]``; y: ``[N, T]`` or a list of ``[T_i]``.
         """
-        validate_fields(self, type(self))
+        self.validate()
         started = tracking.start(self)
         n = len(X) if isinstance(X, list) else len(np.asarray(X))
         holdout = split_holdout(n, self.val_size, self.seed, order=self.holdout)

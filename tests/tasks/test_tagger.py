@@ -103,3 +103,12 @@ def test_labels_of_mixed_types_are_one_set_of_classes():
     tagger = rnnkit.SequenceTagger(hidden_size=8, epochs=1, verbose=0).fit(X, texts)
     assert tagger.classes_.tolist() == ["0", "B"]
     assert set(np.concatenate(tagger.predict(X)).tolist()) <= {"0", "B"}
+
+
+def test_repeats_are_refused_not_ignored():
+    """The tagger and the translator train one run; repeats=2 was silently ignored."""
+    X, y = counting(16, max_count=2, seed=0)
+    with pytest.raises(InputError, match="repeats=2: SequenceTagger trains one run"):
+        rnnkit.SequenceTagger(repeats=2, **FAST).fit(X, y)
+    with pytest.raises(InputError, match="repeats=3: SequenceToSequence trains one run"):
+        rnnkit.SequenceToSequence(repeats=3, verbose=0).fit(["ab"], ["ba"])

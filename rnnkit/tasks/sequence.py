@@ -40,6 +40,8 @@ class SequenceClassifier(ClassifierOptions, SequenceEstimator):
         >>> clf.predict_proba(X[:3])  # [3, n_classes], rows sum to 1
     """
 
+    _task = "classification"  # which recipe (``RECIPES``) its numeric inputs follow
+
     def fit(self, X: Any, y: Any, static: Any = None, checkpoint: Any = None,
             resume: bool = False) -> SequenceClassifier:
         """Train. Shapes: X ``[N, T, F]`` or a list of ``[T_i, F]`` (or texts); y ``[N]``;
@@ -120,6 +122,8 @@ class SequenceRegressor(RegressorOptions, SequenceEstimator):
     Example:
         >>> reg = SequenceRegressor().fit(X, bmi, static=covariates)  # the two-input model
     """
+
+    _task = "regression"
 
     def fit(self, X: Any, y: Any, static: Any = None, checkpoint: Any = None,
             resume: bool = False) -> SequenceRegressor:

@@ -24,14 +24,19 @@ from rnnkit.train import History, SequenceBatches, TrainConfig, train_model
 MAX_STEPS_PER_SEQUENCE = 512  # a longer sequence is read with a strided first convolution
 PREDICT_BATCH = 1024
 
-# What the arguments left at "auto" / None become, by kind of input. Chosen on the dev suite
-# as a whole (bench/sequence_accuracy.py, table in bench/RESULTS.md): for numeric sequences a
-# bidirectional core or max pooling collapsed Covid3Month_disc to its majority class on three
-# seeds; for texts both were worth +0.02 accuracy on the tweets corpus, as was dropout on the
-# embedded words, and 3,000 steps (7 epochs of 27k texts, early stopping on a hold-out).
+# What the arguments left at "auto" / None become, by kind of input and task. Chosen on the
+# dev suite as a whole (bench/sequence_accuracy.py, table in bench/RESULTS.md). Numeric
+# classification reads the convolutional blocks' output both ways with 32 units a direction
+# (a summary as wide as one direction of 64): over seeds 0-2 better on ItalyPowerDemand,
+# GunPoint and PigCVP, level within the seeds' spread on Covid3Month_disc; numeric regression
+# reads it one way with 64 units (both ways lost on Covid3Month and Tecator). Max pooling beat
+# mean pooling on five of seven numeric problems. For texts a bidirectional core and max
+# pooling were worth +0.02 accuracy on the tweets corpus, as was dropout on the embedded
+# words, and 3,000 steps (7 epochs of 27k texts, early stopping on a hold-out).
+_NUMERIC = {"front_end": "fcn", "pooling": "max", "input_dropout": 0.0, "max_steps": 1000}
 RECIPES: dict[str, dict[str, Any]] = {
-    "numeric": {"front_end": "fcn", "pooling": "max", "bidirectional": False,
-                "input_dropout": 0.0, "max_steps": 1000},
+    "numeric classification": _NUMERIC | {"bidirectional": True},
+    "numeric regression": _NUMERIC | {"bidirectional": False},
     "text": {"front_end": "none", "pooling": "max", "bidirectional": True,
              "input_dropout": 0.3, "max_steps": 3000},
 }
@@ -55,8 +60,11 @@ class SequenceEstimator(RnnkitEstimator):
     numeric sequences / texts and token ids), and ``recipe_`` records what they became.
 
     Args:
-        cell, hidden_size, num_layers: the recurrent core.
-        bidirectional: read each sequence both ways (None: for texts only).
+        cell, hidden_size, num_layers: the recurrent core; hidden_size is the units of a
+            layer and direction (None: for numeric sequences 64 read one way, 32 a direction
+            read both ways, so the summary is 64 wide either way; 64 a direction for texts).
+        bidirectional: read each sequence both ways (None: for texts and numeric
+            classification, not numeric regression).
         dropout: between stacked recurrent layers and on the summary before the head.
         input_dropout: dropout on what the core reads at every step (None: 0.3 for texts,
             0 for numbers).
@@ -159,11 +167,14 @@ class SequenceEstimator(RnnkitEstimator):
     def _recipe(self) -> dict[str, Any]:
         """The arguments left to "auto" / None, resolved for this kind of input (see
         ``RECIPES``); the rest as given."""
-        recipe = RECIPES["numeric" if self.inputs_.kind == "numeric" else "text"]
-        given = {name: getattr(self, name) for name in recipe}
+        recipe = RECIPES[f"numeric {self._task}" if self.inputs_.kind == "numeric" else "text"]
+        given = {name: getattr(self, name, None) for name in recipe}
         resolved = {k: (recipe[k] if v in (None, "auto") else v) for k, v in given.items()}
         if self.front_end == "auto" and self.conv_channels:
             resolved["front_end"] = "conv"
+        # numbers: a summary 64 wide whichever way the core reads; texts: 64 a direction
+        wide = 32 if resolved["bidirectional"] and self.inputs_.kind == "numeric" else 64
+        resolved["hidden_size"] = self.hidden_size or wide
         return resolved
 
     def _train_config(self, n_train: int) -> TrainConfig:
@@ -184,7 +195,7 @@ class SequenceEstimator(RnnkitEstimator):
             if front == "fcn" else 1
         vocab = enc.vocabulary.size if enc.kind == "text" else (self.vocab_size or 0)
         partial = SequenceNetConfig(
-            RecurrentConfig(self.cell, 1, self.hidden_size, self.num_layers, self.dropout,
+            RecurrentConfig(self.cell, 1, recipe["hidden_size"], self.num_layers, self.dropout,
                             recipe["bidirectional"]),
             n_outputs, recipe["pooling"], enc.extra_size, enc.n_features,
             vocab if enc.kind != "numeric" else 0, self.embedding_dim if enc.kind != "numeric"
@@ -319,7 +330,7 @@ class SequenceEstimator(RnnkitEstimator):
         vocab = enc.vocabulary.size if enc.kind == "text" else (self.vocab_size or 0)
         front = "conv" if self.conv_channels else "none"
         config = SequenceNetConfig(
-            RecurrentConfig(self.cell, 1, self.hidden_size, self.num_layers, self.dropout,
+            RecurrentConfig(self.cell, 1, self.hidden_size or 64, self.num_layers, self.dropout,
                             self.bidirectional),
             self._n_outputs(), self.pooling, enc.static_size, enc.n_features, vocab,
             self.embedding_dim if vocab else 0, front, self.conv_channels, self.conv_kernel,

@@ -23,8 +23,8 @@ class RecurrentOptions:
     num_layers: int = option(1, "Stacked recurrent layers.", "int>=1")
     dropout: float = option(0.2, "Dropout between stacked layers and before the head.",
                             "fraction")
-    bidirectional: bool | None = option(None, "Read each sequence both ways (default: for "
-                                        "texts only).", "bool|None")
+    bidirectional: bool | None = option(None, "Read each sequence both ways (default: texts "
+                                        "and numeric classification).", "bool|None")
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
@@ -64,6 +64,10 @@ class TrainingOptions(TrackingOptions):
 @dataclass(kw_only=True, eq=False, repr=False)
 class SequenceOptions(RecurrentOptions, TrainingOptions):
     """The arguments of the whole-sequence estimators (classifier and regressor)."""
+
+    hidden_size: int | None = option(None, "Units per recurrent layer and direction "
+                                     "(default: numbers 64 one way, 32 a direction both ways; "
+                                     "texts 64).", "int>=1|None")
 
     pooling: str = option("auto", "Sequence summary: auto, last, mean, max or attention.",
                           "str", ("auto", *SUMMARIES))

@@ -97,7 +97,7 @@ def test_text_recipe_prunes_rare_words_and_stops_early_on_a_holdout(reviews):
     model = rnnkit.SequenceClassifier(hidden_size=8, max_steps=300, verbose=0).fit(
         [*texts, "zyzzyva"], [*labels, "positive"])
     assert model.recipe_ == {"front_end": "none", "pooling": "max", "bidirectional": True,
-                             "input_dropout": 0.3, "max_steps": 300}
+                             "input_dropout": 0.3, "max_steps": 300, "hidden_size": 8}
     assert "zyzzyva" not in model.vocabulary_.tokens  # seen once: below min_count=2
     assert model.holdout_.startswith("early stopping on a hold-out of 6")
     history = model.history_

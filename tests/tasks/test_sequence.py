@@ -32,6 +32,29 @@ def test_padding_never_changes_a_prediction(data, pooling):
     assert model.score(X, y) > 0.8  # clearly above chance (0.25)
 
 
+def test_numeric_recipe_reads_both_ways_for_classes_and_one_way_for_numbers(data, tmp_path):
+    X, y = data
+    X, y = X[:40, :12], y[:40]
+    small = dict(epochs=1, verbose=0)
+    clf = rnnkit.SequenceClassifier(**small).fit(X, y)
+    reg = rnnkit.SequenceRegressor(**small).fit(X, np.arange(40.0))
+    assert (clf.recipe_["bidirectional"], clf.recipe_["hidden_size"]) == (True, 32)
+    assert (reg.recipe_["bidirectional"], reg.recipe_["hidden_size"]) == (False, 64)
+    for model, wide in ((clf, 2 * 32), (reg, 64)):  # the summary is 64 wide either way
+        core = model.model_.config.recurrent
+        assert core.hidden_size * (2 if core.bidirectional else 1) == wide
+    # what the user sets wins; a bidirectional regressor also keeps a summary 64 wide
+    assert rnnkit.SequenceClassifier(bidirectional=False, **small).fit(X, y).recipe_[
+        "hidden_size"] == 64
+    assert rnnkit.SequenceRegressor(bidirectional=True, **small).fit(
+        X, np.arange(40.0)).recipe_["hidden_size"] == 32
+    assert rnnkit.SequenceClassifier(hidden_size=5, **small).fit(X, y).model_.config \
+        .recurrent.hidden_size == 5
+    clf.save(tmp_path / "m")
+    np.testing.assert_array_equal(rnnkit.load(tmp_path / "m").predict_proba(X),
+                                  clf.predict_proba(X))
+
+
 def test_attention_weights_ignore_padding(data):
     X, y = data
     model = rnnkit.SequenceClassifier(pooling="attention", **FAST).fit(X, y)

@@ -296,6 +296,13 @@ SEQUENCE = [
 ]
 
 
+def _translator(d):
+    path = d / "s2s"
+    rnnkit.SequenceToSequence(hidden_size=4, max_steps=2, verbose=0).fit(
+        ["ab", "ba"], ["ba", "ab"]).save(path)
+    return path
+
+
 def _saved(tmp_path_factory=None):
     import tempfile
     from pathlib import Path
@@ -423,6 +430,10 @@ CLI = [
      ["cell", "lsmt"]),
     ("summary hidden 0", lambda d: ["summary", "--hidden-size", "0", "--input-size", "1"],
      ["hidden", "0"]),
+    ("summary horizon -3", lambda d: ["summary", "--horizon", "-3"], ["--horizon", "-3"]),
+    ("inspect units 0", lambda d: ["inspect", _saved(), "--units", "0"], ["--units", "0"]),
+    ("inspect a translator", lambda d: ["inspect", _translator(d), "abc"],
+     ["SequenceToSequence", "no inspect"]),
     ("shapes lookback 0", lambda d: ["shapes", "100", "--lookback", "0"], ["lookback", "0"]),
     ("shapes length abc", lambda d: ["shapes", "abc"], ["abc"]),
     ("unknown command", lambda d: ["forcast", "airline"], ["forcast"]),

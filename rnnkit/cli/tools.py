@@ -59,27 +59,35 @@ def inspect(
     layer: Annotated[int, typer.Option(help="Which recurrent layer to draw.")] = 0,
     units: Annotated[int, typer.Option(help="Units in the line plot.")] = 4,
     sequence: Annotated[int, typer.Option(
-        help="Sequence models: which sequence (row order of its id in DATA) to inspect.")] = 0,
+        help="Sequence models: which sequence of DATA to inspect, counted in the order of "
+             "their sorted ids (inspect.json names the id).")] = 0,
 ) -> None:
     """Heatmaps of every state and gate over time, and the units that change most: over the
     last window of DATA (forecasters) or over one sequence of DATA (models of rnnkit
     classify / regress, read with the columns they were fitted on)."""
+    from rnnkit.errors import InputError
     from rnnkit.files import staged_dir
+    from rnnkit.options import check_value
     from rnnkit.plots import save_figure
     from rnnkit.plots.inspect import plot_active_units, plot_heatmaps
     from rnnkit.tasks import load
     from rnnkit.tasks.forecaster import Forecaster
 
+    check_value("--units", units, "int>=1", default=4)
     model = load(model_path)
+    if not hasattr(model, "inspect"):
+        raise InputError(f"{model_path} is a {type(model).__name__}, which has no inspect (its "
+                         "encoder and decoder are not one recurrent core). Inspect a forecaster, "
+                         "a sequence classifier, regressor or tagger.")
+    drawn = {}
     if isinstance(model, Forecaster):
         ins = model.inspect(data)
     elif not getattr(model, "schema_", None) and hasattr(model, "task") and data is not None:
         ins = model.inspect(data)  # a tagger fitted in Python: a teaching task or a .npy file
     else:
-        ins = model.inspect(_one_sequence(model, data, sequence, str(model_path)))
+        x, drawn["sequence_id"] = _one_sequence(model, data, sequence, str(model_path))
+        ins = model.inspect(x)
     if not 0 <= layer < len(ins.layers):
-        from rnnkit.errors import InputError
-
         raise InputError(f"--layer {layer} does not exist; the model has {len(ins.layers)} "
                          f"layer(s). Pass --layer 0..{len(ins.layers) - 1}.")
     written = []
@@ -89,7 +97,7 @@ def inspect(
             save_figure(plot_heatmaps(ins, layer, d), stage / name)
             written.append(name)
         save_figure(plot_active_units(ins, "c", layer, units), stage / "active_units.png")
-        summary = {"cell": ins.cell, "steps": int(ins.inputs.shape[0]),
+        summary = drawn | {"cell": ins.cell, "steps": int(ins.inputs.shape[0]),
                    "most_active_units": [int(u) for u in
                                          ins.most_active_units("c", layer, units)]}
         (stage / "inspect.json").write_text(json.dumps(summary, indent=2))
@@ -107,7 +115,7 @@ def _one_sequence(model, data: str | None, index: int, name: str):
     if not 0 <= index < len(ids):
         raise InputError(f"--sequence {index} is out of range: DATA holds {len(ids)} "
                          f"sequences. Pass --sequence 0..{len(ids) - 1}.")
-    return X[index]
+    return X[index], ids[index].item() if hasattr(ids[index], "item") else ids[index]
 
 
 @app.command()
@@ -156,6 +164,9 @@ def summary(
     horizon: Annotated[int, typer.Option(help="Outputs of the dense head.")] = 1,
 ) -> None:
     """Parameter count per layer with the closed form filled in (no training needed)."""
+    from rnnkit.options import check_value
+
+    check_value("--horizon", horizon, "int>=1", default=1)
     from rnnkit.nn.config import RecurrentConfig
     from rnnkit.nn.summary import dense_count, format_summary, recurrent_layer_counts
 

@@ -141,6 +141,10 @@ def forward(weights: RecurrentWeights, x: np.ndarray, h0: np.ndarray | None = No
     h0 = np.zeros((L * D, B, H)) if h0 is None else np.asarray(h0, dtype=np.float64)
     if weights.cell == "lstm":
         c0 = np.zeros((L * D, B, H)) if c0 is None else np.asarray(c0, dtype=np.float64)
+    else:
+        c0 = None  # only an LSTM has a cell state: a c0 given beside a GRU or RNN is unused
+    if lengths is not None:  # a list, or the tensor given to pack_padded_sequence
+        lengths = np.asarray(lengths, dtype=np.int64).reshape(-1)
     h_n, c_n, traces, inputs = [], [], [], []
     layer_input = x
     for layer in range(L):

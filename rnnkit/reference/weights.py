@@ -83,6 +83,9 @@ class RecurrentWeights:
             )
         num_layers = 1 + max(layer for layer, _ in found)
         directions = 1 + max(d for _, d in found)
+        for slot in found.values():  # a module built with bias=False: its biases are zero
+            for side in ("ih", "hh"):
+                slot.setdefault(f"b_{side}", np.zeros(len(slot[f"w_{side}"])))
         layers = [[LayerWeights(**found[(layer, d)]) for d in range(directions)]
                   for layer in range(num_layers)]
         return cls(cell, layers, nonlinearity)
@@ -110,7 +113,10 @@ class RecurrentWeights:
 
             meta, tensors = read_model(model)
             params = meta.get("params", {})
-            return cls.from_state_dict(tensors, params.get("cell", "lstm"), "model.core.rnn.")
+            # an ensemble of runs (repeats) keeps each run under model.members.K.: the first
+            prefix = "model.core.rnn." if any(k.startswith("model.core.rnn.") for k in tensors) \
+                else "model.members.0.core.rnn."
+            return cls.from_state_dict(tensors, params.get("cell", "lstm"), prefix)
         core = getattr(getattr(model, "model_", None), "core", None)
         if core is None:
             raise InputError(

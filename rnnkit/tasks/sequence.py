@@ -26,9 +26,10 @@ class SequenceClassifier(ClassifierOptions, SequenceEstimator):
     """A label per sequence. See :class:`SequenceEstimator` for the shared arguments.
 
     The defaults are measured on real problems (bench/RESULTS.md): numeric sequences go
-    through LSTM-FCN-style convolutional blocks read by an LSTM, each sequence normalised on
-    its own, 1,000 optimiser steps on a one-cycle schedule; texts through an embedding read
-    both ways by an LSTM, max-pooled, 3,000 steps with early stopping on a hold-out.
+    through LSTM-FCN-style convolutional blocks read both ways by an LSTM (32 units a
+    direction), max-pooled, each sequence normalised on its own, 1,000 optimiser steps on a
+    one-cycle schedule; texts through an embedding read both ways by an LSTM, max-pooled,
+    3,000 steps with early stopping on a hold-out.
 
     Args:
         class_weight: None, or "balanced" to weight each class by the inverse of its

@@ -191,6 +191,11 @@ class SequenceTagger(TaggerOptions, RnnkitEstimator):
             from rnnkit.datasets.teaching import TASKS as TEACHING
             from rnnkit.datasets.teaching import example_sequence
 
+            if X not in TEACHING and not str(X).endswith(".npy"):
+                raise InputError(f"inspect({X!r}): a tagger fitted in Python reads one "
+                                 f"sequence from a teaching task name ({', '.join(TEACHING)}) "
+                                 "or a .npy file of one [T, F] array. Pass one of those, or "
+                                 "the array itself from Python.")
             X = example_sequence(X) if X in TEACHING else np.load(X, allow_pickle=False)
         seq = np.asarray(X, dtype=np.float64)
         seq = seq[:, None] if seq.ndim == 1 else seq

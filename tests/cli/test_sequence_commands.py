@@ -30,9 +30,10 @@ def test_classify_beats_its_baselines_and_writes_its_files(tmp_path, capsys):
     assert code == 0, err
     shown = json.loads((tmp_path / "inspect" / "inspect.json").read_text())
     model = rnnkit.load(tmp_path / "model")
-    X, _, _ = read_inputs(model, "activity")
+    X, _, ids = read_inputs(model, "activity")
     expected = model.inspect(X[3])
     assert shown["steps"] == expected.inputs.shape[0]
+    assert shown["sequence_id"] == ids[3]  # which sequence --sequence 3 drew, by its id
     assert shown["most_active_units"] == expected.most_active_units("c", 0, 4).tolist()
 
 

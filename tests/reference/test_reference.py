@@ -141,3 +141,34 @@ def test_weights_from_a_trained_rnnkit_model_and_its_file(tmp_path):
     assert saved.cell == "gru" and saved.num_layers == 2
     for k, v in live.to_state_dict().items():
         np.testing.assert_array_equal(saved.to_state_dict()[k], v)
+
+
+def test_weights_from_the_file_of_an_ensemble_are_its_first_run(tmp_path):
+    import rnnkit
+
+    X = np.random.default_rng(0).normal(size=(12, 6, 2))
+    model = rnnkit.SequenceClassifier(hidden_size=3, repeats=2, epochs=1, verbose=0).fit(
+        X, np.arange(12) % 2)
+    model.save(tmp_path / "m")
+    saved = RecurrentWeights.from_model(tmp_path / "m")
+    first = RecurrentWeights.from_torch(model.model_.members[0].core.rnn)
+    for k, v in first.to_state_dict().items():
+        np.testing.assert_array_equal(saved.to_state_dict()[k], v)
+
+
+def test_a_module_without_biases_reads_as_zero_biases():
+    m = torch.nn.LSTM(2, 3, bias=False, batch_first=True).double()
+    x = torch.randn(2, 5, 2, dtype=torch.float64)
+    ref = forward(RecurrentWeights.from_torch(m), x.numpy())
+    np.testing.assert_allclose(ref.output, m(x)[0].detach().numpy(), rtol=1e-6, atol=1e-12)
+
+
+def test_lengths_as_a_list_or_tensor_and_a_c0_beside_a_gru():
+    m = torch.nn.GRU(2, 3, batch_first=True).double()
+    w = RecurrentWeights.from_torch(m)
+    x = np.random.default_rng(1).normal(size=(2, 4, 2))
+    expected = forward(w, x, lengths=np.array([4, 2]))
+    for lengths in ([4, 2], torch.tensor([4, 2])):
+        np.testing.assert_array_equal(forward(w, x, lengths=lengths).output, expected.output)
+    with_c0 = forward(w, x, np.zeros((1, 2, 3)), np.zeros((1, 2, 3)), lengths=[4, 2])
+    np.testing.assert_array_equal(with_c0.output, expected.output)  # c0 unused by a GRU

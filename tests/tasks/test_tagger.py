@@ -112,3 +112,15 @@ def test_repeats_are_refused_not_ignored():
         rnnkit.SequenceTagger(repeats=2, **FAST).fit(X, y)
     with pytest.raises(InputError, match="repeats=3: SequenceToSequence trains one run"):
         rnnkit.SequenceToSequence(repeats=3, verbose=0).fit(["ab"], ["ba"])
+
+
+def test_inspect_reads_a_teaching_task_a_npy_file_and_refuses_other_files(fitted, tmp_path):
+    model, X, _ = fitted
+    np.save(tmp_path / "one.npy", X[0])
+    from_file = model.inspect(str(tmp_path / "one.npy"))
+    np.testing.assert_array_equal(from_file.layers[0][0]["h"],
+                                  model.inspect(X[0]).layers[0][0]["h"])
+    assert model.inspect("counting").inputs.shape[1] == X.shape[2]
+    (tmp_path / "seqs.csv").write_text("id,x\n0,1\n")
+    with pytest.raises(InputError, match="teaching task name .* or a .npy file"):
+        model.inspect(str(tmp_path / "seqs.csv"))

@@ -181,16 +181,17 @@ def train_model(
             if done == total:
                 break
             local = distributed.shard(index, where)
-            if len(local) == 0:  # a last batch smaller than the number of ranks is dropped
-                break
+            share = len(local)
+            if share == 0:  # fewer samples than ranks: this rank still takes part in the
+                local = index[:1]  # step (DDP's collectives), with a sample weighted 0
             optimizer.lr = learning_rate(done, total, config.learning_rate, config.schedule)
             inputs, target = train.get(local)
             with autocast(device, config.precision):
                 loss = loss_fn(net(*inputs), target)
             # weight by this shard's share so DDP's mean over ranks is the global batch's mean
-            scaled = loss * (len(local) * where.world_size / len(index)) if where.active else loss
+            scaled = loss * (share * where.world_size / len(index)) if where.active else loss
             step(module, optimizer, scaled, config)
-            summed += loss.detach() * len(local)
+            summed += loss.detach() * share
             seen += len(index)
             done += 1
             if not history.first_batch_at:
@@ -206,7 +207,7 @@ def train_model(
         if epoch == first and where.is_main:
             progress.estimate(time.perf_counter() - started, epochs - first + 1,
                               config.max_time)
-        if out_of_time(config, started, epoch - first + 1):
+        if out_of_time(config, started, epoch - first + 1, where):
             history.stopped_by_time = True
             break
         if checkpoint is not None and where.is_main and checkpoint.due(epoch):
@@ -234,12 +235,18 @@ def listening(listener: Callable[[int, float, float | None], None]):
         _LISTENERS.reset(token)
 
 
-def out_of_time(config: TrainConfig, started: float, epochs_done: int) -> bool:
-    """Whether one more epoch (at the mean pace so far) would overrun ``max_time``."""
+def out_of_time(config: TrainConfig, started: float, epochs_done: int,
+                where: distributed.Dist | None = None) -> bool:
+    """Whether one more epoch (at the mean pace so far) would overrun ``max_time``. Under
+    torchrun the ranks decide together (any rank out of time stops them all): a rank that
+    stopped alone would leave the others waiting in the next step's collectives."""
     if config.max_time is None:
         return False
     elapsed = time.perf_counter() - started
-    return elapsed + elapsed / epochs_done > config.max_time
+    late = elapsed + elapsed / epochs_done > config.max_time
+    if where is not None and where.active:
+        late = bool(distributed.all_sum(torch.tensor(float(late)), where).item() > 0)
+    return late
 
 
 def budget(config: TrainConfig, n: int) -> tuple[int, int]:

@@ -206,8 +206,15 @@ def tune(estimator: Any, data: Any, y: Any = None, *, space: dict | Callable | N
     score = _forecast_score(data, n_windows) if kind == "Forecaster" else \
         _cv_score(y, static, folds, seed, metric)
 
+    default = None if callable(space) else _current(estimator, space)
+
     def objective(trial):
-        params = space(trial) if callable(space) else _suggest(trial, space)
+        if trial.number == 0 and default is None:  # the estimator as given, whatever the
+            params = {}  # space: its values may lie outside it (hidden_size=None, 8, ...)
+            searched = space if isinstance(space, dict) else {}
+            trial.set_user_attr("shown", {k: getattr(estimator, k, None) for k in searched})
+        else:
+            params = space(trial) if callable(space) else _suggest(trial, space)
         trial.set_user_attr("params", params)  # what a space function returned, by name
         model = clone(base).set_params(**params)
         last = [0]
@@ -241,8 +248,7 @@ def tune(estimator: Any, data: Any, y: Any = None, *, space: dict | Callable | N
     if not verbose:
         optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(direction=direction, sampler=sampler, pruner=pruner)
-    default = None if callable(space) else _current(estimator, space)
-    if default is not None:
+    if default is not None:  # inside the space: the sampler learns from it too
         study.enqueue_trial(default)
     study.optimize(objective, n_trials=n_trials, timeout=timeout, catch=(InputError,))
     complete = [t for t in study.trials if t.state.name == "COMPLETE"]
@@ -251,8 +257,7 @@ def tune(estimator: Any, data: Any, y: Any = None, *, space: dict | Callable | N
                          "pruned or failed). Give more trials or a longer timeout, or pass "
                          "prune=False.")
     first = study.trials[0]
-    default_score = first.value if default is not None and first.state.name == "COMPLETE" \
-        else None
+    default_score = first.value if first.state.name == "COMPLETE" else None
     best_params = dict(study.best_trial.user_attrs.get("params", study.best_trial.params))
     best = clone(estimator).set_params(**best_params)
     if refit:
@@ -349,7 +354,7 @@ def _trials(study: Any) -> pd.DataFrame:
         row = {"number": t.number, "state": t.state.name,
                "score": t.value if t.state.name == "COMPLETE" else np.nan,
                "seconds": round(float(t.user_attrs.get("seconds", np.nan)), 2)}
-        rows.append(row | dict(t.params))
+        rows.append(row | t.user_attrs.get("shown", {}) | dict(t.params))
     return pd.DataFrame(rows)
 
 

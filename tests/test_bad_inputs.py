@@ -293,6 +293,19 @@ SEQUENCE = [
         X3, np.zeros((30, 9), int)), InputError, ["9", "10"]),
     ("cross_validate folds 1", lambda: rnnkit.cross_validate(
         rnnkit.SequenceClassifier(**SMALL), X3, Y2, folds=1), InputError, ["folds", "1"]),
+    ("y one-hot", lambda: rnnkit.SequenceClassifier(**SMALL).fit(X3, np.eye(2)[Y2]),
+     InputError, ["(30, 2)", "one-hot", "y.argmax(1)"]),
+    ("padded token ids without vocab_size", lambda: rnnkit.SequenceClassifier(**SMALL).fit(
+        np.pad(np.arange(1, 91).reshape(30, 3), ((0, 0), (2, 0))), Y2), InputError,
+     ["token ids", "vocab_size=91"]),
+    ("one string to predict", lambda: rnnkit.SequenceClassifier(**SMALL).fit(
+        ["good film", "bad film"] * 15, Y2).predict("good film"), InputError,
+     ["one string", "[text]"]),
+    ("translator one-hot arrays", lambda: rnnkit.SequenceToSequence(**SMALL).fit(
+        np.eye(3)[np.zeros((4, 5), int)], ["ab"] * 4), InputError,
+     ["X[0] holds vectors", "argmax(-1)"]),
+    ("aeon layout at predict", lambda: fitted_classifier().predict(X3.transpose(0, 2, 1)),
+     InputError, ["10 features", "trained on 2", "transpose(0, 2, 1)"]),
 ]
 
 
@@ -430,6 +443,9 @@ CLI = [
      ["cell", "lsmt"]),
     ("summary hidden 0", lambda d: ["summary", "--hidden-size", "0", "--input-size", "1"],
      ["hidden", "0"]),
+    ("tag regression on labels", lambda d: ["tag", "counting", "--sequence-cols",
+                                            "a,marker,blank", "--task", "regression"],
+     ["--task regression", "numbers", "'-'"]),
     ("summary horizon -3", lambda d: ["summary", "--horizon", "-3"], ["--horizon", "-3"]),
     ("inspect units 0", lambda d: ["inspect", _saved(), "--units", "0"], ["--units", "0"]),
     ("inspect a translator", lambda d: ["inspect", _translator(d), "abc"],

@@ -32,6 +32,16 @@ def test_trial_zero_is_the_estimator_as_given_scored_by_the_backtest():
     assert "best MASE" in result.summary() and "default's" in result.summary()
 
 
+def test_trial_zero_is_the_estimator_as_given_even_outside_the_space():
+    base = rnnkit.Forecaster(**SMALL)  # hidden_size=8: not a choice of the space
+    result = rnnkit.tune(base, "airline", space={"hidden_size": [4, 16]}, n_trials=2, seed=0,
+                         refit=False, prune=False)
+    by_hand = base.backtest("airline", n_windows=3, step=2, baselines=False)
+    assert result.default_score == pytest.approx(by_hand.scores.loc[by_hand.model, "MASE"])
+    assert result.trials.loc[0, "hidden_size"] == 8
+    assert result.trials.loc[1, "hidden_size"] in (4, 16)
+
+
 def test_the_same_seed_draws_the_same_trials_and_scores():
     first, second = (rnnkit.tune(rnnkit.Forecaster(**SMALL), "airline", space=SPACE,
                                  n_trials=3, seed=7, refit=False) for _ in range(2))
@@ -97,7 +107,9 @@ def test_the_cli_prints_the_trials_and_the_best_beside_the_default(tmp_path, cap
 def test_a_space_function_and_a_maximised_score_are_read_the_study_s_way(monkeypatch):
     result = rnnkit.tune(rnnkit.Forecaster(**SMALL), "airline", n_trials=2, seed=0,
                          refit=False, space=lambda t: {"hidden_size": 4 * t.suggest_int("q", 1, 2)})
-    assert set(result.best_params) == {"hidden_size"}  # the arguments, not the draw's names
+    # the arguments, not the draw's names (trial 0, the estimator as given, draws none)
+    assert set(result.best_params) <= {"hidden_size"}
+    assert result.default_score == result.trials.loc[0, "score"]
     reported = []
     real = optuna.trial.Trial.report
     monkeypatch.setattr(optuna.trial.Trial, "report",

@@ -73,6 +73,7 @@ class InputEncoder:
     sequence_norm: SequenceNorm | None = None
     static_mean: np.ndarray | None = None
     static_std: np.ndarray | None = None
+    static_names: tuple[str, ...] | None = None  # the columns of a static frame, in order
 
     @property
     def n_levels(self) -> int:
@@ -115,6 +116,7 @@ class InputEncoder:
                                                self.max_length, self.truncation)
         raw = self._raw(X)
         rows = np.arange(len(raw[1])) if rows is None else rows
+        self.static_names = _column_names(static)
         static = _check_static(static, len(raw[1]))
         self.static_size = 0 if static is None else static.shape[1]
         if static is not None:
@@ -141,14 +143,36 @@ class InputEncoder:
                              f". Pass the same kind of input (trained on {self.kind}).")
         raw = self._raw(X)
         if self.kind == "numeric" and raw[0].shape[2] != self.n_features:
+            flipped = isinstance(X, np.ndarray) and X.ndim == 3 and X.shape[1] == self.n_features
+            hint = (" It looks like [samples, channels, length] (aeon/sktime's layout): pass "
+                    "X.transpose(0, 2, 1)." if flipped else " Pass the same channels.")
             raise InputError(f"X has {raw[0].shape[2]} features per step; the model was trained "
-                             f"on {self.n_features}. Pass the same channels.")
-        static = _check_static(static, len(raw[1]))
-        if (static is None) != (self.static_size == 0) or (
-                static is not None and static.shape[1] != self.static_size):
-            raise InputError(f"the model was trained with {self.static_size} static "
-                             "covariates; pass static= with the same columns.")
+                             f"on {self.n_features}.{hint}")
+        static = _check_static(self._static_in_order(static), len(raw[1]))
+        given = 0 if static is None else static.shape[1]
+        if given != self.static_size:
+            raise InputError(f"static has {given} covariates; the model was trained with "
+                             f"{self.static_size}. Pass static= with the same columns"
+                             + (f" ({', '.join(self.static_names)})." if self.static_names
+                                else "."))
         return self._encode(raw, static)
+
+    def _static_in_order(self, static: Any) -> Any:
+        """A static frame's columns put in the order the model was trained on (matched by
+        name: a frame with the same columns in another order predicts the same); numbers
+        without names are read by position."""
+        names = _column_names(static)
+        if names is None or self.static_names is None:
+            return static
+        missing = [n for n in self.static_names if n not in names]
+        extra = [n for n in names if n not in self.static_names]
+        if missing or extra:
+            raise InputError(
+                f"static has columns {list(names)}; the model was trained with "
+                f"{list(self.static_names)} (missing {missing}, unknown {extra}). Pass "
+                "static= with the training columns.")
+        columns = list(self.static_names)
+        return static[columns] if hasattr(static, "iloc") else static.select(columns)
 
     def _raw(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
         """Padded values ``[N, T, F]`` (numeric) or ids ``[N, T]``, and lengths ``[N]``."""
@@ -191,6 +215,8 @@ class InputEncoder:
             d["sequence_norm"] = self.sequence_norm.to_dict()
         if self.static_size:
             d |= {"static_mean": self.static_mean.tolist(), "static_std": self.static_std.tolist()}
+        if self.static_names is not None:
+            d["static_names"] = list(self.static_names)
         return d
 
     @classmethod
@@ -209,6 +235,8 @@ class InputEncoder:
         if enc.static_size:
             enc.static_mean = np.asarray(d["static_mean"], dtype=np.float64)
             enc.static_std = np.asarray(d["static_std"], dtype=np.float64)
+        if d.get("static_names") is not None:
+            enc.static_names = tuple(str(n) for n in d["static_names"])
         return enc
 
 
@@ -225,6 +253,9 @@ def _kind(X: Any, vocab_size: int | None) -> str:
 def plain_texts(X: Any) -> Any:
     """A column of texts from a frame library (a pandas Series or Index, a polars Series,
     a pyarrow array) as a list of str; anything else as it is."""
+    if isinstance(X, str | bytes):  # read one character at a time, it would be N texts
+        raise InputError(f"X is one string ({X[:30]!r}); X is a list of texts, one per "
+                         "sequence. Pass [text].")
     if isinstance(X, list | tuple | np.ndarray) or \
             type(X).__module__.split(".")[0] not in ("pandas", "polars", "pyarrow"):
         return X
@@ -251,6 +282,16 @@ def _unpadded(ids: np.ndarray) -> np.ndarray:
     in front, other tools after): a padded matrix reads as the list of its sequences."""
     real = np.flatnonzero(ids)
     return ids[real[0]:real[-1] + 1] if real.size else ids[:0]
+
+
+def _column_names(static: Any) -> tuple[str, ...] | None:
+    """The column names of a static frame (pandas, polars, pyarrow); None for numbers."""
+    if static is None or isinstance(static, np.ndarray | list | tuple):
+        return None
+    names = getattr(static, "column_names", None)  # a pyarrow Table (its .columns: data)
+    if names is None:
+        names = getattr(static, "columns", None)  # pandas, polars
+    return None if names is None else tuple(str(c) for c in names)
 
 
 def _check_static(static: Any, n: int) -> np.ndarray | None:

@@ -55,6 +55,12 @@ def pad_sequences(X: object, name: str = "X") -> tuple[np.ndarray, np.ndarray]:
 def _pad_array(X: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
     if X.ndim == 2:
         n, t = X.shape
+        if X.dtype.kind in "iu" and X.size and X.min() >= 0 and (X == 0).any():
+            raise InputError(  # Keras' pad_sequences output: token ids, not measurements
+                f"{name} is a matrix of whole numbers {X.shape} with zeros, like token ids "
+                f"padded by Keras' pad_sequences. For token ids pass vocab_size= (the number of "
+                f"ids, 0 = padding; e.g. vocab_size={int(X.max()) + 1}); for numeric sequences "
+                f"of one feature use {name}.reshape({n}, {t}, 1).")
         raise InputError(
             f"{name} has shape {X.shape} but [samples, timesteps, features] is required. If each "
             f"row is one sequence of {t} steps of one feature, use {name}.reshape({n}, {t}, 1); "

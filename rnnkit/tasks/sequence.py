@@ -189,6 +189,14 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
 
 
 def _labels(y: Any) -> np.ndarray:
+    shape = np.shape(y)
+    if len(shape) == 2 and shape[1] > 1:
+        onehot = np.asarray(y)
+        hint = (" It looks one-hot encoded (Keras' to_categorical): pass y.argmax(1), or the "
+                "class labels." if np.isin(onehot, (0, 1)).all() else " Pass one label per "
+                "sequence.")
+        raise InputError(f"y has shape {shape}; a classifier takes one label per sequence "
+                         f"[samples].{hint}")
     labels = np.asarray(y, dtype=object).reshape(-1)
     missing = [i for i, v in enumerate(labels.tolist())
                if v is None or (isinstance(v, float) and np.isnan(v))]

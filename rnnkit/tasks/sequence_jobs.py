@@ -187,7 +187,11 @@ def run_tagging_job(data: Any, label_col: str, sequence_cols: list[str], id_col:
                      "text_col": None}  # so `rnnkit inspect MODEL DATA` reads DATA alike
     task = model.task
     if task == "regression":
-        y = [np.asarray(t, dtype=float) for t in y]
+        try:
+            y = [np.asarray(t, dtype=float) for t in y]
+        except (TypeError, ValueError) as e:
+            raise InputError(f"--task regression needs numbers in {label_col!r}; {e}. Pass "
+                             "--task classification for labels, or a numeric column.") from e
     X_train, y_train = [X[i] for i in train], [y[i] for i in train]
     X_test, y_test = [X[i] for i in test], [y[i] for i in test]
     model.fit(X_train, y_train)

@@ -156,6 +156,12 @@ def _symbols(X: Any, name: str) -> list[list]:
         if not symbols:
             raise InputError(f"{name}[{i}] is {'empty' if symbols == [] else repr(seq)}; every "
                              "sequence needs at least one symbol. Drop it or fill it.")
+        if isinstance(symbols[0], list | dict | set):
+            raise InputError(
+                f"{name}[{i}] holds vectors ({type(symbols[0]).__name__}s, e.g. one-hot rows of "
+                f"an array [samples, steps, features]); a SequenceToSequence reads symbols: "
+                f"strings or lists of ids or characters. Pass {name}.argmax(-1).tolist() for "
+                "one-hot arrays, or the strings themselves.")
         out.append(symbols)
     if not out:
         raise InputError(f"{name} holds no sequences. Pass at least one.")

@@ -214,3 +214,24 @@ def test_targets_are_scaled_by_the_rows_that_train():
     tagger = rnnkit.SequenceTagger(task="regression", hidden_size=4, epochs=1, verbose=0,
                                    val_size=0.2).fit(X, [np.full(5, v) for v in y])
     assert tagger.y_mean_ == pytest.approx(y[held.train].mean())
+
+
+def test_static_frames_are_matched_by_column_name(tmp_path):
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    X, cov = rng.normal(size=(40, 6, 1)), rng.normal(size=(40, 3))
+    frame = pd.DataFrame(cov, columns=["age", "sex", "height"])
+    model = rnnkit.SequenceRegressor(hidden_size=4, max_steps=5, verbose=0).fit(
+        X, cov[:, 0] * 3, static=frame)
+    expected = model.predict(X, static=frame)
+    assert np.abs(expected - model.predict(X, static=frame[["height", "age", "sex"]])).max() == 0
+    np.testing.assert_array_equal(model.predict(X, static=cov), expected)  # numbers: by position
+    model.save(tmp_path / "m")
+    loaded = rnnkit.load(tmp_path / "m")
+    np.testing.assert_array_equal(loaded.predict(X, static=frame[["sex", "height", "age"]]),
+                                  expected)
+    with pytest.raises(InputError, match=r"missing \['age'\], unknown \['Age'\]"):
+        loaded.predict(X, static=frame.rename(columns={"age": "Age"}))
+    with pytest.raises(InputError, match="static has 2 covariates; the model was trained with 3"):
+        model.predict(X, static=cov[:, :2])

@@ -193,10 +193,34 @@ def _from_array(a: np.ndarray, columns: Columns) -> pd.DataFrame:
     if a.ndim not in (1, 2):
         raise InputError(f"data has shape {a.shape}; expected a series [T] or [T, F].")
     a = a.reshape(len(a), -1)
-    frame = pd.DataFrame({columns.time_col: np.arange(len(a)), columns.target_col: a[:, 0]})
-    for j in range(1, a.shape[1]):  # extra columns become features x1, x2, ...
-        frame[f"x{j}"] = a[:, j]
-    return frame
+    cols = {columns.time_col: np.arange(len(a)), columns.target_col: a[:, 0]}
+    cols.update({f"x{j}": a[:, j] for j in range(1, a.shape[1])})  # extra columns: x1, x2, ...
+    return pd.DataFrame(cols)
+
+
+def _check_array(a: np.ndarray, columns: Columns) -> None:
+    """A 2-D array is [T, columns], the target first; every other column (x1, x2, ...) must
+    be named as a covariate, or it would be read and never used."""
+    if a.ndim != 2 or a.shape[1] < 2:
+        return
+    named = {*columns.feature_cols, *columns.future_cols, *columns.static_cols}
+    extra = [f"x{j}" for j in range(1, a.shape[1])]
+    unused = [x for x in extra if x not in named]
+    if not unused:
+        return
+    if a.shape[0] == 1:
+        raise InputError(
+            f"data is a row vector of shape {a.shape}; a series is read as [T] or [T, columns] "
+            "with time down the rows. Pass a 1-D array (a.ravel()) or transpose it to [T, 1] "
+            "(a.T)."
+        )
+    names = ", ".join(unused if len(unused) <= 3 else [*unused[:2], "...", unused[-1]])
+    raise InputError(
+        f"data is a 2-D array of shape {a.shape}, read as [T, columns] with column 0 the target; "
+        f"column(s) {names} are not named as covariates and would be ignored. Name them "
+        f"(feature_cols={tuple(unused[:3])!r}{'...' if len(unused) > 3 else ''}), pass a frame "
+        "with named columns, or pass only the target (a[:, 0])."
+    )
 
 
 def _from_path(path: Path, text: str) -> pd.DataFrame:
@@ -243,11 +267,67 @@ def _from_path(path: Path, text: str) -> pd.DataFrame:
     return frame
 
 
-def _missing_column(name: str, arg: str, frame: pd.DataFrame) -> InputError:
-    cols = [str(c) for c in frame.columns]
-    close = difflib.get_close_matches(name, cols, n=1) or _columns_fit_for(arg, frame)
-    hint = f"Pass --{arg.replace('_', '-')} {close[0]}" if close else f"Pass {arg}=<one of them>"
-    return InputError(f"{arg}={name!r} is not a column; columns are {cols}. {hint}.")
+def _time_from_index(frame: pd.DataFrame, time_col: str) -> pd.DataFrame:
+    """A frame indexed by time, as a pandas Series is read (``rnnkit.data.native``): where
+    ``time_col`` is not a column but the index holds timestamps or periods, or is named
+    ``time_col``, the index becomes that column."""
+    if time_col in frame.columns:
+        return frame
+    index = frame.index
+    if index.nlevels > 1:
+        if time_col not in index.names:
+            return frame
+        levels = [n for n in index.names if n is not None and n not in frame.columns]
+        frame = frame.reset_index(level=levels)
+        if isinstance(frame[time_col].dtype, pd.PeriodDtype):
+            frame[time_col] = frame[time_col].dt.to_timestamp()
+        return frame
+    if not isinstance(index, pd.DatetimeIndex | pd.PeriodIndex) and index.name != time_col:
+        return frame
+    times = index.to_timestamp() if isinstance(index, pd.PeriodIndex) else index
+    return frame.reset_index(drop=True).assign(**{time_col: times.to_numpy()})
+
+
+def _missing_column(name: str, arg: str, frame: pd.DataFrame, c: Columns) -> InputError:
+    """``name`` (of argument ``arg``) is not a column. The time and target may be another
+    column (the closest is proposed); a covariate may not: the data must hold the columns
+    named, as a fitted model needs the columns it was trained on. load_panel cannot tell
+    the command line from Python, so both spellings of the argument are given."""
+    cols = [str(x) for x in frame.columns]
+    flag = f"--{arg.replace('_', '-')}"
+    roles = {c.time_col, c.target_col, c.id_col, *c.feature_cols, *c.future_cols,
+             *c.static_cols} - {name}
+    free = [x for x in cols if x not in roles]  # a column in another role is never proposed
+    close = difflib.get_close_matches(name, free, n=1)
+    head = f"{arg}={name!r} is not a column; columns are {cols}."
+    if arg in ("time_col", "target_col"):
+        close = close or _columns_fit_for(arg, frame[free])
+        if close:
+            return InputError(f"{head} Did you mean {close[0]!r}? Pass {flag} {close[0]} "
+                              f"(Python: {arg}={close[0]!r}), or rename that column to "
+                              f"{name!r} if a fitted model reads {name!r}.")
+        what = "timestamps or integer steps" if arg == "time_col" else "the numbers to forecast"
+        named = frame.index.name is not None and not isinstance(frame.index, pd.RangeIndex)
+        index = f", or call .reset_index() if the index {frame.index.name!r} holds them" \
+            if named else ""
+        return InputError(f"{head} Give the data a column of {what} and name it with {arg} / "
+                          f"{flag}{index}.")
+    wanted = list(getattr(c, arg))
+    if close and arg == "static_cols" and not _constant(frame, close[0], c.id_col):
+        close = []  # a column that varies within a series is no static covariate
+    rename = f" (or rename {close[0]!r} to {name!r})" if close else ""
+    return InputError(
+        f"{head} The data must include every column in {arg}, {wanted}: a fitted model needs "
+        f"the columns it was trained on. Add {name!r} to the data{rename}; for a new fit you "
+        f"may instead drop it from {arg} / {flag}."
+    )
+
+
+def _constant(frame: pd.DataFrame, col: str, id_col: str) -> bool:
+    """Whether ``col`` holds one value per series."""
+    if id_col in frame.columns:
+        return bool((frame.groupby(id_col)[col].nunique(dropna=False) <= 1).all())
+    return frame[col].nunique(dropna=False) <= 1
 
 
 def _columns_fit_for(arg: str, frame: pd.DataFrame) -> list[str]:
@@ -258,7 +338,7 @@ def _columns_fit_for(arg: str, frame: pd.DataFrame) -> list[str]:
         for c in frame.columns:
             if pd.api.types.is_datetime64_any_dtype(head[c]):
                 fits.append(str(c))
-            elif head[c].dtype == object:
+            elif head[c].dtype == object or pd.api.types.is_string_dtype(head[c]):
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     if pd.to_datetime(head[c], errors="coerce").notna().all():
@@ -289,16 +369,20 @@ def load_panel(
     """Read ``data`` and validate it into a :class:`Panel` (see the module docstring)."""
     if isinstance(data, Panel):
         return data
+    if isinstance(data, np.ndarray):
+        _check_array(data, columns)
+    c = columns
     frame = read_data(data, columns)
+    if isinstance(frame, pd.DataFrame):
+        frame = _time_from_index(frame, c.time_col)
     if frame.empty:
         raise InputError("data has no rows. Give a frame with observations.")
-    c = columns
     for col, arg in [(c.time_col, "time_col"), (c.target_col, "target_col")] + [
         (f, "feature_cols") for f in c.feature_cols] + [
         (f, "future_cols") for f in c.future_cols] + [(f, "static_cols") for f in c.static_cols
     ]:
         if col not in frame.columns:
-            raise _missing_column(col, arg, frame)
+            raise _missing_column(col, arg, frame, c)
     if fill is not None and fill not in FILLS:
         raise InputError(f"fill={fill!r} is not known; expected one of {list(FILLS)}.")
     has_id = c.id_col in frame.columns
@@ -401,7 +485,7 @@ def parse_times(col: pd.Series, name: str) -> np.ndarray:
         row = int(np.flatnonzero(bad.to_numpy())[0]) if bad.any() else 0
         raise InputError(
             f"time_col={name!r} must hold timestamps or integers; row {row} holds "
-            f"{col.iloc[row]!r}. Fix the value, or pass --time-col with the right column."
+            f"{col.iloc[row]!r}. Fix the value, or name the right column (time_col / --time-col)."
         ) from e
     if parsed.isna().any():
         row = int(np.flatnonzero(parsed.isna().to_numpy())[0])
@@ -508,10 +592,7 @@ def _regular(ids, times, integer, freq):
             sessions = Sessions.detect(t)  # business hours, trading days
             inferred = sessions.to_freq() if sessions is not None else inferred
         if inferred is None:
-            diffs = np.diff(t)
-            common = pd.Series(diffs).mode().iloc[0]
-            g = int(np.flatnonzero(diffs != common)[0]) if (diffs != common).any() else 0
-            raise _irregular(sid, t[g] + common, t[g], t[g + 1])
+            raise _first_break(sid, t)
         found[sid] = inferred
     kinds = set(found.values())
     if len(kinds) > 1:
@@ -529,12 +610,54 @@ def _infer_freq(t: np.ndarray) -> str | None:
     return inferred if inferred is None or isinstance(inferred, str) else inferred.freqstr
 
 
-def _irregular(sid: str, expected: object, before: object, found: object) -> InputError:
+def _irregular(sid: str, expected: object, before: object, found: object,
+               freq: str | None = None) -> InputError:
     return InputError(
         f"series {sid!r} has irregular timestamps: expected {_fmt(expected)} after "
-        f"{_fmt(before)}, found {_fmt(found)}. Resample to a regular grid, or pass freq=... "
-        "with fill=... (CLI: --freq, --fill) to reindex and fill the gaps."
+        f"{_fmt(before)}, found {_fmt(found)}. Resample to a regular grid, or pass "
+        f"freq={'...' if freq is None else repr(freq)} with fill=... (CLI: --freq, --fill) to "
+        "reindex and fill the gaps."
     )
+
+
+def _first_break(sid: str, t: np.ndarray) -> InputError:
+    """The first place irregular times ``t`` break their usual step. The step is inferred
+    on the longest stretch that keeps the most common gap, counted in calendar months when
+    the gaps are a month or more (months, quarters and years differ in days), else in time;
+    failing that the most common gap itself is the step."""
+    months = pd.DatetimeIndex(t).year.to_numpy() * 12 + pd.DatetimeIndex(t).month.to_numpy()
+    diffs = np.diff(t)
+    common = pd.Series(diffs).mode().iloc[0]
+    calendar = common >= np.timedelta64(28, "D")
+    gaps = np.diff(months) if calendar else diffs
+    usual = pd.Series(gaps).mode().iloc[0]
+    keep = np.concatenate([[False], gaps == usual, [False]])
+    edges = np.flatnonzero(np.diff(keep.astype(np.int8)))  # run starts and ends, in pairs
+    starts, ends = edges[0::2], edges[1::2]
+    k = int(np.argmax(ends - starts))
+    stretch = t[starts[k] : ends[k] + 1]  # the longest run of the usual gap, as times
+    freq = _infer_freq(stretch) if len(stretch) >= 3 else None
+    if freq is not None:
+        try:
+            offset = pd.tseries.frequencies.to_offset(freq)
+            expected = (pd.DatetimeIndex(t[:-1]) + offset).to_numpy(dtype="datetime64[ns]")
+        except (ValueError, TypeError, OverflowError):
+            expected = None
+        off = np.flatnonzero(expected != t[1:]) if expected is not None else np.array([])
+        if off.size:
+            g = int(off[0])
+            return _irregular(sid, expected[g], t[g], t[g + 1], freq)
+    if len(t) < 3:  # nothing breaks a step that two times cannot show
+        return InputError(
+            f"series {sid!r} has {len(t)} timestamps, too few to infer their frequency (pandas "
+            "needs 3). Pass freq=... (CLI: --freq), e.g. freq='D', or give more rows."
+        )
+    if calendar and (gaps != usual).any():
+        g = int(np.flatnonzero(gaps != usual)[0])
+        expected = pd.Timestamp(t[g]) + pd.DateOffset(months=int(usual))
+        return _irregular(sid, expected, t[g], t[g + 1])
+    g = int(np.flatnonzero(diffs != common)[0]) if (diffs != common).any() else 0
+    return _irregular(sid, t[g] + common, t[g], t[g + 1])
 
 
 def select_series(panel: Panel, keep: list[int] | np.ndarray) -> Panel:

@@ -61,6 +61,13 @@ def _read(data: Any, schema: dict, with_target: bool = True):
         y = frame[schema["target_col"]].to_numpy() if with_target else None
         return frame[schema["text_col"]].astype(str).tolist(), y, None, ids
     if not with_target:
+        needed = [schema["id_col"], *schema["sequence_cols"], *schema["static_cols"]] + \
+            ([schema["time_col"]] if schema["time_col"] else [])
+        missing = [c for c in needed if c not in frame.columns]
+        if missing:  # named before the stand-in target below joins the columns
+            raise InputError(f"column(s) {missing} are not in the data; the model was fitted "
+                             f"on {needed}, and the data has {[str(c) for c in frame.columns]}."
+                             " Pass data with the columns the model was fitted on.")
         frame = frame.assign(**{schema["target_col"]: 0})
     return sequences_from_frame(frame, schema["id_col"], schema["time_col"],
                                 schema["sequence_cols"], schema["target_col"],

@@ -45,6 +45,13 @@ def test_regress_with_static_covariates(tmp_path, capsys):
     scores = json.loads((tmp_path / "metrics.json").read_text())
     assert scores["model"]["R2"] > scores["ridge on summaries"]["R2"] > scores["mean"]["R2"]
     assert (tmp_path / "scatter.png").is_file()
+    # new data without a fitted column: that column is named, not the target it never needs
+    import rnnkit
+
+    new = tmp_path / "new.csv"
+    rnnkit.load_dataset("bmi").drop(columns=["bmi", "height"]).to_csv(new, index=False)
+    code, _, err = run(["predict", tmp_path / "model", new], capsys)
+    assert code == 2 and "['height'] are not in the data" in err and "'bmi'" not in err
 
 
 def test_a_misspelt_column_is_one_line(tmp_path, capsys):

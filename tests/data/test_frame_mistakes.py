@@ -1,0 +1,96 @@
+"""Mistakes users made handing data to rnnkit, found in a review: each message names the real
+problem and a fix that works, and a frame indexed by time is read like a Series."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rnnkit.data.frames import Columns, load_panel
+from rnnkit.datasets import load_dataset
+from rnnkit.errors import InputError
+
+
+def airline() -> pd.DataFrame:
+    frame = load_dataset("airline")
+    return frame.assign(ds=pd.to_datetime(frame["ds"]), y=frame["y"].astype(float))
+
+
+def message(data, columns: Columns | None = None, **kwargs) -> str:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a flood of warnings before the error is a failure too
+        with pytest.raises(InputError) as caught:
+            load_panel(data, columns or Columns(), **kwargs)
+    text = str(caught.value)
+    assert "\n" not in text
+    return text
+
+
+def test_a_missing_covariate_asks_for_that_column_and_proposes_no_other():
+    history = airline().assign(promo=np.arange(144) % 3 * 1.0)
+    text = message(history.drop(columns="promo"), Columns(feature_cols=("promo",)))
+    assert "must include" in text and "['promo']" in text and "trained on" in text
+    assert "--feature-cols y" not in text and "Pass --" not in text
+    # 'promo' varies, so the library refuses it as static: it is never proposed as one
+    text = message(history, Columns(static_cols=("region",)))
+    assert "must include" in text and "['region']" in text
+    assert "static-cols promo" not in text and "rename 'promo'" not in text
+
+
+def test_a_missing_month_names_the_real_gap_and_the_fix_works():
+    frame = airline()
+    frame = frame[frame["ds"] != "1957-05-01"]
+    text = message(frame)
+    assert "expected 1957-05-01 after 1957-04-01, found 1957-06-01" in text
+    assert "freq='MS' with fill=" in text
+    panel = load_panel(frame, freq="MS", fill="interpolate")
+    assert panel.lengths.tolist() == [144] and panel.freq == "MS"
+
+
+def test_month_ends_and_quarters_name_the_real_gap():
+    ends = pd.DataFrame({"ds": pd.date_range("2000-01-31", periods=30, freq="ME"), "y": 1.0})
+    assert "expected 2001-05-31 after 2001-04-30, found 2001-06-30" in message(ends.drop(16))
+    quarters = pd.DataFrame({"ds": pd.date_range("2000-01-01", periods=30, freq="QS"), "y": 1.0})
+    assert "expected 2002-04-01 after 2002-01-01, found 2002-07-01" in message(quarters.drop(9))
+    two = pd.DataFrame({"ds": pd.date_range("2000-01-01", periods=2, freq="MS"), "y": 1.0})
+    assert "too few to infer" in message(two)  # was: expected 2000-02-01, found 2000-02-01
+
+
+def test_a_frame_indexed_by_time_is_read_like_a_series(tmp_path):
+    frame = airline()
+    frame.to_csv(tmp_path / "air.csv", index=False)
+    by_index = pd.read_csv(tmp_path / "air.csv", index_col=0, parse_dates=True)
+    assert list(by_index.columns) == ["y"]
+    want = load_panel(frame)
+    for data in (by_index, by_index.to_period("M"), by_index.rename_axis(None)):
+        panel = load_panel(data)
+        assert panel.freq == "MS"
+        np.testing.assert_array_equal(panel.times, want.times)
+        np.testing.assert_array_equal(panel.values, want.values)
+    long = pd.concat([frame.assign(unique_id=k) for k in "ab"])
+    assert load_panel(long.set_index(["unique_id", "ds"])).lengths.tolist() == [144, 144]
+
+
+def test_no_time_column_never_proposes_the_target_as_time():
+    text = message(airline()[["y"]])
+    assert "time_col='ds' is not a column" in text and "time_col='y'" not in text
+    frame = airline()
+    text = message(frame[["y"]].set_index(frame["ds"].dt.strftime("%Y-%m").rename("month")))
+    assert ".reset_index()" in text
+
+
+def test_a_2d_array_with_unnamed_columns_is_refused():
+    y = airline()["y"].to_numpy()
+    text = message(np.column_stack([y, y * 2]))
+    assert "[T, columns]" in text and "x1" in text and "feature_cols=('x1',)" in text
+    panel = load_panel(np.column_stack([y, y * 2]), Columns(feature_cols=("x1",)))
+    np.testing.assert_array_equal(panel.series(0)[:, 1], y * 2)
+
+
+def test_a_row_vector_says_transpose_without_warnings():
+    y = airline()["y"].to_numpy()
+    text = message(y[None, :])
+    assert "(1, 144)" in text and "1-D array" in text and "[T, 1]" in text

@@ -41,9 +41,11 @@ def main() -> None:
         started = time.perf_counter()
         model = rnnkit.SequenceClassifier(verbose=0, seed=0).fit(X, labels)
         seconds = time.perf_counter() - started
-        accuracy = model.score(test_seqs, test_labels) if name == "ragged list" else float("nan")
-        rows.append((name, seconds, accuracy))
-        print(f"{name:>13}: fit {seconds:6.1f} s   test accuracy {accuracy:.3f}", flush=True)
+        # scored once: the padded fit reads zeros after each end as steps (timing only)
+        scored = f"test accuracy {model.score(test_seqs, test_labels):.3f}" \
+            if name == "ragged list" else "(timed only: its zeros read as steps)"
+        rows.append((name, seconds))
+        print(f"{name:>13}: fit {seconds:6.1f} s   {scored}", flush=True)
     ratio = rows[0][1] / rows[1][1]
     print(f"537 sequences of 100-1,344 steps: ragged / padded fit time = {ratio:.2f}x "
           f"(goal <= 1.5x); ragged fit {rows[0][1]:.0f} s (goal < 300 s)")

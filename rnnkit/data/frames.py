@@ -12,6 +12,7 @@ import warnings
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -164,6 +165,26 @@ def future_times(last: object, freq: str | None, h: int, step: int = 1) -> np.nd
     if is_sessions(freq):
         return Sessions.from_freq(freq).following(last, h)
     return pd.date_range(start=pd.Timestamp(last), periods=h + 1, freq=freq)[1:].to_numpy()
+
+
+def future_times_many(lasts: Any, freq: str | None, h: int, step: int = 1) -> np.ndarray:
+    """The ``h`` timestamps after each of ``lasts``: ``[S, h]``, as :func:`future_times`
+    gives them one series at a time. Fixed-length frequencies and integer steps are one
+    broadcast; calendar offsets (month starts, weeks) one vector sum a step; session
+    calendars series by series."""
+    if freq is None:
+        return np.asarray(lasts, dtype=np.int64)[:, None] + step * np.arange(1, h + 1,
+                                                                             dtype=np.int64)
+    if is_sessions(freq) or len(lasts) == 0:
+        return np.array([future_times(t, freq, h, step) for t in lasts]).reshape(len(lasts), h)
+    offset = pd.tseries.frequencies.to_offset(freq)
+    last = pd.DatetimeIndex(np.asarray(lasts, dtype="datetime64[ns]"))
+    if isinstance(offset, pd.offsets.Tick | pd.offsets.Day):  # a fixed length (naive times)
+        length = pd.Timedelta(days=offset.n) if isinstance(offset, pd.offsets.Day) \
+            else pd.Timedelta(offset)
+        span = np.arange(1, h + 1) * length.to_timedelta64().astype("timedelta64[ns]")
+        return last.to_numpy()[:, None] + span
+    return np.stack([(last + k * offset).to_numpy() for k in range(1, h + 1)], axis=1)
 
 
 def read_data(data: object, columns: Columns = Columns()) -> pd.DataFrame:

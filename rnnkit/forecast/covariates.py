@@ -13,7 +13,7 @@ from rnnkit.data.frames import (
     Columns,
     Panel,
     _fmt,
-    future_times,
+    future_times_many,
     load_panel,
     parse_times,
     read_data,
@@ -70,8 +70,8 @@ def future_block(options: ForecastOptions, freq: str | None, step: int, has_id: 
     each series' ``targets``), or None."""
     if not options.future_cols and not calendar and not options.season_lags:
         return None
-    times = [future_times(t, freq, steps, step) for t in last]
-    blocks = [np.zeros((steps, 0)) for _ in ids]
+    times = future_times_many(last, freq, steps, step)  # [S, steps]
+    parts = [np.zeros((len(ids), steps, 0))]
     cols = list(options.future_cols)
     time_col, id_col = options.time_col, options.id_col
     if cols:
@@ -92,24 +92,25 @@ def future_block(options: ForecastOptions, freq: str | None, step: int, has_id: 
         table = pd.DataFrame(frame[cols].to_numpy(dtype=float), columns=cols,
                              index=pd.MultiIndex.from_arrays([keys.to_numpy(), when.to_numpy()]))
         table = table[~table.index.duplicated(keep="last")]
-        for k, (sid, t) in enumerate(zip(ids, times, strict=True)):
-            wanted = pd.MultiIndex.from_arrays([np.full(len(t), sid), t])
-            block = table.reindex(wanted).to_numpy()
-            missing = ~np.isfinite(block).all(axis=1)
-            if missing.any():
-                where = ", ".join(_fmt(x) for x in t[missing][:3])
-                raise InputError(
-                    f"future covariates {cols} are missing or NaN for series {sid!r} at {where}"
-                    f"{' ...' if missing.sum() > 3 else ''} ({int(missing.sum())} of the "
-                    f"{steps} steps the forecast needs). Pass future with a finite row for each.")
-            blocks[k] = block
+        wanted = pd.MultiIndex.from_arrays([np.repeat(np.asarray(ids, dtype=object), steps),
+                                            times.reshape(-1)])  # every series at once
+        block = table.reindex(wanted).to_numpy().reshape(len(ids), steps, len(cols))
+        missing = ~np.isfinite(block).all(axis=2)  # [S, steps]
+        if missing.any():
+            k = int(np.flatnonzero(missing.any(axis=1))[0])  # the first series lacking some
+            where = ", ".join(_fmt(x) for x in times[k][missing[k]][:3])
+            raise InputError(
+                f"future covariates {cols} are missing or NaN for series {ids[k]!r} at {where}"
+                f"{' ...' if missing[k].sum() > 3 else ''} ({int(missing[k].sum())} of the "
+                f"{steps} steps the forecast needs). Pass future with a finite row for each.")
+        parts.append(block)
     if calendar:
-        blocks = [np.column_stack([b, calendar_features(t, tuple(calendar))])
-                  for b, t in zip(blocks, times, strict=True)]
+        parts.append(calendar_features(times.reshape(-1), tuple(calendar)).reshape(
+            len(ids), steps, -1))
     if options.season_lags:
-        blocks = [np.column_stack([b, future_lags(v, season, options.season_lags, steps)])
-                  for b, v in zip(blocks, targets, strict=True)]
-    return np.stack(blocks)
+        parts.append(np.stack([future_lags(v, season, options.season_lags, steps)
+                               for v in targets]))
+    return np.concatenate(parts, axis=2)
 
 
 def static_table(panel: Panel) -> np.ndarray | None:

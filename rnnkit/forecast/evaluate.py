@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from rnnkit.data.frames import Panel, first_rows, future_times
+from rnnkit.data.frames import Panel, first_rows, future_times_many
 from rnnkit.data.windows import make_windows
 from rnnkit.errors import InputError
 from rnnkit.evaluate import METRICS, Backtest, Evaluation
@@ -99,8 +99,8 @@ def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = Non
     histories = fitted.histories
     diagnosis = diagnose([h.train_loss for h in histories], [h.val_loss for h in histories],
                          [h.stopped_by_time for h in histories])
-    times = np.concatenate([future_times(t, panel.freq, test_size, panel.step)
-                            for t in train_panel.last_times])
+    times = future_times_many(train_panel.last_times, panel.freq, test_size,
+                              panel.step).reshape(-1)
     forecasts = pd.DataFrame({options.time_col: times, "actual": np.concatenate(actual)})
     for k, p in predictions.items():
         forecasts[k] = np.asarray(p).reshape(-1)
@@ -146,8 +146,10 @@ def predict_windows(options: ForecastOptions, fitted: FittedForecast, panel: Pan
                            [np.zeros((0, spec.horizon))])
     h = spec.horizon
     # each series' timestamps extended by h future steps, so every target has a time
-    extended = [np.concatenate([panel.series_times(s), future_times(
-        panel.series_times(s)[-1], fitted.freq, h, fitted.step)]) for s in range(panel.n_series)]
+    ahead = future_times_many([panel.series_times(s)[-1] for s in range(panel.n_series)],
+                              fitted.freq, h, fitted.step)
+    extended = [np.concatenate([panel.series_times(s), ahead[s]])
+                for s in range(panel.n_series)]
     base = np.concatenate([[0], np.cumsum([len(t) for t in extended])])[windows.series]
     first = base + at  # [N] row of the first target in `grid`
     grid = np.concatenate(extended)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from rnnkit.data.frames import Panel, future_times, select_series
+from rnnkit.data.frames import Panel, future_times_many, select_series
 from rnnkit.data.windows import front_padded, origin_windows
 from rnnkit.errors import InputError
 from rnnkit.forecast import stateful
@@ -141,7 +141,7 @@ def forecast_rows(options: ForecastOptions, fitted: FittedForecast, context: np.
 def to_frame(options: ForecastOptions, fitted: FittedForecast, forecast: np.ndarray,
              ids: list[str], last: list) -> pd.DataFrame:
     h = forecast.shape[1]
-    times = np.concatenate([future_times(t, fitted.freq, h, fitted.step) for t in last])
+    times = future_times_many(last, fitted.freq, h, fitted.step).reshape(-1)
     frame = pd.DataFrame({options.time_col: times, options.target_col: forecast.reshape(-1)})
     if fitted.has_id:
         frame.insert(0, options.id_col, np.repeat(ids, h))

@@ -113,14 +113,22 @@ def forecast_at(options: ForecastOptions, fitted: FittedForecast, panel: Panel,
     if future is None:
         _, future = origin_windows(panel.values, panel.offsets, series, at, 0,
                                    fitted.spec.horizon, fitted.spec.future_index)
-    level = np.array([scaled[s][a - 1, 0] for s, a in zip(series, at, strict=True)])
+    last = np.asarray(at) - 1  # each origin's last observed step within its series
+    level = np.concatenate(scaled)[_flat(scaled, series, last), 0]
     outputs = []
     for run in [member] if member is not None else fitted.members:
         steps, _ = _run(run, [run.network_inputs(v) for v in scaled], None, _device(fitted))
-        summary = torch.stack([steps[s][a - 1] for s, a in zip(series, at, strict=True)])
+        index = torch.from_numpy(_flat(steps, series, last)).to(steps[0].device)
+        summary = torch.cat(steps).index_select(0, index)  # one gather for every origin
         outputs.append(_head(fitted, run, summary, level, rows, future))
     y = _combine(options, fitted, outputs, rows, h)
     return y if all_quantiles else y[..., point_index(options)]
+
+
+def _flat(parts, series: np.ndarray, step: np.ndarray) -> np.ndarray:
+    """Rows of (series, step) pairs in the concatenation of ``parts`` (one per series)."""
+    starts = np.cumsum([0] + [len(p) for p in parts[:-1]])
+    return (starts[np.asarray(series)] + step).astype(np.int64)
 
 
 def update(options: ForecastOptions, fitted: FittedForecast, panel: Panel) -> None:

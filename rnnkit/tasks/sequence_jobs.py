@@ -99,12 +99,13 @@ def predict_frame(model: SequenceEstimator, data: Any, name: str = "MODEL") -> p
         return pd.DataFrame({model.schema_["id_col"]: np.repeat(ids, [len(p) for p in per_step]),
                              "step": np.concatenate([np.arange(len(p)) for p in per_step]),
                              "predicted": np.concatenate([np.asarray(p) for p in per_step])})
+    if not isinstance(model, SequenceClassifier):
+        return pd.DataFrame({model.schema_["id_col"]: ids,
+                             "predicted": model.predict(X, static=static)})
+    proba = model.predict_proba(X, static=static)  # one pass: the labels are its argmax
     frame = pd.DataFrame({model.schema_["id_col"]: ids,
-                          "predicted": model.predict(X, static=static)})
-    if isinstance(model, SequenceClassifier):
-        for k, c in enumerate(model.classes_):
-            frame[f"p({c})"] = model.predict_proba(X, static=static)[:, k]
-    return frame
+                          "predicted": model.classes_[proba.argmax(1)]})
+    return frame.assign(**{f"p({c})": proba[:, k] for k, c in enumerate(model.classes_)})
 
 
 def run_sequence_job(task: str, data: Any, target_col: str, sequence_cols: list[str],

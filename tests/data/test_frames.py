@@ -138,3 +138,20 @@ def test_data_layer_never_imports_torch():
             "rnnkit.data.load_panel('airline')\nassert 'torch' not in sys.modules")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("freq", ["MS", "ME", "QS-OCT", "YE-DEC", "W-SUN", "h", "30min", "D",
+                                  "B", "2MS", "SMS", None])
+def test_future_times_of_many_series_at_once_equal_one_date_range_each(freq):
+    from rnnkit.data.frames import future_times, future_times_many
+
+    rng = np.random.default_rng(0)
+    if freq is None:
+        lasts = list(rng.integers(0, 1000, 7))
+    else:
+        grid = pd.date_range("1990-01-01", periods=100, freq=freq).as_unit("ns").to_numpy()
+        lasts = list(grid[rng.integers(0, 100, 7)])
+    expected = np.stack([future_times(t, freq, 13, 3 if freq is None else 1) for t in lasts])
+    got = future_times_many(lasts, freq, 13, 3 if freq is None else 1)
+    np.testing.assert_array_equal(got, expected)
+    assert got.dtype == expected.dtype

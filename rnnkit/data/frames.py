@@ -551,8 +551,16 @@ def _check_sessions(ids, times, sessions: Sessions) -> None:
 
 
 def _reindex(values, times, freq):
+    """Each series on the regular grid of ``freq`` from its first to its last time (a gap
+    becomes rows of NaN). Series already on it, the usual case (an update's new rows, a
+    model's own data), are found in one vector check and kept as they are."""
+    regular = _on_grid(times, freq)
     out_v, out_t = [], []
-    for v, t in zip(values, times, strict=True):
+    for v, t, kept in zip(values, times, regular, strict=True):
+        if kept:
+            out_v.append(np.array(v))
+            out_t.append(np.asarray(t).astype("datetime64[ns]"))
+            continue
         try:
             grid = pd.date_range(t[0], t[-1], freq=freq)
         except ValueError as e:
@@ -562,6 +570,28 @@ def _reindex(values, times, freq):
         out_v.append(frame.to_numpy())
         out_t.append(grid.to_numpy(dtype="datetime64[ns]"))
     return out_v, out_t
+
+
+def _on_grid(times: list[np.ndarray], freq: str) -> np.ndarray:
+    """Per series, whether its times step by exactly ``freq``: one check over all series for
+    a fixed-length frequency (hours, minutes, days of naive times); False for calendar
+    frequencies (months, weeks), which the per-series grid decides."""
+    try:
+        offset = pd.tseries.frequencies.to_offset(freq)
+    except (ValueError, TypeError):
+        return np.zeros(len(times), dtype=bool)  # the per-series path names the bad freq
+    if not isinstance(offset, pd.offsets.Tick | pd.offsets.Day) or not times:
+        return np.zeros(len(times), dtype=bool)
+    step = (pd.Timedelta(days=offset.n) if isinstance(offset, pd.offsets.Day)
+            else pd.Timedelta(offset)).value
+    lengths = np.fromiter(map(len, times), np.int64, len(times))
+    flat = np.concatenate(times).astype("datetime64[ns]").view(np.int64)
+    off = np.diff(flat) != step
+    off[np.cumsum(lengths)[:-1] - 1] = False  # the step from one series to the next
+    series = np.searchsorted(np.cumsum(lengths), np.flatnonzero(off), side="right")
+    regular = np.ones(len(times), dtype=bool)
+    regular[series] = False
+    return regular
 
 
 def _check_finite(ids, values, times, cols, fill):

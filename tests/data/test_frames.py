@@ -155,3 +155,23 @@ def test_future_times_of_many_series_at_once_equal_one_date_range_each(freq):
     got = future_times_many(lasts, freq, 13, 3 if freq is None else 1)
     np.testing.assert_array_equal(got, expected)
     assert got.dtype == expected.dtype
+
+
+@pytest.mark.parametrize("freq", ["h", "D", "MS"])
+def test_series_already_on_the_grid_are_kept_and_gaps_are_filled_with_nan(freq):
+    from rnnkit.data.frames import _reindex
+
+    rng = np.random.default_rng(0)
+    values, times = [], []
+    for s in range(12):  # every third series has two gaps; one series has one row
+        t = pd.date_range("2024-01-01", periods=9, freq=freq).to_numpy()
+        t = np.delete(t, [3, 5]) if s % 3 == 0 else t[:1] if s == 4 else t
+        values.append(rng.normal(size=(len(t), 2)))
+        times.append(t)
+    got_v, got_t = _reindex(values, times, freq)
+    for v, t, gv, gt in zip(values, times, got_v, got_t, strict=True):  # the reference:
+        grid = pd.date_range(t[0], t[-1], freq=freq)  # one reindex per series
+        np.testing.assert_array_equal(gv, pd.DataFrame(v, index=pd.DatetimeIndex(t))
+                                      .reindex(grid).to_numpy())
+        np.testing.assert_array_equal(gt, grid.to_numpy(dtype="datetime64[ns]"))
+    assert np.isnan(got_v[0][3]).all() and len(got_v[0]) == 9

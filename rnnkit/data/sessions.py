@@ -112,18 +112,17 @@ class Sessions:
 
     def following(self, last: object, h: int) -> np.ndarray:
         """The ``h`` open slots after ``last``."""
-        last = pd.Timestamp(last)
+        last = pd.Timestamp(last).as_unit("ns")
         day = last.normalize()
         k = int((last - day - self.first) / self.step)  # slot index of ``last`` in its day
-        out = []
-        while len(out) < h:
-            k += 1
-            if k >= self.slots:
-                k, day = 0, day + pd.Timedelta(days=1)
-                while day.day_of_week not in self.weekdays:
-                    day += pd.Timedelta(days=1)
-            out.append(day + self.first + k * self.step)
-        return pd.DatetimeIndex(out).to_numpy()
+        ahead, slot = np.divmod(k + 1 + np.arange(h), self.slots)  # open days on, slot
+        weeks = int(ahead[-1]) // max(len(self.weekdays), 1) + 2  # enough calendar days
+        calendar = day.asm8 + np.arange(7 * weeks + 8) * np.timedelta64(1, "D")
+        weekday = (calendar.astype("datetime64[D]").view(np.int64) + 3) % 7  # 1970-01-01: Thu
+        is_open = np.isin(weekday, self.weekdays)
+        is_open[0] = True  # the day of ``last``: its own later slots come first
+        return calendar[is_open][ahead] + self.first.to_timedelta64() + \
+            slot * self.step.to_timedelta64()
 
 
     @property

@@ -107,3 +107,34 @@ def test_pandas_business_hours_are_read_as_sessions_with_a_season():
                             for d in days])
     panel = load_panel(pd.DataFrame({"ds": times, "y": np.arange(len(times), dtype=float)}))
     assert panel.freq == "sessions:1h@09:00x8@0,1,2,3,4" and season_length(panel.freq) == 8
+
+
+def _walk(sessions, last, h):
+    """The reference: step slot by slot, day by day, skipping closed days."""
+    last = pd.Timestamp(last)
+    day = last.normalize()
+    k = int((last - day - sessions.first) / sessions.step)
+    out = []
+    while len(out) < h:
+        k += 1
+        if k >= sessions.slots:
+            k, day = 0, day + pd.Timedelta(days=1)
+            while day.day_of_week not in sessions.weekdays:
+                day += pd.Timedelta(days=1)
+        out.append(day + sessions.first + k * sessions.step)
+    return pd.DatetimeIndex(out).as_unit("ns").to_numpy()
+
+
+@pytest.mark.parametrize("freq,last", [
+    ("sessions:5min@07:00x169@0,1,2,3,4", "2024-01-05 21:00"),  # a Friday's last slot
+    ("sessions:5min@07:00x169@0,1,2,3,4", "2024-01-03 07:00"),
+    ("sessions:1D@00:00x1@0,1,2,3,4", "2024-01-05"),  # trading days
+    ("sessions:1h@09:00x8@5,6", "2024-01-07 16:00"),  # weekends only
+    ("sessions:30min@09:30x13@0,2,4", "2024-01-03 15:30"),
+])
+@pytest.mark.parametrize("h", [1, 7, 169, 1000])
+def test_following_slots_equal_a_slot_by_slot_walk(freq, last, h):
+    sessions = Sessions.from_freq(freq)
+    got = sessions.following(last, h)
+    np.testing.assert_array_equal(got, _walk(sessions, last, h))
+    assert got.dtype == np.dtype("datetime64[ns]")

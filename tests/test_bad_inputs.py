@@ -108,6 +108,9 @@ FORECASTER = [
     ("seed -1", lambda: rnnkit.Forecaster(seed=-1).fit(series()), InputError, ["seed", "-1"]),
     ("repeats 0", lambda: rnnkit.Forecaster(repeats=0).fit(series()), InputError,
      ["repeats", "0"]),
+    ("lookback leaves no training window", lambda: rnnkit.Forecaster(
+        lookback=50, horizon=7, **FAST).fit(series()), InputError,
+     ["lookback=50", "no training window", "or less"]),
     ("threads -2", lambda: rnnkit.Forecaster(threads=-2).fit(series()), InputError,
      ["threads", "-2"]),
     ("max_time 0", lambda: rnnkit.Forecaster(max_time=0).fit(series()), InputError,

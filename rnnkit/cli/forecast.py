@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -133,7 +134,7 @@ def _print_scores(evaluation, model) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from rnnkit.evaluate.report import spread_marks, statistical_note
+    from rnnkit.evaluate.report import best_rows, spread_marks, statistical_note
 
     e = evaluation
     table = Table(title=f"holdout: last {e.test_size} steps of each series "
@@ -141,11 +142,12 @@ def _print_scores(evaluation, model) -> None:
     table.add_column("model")
     for m in e.scores.columns:
         table.add_column(m, justify="right")
-    best = e.scores.idxmin()
+    best = best_rows(e.scores)
     marks = spread_marks(e.scores, e.model, e.runs)
     for name, row in e.scores.iterrows():
-        cells = [(f"[bold]{v:.3f}[/bold]" if m not in marks else f"{v:.3f}~")
-                 if best[m] == name else f"{v:.3f}" for m, v in row.items()]
+        shown = {m: f"{v:.3f}" if math.isfinite(v) else "n/a" for m, v in row.items()}
+        cells = [(f"[bold]{shown[m]}[/bold]" if m not in marks else f"{shown[m]}~")
+                 if best[m] == name else shown[m] for m in row.index]
         table.add_row(str(name), *cells)
     console = Console()
     console.print(table)

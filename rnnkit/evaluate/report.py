@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 METRICS = ("RMSE", "MAE", "MAPE", "sMAPE", "MASE")
@@ -14,17 +15,24 @@ def format_scores(scores: pd.DataFrame, marks: dict[str, str] | None = None) -> 
     """Scores (models x metrics) as plain text, each metric's best value marked by ``*``
     (or by ``marks[metric]``: "~" where the best leads by less than the run-to-run spread)."""
     frame = scores.loc[:, list(METRICS)]
-    best = frame.idxmin()
+    best = best_rows(frame)
     marks = marks or {}
     name_width = max(len(str(n)) for n in frame.index) + 2
     lines = [" " * name_width + "".join(f"{m:>11}" for m in METRICS)]
     for name, row in frame.iterrows():
-        cells = "".join(f"{row[m]:>10.3f}{marks.get(m, '*') if best[m] == name else ' '}"
+        cells = "".join(f"{_number(row[m]):>10}{marks.get(m, '*') if best[m] == name else ' '}"
                         for m in METRICS)
         lines.append(f"{name:<{name_width}}{cells}")
     if "~" in marks.values():
         lines.append("~ best by less than the run-to-run spread of the model: no clear winner")
     return "\n".join(lines)
+
+
+def best_rows(scores: pd.DataFrame) -> dict[str, object]:
+    """Per metric (column), the row with the lowest score; None where no row has a number
+    (MASE of a series that seasonal naive fits exactly: its scale is 0)."""
+    return {m: (scores[m].idxmin() if scores[m].notna().any() else None)
+            for m in scores.columns}
 
 
 def spread_marks(scores: pd.DataFrame, model: str, runs: pd.DataFrame | None) -> dict[str, str]:
@@ -41,6 +49,10 @@ def spread_marks(scores: pd.DataFrame, model: str, runs: pd.DataFrame | None) ->
         if abs(column.iloc[1] - column.iloc[0]) <= runs[m].std(ddof=1):
             marks[m] = "~"
     return marks
+
+
+def _number(value: float) -> str:
+    return f"{value:.3f}" if np.isfinite(value) else "n/a"
 
 
 def interval_line(intervals: dict | None) -> str:

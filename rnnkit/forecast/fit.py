@@ -52,6 +52,14 @@ def fit(options: ForecastOptions, panel: Panel, network: str | None = None,
     check_scale(options, panel, cut, scaling)
     batches = _stream_batches if stateful else _window_batches
     train, val = batches(options, spec, panel, cut, scaling)
+    if len(train) == 0:  # it would keep the untrained network, silently
+        k = int(np.argmax(cut))
+        raise InputError(
+            f"lookback={spec.lookback} with horizon={spec.steps} leaves no training window: a "
+            f"window needs {spec.lookback + spec.steps} rows before the validation rows, and "
+            f"the longest series, {panel.ids[k]!r}, has {int(cut[k])} before its "
+            f"{int(val_rows[k])}. Pass lookback={max(1, int(cut[k]) - spec.steps)} or less, "
+            "or fewer validation rows (val_size).")
     runs = spec.repeats * (2 if spec.refit_all else 1)
     # a tenth kept for what surrounds training (windows, validation, the refit set-up)
     seconds = None if options.max_time is None else 0.9 * options.max_time / runs

@@ -84,7 +84,9 @@ def plot_learning_curves(histories: list, diagnosis: str = "") -> plt.Figure:
                  fontsize=8, wrap=True)
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss (scaled units)")
-    ax.set_yscale("log")
+    losses = [v for h in histories for v in (*h.train_loss, *(h.val_loss or ()))]
+    if losses and min(losses) > 0:  # a loss of 0 (a series fitted exactly) has no log
+        ax.set_yscale("log")
     ax.grid(alpha=0.3)
     ax.legend(frameon=False)
     fig.tight_layout()

@@ -257,3 +257,19 @@ def test_paths_that_cannot_be_written_or_read_are_one_line(tmp_path, capsys, mon
         os.chdir(here)
     assert code == 0, err
     assert (tmp_path / "run" / "model.pt").is_file()
+
+
+def test_a_series_seasonal_naive_fits_exactly_scores_mase_as_n_a(tmp_path, capsys):
+    # MASE's scale (the in-sample seasonal naive error) is 0: no MASE, not a traceback
+    path = tmp_path / "periodic.csv"
+    pd.DataFrame({"ds": pd.date_range("2024-01-01", periods=60, freq="D"),
+                  "y": np.arange(60) % 7 + 10.0}).to_csv(path, index=False)
+    small = ["--epochs", "2", "--hidden-size", "8", "--horizon", "7", "--repeats", "1"]
+    code, out, err = run(["forecast", path, *small, "--out", tmp_path / "f"], capsys)
+    assert code == 0, err
+    assert "n/a" in out and (tmp_path / "f" / "forecast.csv").is_file()
+    assert "Warning" not in err  # nor a log scale of a zero loss
+    code, out, err = run(["backtest", path, *small, "--n-windows", "2", "--out",
+                          tmp_path / "b"], capsys)
+    assert code == 0, err
+    assert "n/a" in out

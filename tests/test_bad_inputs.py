@@ -108,9 +108,6 @@ FORECASTER = [
     ("seed -1", lambda: rnnkit.Forecaster(seed=-1).fit(series()), InputError, ["seed", "-1"]),
     ("repeats 0", lambda: rnnkit.Forecaster(repeats=0).fit(series()), InputError,
      ["repeats", "0"]),
-    ("lookback leaves no training window", lambda: rnnkit.Forecaster(
-        lookback=50, horizon=7, **FAST).fit(series()), InputError,
-     ["lookback=50", "no training window", "or less"]),
     ("threads -2", lambda: rnnkit.Forecaster(threads=-2).fit(series()), InputError,
      ["threads", "-2"]),
     ("max_time 0", lambda: rnnkit.Forecaster(max_time=0).fit(series()), InputError,
@@ -449,6 +446,12 @@ CLI = [
     ("tag regression on labels", lambda d: ["tag", "counting", "--sequence-cols",
                                             "a,marker,blank", "--task", "regression"],
      ["--task regression", "numbers", "'-'"]),
+    ("forecast future-cols without future", lambda d: [
+        "forecast", _csv(d, series().assign(promo=1.0), "p.csv"), "--future-cols", "promo"],
+     ["--future-cols promo", "needs --future"]),
+    ("forecast future without future-cols", lambda d: [
+        "forecast", "airline", "--future", _csv(d, series(), "f.csv")],
+     ["--future", "no --future-cols"]),
     ("summary horizon -3", lambda d: ["summary", "--horizon", "-3"], ["--horizon", "-3"]),
     ("inspect units 0", lambda d: ["inspect", _saved(), "--units", "0"], ["--units", "0"]),
     ("inspect a translator", lambda d: ["inspect", _translator(d), "abc"],

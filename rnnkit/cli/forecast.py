@@ -50,6 +50,7 @@ def forecast(
 
     out = out or default_out("forecast", data)
     check_out_dir(out)  # before the training, not after it
+    _check_future(options, future_file)
     panel = read_before_torch(options, data)  # arguments, paths and columns, before torch
     from rnnkit.tasks.forecaster import Forecaster
     from rnnkit.train.distributed import setup
@@ -117,13 +118,31 @@ def read_before_torch(options: dict[str, Any], data: str):
     return read_panel(checked, data)
 
 
+def _check_future(options: dict[str, Any], future_file: str | None) -> None:
+    """--future and --future-cols go together, checked before minutes of training."""
+    from rnnkit.errors import InputError
+
+    cols = options.get("future_cols") or ()
+    if cols and future_file is None:
+        raise InputError(f"--future-cols {','.join(cols)} needs --future FILE: the values of "
+                         "those columns over the forecast's steps (a CSV or Parquet with the "
+                         "time column, the series id if any, and those columns). Pass --future.")
+    if future_file is not None and not cols:
+        raise InputError(f"--future {future_file!r}: no --future-cols names which of its "
+                         "columns the model reads ahead. Pass --future-cols, or drop --future.")
+
+
 def check_before_reading(options: dict[str, Any], data: str) -> ForecastOptions:
     """Every argument, and the columns named, against DATA's header (or a bundled dataset's
     declared columns) before pandas loads."""
     from rnnkit.data.header import check_columns
 
     checked = ForecastOptions(**options).validate()
+    # the id column may be absent (one series), unless the user named one
+    named_id = [(checked.id_col, "id_col")] if checked.id_col != ForecastOptions().id_col \
+        else []
     check_columns(data, [(checked.time_col, "time_col"), (checked.target_col, "target_col")]
+                  + named_id
                   + [(c, "feature_cols") for c in checked.feature_cols]
                   + [(c, "future_cols") for c in checked.future_cols]
                   + [(c, "static_cols") for c in checked.static_cols])

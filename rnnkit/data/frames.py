@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rnnkit.data.header import separator
 from rnnkit.data.native import to_pandas
 from rnnkit.data.sessions import Sessions, is_sessions
 from rnnkit.errors import InputError
@@ -196,7 +197,7 @@ def read_data(data: object, columns: Columns = Columns()) -> pd.DataFrame:
     if isinstance(data, np.ndarray):
         return _from_array(data, columns)
     if isinstance(data, str | os.PathLike):
-        return _from_path(Path(data), str(data))
+        return _from_path(Path(data), str(data), columns.id_col)
     raise InputError(
         f"data of type {type(data).__name__} is not readable; expected a DataFrame (pandas, "
         "polars or pyarrow), a pandas Series indexed by time, a CSV or Parquet path, a bundled "
@@ -244,7 +245,7 @@ def _check_array(a: np.ndarray, columns: Columns) -> None:
     )
 
 
-def _from_path(path: Path, text: str) -> pd.DataFrame:
+def _from_path(path: Path, text: str, id_col: str | None = None) -> pd.DataFrame:
     from rnnkit.datasets import DATASETS, load_dataset
 
     if not path.exists():
@@ -270,7 +271,9 @@ def _from_path(path: Path, text: str) -> pd.DataFrame:
                     "pip install 'rnnkit[parquet]', or give a CSV."
                 ) from e
         elif suffix in (".csv", ".txt", ".gz", ""):
-            frame = pd.read_csv(path)
+            # series ids stay text: "001" and "1" are two series, and keep their zeros
+            frame = pd.read_csv(path, sep=separator(path),
+                                dtype={id_col: str} if id_col else None)
         else:
             raise InputError(
                 f"DATA={text!r} has extension {suffix!r}; expected .csv or .parquet. "
@@ -407,6 +410,10 @@ def load_panel(
     if fill is not None and fill not in FILLS:
         raise InputError(f"fill={fill!r} is not known; expected one of {list(FILLS)}.")
     has_id = c.id_col in frame.columns
+    if not has_id and c.id_col != Columns().id_col:  # named by the user, so meant to be there
+        raise InputError(f"id_col={c.id_col!r} is not a column; columns are "
+                         f"{[str(x) for x in frame.columns]}. Name the column of series ids "
+                         "(id_col / --id-col), or leave id_col out for one series.")
     if has_id and frame[c.id_col].isna().any():
         empty = np.flatnonzero(frame[c.id_col].isna().to_numpy())
         raise InputError(f"id_col={c.id_col!r} is empty in {len(empty)} row(s) (first: row "

@@ -29,10 +29,25 @@ def column_names(data: object) -> list[str] | None:
     try:
         opener = gzip.open if suffix == ".gz" else open
         with opener(path, "rt", newline="", encoding="utf-8-sig") as f:
-            header = next(csv.reader(f), None)
+            header = next(csv.reader(f, delimiter=separator(path)), None)
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
     return [c.strip() for c in header] if header else None
+
+
+def separator(path: Path) -> str:
+    """A CSV's separator, read off its header line: a comma, or a semicolon, tab or bar
+    where the header holds one of those and no comma (European exports write "ds;y")."""
+    try:
+        opener = gzip.open if Path(path).suffix.lower() == ".gz" else open
+        with opener(path, "rt", encoding="utf-8-sig", errors="replace") as f:
+            header = f.readline()
+    except OSError:
+        return ","
+    if "," in header:
+        return ","
+    found = [s for s in (";", "\t", "|") if s in header]
+    return found[0] if found else ","
 
 
 def check_columns(data: object, wanted: list[tuple[str, str]]) -> None:

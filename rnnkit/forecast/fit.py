@@ -52,14 +52,6 @@ def fit(options: ForecastOptions, panel: Panel, network: str | None = None,
     check_scale(options, panel, cut, scaling)
     batches = _stream_batches if stateful else _window_batches
     train, val = batches(options, spec, panel, cut, scaling)
-    if len(train) == 0:  # it would keep the untrained network, silently
-        k = int(np.argmax(cut))
-        raise InputError(
-            f"lookback={spec.lookback} with horizon={spec.steps} leaves no training window: a "
-            f"window needs {spec.lookback + spec.steps} rows before the validation rows, and "
-            f"the longest series, {panel.ids[k]!r}, has {int(cut[k])} before its "
-            f"{int(val_rows[k])}. Pass lookback={max(1, int(cut[k]) - spec.steps)} or less, "
-            "or fewer validation rows (val_size).")
     runs = spec.repeats * (2 if spec.refit_all else 1)
     # a tenth kept for what surrounds training (windows, validation, the refit set-up)
     seconds = None if options.max_time is None else 0.9 * options.max_time / runs
@@ -170,11 +162,13 @@ def _scaled(panel: Panel, scaling: Scaling) -> list[np.ndarray]:
 def _window_batches(options: ForecastOptions, spec: ForecastSpec, panel: Panel, cut: np.ndarray,
                    scaling: Scaling):
     """Windows whose targets end before ``cut`` (training) and start at or after it
-    (validation; None when there are none). A series shorter than a window is padded in
-    front with its first value; targets are always real rows."""
+    (validation; None when there are none). A series whose rows before ``cut`` are fewer
+    than a window is padded in front with its first value, so that it trains on at least
+    one window; targets are always real rows."""
     per_series, pads = [], []
-    for values in _scaled(panel, scaling):
-        padded = front_padded(values, spec.lookback + spec.steps)
+    for values, before in zip(_scaled(panel, scaling), cut, strict=True):
+        # the rows before the cut hold a whole window (the validation rows come after)
+        padded = front_padded(values, spec.lookback + spec.steps + len(values) - int(before))
         pads.append(len(padded) - len(values))
         per_series.append(padded)
     cut = cut + np.array(pads)

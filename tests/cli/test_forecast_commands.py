@@ -177,8 +177,9 @@ def test_forecast_with_future_covariates_and_sequence_training(tmp_path, capsys)
             "--training", "sequence", "--horizon", "24", "--lookback", "48", "--epochs", "3",
             "--hidden-size", "8", "--verbose", "0",
             "--out", tmp_path / "run"]
-    code, _, err = run(base, capsys)  # the forecast needs the promotions ahead
-    assert "reads future covariates ['promo']" in one_line_error(code, err)
+    code, _, err = run(base, capsys)  # the forecast needs the promotions ahead: said first
+    assert "--future-cols promo needs --future" in one_line_error(code, err)
+    assert not (tmp_path / "run").exists()  # before any training
     code, out, err = run(base + ["--future", tmp_path / "future.csv"], capsys)
     assert code == 0, err
     forecast = pd.read_csv(tmp_path / "run" / "forecast.csv")

@@ -175,3 +175,16 @@ def test_series_already_on_the_grid_are_kept_and_gaps_are_filled_with_nan(freq):
                                       .reindex(grid).to_numpy())
         np.testing.assert_array_equal(gt, grid.to_numpy(dtype="datetime64[ns]"))
     assert np.isnan(got_v[0][3]).all() and len(got_v[0]) == 9
+
+
+def test_a_semicolon_csv_is_read_and_series_ids_stay_text(tmp_path):
+    from rnnkit.data.header import column_names
+
+    frame = pd.DataFrame({"unique_id": ["001"] * 5 + ["01"] * 5,
+                          "ds": list(pd.date_range("2024-01-01", periods=5, freq="D")) * 2,
+                          "y": np.arange(10.0)})
+    frame.to_csv(tmp_path / "semi.csv", sep=";", index=False)
+    assert column_names(tmp_path / "semi.csv") == ["unique_id", "ds", "y"]
+    panel = load_panel(tmp_path / "semi.csv")
+    assert panel.ids == ["001", "01"]  # two series, zeros kept (not both read as 1)
+    np.testing.assert_array_equal(panel.series(1)[:, 0], np.arange(5.0, 10.0))

@@ -95,6 +95,9 @@ def test_a_short_series_forecasts_and_a_horizon_beyond_it_says_what_is_needed():
     data = pd.DataFrame({"ds": np.arange(30), "y": np.sin(np.arange(30.0)) + 5})
     f = rnnkit.Forecaster(lookback=40, horizon=5, **FAST).fit(data)  # padded in front
     assert f.lookback_ == 40 and len(f.predict()) == 5
+    # it trained: the rows before the validation ones were padded to a whole window (they
+    # were padded to the series' length, which left no training window: loss 0, untrained)
+    assert all(h.train_loss[0] > 0 for h in f.histories_)
     with pytest.raises(InputError, match="horizon=30.*at least 31"):
         rnnkit.Forecaster(horizon=30, **FAST).fit(data)
 

@@ -108,6 +108,11 @@ FORECASTER = [
     ("seed -1", lambda: rnnkit.Forecaster(seed=-1).fit(series()), InputError, ["seed", "-1"]),
     ("repeats 0", lambda: rnnkit.Forecaster(repeats=0).fit(series()), InputError,
      ["repeats", "0"]),
+    ("attention without seq2seq", lambda: rnnkit.Forecaster(attention=True, **FAST).fit(
+        series()), InputError, ["attention=True", "strategy='direct'", "seq2seq"]),
+    ("future file missing", lambda: rnnkit.Forecaster(future_cols=("promo",), **FAST).fit(
+        series().assign(promo=1.0)).predict(future="no_such_future.csv"), InputError,
+     ["future='no_such_future.csv'", "no such file"]),
     ("threads -2", lambda: rnnkit.Forecaster(threads=-2).fit(series()), InputError,
      ["threads", "-2"]),
     ("max_time 0", lambda: rnnkit.Forecaster(max_time=0).fit(series()), InputError,
@@ -446,6 +451,8 @@ CLI = [
     ("tag regression on labels", lambda d: ["tag", "counting", "--sequence-cols",
                                             "a,marker,blank", "--task", "regression"],
      ["--task regression", "numbers", "'-'"]),
+    ("forecast epoch-size abc", lambda d: ["forecast", "airline", "--epoch-size", "abc"],
+     ["--epoch-size 'abc'", "whole number or none"]),
     ("forecast future-cols without future", lambda d: [
         "forecast", _csv(d, series().assign(promo=1.0), "p.csv"), "--future-cols", "promo"],
      ["--future-cols promo", "needs --future"]),

@@ -26,8 +26,8 @@ GROUPS = {"data": "Data", "model": "Model", "training": "Training", "output": "O
 
 def _cli_type(check: str) -> type:
     kind, optional = check.removesuffix("|None"), check.endswith("|None")
-    if kind in ("columns", "levels", "size"):
-        base: type = str
+    if kind in ("columns", "levels", "size") or (optional and _numeric(kind)):
+        base: type = str  # an optional number also takes "none" (from_cli reads it)
     elif kind == "bool":
         base = bool
     elif kind.startswith("int"):
@@ -37,6 +37,10 @@ def _cli_type(check: str) -> type:
     else:
         base = str
     return base | None if optional or kind in ("size",) else base  # type: ignore[return-value]
+
+
+def _numeric(kind: str) -> bool:
+    return kind.startswith(("int", "float")) or kind in ("fraction", "rate")
 
 
 def _cli_default(check: str, default: Any) -> Any:
@@ -58,6 +62,14 @@ def from_cli(check: str, value: Any, name: str) -> Any:
         except ValueError as e:
             raise InputError(f"{flag} {value!r} must be numbers like 0.1,0.5,0.9.") from e
         return levels or None
+    if check.endswith("|None") and _numeric(kind) and isinstance(value, str):
+        if value.strip().lower() == "none":  # e.g. --max-time none: no budget
+            return None
+        try:
+            return int(value) if kind.startswith("int") else float(value)
+        except ValueError as e:
+            what = "a whole number" if kind.startswith("int") else "a number"
+            raise InputError(f"{flag} {value!r} must be {what} or none.") from e
     if kind == "size" and value is not None:
         try:
             return int(value) if value.strip().isdigit() else float(value)

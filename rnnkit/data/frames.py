@@ -188,16 +188,17 @@ def future_times_many(lasts: Any, freq: str | None, h: int, step: int = 1) -> np
     return np.stack([(last + k * offset).to_numpy() for k in range(1, h + 1)], axis=1)
 
 
-def read_data(data: object, columns: Columns = Columns()) -> pd.DataFrame:
+def read_data(data: object, columns: Columns = Columns(), what: str = "DATA") -> pd.DataFrame:
     """A pandas DataFrame from a DataFrame (pandas, polars eager or lazy, pyarrow), a pandas
-    Series indexed by time, a CSV/Parquet path, a bundled dataset name or a numpy series."""
+    Series indexed by time, a CSV/Parquet path, a bundled dataset name or a numpy series;
+    ``what`` names the argument in messages (DATA, future)."""
     data = to_pandas(data, columns.time_col, columns.target_col)
     if isinstance(data, pd.DataFrame):
         return data
     if isinstance(data, np.ndarray):
         return _from_array(data, columns)
     if isinstance(data, str | os.PathLike):
-        return _from_path(Path(data), str(data), columns.id_col)
+        return _from_path(Path(data), str(data), columns.id_col, what)
     raise InputError(
         f"data of type {type(data).__name__} is not readable; expected a DataFrame (pandas, "
         "polars or pyarrow), a pandas Series indexed by time, a CSV or Parquet path, a bundled "
@@ -245,21 +246,22 @@ def _check_array(a: np.ndarray, columns: Columns) -> None:
     )
 
 
-def _from_path(path: Path, text: str, id_col: str | None = None) -> pd.DataFrame:
+def _from_path(path: Path, text: str, id_col: str | None = None,
+               what: str = "DATA") -> pd.DataFrame:
     from rnnkit.datasets import DATASETS, load_dataset
 
     if not path.exists():
         if text in DATASETS:
             return load_dataset(text)
         raise InputError(
-            f"DATA={text!r}: no such file. Give a CSV or Parquet path, or a bundled dataset "
+            f"{what}={text!r}: no such file. Give a CSV or Parquet path, or a bundled dataset "
             f"name: {', '.join(DATASETS)}."
         )
     if path.is_dir():
-        raise InputError(f"DATA={text!r} is a directory; a CSV or Parquet file was expected. "
+        raise InputError(f"{what}={text!r} is a directory; a CSV or Parquet file was expected. "
                          "Pass a file inside it.")
     if path.stat().st_size == 0:
-        raise InputError(f"DATA={text!r} is empty. Give a CSV or Parquet file with rows.")
+        raise InputError(f"{what}={text!r} is empty. Give a CSV or Parquet file with rows.")
     suffix = path.suffix.lower()
     try:
         if suffix in (".parquet", ".pq"):
@@ -267,7 +269,7 @@ def _from_path(path: Path, text: str, id_col: str | None = None) -> pd.DataFrame
                 frame = pd.read_parquet(path)
             except ImportError as e:
                 raise InputError(
-                    f"DATA={text!r} is Parquet, which needs pyarrow. Install it with "
+                    f"{what}={text!r} is Parquet, which needs pyarrow. Install it with "
                     "pip install 'rnnkit[parquet]', or give a CSV."
                 ) from e
         elif suffix in (".csv", ".txt", ".gz", ""):
@@ -276,18 +278,18 @@ def _from_path(path: Path, text: str, id_col: str | None = None) -> pd.DataFrame
                                 dtype={id_col: str} if id_col else None)
         else:
             raise InputError(
-                f"DATA={text!r} has extension {suffix!r}; expected .csv or .parquet. "
+                f"{what}={text!r} has extension {suffix!r}; expected .csv or .parquet. "
                 "Convert the file, or rename it if it is a CSV."
             )
     except (pd.errors.EmptyDataError, pd.errors.ParserError, ValueError, OSError) as e:
         if isinstance(e, InputError):
             raise
         raise InputError(
-            f"DATA={text!r} could not be read ({type(e).__name__}: {str(e).splitlines()[0]}). "
+            f"{what}={text!r} could not be read ({type(e).__name__}: {str(e).splitlines()[0]}). "
             "Check that it is a valid CSV or Parquet file."
         ) from e
     if frame.empty:
-        raise InputError(f"DATA={text!r} has no rows. Give a file with observations.")
+        raise InputError(f"{what}={text!r} has no rows. Give a file with observations.")
     return frame
 
 

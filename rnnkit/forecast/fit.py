@@ -34,6 +34,10 @@ def fit(options: ForecastOptions, panel: Panel, network: str | None = None,
             ``refit-K.safetensors``) and resumes from (see :mod:`rnnkit.train.checkpoint`).
     """
     options.validate()
+    if options.attention and options.strategy != "seq2seq":  # at fit: old files still load
+        raise InputError(f"attention=True is the seq2seq decoder's attention; "
+                         f"strategy={options.strategy!r} has no decoder, so it would be "
+                         "ignored. Pass strategy='seq2seq', or drop attention.")
     network = network or options.network
     spec = resolve(options, panel, horizon)
     lengths = panel.lengths

@@ -89,8 +89,8 @@ class ForecastOptions(TrackingOptions):
                                  "start (default: lookback // 2).", "int>=0|None")
     # --- training ---------------------------------------------------------------------
     epochs: int = option(500, "Maximum epochs.", "int>=1", group="training")
-    epoch_size: int | None = option(2048, "Windows drawn per epoch (all when fewer; None: "
-                                    "all).", "int>=1|None", group="training")
+    epoch_size: int | None = option(2048, "Windows drawn per epoch (all when fewer; None, "
+                                    "CLI none: all).", "int>=1|None", group="training")
     max_time: float | None = option(60.0, "Seconds the whole fit may take; training stops at "
                                     "its best epoch so far when it would run longer.",
                                     "float>0|None", group="training")
@@ -120,7 +120,7 @@ class ForecastOptions(TrackingOptions):
                             PRECISIONS, group="training")
     threads: int | None = option(None, "CPU threads (default: torch's).", "int>=1|None",
                                  group="training")
-    verbose: int = option(1, "0 silent, 1 progress bar, 2 a line per epoch.", "int>=0",
+    verbose: int = option(1, "0 silent, 1 progress bar, 2 (or more) a line per epoch.", "int>=0",
                           group="output")
 
     def options(self) -> ForecastOptions:

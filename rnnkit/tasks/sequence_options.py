@@ -55,7 +55,7 @@ class TrainingOptions(TrackingOptions):
                           "int>=1", group="training")
     seed: int = option(0, "Random seed (same seed, same weights on CPU).", "int>=0",
                        group="training")
-    verbose: int = option(1, "0 silent, 1 progress bar, 2 a line per epoch.", "int>=0",
+    verbose: int = option(1, "0 silent, 1 progress bar, 2 (or more) a line per epoch.", "int>=0",
                           group="training")
     device: str = option("auto", "auto, cpu or cuda.", "str", ("auto", "cpu", "cuda"),
                          group="training")

@@ -274,3 +274,14 @@ def test_a_series_seasonal_naive_fits_exactly_scores_mase_as_n_a(tmp_path, capsy
                           tmp_path / "b"], capsys)
     assert code == 0, err
     assert "n/a" in out
+
+
+def test_an_optional_number_takes_none_on_the_command_line(tmp_path, capsys):
+    code, _, err = run(["forecast", "airline", "--epochs", "1", "--hidden-size", "4",
+                        "--repeats", "1", "--epoch-size", "none", "--max-time", "none",
+                        "--verbose", "0", "--out", tmp_path], capsys)
+    assert code == 0, err
+    import rnnkit
+
+    model = rnnkit.load(tmp_path / "model")
+    assert model.epoch_size is None and model.max_time is None

@@ -464,6 +464,9 @@ CLI = [
     ("inspect a translator", lambda d: ["inspect", _translator(d), "abc"],
      ["SequenceToSequence", "no inspect"]),
     ("shapes lookback 0", lambda d: ["shapes", "100", "--lookback", "0"], ["lookback", "0"]),
+    ("shapes n-seasons without period", lambda d: ["shapes", "144", "--n-seasons", "3"],
+     ["--n-seasons 3", "--period"]),
+    ("shapes features 0", lambda d: ["shapes", "144", "--features", "0"], ["--features", "0"]),
     ("shapes length abc", lambda d: ["shapes", "abc"], ["abc"]),
     ("unknown command", lambda d: ["forcast", "airline"], ["forcast"]),
 ]

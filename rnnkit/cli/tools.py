@@ -142,6 +142,17 @@ def shapes(
 ) -> None:
     """Explain how a series becomes samples x timesteps x features for these settings."""
     from rnnkit.data.explain import explain_windows
+    from rnnkit.errors import InputError
+    from rnnkit.options import check_value
+
+    for flag, value, kind in (("--lookback", lookback, "int>=1"), ("--horizon", horizon, "int>=1"),
+                              ("--stride", stride, "int>=1"), ("--features", features, "int>=1"),
+                              ("--period", period, "int>=1|None"),
+                              ("--n-seasons", n_seasons, "int>=1|None")):
+        check_value(flag, value, kind)
+    if n_seasons is not None and period is None:
+        raise InputError(f"--n-seasons {n_seasons} counts seasons of a --period, and none was "
+                         "given. Pass --period too (e.g. --period 12), or drop --n-seasons.")
 
     if data.isdigit():
         lengths: int | list[int] = int(data)

@@ -90,6 +90,7 @@ def explain_windows(
         >>> print(explain_windows(144, lookback=12))
     """
     lengths = [int(n)] if np.ndim(n) == 0 else [int(x) for x in n]
+    n_seasons = (n_seasons or 1) if period else n_seasons  # one season unless told
     # windows built on zero-byte stand-ins: the plan is the windowing's own arithmetic
     dummies = [np.lib.stride_tricks.as_strided(np.zeros(1), (x, n_features), (0, 0))
                for x in lengths]

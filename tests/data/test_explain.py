@@ -37,3 +37,8 @@ def test_several_seasonal_series_name_their_period_and_seasons():
     assert text.startswith("2 series of [20, 30] observations with period=3, n_seasons=2, "
                            "horizon=2")
     assert "lookback" not in text.splitlines()[0]
+
+
+def test_a_period_without_seasons_reads_one_season():
+    plan = explain_windows(144, period=12)
+    assert plan.input_shape == (132, 1, 1)  # the value one period back, 144 - 12 targets

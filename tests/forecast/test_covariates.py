@@ -28,7 +28,7 @@ def synthetic(n: int = 24 * 7 * 12, seed: int = 0) -> pd.DataFrame:
                                 dict(strategy="recursive", epochs=15),
                                 dict(strategy="seq2seq"),
                                 dict(training="sequence", batch_size=8, learning_rate=3e-3,
-                                     epochs=60, patience=30)])
+                                     epochs=35, patience=30)])
 def test_every_strategy_beats_seasonal_naive_with_a_future_covariate(kw):
     f = rnnkit.Forecaster(**(FAST | kw), future_cols=("promo",))
     rmse = f.evaluate(synthetic()).scores["RMSE"]

@@ -12,11 +12,12 @@ WORKER = Path(__file__).parent / "ddp_worker.py"
 
 
 def _torchrun(processes: int, out: Path) -> dict[str, torch.Tensor]:
-    """Train under torchrun; both runs in fresh processes with one thread each, so that only
-    the number of processes differs."""
+    """Train under torchrun, or with one process as a plain script (the reference: rnnkit's
+    own path, no process group); both in fresh processes with one thread each."""
     env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONPATH=str(Path(__file__).parents[2]))
-    cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc-per-node", str(processes),
-           "--standalone", str(WORKER), str(out)]
+    cmd = [sys.executable, str(WORKER), str(out)] if processes == 1 else [
+        sys.executable, "-m", "torch.distributed.run", "--nproc-per-node", str(processes),
+        "--standalone", str(WORKER), str(out)]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr[-3000:]
     return load_file(out)

@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/windows.py
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/backtest_speed.py
+	$(BIN)/python bench/panel_prediction.py
 	$(BIN)/python bench/sequence_training.py
 	$(BIN)/python bench/sequence_speed.py
 	$(BIN)/python bench/run.py

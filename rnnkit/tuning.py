@@ -359,9 +359,13 @@ def _trials(study: Any) -> pd.DataFrame:
 
 
 def _importances(optuna: Any, study: Any) -> dict:
-    complete = [t for t in study.trials if t.state.name == "COMPLETE"]
-    if len(complete) < 2 or not complete[0].params:
+    # the trials that drew settings (trial 0, the estimator as given, may have drawn none)
+    drawn = [t for t in study.trials if t.state.name == "COMPLETE" and t.params]
+    if len(drawn) < 2:
         return {}
+    if len(drawn) < len([t for t in study.trials if t.state.name == "COMPLETE"]):
+        study = optuna.create_study(directions=study.directions)
+        study.add_trials(drawn)
     try:
         found = optuna.importance.get_param_importances(study)
     except (RuntimeError, ValueError):  # e.g. every trial scored the same

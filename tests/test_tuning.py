@@ -34,12 +34,14 @@ def test_trial_zero_is_the_estimator_as_given_scored_by_the_backtest():
 
 def test_trial_zero_is_the_estimator_as_given_even_outside_the_space():
     base = rnnkit.Forecaster(**SMALL)  # hidden_size=8: not a choice of the space
-    result = rnnkit.tune(base, "airline", space={"hidden_size": [4, 16]}, n_trials=2, seed=0,
-                         refit=False, prune=False)
+    result = rnnkit.tune(base, "airline", space={"hidden_size": [4, 16], "learning_rate": (
+        "log", 1e-3, 1e-2)}, n_trials=3, seed=0, refit=False, prune=False)
     by_hand = base.backtest("airline", n_windows=3, step=2, baselines=False)
     assert result.default_score == pytest.approx(by_hand.scores.loc[by_hand.model, "MASE"])
     assert result.trials.loc[0, "hidden_size"] == 8
     assert result.trials.loc[1, "hidden_size"] in (4, 16)
+    # the importances read the trials that drew settings (trial 0 drew none)
+    assert set(result.importances) == {"hidden_size", "learning_rate"}
 
 
 def test_the_same_seed_draws_the_same_trials_and_scores():

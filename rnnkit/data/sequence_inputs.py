@@ -171,7 +171,8 @@ class InputEncoder:
                 f"static has columns {list(names)}; the model was trained with "
                 f"{list(self.static_names)} (missing {missing}, unknown {extra}). Pass "
                 "static= with the training columns.")
-        columns = list(self.static_names)
+        label = dict(zip(names, _column_labels(static), strict=True))  # as the frame has them
+        columns = [label[n] for n in self.static_names]
         return static[columns] if hasattr(static, "iloc") else static.select(columns)
 
     def _raw(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -285,13 +286,20 @@ def _unpadded(ids: np.ndarray) -> np.ndarray:
 
 
 def _column_names(static: Any) -> tuple[str, ...] | None:
-    """The column names of a static frame (pandas, polars, pyarrow); None for numbers."""
+    """The column names of a static frame (pandas, polars, pyarrow) as text, the form the
+    model file keeps; None for numbers."""
+    labels = _column_labels(static)
+    return None if labels is None else tuple(str(c) for c in labels)
+
+
+def _column_labels(static: Any) -> list | None:
+    """The column labels of a static frame as it has them (pandas allows numbers)."""
     if static is None or isinstance(static, np.ndarray | list | tuple):
         return None
     names = getattr(static, "column_names", None)  # a pyarrow Table (its .columns: data)
     if names is None:
         names = getattr(static, "columns", None)  # pandas, polars
-    return None if names is None else tuple(str(c) for c in names)
+    return None if names is None else list(names)
 
 
 def _check_static(static: Any, n: int) -> np.ndarray | None:

@@ -81,7 +81,9 @@ def future_block(options: ForecastOptions, freq: str | None, step: int, has_id: 
                 f"{steps} steps after the history (from {_fmt(times[0][0])} for series "
                 f"{ids[0]!r}). Pass future=<a frame with {time_col!r}"
                 f"{', ' + repr(id_col) if has_id else ''} and {cols}>.")
-        frame = read_data(future, what="future")
+        # read as DATA is (its series ids kept as text), so "001" matches "001"
+        frame = read_data(future, Columns(time_col, options.target_col, id_col),
+                          what="future")
         for col in [time_col, *cols] + ([id_col] if has_id else []):
             if col not in frame.columns:
                 raise InputError(f"future has no column {col!r}; it needs {time_col!r}"

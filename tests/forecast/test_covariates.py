@@ -148,3 +148,16 @@ def test_a_time_zone_aware_future_frame_matches_the_training_times():
     naive = full.iloc[60:][["ds", "promo"]].assign(
         ds=full["ds"].iloc[60:].dt.tz_convert(None))
     pd.testing.assert_frame_equal(aware, f.predict(future=naive))
+
+
+def test_a_future_file_matches_zero_padded_ids_of_a_custom_id_column(tmp_path):
+    rows = [{"store": s, "ds": t, "y": np.sin(t) + k, "x": t % 3}
+            for k, s in enumerate(("001", "002")) for t in range(40)]
+    pd.DataFrame(rows).to_csv(tmp_path / "data.csv", index=False)
+    pd.DataFrame([{"store": s, "ds": t, "x": t % 3} for s in ("001", "002")
+                  for t in range(40, 43)]).to_csv(tmp_path / "future.csv", index=False)
+    f = rnnkit.Forecaster(hidden_size=4, epochs=1, lookback=6, horizon=3, future_cols=("x",),
+                          id_col="store", repeats=1, max_time=None, verbose=0,
+                          epoch_size=16).fit(tmp_path / "data.csv")
+    forecast = f.predict(future=tmp_path / "future.csv")  # "001" in both files, as text
+    assert list(forecast["store"].unique()) == ["001", "002"] and len(forecast) == 6

@@ -235,3 +235,8 @@ def test_static_frames_are_matched_by_column_name(tmp_path):
         loaded.predict(X, static=frame.rename(columns={"age": "Age"}))
     with pytest.raises(InputError, match="static has 2 covariates; the model was trained with 3"):
         model.predict(X, static=cov[:, :2])
+    numbered = pd.DataFrame(cov)  # labels 0, 1, 2 (a frame made from an array)
+    by_number = rnnkit.SequenceRegressor(hidden_size=4, max_steps=5, verbose=0).fit(
+        X, cov[:, 0], static=numbered)
+    np.testing.assert_array_equal(by_number.predict(X, static=numbered[[2, 0, 1]]),
+                                  by_number.predict(X, static=numbered))

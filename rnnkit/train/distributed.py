@@ -9,6 +9,7 @@ global batch: N processes train the same model as one process on the same batche
 
 from __future__ import annotations
 
+import atexit
 import os
 from dataclasses import dataclass
 
@@ -41,7 +42,16 @@ def setup(backend: str | None = None) -> Dist:
         return Dist()
     backend = backend or ("nccl" if torch.cuda.is_available() else "gloo")
     dist.init_process_group(backend=backend)
+    atexit.register(_leave)  # a group left standing can abort the process at its exit
     return Dist(dist.get_rank(), dist.get_world_size())
+
+
+def _leave() -> None:
+    """Tear the process group down before the interpreter exits: without it a rank that
+    finishes first could die in its communication threads' destructors ("terminate called
+    without an active exception", exit -6), failing a run that had succeeded."""
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
 
 
 def current() -> Dist:

@@ -10,7 +10,7 @@ import difflib
 import os
 import warnings
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ import pandas as pd
 from rnnkit.data.header import separator
 from rnnkit.data.native import to_pandas
 from rnnkit.data.sessions import Sessions, is_sessions
+from rnnkit.data.zones import Zone, ZonedTimes, read_offsets, read_zoned
 from rnnkit.errors import InputError
 
 FILLS = ("ffill", "interpolate", "zero", "drop")
@@ -63,6 +64,8 @@ class Panel:
         columns: the schema. has_id: whether the data had an id column.
         static: ``[S, len(static_cols)]`` one row per series, or None.
         extra_cols: names of columns appended after loading (calendar features).
+        zone: how zoned timestamps sit on the naive ``times`` (see :mod:`rnnkit.data.zones`);
+            None for timestamps without a zone.
     """
 
     ids: list[str]
@@ -75,6 +78,7 @@ class Panel:
     has_id: bool = True
     static: np.ndarray | None = None
     extra_cols: tuple[str, ...] = ()
+    zone: Zone | None = None
 
     @classmethod
     def from_series(cls, ids: list[str], values: list[np.ndarray], times: list[np.ndarray],
@@ -135,7 +139,8 @@ class Panel:
     def to_frame(self) -> pd.DataFrame:
         """The long frame again, in the user's column names."""
         c = self.columns
-        frame = pd.DataFrame({c.id_col: np.repeat(self.ids, self.lengths), c.time_col: self.times})
+        frame = pd.DataFrame({c.id_col: np.repeat(self.ids, self.lengths),
+                              c.time_col: user_times(self.times, self.zone)})
         for j, name in enumerate(c.value_cols):
             frame[name] = self.values[:, j]
         for j, name in enumerate(c.static_cols):
@@ -390,9 +395,14 @@ def _numeric(frame: pd.DataFrame, col: str) -> np.ndarray:
 
 def load_panel(
     data: object, columns: Columns = Columns(), *, fill: str | None = None,
-    freq: str | None = None, min_rows: int = 2,
+    freq: str | None = None, min_rows: int = 2, zone: Zone | None = None,
 ) -> Panel:
-    """Read ``data`` and validate it into a :class:`Panel` (see the module docstring)."""
+    """Read ``data`` and validate it into a :class:`Panel` (see the module docstring).
+
+    ``zone``: a fitted model's (its clock reads zoned timestamps); None: zoned timestamps
+    go on the wall clock of their zone or on UTC, whichever keeps them regular, the wall
+    clock first except for around-the-clock data finer than a day (see
+    :mod:`rnnkit.data.zones`)."""
     if isinstance(data, Panel):
         return data
     if isinstance(data, np.ndarray):
@@ -426,8 +436,42 @@ def load_panel(
     values = np.column_stack([_numeric(frame, col) for col in value_cols])
     statics = np.column_stack([_numeric(frame, col) for col in c.static_cols]) \
         if c.static_cols else None
-    times = parse_times(frame[c.time_col], c.time_col)
+    times, zoned = read_times(frame[c.time_col], c.time_col)
+    build = partial(_assemble, ids, values, statics, c, has_id, fill, freq, min_rows)
+    if zoned is None:
+        return build(times, None)
+    if zone is not None:
+        return build(*zoned.on(zone.clock))
+    try:
+        panel = build(*zoned.on("wall"))
+    except InputError as wall_error:
+        try:
+            return build(*zoned.on("utc"))
+        except InputError:
+            raise wall_error from None
+    if not _wall_grid(panel.freq):
+        try:
+            return build(*zoned.on("utc"))
+        except InputError:
+            pass
+    return panel
 
+
+def _wall_grid(freq: str | None) -> bool:
+    """Whether a grid of this frequency is kept on the wall clock: days and longer, and
+    sessions (shop hours); around-the-clock steps finer than a day run on UTC."""
+    if freq is None or is_sessions(freq):
+        return True
+    offset = pd.tseries.frequencies.to_offset(freq)
+    return not (isinstance(offset, pd.offsets.Tick) and pd.Timedelta(offset) < pd.Timedelta(
+        days=1))
+
+
+def _assemble(ids: np.ndarray, values: np.ndarray, statics: np.ndarray | None, c: Columns,
+              has_id: bool, fill: str | None, freq: str | None, min_rows: int,
+              times: np.ndarray, zone: Zone | None) -> Panel:
+    """The rest of :func:`load_panel` once the times are read (one reading of them)."""
+    value_cols = list(c.value_cols)
     order = np.lexsort((times, _first_appearance_codes(ids)))  # by series, then time
     ids, times, values = ids[order], times[order], values[order]
     uniq, starts = np.unique(ids, return_index=True)
@@ -455,7 +499,7 @@ def load_panel(
                              "are needed. Give more rows, or drop that series.")
     found, step = _regular(series_ids, per_times, integer, freq)
     return Panel.from_series(series_ids, per_values, per_times, found, step=step,
-                             columns=columns, has_id=has_id, static=static)
+                             columns=c, has_id=has_id, static=static, zone=zone)
 
 
 def _check_roles(c: Columns) -> None:
@@ -500,16 +544,27 @@ def _first_appearance_codes(ids: np.ndarray) -> np.ndarray:
     return rank[inverse]
 
 
-def parse_times(col: pd.Series, name: str) -> np.ndarray:
+def parse_times(col: pd.Series, name: str, clock: str = "utc") -> np.ndarray:
+    """The naive times of ``col``; zoned ones on ``clock`` (a model's, see
+    :mod:`rnnkit.data.zones`)."""
+    times, zoned = read_times(col, name)
+    return times if zoned is None else zoned.on(clock)[0]
+
+
+def read_times(col: pd.Series, name: str) -> tuple[np.ndarray, ZonedTimes | None]:
+    """The times of a time column ``[n]`` (datetime64[ns] or int64), and for zoned
+    timestamps both of their readings (UTC, the wall clock); the first is UTC then."""
     if pd.api.types.is_integer_dtype(col):
-        return col.to_numpy(dtype=np.int64)
+        return col.to_numpy(dtype=np.int64), None
+    zoned = None
     try:
         try:
             parsed = pd.to_datetime(col)
         except ValueError as e:
             if "timezone" not in str(e).lower():
                 raise
-            parsed = pd.to_datetime(col, utc=True)  # mixed offsets: instants, read in UTC
+            zoned = read_offsets(col)  # offsets that vary: a zoned frame written as text
+            parsed = pd.Series(zoned.utc)
     except (ValueError, TypeError) as e:
         bad = pd.to_datetime(col, errors="coerce").isna() & col.notna()
         row = int(np.flatnonzero(bad.to_numpy())[0]) if bad.any() else 0
@@ -520,9 +575,16 @@ def parse_times(col: pd.Series, name: str) -> np.ndarray:
     if parsed.isna().any():
         row = int(np.flatnonzero(parsed.isna().to_numpy())[0])
         raise InputError(f"time_col={name!r} is empty at row {row}. Fill or drop that row.")
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_convert(None)
-    return parsed.to_numpy(dtype="datetime64[ns]")
+    zoned = zoned or read_zoned(col, parsed)
+    if zoned is not None:
+        return zoned.utc, zoned
+    return parsed.to_numpy(dtype="datetime64[ns]"), None
+
+
+def user_times(times: np.ndarray, zone: Zone | None) -> np.ndarray | pd.DatetimeIndex:
+    """Grid times as the user's timestamps: in their zone again where they had one."""
+    return times if zone is None or not np.issubdtype(np.asarray(times).dtype,
+                                                      np.datetime64) else zone.user_times(times)
 
 
 def _fmt(t: object) -> str:
@@ -727,7 +789,7 @@ def select_series(panel: Panel, keep: list[int] | np.ndarray) -> Panel:
                           [panel.series_times(k) for k in keep], panel.freq, step=panel.step,
                           columns=panel.columns, has_id=panel.has_id,
                           static=None if panel.static is None else panel.static[keep]),
-        extra_cols=panel.extra_cols)
+        extra_cols=panel.extra_cols, zone=panel.zone)
 
 
 def first_rows(panel: Panel, stop: np.ndarray) -> Panel:

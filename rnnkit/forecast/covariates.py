@@ -21,6 +21,7 @@ from rnnkit.data.frames import (
     with_columns,
 )
 from rnnkit.data.season_lags import future_lags, lag_columns, lag_names
+from rnnkit.data.zones import Zone
 from rnnkit.errors import InputError
 from rnnkit.forecast.options import ForecastOptions
 
@@ -32,13 +33,14 @@ def columns(options: ForecastOptions) -> Columns:
 
 
 def read_panel(options: ForecastOptions, data: Any, calendar: tuple[str, ...] | None = None,
-               freq: str | None = None, min_rows: int = 2) -> Panel:
+               freq: str | None = None, min_rows: int = 2, zone: Zone | None = None) -> Panel:
     """``data`` validated into a panel with the forecast's columns, calendar features
-    appended (``calendar``: the cycles a fitted model reads; None: from the frequency)."""
+    appended (``calendar``: the cycles a fitted model reads; None: from the frequency;
+    ``zone``: a fitted model's reading of zoned timestamps)."""
     if isinstance(data, Panel):
         return data
     panel = load_panel(data, columns(options), fill=options.fill, freq=freq or options.freq,
-                       min_rows=min_rows)
+                       min_rows=min_rows, zone=zone)
     if options.calendar:
         cycles = calendar_cycles(panel.freq) if calendar is None else calendar
         panel = with_columns(panel, calendar_features(panel.times, cycles),
@@ -64,7 +66,7 @@ def lag_season(options: ForecastOptions, freq: str | None) -> int:
 def future_block(options: ForecastOptions, freq: str | None, step: int, has_id: bool,
                  calendar: tuple[str, ...] | None, ids: list[str], last: list, steps: int,
                  future: Any, targets: list[np.ndarray] | None = None,
-                 season: int | None = None) -> np.ndarray | None:
+                 season: int | None = None, zone: Zone | None = None) -> np.ndarray | None:
     """The future covariates of each series for the ``steps`` steps after ``last``:
     ``[S, steps, C]`` in the user's units (user columns, calendar, then season lags from
     each series' ``targets``), or None."""
@@ -88,8 +90,9 @@ def future_block(options: ForecastOptions, freq: str | None, step: int, has_id: 
             if col not in frame.columns:
                 raise InputError(f"future has no column {col!r}; it needs {time_col!r}"
                                  f"{', ' + repr(id_col) if has_id else ''} and {cols}.")
-        # read as the training times were (time zones to UTC, then naive)
-        when = pd.Series(parse_times(frame[time_col], time_col)) if freq else frame[time_col]
+        # read as the training times were (zoned ones on the model's clock)
+        when = pd.Series(parse_times(frame[time_col], time_col,
+                                     zone.clock if zone else "utc")) if freq else frame[time_col]
         keys = frame[id_col].astype(str) if has_id else pd.Series("series", index=frame.index)
         table = pd.DataFrame(frame[cols].to_numpy(dtype=float), columns=cols,
                              index=pd.MultiIndex.from_arrays([keys.to_numpy(), when.to_numpy()]))

@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from rnnkit.data.frames import Panel, first_rows, future_times_many
+from rnnkit.data.frames import Panel, first_rows, future_times_many, user_times
 from rnnkit.data.windows import make_windows
 from rnnkit.errors import InputError
 from rnnkit.evaluate import METRICS, Backtest, Evaluation
@@ -101,7 +101,8 @@ def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = Non
                          [h.stopped_by_time for h in histories])
     times = future_times_many(train_panel.last_times, panel.freq, test_size,
                               panel.step).reshape(-1)
-    forecasts = pd.DataFrame({options.time_col: times, "actual": np.concatenate(actual)})
+    forecasts = pd.DataFrame({options.time_col: user_times(times, panel.zone),
+                              "actual": np.concatenate(actual)})
     for k, p in predictions.items():
         forecasts[k] = np.asarray(p).reshape(-1)
     forecasts.insert(0, options.id_col, np.repeat(panel.ids, test_size))
@@ -153,8 +154,9 @@ def predict_windows(options: ForecastOptions, fitted: FittedForecast, panel: Pan
     base = np.concatenate([[0], np.cumsum([len(t) for t in extended])])[windows.series]
     first = base + at  # [N] row of the first target in `grid`
     grid = np.concatenate(extended)
-    frame = pd.DataFrame({"cutoff": np.repeat(grid[first - 1], h),
-                          options.time_col: grid[first[:, None] + np.arange(h)].reshape(-1),
+    frame = pd.DataFrame({"cutoff": user_times(np.repeat(grid[first - 1], h), panel.zone),
+                          options.time_col: user_times(
+                              grid[first[:, None] + np.arange(h)].reshape(-1), panel.zone),
                           options.target_col: y.reshape(-1)})
     if fitted.has_id:
         frame.insert(0, options.id_col, np.repeat(np.asarray(panel.ids)[windows.series], h))
@@ -236,7 +238,8 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
     cutoff, ds = panel.times[start - 1], panel.times[start[:, None] + steps]
     forecasts = pd.DataFrame({
         options.id_col: np.repeat(np.asarray(panel.ids)[rows], horizon),
-        "cutoff": np.repeat(cutoff, horizon), options.time_col: ds.reshape(-1),
+        "cutoff": user_times(np.repeat(cutoff, horizon), panel.zone),
+        options.time_col: user_times(ds.reshape(-1), panel.zone),
         "step": np.tile(np.arange(1, horizon + 1), S * K), "actual": actual.reshape(-1)})
     for k in order:
         forecasts[k] = predictions[k].reshape(-1)

@@ -89,7 +89,8 @@ def fit(options: ForecastOptions, panel: Panel, network: str | None = None,
                         for s in range(panel.n_series)])
     fitted = FittedForecast(spec, assemble(members, options.ensemble), scaling,
                             list(panel.ids), context, panel.last_times, panel.freq,
-                            panel.step, panel.has_id, histories, final_epochs)
+                            panel.step, panel.has_id, histories, final_epochs,
+                            zone=panel.zone)
     if options.season_lags:
         from rnnkit.data.season_lags import tail
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from rnnkit.data.frames import Panel, future_times_many, select_series
+from rnnkit.data.frames import Panel, future_times_many, select_series, user_times
 from rnnkit.data.windows import front_padded, origin_windows
 from rnnkit.errors import InputError
 from rnnkit.forecast import stateful
@@ -44,7 +44,7 @@ def predict(options: ForecastOptions, fitted: FittedForecast, h: int | None = No
             [panel.series(s)[:, 0] for s in range(panel.n_series)]
     block = future_block(options, fitted.freq, fitted.step, fitted.has_id, fitted.spec.calendar,
                          names, last, fitted.spec.future_steps(h, options.strategy), future,
-                         targets, fitted.spec.season)
+                         targets, fitted.spec.season, fitted.zone)
     rows = fitted.rows(names)
     if options.training == "sequence":
         levels = (stateful.forecast_from_state(options, fitted, rows, h, block) if panel is None
@@ -142,7 +142,8 @@ def to_frame(options: ForecastOptions, fitted: FittedForecast, forecast: np.ndar
              ids: list[str], last: list) -> pd.DataFrame:
     h = forecast.shape[1]
     times = future_times_many(last, fitted.freq, h, fitted.step).reshape(-1)
-    frame = pd.DataFrame({options.time_col: times, options.target_col: forecast.reshape(-1)})
+    frame = pd.DataFrame({options.time_col: user_times(times, fitted.zone),
+                          options.target_col: forecast.reshape(-1)})
     if fitted.has_id:
         frame.insert(0, options.id_col, np.repeat(ids, h))
     return frame

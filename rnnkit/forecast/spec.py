@@ -14,6 +14,7 @@ import torch
 from rnnkit.data.calendar import calendar_cycles
 from rnnkit.data.frames import Panel, season_length
 from rnnkit.data.scalers import Scaling
+from rnnkit.data.zones import Zone
 from rnnkit.errors import InputError
 from rnnkit.forecast.options import ForecastOptions
 from rnnkit.train import History
@@ -142,6 +143,8 @@ class FittedForecast:
         state: with training="sequence", each run's recurrent state after the history.
         season_tails: with season_lags, what of each series' target the lags of a forecast
             after it read (the last season_lags seasons).
+        zone: how the training data's zoned timestamps sit on the time grid (None: they
+            had no zone); predictions are returned in that zone.
     """
 
     spec: ForecastSpec
@@ -157,6 +160,7 @@ class FittedForecast:
     final_epochs: list[int] | None = None
     state: list[tuple[np.ndarray, ...]] | None = None
     season_tails: list[np.ndarray] | None = None
+    zone: Zone | None = None
 
     @property
     def index(self) -> dict[str, int]:
@@ -185,6 +189,7 @@ class FittedForecast:
             "final_epochs": self.final_epochs,
             "calendar": list(s.calendar) if s.calendar else None,
             "network": _config(self.network),
+            "zone": self.zone.to_dict() if self.zone else None,
         }
 
     def tensors(self) -> dict[str, np.ndarray]:
@@ -219,7 +224,7 @@ class FittedForecast:
         return cls(spec, build(spec), Scaling.from_dict(fitted["scaler"]), list(fitted["ids"]),
                    tensors["context"], [_time_from_json(t) for t in fitted["last_times"]],
                    fitted["freq"], fitted["step"], fitted["has_id"], histories,
-                   fitted.get("final_epochs"), state, tails)
+                   fitted.get("final_epochs"), state, tails, Zone.from_dict(fitted.get("zone")))
 
 
 def check_h(options: ForecastOptions, fitted: FittedForecast, h: int | None) -> int:

@@ -154,6 +154,10 @@ def tag(
     beside the majority tag and a model that reads each step alone (no context)."""
     _check_test_size(test_size)
     TaggerOptions(**options).validate()
+    if out is not None:
+        from rnnkit.files import check_out_dir
+
+        check_out_dir(out)  # before the training, not after it
     _check_columns(data, [(label_col, "label_col"), (id_col, "id_col"), (time_col, "time_col")],
                    sequence_cols)
     from rnnkit.tasks.sequence_jobs import run_tagging_job

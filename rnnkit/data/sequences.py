@@ -114,7 +114,15 @@ def warn_channels_first(shape: tuple[int, ...], name: str = "X") -> None:
 
 
 def pad_labels(y: object, lengths: np.ndarray, fill: object, name: str = "y") -> np.ndarray:
-    """Per-step labels ``[N, T_max]`` (object array), ``fill`` after each sequence's end."""
+    """Per-step labels ``[N, T_max]`` (object array), ``fill`` after each sequence's end.
+
+    ``y`` is a list of per-sequence labels, or a rectangle ``[N, T]`` padded like X: its
+    steps after each sequence's length (NaN padding of X) are ignored."""
+    if y is None or isinstance(y, str) or not hasattr(y, "__len__"):
+        raise InputError(f"{name} must hold the labels of every step: an array [samples, "
+                         f"timesteps] or a list of [T_i] arrays; got {type(y).__name__}. Pass "
+                         f"one label per step of each sequence.")
+    rectangle = isinstance(y, np.ndarray) and y.ndim == 2
     rows = list(y)
     if len(rows) != len(lengths):
         raise InputError(f"{name} has {len(rows)} sequences of labels but X has {len(lengths)}. "
@@ -122,6 +130,8 @@ def pad_labels(y: object, lengths: np.ndarray, fill: object, name: str = "y") ->
     out = np.full((len(rows), int(lengths.max())), fill, dtype=object)
     for i, (r, n) in enumerate(zip(rows, lengths, strict=True)):  # per sequence, not per step
         r = np.asarray(r, dtype=object).reshape(-1)
+        if rectangle and len(r) > n:
+            r = r[:n]  # the padded steps of a rectangle
         if len(r) != n:
             raise InputError(f"{name}[{i}] has {len(r)} labels but X[{i}] has {n} steps. "
                              "Pass one label per step.")

@@ -122,14 +122,11 @@ def run_sequence_job(task: str, data: Any, target_col: str, sequence_cols: list[
         text_col: instead, a column of texts, one row per sequence.
         test_size: share of sequences held out. params: estimator arguments.
     """
-    from sklearn.model_selection import train_test_split
-
     schema = {"target_col": target_col, "sequence_cols": list(sequence_cols), "id_col": id_col,
               "time_col": time_col, "static_cols": list(static_cols or ()), "text_col": text_col}
     X, y, static, ids = _read(data, schema)
     index = np.arange(len(X))
-    train, test = train_test_split(index, test_size=test_size, random_state=seed,
-                                   stratify=y if task == "classification" else None)
+    train, test = _split(index, test_size, seed, y if task == "classification" else None)
 
     def pick(a, i):
         return None if a is None else a[i]
@@ -178,15 +175,13 @@ def run_tagging_job(data: Any, label_col: str, sequence_cols: list[str], id_col:
                     **params: Any) -> SequenceRun:
     """Read a long frame with a label (or number) on every row, split by sequence, fit a
     :class:`SequenceTagger`, score every held-out step beside the per-step baselines."""
-    from sklearn.model_selection import train_test_split
-
     from rnnkit.evaluate.sequence_scores import tagging_baselines
     from rnnkit.tasks.tagger import SequenceTagger
 
     frame = read_data(data)
     X, y, _, ids = sequences_from_frame(frame, id_col, time_col, sequence_cols, label_col,
                                         per_step=True)
-    train, test = train_test_split(np.arange(len(X)), test_size=test_size, random_state=seed)
+    train, test = _split(np.arange(len(X)), test_size, seed)
     tracking.check_backend(params.get("tracking"))  # before any training
     started = time.time()
     model = SequenceTagger(seed=seed, **(params | {"tracking": None}))
@@ -308,3 +303,18 @@ def cross_validate(estimator: SequenceEstimator, X: Any, y: Any, static: Any = N
             row |= {f"{name} {k}": v for k, v in values.items()}
         rows.append(row)
     return pd.DataFrame(rows, index=pd.RangeIndex(1, folds + 1, name="fold"))
+
+
+def _split(index: np.ndarray, test_size: float, seed: int, labels: Any = None
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """The sequences to train on and to test on (stratified by ``labels`` when given), or
+    one line saying why ``test_size`` cannot split them."""
+    from sklearn.model_selection import train_test_split
+
+    try:
+        return train_test_split(index, test_size=test_size, random_state=seed, stratify=labels)
+    except ValueError as e:
+        raise InputError(
+            f"test_size={test_size} cannot split {len(index)} sequence(s) into a training and a "
+            f"test part ({str(e).split('. ')[0]}). Give more sequences, or a test size that "
+            "leaves a few in each part (for classes: at least 2 of each).") from e

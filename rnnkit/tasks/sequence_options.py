@@ -134,6 +134,9 @@ class TaggerOptions(RecurrentOptions, TrainingOptions):
     # long stretch at a high rate to find it: a constant rate, not the one-cycle decay
     epochs: int | None = option(100, "Budget in passes over the data.", "int>=1|None",
                                 group="training")
+    max_steps: int | None = option(None, "Budget in optimiser steps, instead of epochs when "
+                                   "given (default: the epochs).", "int>=1|None",
+                                   group="training")
     learning_rate: float = option(1e-2, "Learning rate (AdamW).", "rate", group="training")
     schedule: str = option("constant", "Learning-rate schedule: constant or onecycle.", "str",
                            ("constant", "onecycle"), group="training")

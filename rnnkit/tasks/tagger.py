@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import torch
 
 from rnnkit import tracking
@@ -77,8 +78,9 @@ class SequenceTagger(TaggerOptions, RnnkitEstimator):
                                    per_step=True)
 
         batch = self.batch_size or (16 if len(holdout.train) < 2000 else 64)
-        budget = {"epochs": self.epochs, "max_steps": None} if self.epochs else \
-            {"max_steps": self.max_steps or 1000}
+        # a budget in steps, when given, replaces the (default) one in epochs
+        budget = {"epochs": self.epochs, "max_steps": None} if self.epochs and \
+            self.max_steps is None else {"max_steps": self.max_steps or 1000}
         train_config = TrainConfig.from_params(self.get_params(),
                                                batch_size=min(batch, len(holdout.train)),
                                                **budget)
@@ -91,6 +93,12 @@ class SequenceTagger(TaggerOptions, RnnkitEstimator):
         return self
 
     def _class_ids(self, labels: np.ndarray, valid: np.ndarray) -> np.ndarray:
+        missing = pd.isna(labels) & valid
+        if missing.any():
+            i, t = np.argwhere(missing)[0]
+            raise InputError(f"y has {int(missing.sum())} missing label(s) (None or NaN), first "
+                             f"at sequence {i}, step {t}. Fill them, or cut those sequences "
+                             "short (a list of [T_i] labels with X cut alike).")
         real = labels[valid]
         if all(isinstance(v, float | np.floating) for v in real[:1000].tolist()) and \
                 not np.all(np.mod(real.astype(float), 1) == 0):
@@ -156,7 +164,9 @@ class SequenceTagger(TaggerOptions, RnnkitEstimator):
         self._check_fitted("predict")
         if self.task == "regression":
             out, lengths = self._outputs(X)
-            return _as_given(X, out[..., 0] * self.y_std_ + self.y_mean_, lengths)
+            values = out[..., 0] * self.y_std_ + self.y_mean_
+            values[~step_mask(lengths, values.shape[1])] = np.nan  # padded steps (a rectangle)
+            return _as_given(X, values, lengths)
         proba = self.predict_proba(X)
         if isinstance(proba, list):
             return [self.classes_[p.argmax(-1)] for p in proba]
@@ -172,7 +182,10 @@ class SequenceTagger(TaggerOptions, RnnkitEstimator):
         if self.task == "regression":
             t, p = truth[valid].astype(float), pred[valid].astype(float)
             return float(1 - ((t - p) ** 2).sum() / max(((t - t.mean()) ** 2).sum(), 1e-300))
-        return float(np.mean(truth[valid] == pred[valid]))
+        truth, pred = truth[valid], pred[valid]
+        if self.classes_.dtype.kind == "U":  # labels read as text (mixed types): compare so
+            truth, pred = truth.astype(str), pred.astype(str)
+        return float(np.mean(truth == pred))
 
     def inspect(self, X: Any):
         """Every state and gate over one sequence (see :class:`Inspection`).

@@ -99,7 +99,11 @@ class SequenceToSequence(TranslationOptions, RnnkitEstimator):
     def score(self, X: Any, y: Any) -> float:
         """Exact-match accuracy: the share of inputs whose whole output is right."""
         predicted = self.predict(X)
-        truth = [t if isinstance(t, str) else list(t) for t in y]
+        symbols = _symbols(y, "y")
+        truth = [t if isinstance(t, str) else s for t, s in zip(y, symbols, strict=True)]
+        if len(truth) != len(predicted):
+            raise InputError(f"y has {len(truth)} sequences but X has {len(predicted)}. Pass "
+                             "one output per input.")
         return float(np.mean([p == t for p, t in zip(predicted, truth, strict=True)]))
 
     def summary(self) -> str:
@@ -162,6 +166,14 @@ def _symbols(X: Any, name: str) -> list[list]:
                 f"an array [samples, steps, features]); a SequenceToSequence reads symbols: "
                 f"strings or lists of ids or characters. Pass {name}.argmax(-1).tolist() for "
                 "one-hot arrays, or the strings themselves.")
+        # numpy scalars as Python ones: a model file stores the symbols as JSON
+        symbols = [s.item() if isinstance(s, np.generic) else s for s in symbols]
+        odd = next((s for s in symbols if not isinstance(s, str | int | float)), None)
+        if odd is not None:
+            raise InputError(
+                f"{name}[{i}] holds the symbol {odd!r} ({type(odd).__name__}); symbols are "
+                "strings or numbers (the model file stores them as JSON). Map each symbol to a "
+                "string or an id first.")
         out.append(symbols)
     if not out:
         raise InputError(f"{name} holds no sequences. Pass at least one.")

@@ -126,3 +126,13 @@ def test_tag_regression_and_a_misspelt_label_column(tmp_path, capsys):
     code, out, err = run(["tag", "counting", "--label-col", "tga", "--sequence-cols", "a"],
                          capsys)
     assert "label_col='tga' is not a column" in one_line_error(code, err)
+
+
+def test_tag_checks_out_before_training_and_a_split_without_training_part(tmp_path, capsys):
+    (tmp_path / "taken.csv").write_text("x")
+    code, out, err = run(["tag", "counting", "--sequence-cols", "a,marker,blank", "--epochs",
+                          "1", "--out", tmp_path / "taken.csv"], capsys)
+    assert "is a file" in one_line_error(code, err) and "accuracy" not in out  # no training
+    code, out, err = run(["tag", "counting", "--sequence-cols", "a,marker,blank", "--epochs",
+                          "1", "--test-size", "0.9999"], capsys)
+    assert "test_size=0.9999 cannot split 600 sequence(s)" in one_line_error(code, err)

@@ -124,3 +124,45 @@ def test_inspect_reads_a_teaching_task_a_npy_file_and_refuses_other_files(fitted
     (tmp_path / "seqs.csv").write_text("id,x\n0,1\n")
     with pytest.raises(InputError, match="teaching task name .* or a .npy file"):
         model.inspect(str(tmp_path / "seqs.csv"))
+
+
+def test_a_budget_in_steps_replaces_the_epochs():
+    """max_steps was ignored: the default 100 epochs ran whatever it said."""
+    X, y = counting(64, max_count=2, seed=0)
+    model = rnnkit.SequenceTagger(hidden_size=4, max_steps=3, verbose=0).fit(X, y)
+    assert len(model.history_.train_loss) == 1  # 3 steps of batch 16: part of one epoch
+
+
+def test_a_nan_padded_rectangle_fits_predicts_and_scores_with_its_rectangle_of_labels():
+    """X padded with NaN as pad_sequences pads it, y a rectangle alike: fit refused the
+    labels of the padded steps, and score failed on the predictions' rectangle."""
+    rng = np.random.default_rng(0)
+    lengths = [3, 6, 4, 6] * 4
+    X = np.full((16, 6, 1), np.nan)
+    for i, n in enumerate(lengths):
+        X[i, :n, 0] = rng.normal(size=n)
+    labels = np.where(np.nan_to_num(X[..., 0]) > 0, "p", "n")  # [16, 6], padded steps too
+    model = rnnkit.SequenceTagger(hidden_size=4, epochs=2, verbose=0).fit(X, labels)
+    ragged = [labels[i, :n] for i, n in enumerate(lengths)]
+    cut = [X[i, :n] for i, n in enumerate(lengths)]
+    assert model.score(X, labels) == model.score(cut, ragged)  # the real steps only
+    values = rnnkit.SequenceTagger(task="regression", hidden_size=4, epochs=2, verbose=0).fit(
+        X, np.nan_to_num(X[..., 0])).predict(X)
+    assert np.isnan(values[0, 3:]).all() and np.isfinite(values[0, :3]).all()
+
+
+def test_missing_labels_are_refused_before_training_and_mixed_labels_score_as_text():
+    rng = np.random.default_rng(0)
+    X = [rng.normal(size=(5, 1)) for _ in range(6)]
+    y = [np.array(["p", "n", "p", "n", "p"], dtype=object) for _ in range(6)]
+    y[2][3] = None
+    with pytest.raises(InputError, match="missing label.*sequence 2, step 3"):
+        rnnkit.SequenceTagger(hidden_size=4, epochs=1, verbose=0).fit(X, y)
+    with pytest.raises(InputError, match="y must hold the labels of every step"):
+        rnnkit.SequenceTagger(hidden_size=4, epochs=1, verbose=0).fit(X, None)
+    mixed = [np.array([0, 1, 0, 1, "x"], dtype=object) for _ in range(6)]
+    model = rnnkit.SequenceTagger(hidden_size=4, epochs=1, verbose=0).fit(X, mixed)
+    as_text = [m.astype(str) for m in mixed]
+    assert model.score(X, mixed) == model.score(X, as_text)  # 0 is "0" (was scored wrong)
+    predicted = np.concatenate(model.predict(X))
+    assert model.score(X, mixed) == np.mean(predicted == np.concatenate(as_text))

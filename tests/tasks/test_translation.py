@@ -65,3 +65,16 @@ def test_bad_input_is_one_clear_line():
         rnnkit.SequenceToSequence(bidirectional=True).fit(["ab"], ["ba"])
     with pytest.raises(rnnkit.NotFittedError):
         rnnkit.SequenceToSequence().predict(["ab"])
+
+
+def test_numpy_symbols_save_and_symbols_a_file_cannot_hold_are_refused(tmp_path):
+    """numpy ints failed at save (not JSON); tuples saved but the file did not load."""
+    X = [list(np.array([1, 2])), [2], [1, 1, 2]]
+    y = [[2, 1], [2], [2, 1, 1]]
+    model = rnnkit.SequenceToSequence(hidden_size=4, max_steps=3, verbose=0).fit(X, y)
+    model.save(tmp_path / "m")
+    assert rnnkit.load(tmp_path / "m").predict(X) == model.predict(X)
+    with pytest.raises(InputError, match=r"X\[0\] holds the symbol \('a', 1\) \(tuple\)"):
+        rnnkit.SequenceToSequence(max_steps=2).fit([[("a", 1)], [("b", 2)]], ["a", "b"])
+    with pytest.raises(InputError, match="y has 2 sequences but X has 3"):
+        model.score(X, y[:2])

@@ -22,7 +22,7 @@ from safetensors.numpy import save as save_safetensors
 
 from rnnkit._version import __version__
 from rnnkit.errors import ArtifactError
-from rnnkit.files import replace_dir, temp_dir, umask, write_bytes_atomic
+from rnnkit.files import copy_entry, replace_dir, temp_dir, umask, write_bytes_atomic
 
 FORMAT = "rnnkit-model"
 FORMAT_VERSION = 2  # 2: model.json carries its own checksum (meta_sha256)
@@ -45,6 +45,8 @@ def write_model(
         tensors: name -> array (the module's state dict, unwrapped).
     """
     path = Path(path)
+    if path.is_symlink():  # a link to the model ("latest"): the model it points to is saved
+        path = path.resolve()
     blob = save_safetensors({k: np.ascontiguousarray(v) for k, v in tensors.items()})
     document = {
         "format": FORMAT,
@@ -67,16 +69,36 @@ def write_model(
             f"path={str(path)!r} is a file, but a model directory is written there. "
             "Pass a new directory name, or a name ending in .zip."
         )
+    others = _others(path)
     tmp = temp_dir(path)
     try:
         for name, data in ((WEIGHTS, blob), (META, text.encode())):
             (tmp / name).write_bytes(data)
             os.chmod(tmp / name, 0o666 & ~umask())
+        for entry in others:  # what the user keeps beside a model (a README) stays
+            copy_entry(entry, tmp / entry.name)
         replace_dir(tmp, path)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return path
+
+
+def _others(path: Path) -> list[Path]:
+    """The entries of an existing model directory other than the model's own files; an
+    existing directory that holds no model is refused (saving replaces the directory whole,
+    so its files would be lost)."""
+    if not path.is_dir():
+        return []
+    entries = [e for e in path.iterdir() if ".tmp-" not in e.name]
+    if entries and not (path / META).exists():
+        names = ", ".join(sorted(e.name for e in entries)[:3])
+        raise ArtifactError(
+            f"path={str(path)!r} is a directory of other files ({names}"
+            f"{', ...' if len(entries) > 3 else ''}), not a model; saving there would replace "
+            "them. Pass a new directory name (or a name ending in .zip), or a model's own "
+            "directory to overwrite it.")
+    return [e for e in entries if e.name not in (META, WEIGHTS)]
 
 
 def meta_checksum(document: dict) -> str:
@@ -163,8 +185,9 @@ def _read_parts(path: Path) -> tuple[bytes, bytes]:
             if len(entries) > MAX_ZIP_ENTRIES:
                 raise ArtifactError(f"{path} holds {len(entries)} entries; a model zip holds "
                                     f"{META} and {WEIGHTS}. Pass a zip rnnkit saved.")
-            return (_zip_entry(z, path, META, MAX_META_BYTES),
-                    _zip_entry(z, path, WEIGHTS, MAX_WEIGHTS_BYTES))
+            folder = _zip_folder([e.filename for e in entries])
+            return (_zip_entry(z, path, folder + META, MAX_META_BYTES),
+                    _zip_entry(z, path, folder + WEIGHTS, MAX_WEIGHTS_BYTES))
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError, NotImplementedError,
             RuntimeError) as e:
         raise ArtifactError(
@@ -193,6 +216,15 @@ def _read_at(dir_fd: int, name: str) -> bytes:
     fd = os.open(name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0), dir_fd=dir_fd)
     with os.fdopen(fd, "rb") as f:
         return f.read()
+
+
+def _zip_folder(names: list[str]) -> str:
+    """Where a zip holds the model: at its top (what save() writes), or in its one folder
+    (``zip -r model.zip model/``)."""
+    if META in names:
+        return ""
+    folders = [n[: -len(META)] for n in names if n.endswith("/" + META) and n.count("/") == 1]
+    return folders[0] if len(folders) == 1 else ""
 
 
 def _zip_entry(z: zipfile.ZipFile, path: Path, name: str, limit: int) -> bytes:

@@ -121,7 +121,7 @@ def staged_dir(target: str | os.PathLike) -> Iterator[Path]:
         if target.is_dir():
             for entry in target.iterdir():
                 if not (tmp / entry.name).exists() and ".tmp-" not in entry.name:
-                    _copy(entry, tmp / entry.name)
+                    copy_entry(entry, tmp / entry.name)
         elif target.exists():
             from rnnkit.errors import InputError
 
@@ -161,7 +161,8 @@ def umask() -> int:
     return mask
 
 
-def _copy(src: Path, dst: Path) -> None:
+def copy_entry(src: Path, dst: Path) -> None:
+    """Copy a file (a hard link where possible) or a directory tree, links kept as links."""
     if src.is_dir() and not src.is_symlink():
         shutil.copytree(src, dst, symlinks=True)
     else:

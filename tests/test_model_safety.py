@@ -175,3 +175,47 @@ def test_readers_racing_resaves_never_see_a_mix(saved, tmp_path):
         assert np.array_equal(predict(rnnkit.load(tmp_path / "m")), expected)
         loads += 1
     assert writer.returncode == 0 and loads > 0
+
+
+def test_a_save_never_replaces_a_folder_of_other_files_and_keeps_extras_of_a_model(
+        saved, tmp_path):
+    """save() over a folder replaced it whole: the user's files in it were deleted."""
+    work, _ = saved
+    model = rnnkit.load(work / "forecaster")
+    mine = tmp_path / "thesis"
+    (mine / "data").mkdir(parents=True)
+    (mine / "thesis.txt").write_text("years of work")
+    with pytest.raises(ArtifactError, match="directory of other files.*not a model"):
+        model.save(mine)
+    assert (mine / "thesis.txt").read_text() == "years of work"
+    model.save(tmp_path / "m")
+    (tmp_path / "m" / "README.txt").write_text("what this model is")
+    model.save(tmp_path / "m")  # a model's own folder: overwritten, the note kept
+    assert (tmp_path / "m" / "README.txt").read_text() == "what this model is"
+    (tmp_path / "empty").mkdir()
+    model.save(tmp_path / "empty")
+    assert rnnkit.load(tmp_path / "empty").predict().equals(model.predict())
+
+
+def test_a_link_to_a_model_saves_the_model_and_a_zip_of_its_folder_loads(saved, tmp_path):
+    import shutil
+
+    work, _ = saved
+    model = rnnkit.load(work / "forecaster")
+    model.save(tmp_path / "v1")
+    os.symlink(tmp_path / "v1", tmp_path / "latest")
+    model.save(tmp_path / "latest")
+    assert (tmp_path / "latest").is_symlink() and (tmp_path / "v1" / META).is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["latest", "v1"]
+    archive = shutil.make_archive(str(tmp_path / "zipped"), "zip", tmp_path, "v1")
+    assert rnnkit.load(archive).predict().equals(model.predict())
+
+
+def test_a_season_longer_than_the_weights_still_loads(tmp_path):
+    """Lengths in steps were bounded by the count of weights: a genuine model with a
+    720-step season and a small network was refused as altered."""
+    data = one_series(800, "h", seasons=((24, 2.0),), seed=0)
+    model = rnnkit.Forecaster(hidden_size=1, season_length=720, lookback=24, horizon=200,
+                              strategy="recursive", epochs=1, verbose=0).fit(data)
+    model.save(tmp_path / "m")
+    assert rnnkit.load(tmp_path / "m").predict().equals(model.predict())

@@ -37,6 +37,12 @@ def main(argv: list[str] | None = None) -> None:
     except (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError,
             FileExistsError) as e:
         fail(f"{e.strerror}: {e.filename!r}. Check the path.", 2)
+    except OSError as e:  # a name too long, a read-only or full disk, ...: the system's say
+        if e.errno is None:
+            raise
+        where = f": {e.filename!r}" if e.filename else ""
+        fail(f"{e.strerror or e}{where}. Check the path, the permissions and the free "
+             "space.", 2)
     except KeyboardInterrupt:
         code = 130
     if code == 130:  # typer turns Ctrl-C into exit status 130

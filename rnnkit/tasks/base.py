@@ -180,10 +180,16 @@ class RnnkitEstimator:
 # Arguments that size what a network allocates: in a genuine file each is at most the number
 # of stored weights, so a file cannot ask for more memory or time than its own size.
 SIZE_KEYS = frozenset({"hidden_size", "num_layers", "embedding_dim", "conv_channels",
-                       "conv_kernel", "repeats", "id_embedding", "vocab_size", "horizon",
-                       "lookback", "n_outputs", "input_size", "input_features", "static_size",
-                       "n_series", "n_static", "future_size", "n_features", "season",
-                       "season_length", "conv_pool", "fcn_channels", "fcn_kernels"})
+                       "conv_kernel", "repeats", "id_embedding", "vocab_size", "n_outputs",
+                       "input_size", "input_features", "static_size", "n_series", "n_static",
+                       "future_size", "n_features", "conv_pool", "fcn_channels",
+                       "fcn_kernels"})
+# Lengths in steps: they size no weights where a model reads them as periods or steps (a
+# season of 720 hours beside a lookback of 24; a recursive head's 200-step horizon), so they
+# get a fixed bound instead, far above any real series' and far below what would exhaust
+# memory.
+LENGTH_KEYS = frozenset({"horizon", "lookback", "season", "season_length"})
+MAX_LENGTH = 10_000_000
 
 
 def check_sizes(meta: dict, tensors: dict[str, np.ndarray]) -> None:
@@ -200,14 +206,16 @@ def check_sizes(meta: dict, tensors: dict[str, np.ndarray]) -> None:
             raise ArtifactError("model.json nests deeper than any model does.")
         if isinstance(node, dict):
             for key, value in node.items():
-                if key in SIZE_KEYS:
+                if key in SIZE_KEYS or key in LENGTH_KEYS:
+                    bound = budget if key in SIZE_KEYS else MAX_LENGTH
                     for v in value if isinstance(value, list) else [value]:
                         if v is not None and (isinstance(v, bool) or not isinstance(v, int)
-                                              or not 0 <= v <= budget):
+                                              or not 0 <= v <= bound):
                             raise ArtifactError(
-                                f"model.json gives {key}={str(value)[:40]}, which {budget - 1} "
-                                "stored weights cannot hold. The file was altered; save the "
-                                "model again.")
+                                f"model.json gives {key}={str(value)[:40]}, which "
+                                + (f"{budget - 1} stored weights cannot hold" if key in SIZE_KEYS
+                                   else f"is beyond any series (at most {MAX_LENGTH:,})")
+                                + ". The file was altered; save the model again.")
                 walk(value, depth + 1)
         elif isinstance(node, list):
             for value in node[:10_000]:

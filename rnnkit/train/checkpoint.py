@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -105,6 +106,9 @@ def _finite(x: float) -> float | None:
     return x if math.isfinite(x) else None
 
 
+CHECKPOINT_NAME = re.compile(r"(fit|refit)-\d+\.safetensors")
+
+
 @dataclass(frozen=True)
 class CheckpointDir:
     """Where the runs of one fit checkpoint, and how often."""
@@ -128,12 +132,18 @@ def prepare(directory: str | os.PathLike, fingerprint: str, resume: bool) -> Pat
         if not marker.is_file():
             raise InputError(f"checkpoint={str(directory)!r} holds no checkpoint to resume. "
                              "Pass the directory a killed fit wrote, or fit without resume.")
-        if json.loads(marker.read_text()).get("fingerprint") != fingerprint:
+        try:
+            found = json.loads(marker.read_text()).get("fingerprint")
+        except (ValueError, AttributeError, OSError) as e:
+            raise InputError(f"checkpoint={str(directory)!r} has a damaged fit.json ({e}). "
+                             "Delete that directory, or fit without resume.") from e
+        if found != fingerprint:
             raise InputError(f"checkpoint={str(directory)!r} holds a fit of other arguments "
                              "or data. Pass the same ones to resume, or use a new directory.")
         return directory
     directory.mkdir(parents=True, exist_ok=True)
-    for old in directory.glob("*.safetensors"):
-        old.unlink()
+    for old in directory.glob("*.safetensors"):  # rnnkit's own checkpoints only
+        if CHECKPOINT_NAME.fullmatch(old.name):
+            old.unlink()
     write_bytes_atomic(marker, json.dumps({"fingerprint": fingerprint}).encode())
     return directory

@@ -228,6 +228,10 @@ def test_paths_that_cannot_be_written_or_read_are_one_line(tmp_path, capsys, mon
     for pattern, argv in cases.items():
         assert pattern in one_line_error(*run(argv, capsys)[:3:2])
     assert afile.read_text() == "mine" and not any(adir.iterdir())
+    # a plain OSError (here a name too long; a read-only or full disk alike): one line
+    long_name = tmp_path / ("a" * 300 + ".csv")
+    assert "File name too long" in one_line_error(
+        *run(["predict", model, "airline", "--out", long_name], capsys)[:3:2])
     # a long job refuses an --out it cannot write before it trains, not after
     for argv in (["forecast", "airline"], ["backtest", "airline"],
                  ["classify", "activity", "--label-col", "activity", "--sequence-cols", "x"]):

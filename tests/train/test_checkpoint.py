@@ -108,3 +108,16 @@ def test_a_sequence_resume_with_other_static_covariates_is_refused(tmp_path):
     with pytest.raises(InputError, match="other arguments or data"):
         rnnkit.SequenceRegressor(**args).fit(X, y, static=static[::-1], checkpoint=tmp_path / "c",
                                              resume=True)
+
+
+def test_a_checkpoint_folder_keeps_the_users_files_and_a_damaged_marker_is_one_line(tmp_path):
+    """A fit removed every *.safetensors file of its checkpoint folder, the user's too."""
+    where = tmp_path / "models"
+    where.mkdir()
+    (where / "pretrained.safetensors").write_bytes(b"mine")
+    rnnkit.Forecaster(**(ARGS | {"epochs": 1})).fit(data(), checkpoint=where)
+    rnnkit.Forecaster(**(ARGS | {"epochs": 1})).fit(data(), checkpoint=where)  # again: cleans
+    assert (where / "pretrained.safetensors").read_bytes() == b"mine"
+    (where / "fit.json").write_text("{bad")
+    with pytest.raises(InputError, match="damaged fit.json"):
+        rnnkit.Forecaster(**ARGS).fit(data(), checkpoint=where, resume=True)

@@ -98,7 +98,8 @@ class TuneResult:
         default = "not scored" if self.default_score is None else f"{self.default_score:.4f}"
         return (f"best {self.metric} {self.best_score:.4f} ({better} is better) vs the "
                 f"default's {default}\nbest settings: "
-                + ", ".join(f"{k}={_show(v)}" for k, v in self.best_params.items()))
+                + (", ".join(f"{k}={_show(v)}" for k, v in self.best_params.items())
+                   or "the estimator as given (no setting of the space did better)"))
 
     def plot(self):
         """Score against trial (pruned trials crossed, the best so far as a line, the

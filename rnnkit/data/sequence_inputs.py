@@ -268,6 +268,9 @@ def plain_texts(X: Any) -> Any:
 
 def _token_ids(X: Any, vocab_size: int) -> list[np.ndarray]:
     seqs = [np.asarray(s, dtype=np.int64) for s in X]
+    if not any(len(s) for s in seqs):
+        raise InputError("X holds no token id (every sequence is empty). Pass at least one "
+                         "sequence with ids.")
     top = max(int(s.max()) for s in seqs if len(s))
     low = min(int(s.min()) for s in seqs if len(s))
     if top >= vocab_size or low < 0:

@@ -3,12 +3,11 @@ with the layout mistakes users make most often caught here, once."""
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 
 import numpy as np
 
-from rnnkit.errors import InputError
+from rnnkit.errors import InputError, warn
 
 
 def pad_sequences(X: object, name: str = "X") -> tuple[np.ndarray, np.ndarray]:
@@ -107,10 +106,9 @@ def warn_channels_first(shape: tuple[int, ...], name: str = "X") -> None:
     time step, or many more features than steps."""
     _, t, f = shape
     if (t == 1 and f > 1) or (f >= 8 * t and f >= 16):
-        warnings.warn(
-            f"{name} has shape {tuple(shape)}, read as [samples, timesteps={t}, features={f}]. "
-            f"If it is [samples, channels, length] (the aeon/sktime layout), pass "
-            f"{name}.transpose(0, 2, 1).", UserWarning, stacklevel=4)
+        warn(f"{name} has shape {tuple(shape)}, read as [samples, timesteps={t}, features={f}]. "
+             f"If it is [samples, channels, length] (the aeon/sktime layout), pass "
+             f"{name}.transpose(0, 2, 1).")
 
 
 def pad_labels(y: object, lengths: np.ndarray, fill: object, name: str = "y") -> np.ndarray:

@@ -12,12 +12,19 @@ import numpy as np
 from rnnkit.errors import InputError
 
 PAD, UNK = 0, 1
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
+# a word: letters and digits of any script (with an inner apostrophe); else one mark
+TOKENIZERS = {
+    "words": re.compile(r"[^\W_]+(?:'[^\W_]+)?|[^\w\s]|_"),
+    # rnnkit <= 0.2.0 (model files without a tokenizer): ASCII words only, so "café" was
+    # "caf" + "é"; kept so that those files predict as they did
+    "ascii": re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]"),
+}
 
 
-def tokenize(text: str) -> list[str]:
-    """Lower-case words (with inner apostrophes) and single punctuation marks."""
-    return _TOKEN.findall(text.lower())
+def tokenize(text: str, scheme: str = "words") -> list[str]:
+    """Lower-case words (letters and digits of any script, with inner apostrophes) and
+    single punctuation marks; ``scheme="ascii"``: as rnnkit 0.2.0 read them."""
+    return TOKENIZERS[scheme].findall(text.lower())
 
 
 @dataclass
@@ -28,11 +35,13 @@ class Vocabulary:
         tokens: the kept tokens, most frequent first (ties alphabetical): id = index + 2.
         max_length: cut longer texts to this many tokens (None: keep all).
         truncation: "post" keeps the beginning, "pre" keeps the end.
+        tokenizer: how texts become tokens (a key of ``TOKENIZERS``).
     """
 
     tokens: list[str]
     max_length: int | None = None
     truncation: str = "post"
+    tokenizer: str = "words"
 
     @classmethod
     def build(cls, texts: Sequence[str] | Sequence[Sequence[str]], max_vocab: int = 20000,
@@ -42,9 +51,14 @@ class Vocabulary:
         ``max_vocab`` most frequent that appear at least ``min_count`` times."""
         if truncation not in ("pre", "post"):
             raise InputError(f"truncation={truncation!r} must be 'pre' or 'post'.")
-        counts = Counter(t for tokens in _token_lists(texts) for t in tokens)
+        counts = Counter(t for tokens in _token_lists(texts, "words") for t in tokens)
         kept = sorted((t for t, c in counts.items() if c >= min_count),
                       key=lambda t: (-counts[t], t))[:max_vocab]
+        if not kept:
+            top = max(counts.values(), default=0)
+            raise InputError(f"min_count={min_count} keeps no token of the training texts (the "
+                             f"most frequent appears {top} time(s)): every text would read as "
+                             f"unknown tokens. Pass min_count={max(1, top)} or lower.")
         return cls(kept, max_length, truncation)
 
     @property
@@ -56,7 +70,7 @@ class Vocabulary:
         """Each text as an int64 array of ids (unknown tokens -> 1), truncated."""
         index = {t: i + 2 for i, t in enumerate(self.tokens)}
         out = []
-        for tokens in _token_lists(texts):
+        for tokens in _token_lists(texts, self.tokenizer):
             ids = np.array([index.get(t, UNK) for t in tokens], dtype=np.int64)
             n = self.max_length
             if n and len(ids) > n:
@@ -66,21 +80,27 @@ class Vocabulary:
 
     def to_dict(self) -> dict:
         return {"tokens": self.tokens, "max_length": self.max_length,
-                "truncation": self.truncation}
+                "truncation": self.truncation, "tokenizer": self.tokenizer}
 
     @classmethod
     def from_dict(cls, d: dict) -> Vocabulary:
-        return cls(list(d["tokens"]), d["max_length"], d["truncation"])
+        tokenizer = d.get("tokenizer", "ascii")  # files of rnnkit <= 0.2.0 name none
+        if tokenizer not in TOKENIZERS:
+            raise InputError(f"the model's vocabulary uses the tokenizer {tokenizer!r}, which "
+                             f"this rnnkit does not know ({list(TOKENIZERS)}). Update rnnkit.")
+        return cls(list(d["tokens"]), d["max_length"], d["truncation"], tokenizer)
 
 
-def _token_lists(texts: Sequence[str] | Sequence[Sequence[str]]) -> list[list[str]]:
+def _token_lists(texts: Sequence[str] | Sequence[Sequence[str]],
+                 scheme: str = "words") -> list[list[str]]:
     out = []
     for i, text in enumerate(texts):
         if not isinstance(text, str) and not (isinstance(text, Sequence | np.ndarray)
                                               and all(isinstance(t, str) for t in text)):
             raise InputError(f"text {i} is {text!r}, not a string (a missing value?). Fill or "
                              "drop the missing texts first (e.g. frame.dropna(subset=[col])).")
-        tokens = tokenize(text) if isinstance(text, str) else [str(t).lower() for t in text]
+        tokens = tokenize(text, scheme) if isinstance(text, str) else \
+            [str(t).lower() for t in text]
         if not tokens:
             raise InputError(f"text {i} is empty (no tokens). Drop empty texts or fill them.")
         out.append(tokens)

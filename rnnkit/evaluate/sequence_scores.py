@@ -44,7 +44,13 @@ def classification_scores(y_true: np.ndarray, y_pred: np.ndarray,
     out = {"accuracy": metrics.accuracy_score(y_true, y_pred),
            "balanced accuracy": metrics.balanced_accuracy_score(y_true, y_pred),
            "macro F1": metrics.f1_score(y_true, y_pred, average="macro")}
-    if proba is not None and classes is not None:
+    if proba is not None and classes is not None and not np.isin(y_true, classes).all():
+        # a class the model never saw in training (a small cross-validation fold): it has no
+        # probability, so neither score is defined
+        out["log loss"] = float("nan")
+        if len(classes) == 2:
+            out["ROC-AUC"] = float("nan")
+    elif proba is not None and classes is not None:
         out["log loss"] = metrics.log_loss(y_true, np.clip(proba, 1e-15, 1), labels=classes)
         if len(classes) == 2:
             out["ROC-AUC"] = metrics.roc_auc_score(np.asarray(y_true) == classes[1],
@@ -53,9 +59,17 @@ def classification_scores(y_true: np.ndarray, y_pred: np.ndarray,
 
 
 def regression_scores(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
-    """RMSE, MAE, R² and Pearson correlation."""
-    t = np.asarray(y_true, float).reshape(-1)
-    p = np.asarray(y_pred, float).reshape(-1)
+    """RMSE, MAE, R² and Pearson correlation; with several outputs (``[N, K]``), each
+    output's score, averaged (as scikit-learn's "uniform_average"): outputs in different
+    units are not pooled."""
+    t = np.asarray(y_true, float)
+    p = np.asarray(y_pred, float)
+    t, p = t.reshape(len(t), -1), p.reshape(len(p), -1)
+    per_output = [_regression_scores(t[:, k], p[:, k]) for k in range(t.shape[1])]
+    return {k: float(np.mean([s[k] for s in per_output])) for k in per_output[0]}
+
+
+def _regression_scores(t: np.ndarray, p: np.ndarray) -> dict[str, float]:
     ss_tot = ((t - t.mean()) ** 2).sum()
     return {"RMSE": float(np.sqrt(np.mean((t - p) ** 2))), "MAE": float(np.mean(np.abs(t - p))),
             "R2": float(1 - ((t - p) ** 2).sum() / ss_tot) if ss_tot > 0 else float("nan"),
@@ -97,38 +111,73 @@ def nearest_neighbour(X_train: object, X_test: object) -> np.ndarray:
     return best
 
 
-def text_baseline():
+def text_baseline(task: str = "classification", min_df: int = 2, tokenizer=None):
     """TF-IDF of words and word pairs (sublinear counts, words seen twice or more) with a
-    logistic regression: the standard strong baseline for short-text classification."""
+    logistic regression (a ridge for ``task="regression"``): the standard strong baseline
+    for short texts. ``tokenizer``: how a text splits (rnnkit's words by default)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.linear_model import LogisticRegression, RidgeCV
     from sklearn.pipeline import make_pipeline
 
     from rnnkit.data.text import tokenize
 
-    return make_pipeline(TfidfVectorizer(tokenizer=tokenize, token_pattern=None,
-                                         lowercase=False, ngram_range=(1, 2), min_df=2,
-                                         sublinear_tf=True),
-                         LogisticRegression(max_iter=2000))
+    head = LogisticRegression(max_iter=2000) if task == "classification" else \
+        RidgeCV(alphas=np.logspace(-3, 3, 13))
+    return make_pipeline(TfidfVectorizer(tokenizer=tokenizer or tokenize, token_pattern=None,
+                                         lowercase=False, ngram_range=(1, 2), min_df=min_df,
+                                         sublinear_tf=True), head)
 
 
-def classification_baselines(X_train, y_train, X_test, y_test) -> dict[str, dict[str, float]]:
+def _fit_text_baseline(X_train, y_train, kind: str, task: str):
+    """:func:`text_baseline` fitted on texts, or on token ids read as words (sequences of
+    ids, padding 0 left out); words seen once are kept where too few are seen twice; None
+    when the texts hold no word at all."""
+    texts = list(X_train) if kind == "text" else _id_texts(X_train)
+    tokenizer = None if kind == "text" else str.split
+    for min_df in (2, 1):
+        try:
+            return text_baseline(task, min_df, tokenizer).fit(texts, y_train)
+        except ValueError:  # "After pruning, no terms remain" / "empty vocabulary"
+            continue
+    return None
+
+
+def _id_texts(X) -> list[str]:
+    return [" ".join(str(int(i)) for i in np.asarray(x).reshape(-1) if i != 0) for x in X]
+
+
+def _texts(X, kind: str) -> list[str]:
+    return list(X) if kind == "text" else _id_texts(X)
+
+
+def input_kind(X) -> str:
+    """"text" for strings or token lists, else "numeric" (token ids are told by the model:
+    pass its ``inputs_.kind``)."""
+    from rnnkit.data.text import is_text
+
+    return "text" if is_text(X) else "numeric"
+
+
+def classification_baselines(X_train, y_train, X_test, y_test,
+                             kind: str | None = None) -> dict[str, dict[str, float]]:
     """Majority class; for numeric sequences 1-NN Euclidean and a logistic regression on
-    :func:`summary_features`; for texts TF-IDF + logistic regression."""
+    :func:`summary_features`; for texts and token ids (``kind`` "text" or "ids"; None:
+    told from X) TF-IDF + logistic regression."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    from rnnkit.data.text import is_text
-
+    kind = kind or input_kind(X_train)
     y_train, y_test = np.asarray(y_train), np.asarray(y_test)
     values, counts = np.unique(y_train, return_counts=True)
     majority = np.full(len(y_test), values[np.argmax(counts)])
     out = {"majority class": classification_scores(y_test, majority)}
-    if is_text(X_train):
-        tfidf = text_baseline().fit(list(X_train), y_train)
-        out["TF-IDF + logistic"] = classification_scores(
-            y_test, tfidf.predict(list(X_test)), tfidf.predict_proba(list(X_test)), tfidf.classes_)
+    if kind in ("text", "ids"):
+        tfidf = _fit_text_baseline(X_train, y_train, kind, "classification")
+        if tfidf is not None:
+            test = _texts(X_test, kind)
+            out["TF-IDF + logistic"] = classification_scores(
+                y_test, tfidf.predict(test), tfidf.predict_proba(test), tfidf.classes_)
         return out
     out[NEIGHBOUR] = classification_scores(y_test, y_train[nearest_neighbour(X_train, X_test)])
     logistic = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
@@ -140,9 +189,11 @@ def classification_baselines(X_train, y_train, X_test, y_test) -> dict[str, dict
 
 
 def regression_baselines(X_train, y_train, X_test, y_test, static_train=None,
-                         static_test=None) -> dict[str, dict[str, float]]:
-    """The training mean, 1-NN Euclidean (the nearest training sequence's target) and a
-    ridge regression on :func:`summary_features` (+ static)."""
+                         static_test=None, kind: str | None = None
+                         ) -> dict[str, dict[str, float]]:
+    """The training mean (of each output), 1-NN Euclidean (the nearest training sequence's
+    target) and a ridge regression on :func:`summary_features` (+ static); for texts and
+    token ids (``kind``, as in :func:`classification_baselines`) TF-IDF + ridge."""
     from sklearn.linear_model import RidgeCV
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
@@ -151,10 +202,18 @@ def regression_baselines(X_train, y_train, X_test, y_test, static_train=None,
         f = summary_features(X)
         return f if static is None else np.hstack([f, np.asarray(static, float)])
 
+    kind = kind or input_kind(X_train)
     y_train = np.asarray(y_train, float)
+    mean = np.broadcast_to(y_train.mean(axis=0), (len(y_test), *y_train.shape[1:]))
+    if kind in ("text", "ids"):
+        out = {"mean": regression_scores(y_test, mean)}
+        tfidf = _fit_text_baseline(X_train, y_train, kind, "regression")
+        if tfidf is not None:
+            out["TF-IDF + ridge"] = regression_scores(y_test, tfidf.predict(_texts(X_test,
+                                                                                   kind)))
+        return out
     ridge = make_pipeline(StandardScaler(), RidgeCV(alphas=np.logspace(-3, 3, 13)))
     ridge.fit(features(X_train, static_train), y_train)
-    mean = np.full(len(y_test), np.mean(y_train))
     return {"mean": regression_scores(y_test, mean),
             NEIGHBOUR: regression_scores(y_test, y_train[nearest_neighbour(X_train, X_test)]),
             "ridge on summaries": regression_scores(

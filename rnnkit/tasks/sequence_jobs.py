@@ -125,6 +125,12 @@ def run_sequence_job(task: str, data: Any, target_col: str, sequence_cols: list[
     schema = {"target_col": target_col, "sequence_cols": list(sequence_cols), "id_col": id_col,
               "time_col": time_col, "static_cols": list(static_cols or ()), "text_col": text_col}
     X, y, static, ids = _read(data, schema)
+    if task == "regression":
+        try:
+            y = np.asarray(y, dtype=float)
+        except (TypeError, ValueError) as e:
+            raise InputError(f"target_col={target_col!r} must hold numbers to regress on ({e}). "
+                             "Name a numeric column, or classify for labels.") from e
     index = np.arange(len(X))
     train, test = _split(index, test_size, seed, y if task == "classification" else None)
 
@@ -137,13 +143,13 @@ def run_sequence_job(task: str, data: Any, target_col: str, sequence_cols: list[
     started = time.time()
     model = estimator(seed=seed, **(params | {"tracking": None}))  # tracked with its scores
     model.schema_ = schema  # so `rnnkit predict MODEL DATA` can read new data the same way
-    y = y if task == "classification" else y.astype(float)
     model.fit(X_train, y[train], static=pick(static, train))
     scores, runs, predicted, proba = score_model(model, X_test, y[test], pick(static, test))
     frame = pd.DataFrame({id_col: ids[test], "true": y[test], "predicted": predicted})
     notes = [model.holdout_] if model.holdout_ else []
     if task == "classification":
-        scores |= classification_baselines(X_train, y[train], X_test, y[test])
+        scores |= classification_baselines(X_train, y[train], X_test, y[test],
+                                           model.inputs_.kind)
         from sklearn.metrics import confusion_matrix
 
         confusion = confusion_matrix(y[test], predicted, labels=model.classes_)
@@ -153,7 +159,7 @@ def run_sequence_job(task: str, data: Any, target_col: str, sequence_cols: list[
         result = SequenceRun(task, model, scores, frame, model.classes_, confusion, runs, notes)
     else:
         scores |= regression_baselines(X_train, y[train], X_test, y[test], pick(static, train),
-                                       pick(static, test))
+                                       pick(static, test), model.inputs_.kind)
         result = SequenceRun(task, model, scores, frame, runs=runs, warnings=notes)
     model.tracking = params.get("tracking")
     tracking.record(model, "fit", data, scores=_flat(scores), started=started)
@@ -297,8 +303,10 @@ def cross_validate(estimator: SequenceEstimator, X: Any, y: Any, static: Any = N
         model = clone(estimator).fit(part(train), y[train], static=st[0])
         scores, _, _, _ = score_model(model, part(test), y[test], st[1])
         row = {f"model {k}": v for k, v in scores["model"].items()}
-        baselines = (classification_baselines if classify else regression_baselines)(
-            part(train), y[train], part(test), y[test], *(() if classify else st))
+        baselines = classification_baselines(part(train), y[train], part(test), y[test],
+                                             model.inputs_.kind) if classify else \
+            regression_baselines(part(train), y[train], part(test), y[test], *st,
+                                 model.inputs_.kind)
         for name, values in baselines.items():
             row |= {f"{name} {k}": v for k, v in values.items()}
         rows.append(row)

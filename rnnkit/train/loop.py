@@ -8,14 +8,13 @@ import copy
 import math
 import sys
 import time
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import torch
 from torch import nn
 
-from rnnkit.errors import InputError, TrainingError
+from rnnkit.errors import InputError, TrainingError, warn
 from rnnkit.runtime import tune_malloc
 from rnnkit.train import distributed
 from rnnkit.train.adam import Adam
@@ -365,7 +364,7 @@ class EarlyStopping:
                                 f"any epoch finished with a finite loss. {fix}")
         history.fault = (f"the loss became {loss} at epoch {epoch}; training stopped and kept "
                          f"epoch {history.best_epoch}'s weights. {fix}")
-        warnings.warn(history.fault, RuntimeWarning, stacklevel=4)
+        warn(history.fault, RuntimeWarning)
         return True
 
     def restore(self, module: nn.Module) -> None:

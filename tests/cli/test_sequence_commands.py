@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 from cli_support import one_line_error, run
 
@@ -136,3 +137,21 @@ def test_tag_checks_out_before_training_and_a_split_without_training_part(tmp_pa
     code, out, err = run(["tag", "counting", "--sequence-cols", "a,marker,blank", "--epochs",
                           "1", "--test-size", "0.9999"], capsys)
     assert "test_size=0.9999 cannot split 600 sequence(s)" in one_line_error(code, err)
+
+
+def test_regress_on_texts_and_on_a_column_of_labels(tmp_path, capsys):
+    """Text regression failed after training; a label column gave a traceback."""
+    texts = ["good film", "bad film", "great film", "awful film"] * 6
+    pd.DataFrame({"text": texts, "y": [1.0, -1.0, 2.0, -2.0] * 6}).to_csv(
+        tmp_path / "reviews.csv", index=False)
+    code, out, err = run(["regress", tmp_path / "reviews.csv", "--text-col", "text",
+                          "--target-col", "y", "--max-steps", "3", "--hidden-size", "4",
+                          "--embedding-dim", "4", "--out", tmp_path / "out"], capsys)
+    assert code == 0, err
+    assert "TF-IDF + ridge" in json.loads((tmp_path / "out" / "metrics.json").read_text())
+    frame = pd.DataFrame({"id": np.repeat(np.arange(8), 3), "step": np.tile(np.arange(3), 8),
+                          "v": np.arange(24.0), "kind": np.repeat(["cat", "dog"] * 4, 3)})
+    frame.to_csv(tmp_path / "labels.csv", index=False)
+    code, out, err = run(["regress", tmp_path / "labels.csv", "--sequence-cols", "v",
+                          "--target-col", "kind", "--max-steps", "2"], capsys)
+    assert "target_col='kind' must hold numbers" in one_line_error(code, err)

@@ -35,3 +35,16 @@ def test_empty_text_and_detection():
     with pytest.raises(InputError, match="text 1 is empty"):
         Vocabulary.build(["fine", "  "])
     assert is_text(["a b"]) and is_text([["a", "b"]]) and not is_text(np.zeros((2, 3, 1)))
+
+
+def test_words_of_any_script_are_whole_and_old_vocabularies_read_as_before():
+    """Accented words were cut at every non-ASCII letter ("café" -> "caf", "é"); files of
+    rnnkit 0.2.0 (no tokenizer named) keep reading texts that way."""
+    assert tokenize("Très bon café, Straße!") == ["très", "bon", "café", ",", "straße", "!"]
+    assert tokenize("très", "ascii") == ["tr", "è", "s"]
+    vocab = Vocabulary.build(["un café", "le café"])
+    assert "café" in vocab.tokens and Vocabulary.from_dict(vocab.to_dict()) == vocab
+    old = {k: v for k, v in vocab.to_dict().items() if k != "tokenizer"}
+    assert Vocabulary.from_dict(old).tokenizer == "ascii"
+    with pytest.raises(InputError, match="min_count=5 keeps no token.*Pass min_count=2"):
+        Vocabulary.build(["un café", "le café"], min_count=5)

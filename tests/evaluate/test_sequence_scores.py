@@ -78,3 +78,43 @@ def test_one_class_predictions_are_flagged():
     assert "predicts 'a' for every sequence" in one_class_warning(
         model, np.array(["a", "a"]), np.array(["a", "b", "c"]))[0]
     assert one_class_warning(model, np.array(["a", "b"]), np.array(["a", "b"])) == []
+
+
+def test_baselines_of_text_regression_token_ids_and_several_outputs():
+    """Text regression failed after training (its baselines read texts as numbers), token
+    ids got 1-NN on ids, and several outputs got one pooled mean and pooled scores."""
+    from rnnkit.evaluate.sequence_scores import regression_scores
+
+    texts = ["good film", "bad film", "great film", "awful film"] * 5
+    y = np.array([1.0, -1.0, 2.0, -2.0] * 5)
+    base = regression_baselines(texts, y, texts, y)
+    assert set(base) == {"mean", "TF-IDF + ridge"}
+    ids = [np.array([3, 4]), np.array([5, 4]), np.array([6, 4]), np.array([7, 4])] * 5
+    labels = ["pos", "neg", "pos", "neg"] * 5
+    assert "TF-IDF + logistic" in classification_baselines(ids, labels, ids, labels, "ids")
+    few = ["one", "two", "three", "four"]  # no word twice: words seen once are kept
+    assert "TF-IDF + logistic" in classification_baselines(few, [0, 1, 0, 1], few, [0, 1, 0, 1])
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 6, 1))
+    Y = np.c_[rng.normal(size=20), 100 * rng.normal(size=20)]  # two outputs, other units
+    mean = regression_baselines(X, Y, X, Y)["mean"]
+    assert mean["R2"] == pytest.approx(0.0)  # each output's own mean
+    by_hand = [regression_scores(Y[:, k], Y[:, k] + k + 1) for k in range(2)]
+    pooled = regression_scores(Y, Y + np.array([1.0, 2.0]))
+    assert pooled["RMSE"] == pytest.approx(np.mean([s["RMSE"] for s in by_hand]))
+    assert pooled["R2"] == pytest.approx(np.mean([s["R2"] for s in by_hand]))
+
+
+def test_a_class_missing_from_training_scores_without_log_loss():
+    scores = classification_scores(np.array(["a", "b", "c"]), np.array(["a", "b", "a"]),
+                                   np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]]),
+                                   np.array(["a", "b"]))
+    assert scores["accuracy"] == pytest.approx(2 / 3) and np.isnan(scores["log loss"])
+
+
+def test_the_layout_warning_points_at_the_users_line():
+    rng = np.random.default_rng(0)
+    with pytest.warns(UserWarning, match="aeon/sktime layout") as caught:
+        rnnkit.SequenceClassifier(max_steps=1, hidden_size=4, verbose=0).fit(
+            rng.normal(size=(8, 1, 40)), [0, 1] * 4)
+    assert caught[0].filename == __file__

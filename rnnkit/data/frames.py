@@ -487,10 +487,20 @@ def _assemble(ids: np.ndarray, values: np.ndarray, statics: np.ndarray | None, c
     if is_sessions(freq) and not integer:  # a session calendar (a model's): no grid to fill
         _check_sessions(series_ids, per_times, Sessions.from_freq(freq))
     elif freq is not None and not integer:
-        per_values, per_times = _reindex(per_values, per_times, freq)
+        per_values, per_times = _reindex(per_values, per_times, freq, series_ids)
     per_values = _check_finite(series_ids, per_values, per_times, value_cols, fill)
     if fill == "drop":
         keep = [np.isfinite(v).all(axis=1) for v in per_values]
+        for sid, k, t in zip(series_ids, keep, per_times, strict=True):
+            inside = np.flatnonzero(~k[np.argmax(k): len(k) - np.argmax(k[::-1])]) \
+                if k.any() else np.array([], dtype=np.int64)
+            if inside.size:  # a dropped row inside a series is a gap in its steps
+                at = t[np.argmax(k) + inside[0]]
+                raise InputError(
+                    f"fill='drop' drops {inside.size} row(s) inside series {sid!r} (first at "
+                    f"{_fmt(at)}), which leaves gaps in its time steps. Use fill='interpolate' "
+                    "or 'ffill' for missing values inside a series; 'drop' is for those at "
+                    "its start or end.")
         per_values = [v[k] for v, k in zip(per_values, keep, strict=True)]
         per_times = [t[k] for t, k in zip(per_times, keep, strict=True)]
     for sid, v in zip(series_ids, per_values, strict=True):
@@ -621,13 +631,14 @@ def _check_sessions(ids, times, sessions: Sessions) -> None:
                 "Pass the rows of the open slots, in order, with none missing within a day.")
 
 
-def _reindex(values, times, freq):
+def _reindex(values, times, freq, ids):
     """Each series on the regular grid of ``freq`` from its first to its last time (a gap
     becomes rows of NaN). Series already on it, the usual case (an update's new rows, a
-    model's own data), are found in one vector check and kept as they are."""
+    model's own data), are found in one vector check and kept as they are; a timestamp off
+    the grid is an error (reindexing would drop its observation)."""
     regular = _on_grid(times, freq)
     out_v, out_t = [], []
-    for v, t, kept in zip(values, times, regular, strict=True):
+    for sid, v, t, kept in zip(ids, values, times, regular, strict=True):
         if kept:
             out_v.append(np.array(v))
             out_t.append(np.asarray(t).astype("datetime64[ns]"))
@@ -637,6 +648,16 @@ def _reindex(values, times, freq):
         except ValueError as e:
             raise InputError(f"freq={freq!r} is not a pandas frequency. Pass e.g. freq='D'.") from e
         index = pd.DatetimeIndex(t)
+        off = ~index.isin(grid)
+        if off.any():
+            own = _infer_freq(t) if len(t) >= 3 else None
+            follow = f"freq={own!r}, the frequency the timestamps follow" if own else \
+                "the frequency the timestamps follow (e.g. 'W-MON' for weeks of Mondays)"
+            raise InputError(
+                f"freq={freq!r} puts series {sid!r} on a grid that {int(off.sum())} of its "
+                f"{len(t)} timestamps are not on (first: {_fmt(t[np.argmax(off)])}; the grid "
+                f"starts {_fmt(grid[0]) if len(grid) else 'nowhere'}): their observations "
+                f"would be dropped. Pass {follow}, or resample the data to {freq!r} first.")
         frame = pd.DataFrame(v, index=index).reindex(grid)
         out_v.append(frame.to_numpy())
         out_t.append(grid.to_numpy(dtype="datetime64[ns]"))
@@ -688,6 +709,10 @@ def _check_finite(ids, values, times, cols, fill):
             frame = frame.interpolate(limit_direction="both")
         elif fill == "zero":
             frame = frame.fillna(0.0)
+        if fill != "drop" and frame.isna().any().any():  # a column with no value at all
+            col = cols[int(np.flatnonzero(frame.isna().any().to_numpy())[0])]
+            raise InputError(f"column {col!r} of series {sid!r} has no value to fill from "
+                             f"(all {len(frame)} missing). Drop that series, or give it values.")
         out.append(frame.to_numpy())  # "drop" keeps NaN rows, dropped by the caller
     return out
 
@@ -697,13 +722,22 @@ BUSINESS = ("bh", "cbh")  # pandas business-hour frequencies
 
 def _regular(ids, times, integer, freq):
     if integer:
-        steps = {int(np.min(np.diff(t))) for t in times if len(t) > 1}
-        step = min(steps) if steps else 1
+        steps = {sid: int(np.min(np.diff(t))) for sid, t in zip(ids, times, strict=True)
+                 if len(t) > 1}
+        if len(set(steps.values())) > 1:
+            shown = dict(list(steps.items())[:5])
+            raise InputError(f"series step by different amounts of the integer time index "
+                             f"({shown}). Number every series' steps alike (e.g. 0, 1, 2, "
+                             "...), or model them separately.")
+        step = min(steps.values()) if steps else 1
         for sid, t in zip(ids, times, strict=True):
             gaps = np.flatnonzero(np.diff(t) != step)
             if gaps.size:
                 g = gaps[0]
-                raise _irregular(sid, t[g] + step, t[g], t[g + 1])
+                raise InputError(
+                    f"series {sid!r} has irregular integer time steps: expected {t[g] + step} "
+                    f"after {t[g]}, found {t[g + 1]}. Add the missing steps as rows (their "
+                    "values may be empty, with fill=...), or renumber the steps.")
         return None, step
     found = {}
     for sid, t in zip(ids, times, strict=True):

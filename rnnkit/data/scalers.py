@@ -142,7 +142,13 @@ class Scaling:
         at = self._target_at(x, cols)
         if self.log_target and at is not None:
             x = x.copy()
-            x[..., at] = np.log(np.maximum(x[..., at], 1e-12))
+            target = x[..., at]
+            if (target <= 0).any():  # new rows (update, predict(data=...)) like the training
+                raise InputError(
+                    f"transform='log' reads the target's logarithm, but the data gives "
+                    f"{float(target[target <= 0][0])!r}; every value must be > 0, as in "
+                    "training. Check the new rows, or refit with transform='none'.")
+            x[..., at] = np.log(target)
         return self.scaler.transform(x, series, cols)
 
     def inverse_transform(self, x: np.ndarray, series: int | np.ndarray = 0,

@@ -89,8 +89,12 @@ def read_zoned(col: pd.Series, parsed: pd.Series) -> ZonedTimes | None:
 
 def read_offsets(col: pd.Series) -> ZonedTimes:
     """Text timestamps whose UTC offsets vary (as a zoned frame written to CSV has them,
-    +01:00 in winter and +02:00 in summer): the instants, and the local times written."""
+    +01:00 in winter and +02:00 in summer): the instants, and the local times written.
+    Offsets that are not one zone's standard and summer time (more than two, or further
+    apart than an hour) are instants from several places: read in UTC only."""
     text = col.astype(str).str.strip()
-    utc = pd.to_datetime(text, utc=True).dt.tz_convert(None)
-    wall = pd.to_datetime(text.str.replace(_OFFSET, "", regex=True))
-    return ZonedTimes(utc.to_numpy("datetime64[ns]"), wall.to_numpy("datetime64[ns]"), None)
+    utc = pd.to_datetime(text, utc=True).dt.tz_convert(None).to_numpy("datetime64[ns]")
+    wall = pd.to_datetime(text.str.replace(_OFFSET, "", regex=True)).to_numpy("datetime64[ns]")
+    offsets = np.unique(wall - utc)
+    one_zone = len(offsets) <= 2 and offsets[-1] - offsets[0] <= np.timedelta64(1, "h")
+    return ZonedTimes(utc, wall if one_zone else utc, None)

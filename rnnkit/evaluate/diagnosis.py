@@ -8,17 +8,21 @@ RISE = 0.10  # a validation loss 10% above its minimum at the end counts as over
 
 
 def diagnose(train_losses: list[list[float]], val_losses: list[list[float]],
-             stopped_by_time: list[bool] | None = None) -> str:
+             stopped_by_time: list[bool] | None = None,
+             initial: list[float | None] | None = None) -> str:
     """One sentence per verdict, over one or several runs, and one more where the time
     budget (``max_time``) cut runs short: their weights then depend on the machine's speed,
     not on the seed alone.
 
+    - untrained kept: no epoch validated better than the untrained network (``initial``:
+      each run's epoch-0 validation loss, where it was a candidate): its forecast is kept;
     - underfit: the validation loss was still falling at the last epoch (the run stopped
       before it stopped improving): train longer or use a larger model;
     - overfit: the validation loss reached its minimum at epoch k and then rose by x%;
     - good fit: the validation minimum came before the end and the loss stayed near it.
     """
-    return _curves(train_losses, val_losses) + time_note(stopped_by_time or [])
+    return _curves(train_losses, val_losses, initial or [None] * len(val_losses)) + \
+        time_note(stopped_by_time or [])
 
 
 def time_note(stopped: list[bool]) -> str:
@@ -32,15 +36,18 @@ def time_note(stopped: list[bool]) -> str:
             "max_time=None (or a larger one) for weights that the seed and data decide.")
 
 
-def _curves(train_losses: list[list[float]], val_losses: list[list[float]]) -> str:
+def _curves(train_losses: list[list[float]], val_losses: list[list[float]],
+            initial: list[float | None]) -> str:
     if not any(val_losses):
         return ("no validation curve: pass val_size > 0 to see whether the model under- or "
                 "overfits.")
     verdicts = []
-    for train, val in zip(train_losses, val_losses, strict=True):
+    for train, val, start in zip(train_losses, val_losses, initial, strict=True):
         best = int(np.argmin(val))
         rise = (val[-1] - val[best]) / max(abs(val[best]), 1e-12)
-        if best >= len(val) - 2:  # still improving; how much training fell tells how far off
+        if start is not None and start <= val[best]:
+            verdicts.append(("untrained", 0, (val[best] - start) / max(abs(start), 1e-12)))
+        elif best == len(val) - 1:  # still improving; how much training fell tells how far
             verdicts.append(("underfit", best + 1, 1 - train[-1] / max(train[0], 1e-12)))
         elif rise > RISE:
             verdicts.append(("overfit", best + 1, rise))
@@ -51,6 +58,13 @@ def _curves(train_losses: list[list[float]], val_losses: list[list[float]]) -> s
     runs = [v for v in verdicts if v[0] == kind]
     share = f"{len(runs)} of {len(verdicts)} runs" if len(verdicts) > 1 else "the run"
     epoch = int(np.median([v[1] for v in runs]))
+    if kind == "untrained":
+        worse = 100 * float(np.median([v[2] for v in runs]))
+        return (f"no trained epoch beat the untrained network ({share}): the best epoch "
+                f"validated {worse:.0f}% worse than epoch 0, so early stopping kept epoch 0, "
+                "whose forecast is the window norm's base (with window_norm='season', seasonal "
+                "naive). The network found nothing the base misses on these validation "
+                "windows.")
     if kind == "underfit":
         fell = 100 * float(np.median([v[2] for v in runs]))
         return (f"underfit ({share}): the validation loss was still falling at the last epoch "

@@ -98,7 +98,8 @@ def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = Non
             for member in fitted.members]).loc[:, list(METRICS)]
     histories = fitted.histories
     diagnosis = diagnose([h.train_loss for h in histories], [h.val_loss for h in histories],
-                         [h.stopped_by_time for h in histories])
+                         [h.stopped_by_time for h in histories],
+                         [h.initial_val_loss for h in histories])
     times = future_times_many(train_panel.last_times, panel.freq, test_size,
                               panel.step).reshape(-1)
     forecasts = pd.DataFrame({options.time_col: user_times(times, panel.zone),
@@ -187,10 +188,14 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
     first = origins[:, 0]
     if (first < lookback + 1).any():
         i = int(np.argmin(first))
+        most = (int(lengths[i, 0]) - horizon - lookback - 1) // step + 1
+        fix = f"Pass n_windows <= {most}, or a smaller step." if most >= 1 else \
+            f"Series {panel.ids[i]!r} is too short for one window: drop it, or lower horizon."
         raise InputError(
-            f"n_windows={n_windows} with step={step} and horizon={horizon} starts the backtest "
-            f"at row {first[i]} of series {panel.ids[i]!r}, leaving too little history to train "
-            f"on (lookback={lookback}). Lower n_windows or step.")
+            f"n_windows={n_windows} with step={step} and horizon={horizon} needs "
+            f"{lookback + 1 + horizon + step * (n_windows - 1)} rows of series "
+            f"{panel.ids[i]!r}, which has {int(lengths[i, 0])} (lookback={lookback} before the "
+            f"first window). {fix}")
     S, K = origins.shape
     rows = np.repeat(np.arange(S), K)
     at = origins.reshape(-1)  # [S*K] first target row of each window in its series

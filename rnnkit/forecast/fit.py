@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import torch
 
-from rnnkit.data.frames import Panel
+from rnnkit.data.frames import Panel, _fmt
 from rnnkit.data.scalers import Scaler, Scaling, multiplicative
 from rnnkit.data.windows import front_padded, make_windows
 from rnnkit.errors import InputError
@@ -38,6 +38,11 @@ def fit(options: ForecastOptions, panel: Panel, network: str | None = None,
         raise InputError(f"attention=True is the seq2seq decoder's attention; "
                          f"strategy={options.strategy!r} has no decoder, so it would be "
                          "ignored. Pass strategy='seq2seq', or drop attention.")
+    if options.quantiles and 0.5 not in options.quantiles:  # at fit: old files still load
+        levels = tuple(sorted({*options.quantiles, 0.5}))
+        raise InputError(f"quantiles={tuple(options.quantiles)} has no 0.5: the point forecast "
+                         "(what predict, evaluate and score use) is the median, which these "
+                         f"levels do not give. Pass quantiles={levels}.")
     network = network or options.network
     spec = resolve(options, panel, horizon)
     lengths = panel.lengths
@@ -144,11 +149,17 @@ def _scaling(options: ForecastOptions, spec: ForecastSpec, panel: Panel, cut: np
     """The target transform and the per-series scaler, decided and fitted on the rows
     before ``cut``."""
     target = [panel.series(s)[:c, 0] for s, c in enumerate(cut)]
-    log = options.transform == "log" or (options.transform == "auto"
+    # the validation rows are logged too: every row must be positive
+    positive = [bool((panel.series(s)[:, 0] > 0).all()) for s in range(panel.n_series)]
+    log = options.transform == "log" or (options.transform == "auto" and all(positive)
                                          and multiplicative(target, spec.season))
-    if options.transform == "log" and any((t <= 0).any() for t in target):
-        raise InputError("transform='log' needs a positive target; some values are zero or "
-                         "negative. Pass transform='none' (or 'auto').")
+    if options.transform == "log" and not all(positive):
+        s = positive.index(False)
+        row = int(np.argmax(panel.series(s)[:, 0] <= 0))
+        raise InputError(f"transform='log' needs a positive target; series {panel.ids[s]!r} "
+                         f"has {float(panel.series(s)[row, 0])!r} at "
+                         f"{_fmt(panel.series_times(s)[row])}. "
+                         "Pass transform='none' (or 'auto').")
     nonnegative = all((t >= 0).all() for t in target)
     rows = [panel.series(s)[:c].copy() for s, c in enumerate(cut)]
     if log:  # the scaler is fitted on what it will scale: the logged target

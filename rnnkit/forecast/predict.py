@@ -40,6 +40,8 @@ def predict(options: ForecastOptions, fitted: FittedForecast, h: int | None = No
             panel = select_series(panel, keep)
     targets = None
     if options.season_lags:
+        if panel is not None:
+            _check_lag_history(options, fitted, panel)
         targets = [fitted.season_tails[r] for r in fitted.rows(names)] if panel is None else \
             [panel.series(s)[:, 0] for s in range(panel.n_series)]
     block = future_block(options, fitted.freq, fitted.step, fitted.has_id, fitted.spec.calendar,
@@ -56,6 +58,21 @@ def predict(options: ForecastOptions, fitted: FittedForecast, h: int | None = No
     for k, q in enumerate(options.quantiles or ()):
         frame[f"{options.target_col}_q{q:g}"] = levels[..., k].reshape(-1)
     return frame
+
+
+def _check_lag_history(options: ForecastOptions, fitted: FittedForecast, panel: Panel) -> None:
+    """A history given to predict holds the season lags of its last window, as the full one
+    did (a shorter one read other lags, and forecast other numbers, without a word); a
+    series that trained on fewer rows than that needs no more than it had."""
+    season, n = fitted.spec.season, options.season_lags
+    need = fitted.spec.lookback + n * season
+    for s, sid in enumerate(panel.ids):
+        had_all = len(fitted.season_tails[fitted.index[sid]]) >= n * season
+        if had_all and panel.lengths[s] < need:
+            raise InputError(
+                f"data gives series {sid!r} {panel.lengths[s]} rows; with season_lags={n} of "
+                f"{season} steps, a forecast reads {need} (lookback {fitted.spec.lookback} + "
+                f"{n} seasons). Pass at least {need} rows of each series' history.")
 
 
 def contexts(fitted: FittedForecast, panel: Panel) -> tuple[np.ndarray, list[str], list]:

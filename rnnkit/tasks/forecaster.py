@@ -130,7 +130,8 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         from rnnkit.forecast.predict import predict
 
         self._check_fitted("predict")
-        panel = None if data is None else self.panel(data)
+        # the model's own grid: a history of a few rows cannot tell its frequency
+        panel = None if data is None else self.panel(data, freq=self.fitted_.freq, min_rows=1)
         frame = predict(self.options(), self.fitted_, h, panel, ids, future)
         return to_native(frame, self._answer_kind(data))
 
@@ -200,6 +201,10 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         if protocol == "one-step":
             panel = self.panel(data, fresh=True)
             k = test_size or max(1, round(int(panel.lengths.min()) / 3))
+            if test_size is not None:
+                from rnnkit.data.validation import check_positive_int
+
+                check_positive_int(test_size, "test_size")
             one_step = copy.copy(self)
             one_step.horizon = 1
             return one_step.backtest(data, n_windows=k, step=1)

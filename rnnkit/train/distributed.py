@@ -47,11 +47,16 @@ def setup(backend: str | None = None) -> Dist:
 
 
 def _leave() -> None:
-    """Tear the process group down before the interpreter exits: without it a rank that
-    finishes first could die in its communication threads' destructors ("terminate called
-    without an active exception", exit -6), failing a run that had succeeded."""
+    """Tear the process group down before the interpreter exits, once every rank has come
+    this far: a rank that finished first (rank 1, while rank 0 still saves) could die in its
+    communication threads' destructors ("terminate called without an active exception",
+    exit -6), failing a run that had succeeded. (A rank that failed is stopped by torchrun,
+    which ends the others: the barrier never waits for a dead rank.)"""
     if dist.is_available() and dist.is_initialized():
-        dist.destroy_process_group()
+        try:
+            dist.barrier()
+        finally:
+            dist.destroy_process_group()
 
 
 def current() -> Dist:

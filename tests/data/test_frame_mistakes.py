@@ -94,3 +94,39 @@ def test_a_row_vector_says_transpose_without_warnings():
     y = airline()["y"].to_numpy()
     text = message(y[None, :])
     assert "(1, 144)" in text and "1-D array" in text and "[T, 1]" in text
+
+
+def test_a_freq_whose_grid_misses_the_timestamps_is_refused_not_emptied():
+    """Weeks of Mondays on freq='W' (Sundays) became all-NaN, and --freq W on daily data
+    kept every seventh day: observations off the grid were dropped without a word."""
+    mondays = pd.DataFrame({"ds": pd.date_range("2024-01-01", periods=30, freq="W-MON"),
+                            "y": np.arange(30.0)})
+    text = message(mondays, freq="W", fill="ffill")
+    assert "30 of its 30 timestamps are not on" in text and "'W-MON'" in text
+    assert load_panel(mondays, freq="W-MON").freq == "W-MON"
+    daily = pd.DataFrame({"ds": pd.date_range("2024-01-01", periods=30), "y": np.arange(30.0)})
+    text = message(daily, freq="W-MON")
+    assert "25 of its 30 timestamps are not on" in text and "Pass freq='D'" in text
+
+
+def test_fill_never_leaves_missing_values_and_drop_never_leaves_gaps():
+    data = pd.DataFrame({"unique_id": ["a"] * 10 + ["b"] * 10,
+                         "ds": list(pd.date_range("2024-01-01", periods=10)) * 2,
+                         "y": [1.0] * 10 + [np.nan] * 10})
+    assert "column 'y' of series 'b' has no value to fill from" in message(data, fill="ffill")
+    gap = airline()
+    gap.loc[50, "y"] = np.nan
+    text = message(gap, fill="drop", freq="MS")
+    assert "drops 1 row(s) inside series" in text and "1953-03" in text
+    gap.loc[[0, 1], "y"] = np.nan  # at the start: dropped, the rest stays regular
+    gap.loc[50, "y"] = 1.0
+    assert len(load_panel(gap, fill="drop").values) == len(gap) - 2
+
+
+def test_integer_steps_name_the_fix_that_works():
+    one = pd.DataFrame({"ds": [0, 5, 10, 20, 25], "y": np.arange(5.0)})
+    text = message(one)
+    assert "expected 15 after 10, found 20" in text and "Add the missing steps" in text
+    two = pd.DataFrame({"unique_id": ["a"] * 4 + ["b"] * 4, "ds": [0, 5, 10, 15, 0, 10, 20, 30],
+                        "y": np.arange(8.0)})
+    assert "step by different amounts" in message(two) and "'b': 10" in message(two)

@@ -44,7 +44,7 @@ def test_every_quantile_comes_back_in_the_data_units_under_a_log_transform():
 
 
 def test_backtest_reports_interval_coverage_and_width():
-    bt = rnnkit.Forecaster(quantiles=(0.1, 0.9), **FAST).backtest(_series(), n_windows=3)
+    bt = rnnkit.Forecaster(quantiles=(0.1, 0.5, 0.9), **FAST).backtest(_series(), n_windows=3)
     lo, hi = bt.forecasts["LSTM_q0.1"], bt.forecasts["LSTM_q0.9"]
     inside = ((bt.forecasts["actual"] >= lo) & (bt.forecasts["actual"] <= hi)).mean()
     assert bt.intervals["coverage"] == pytest.approx(inside)
@@ -59,7 +59,7 @@ def test_evaluate_reports_the_holdout_interval_and_it_is_calibrated_on_noise():
     rng = np.random.default_rng(0)
     t = np.arange(600)
     data = pd.DataFrame({"ds": t, "y": 10 + np.sin(2 * np.pi * t / 12) + rng.normal(0, 1, 600)})
-    e = rnnkit.Forecaster(quantiles=(0.1, 0.9), season_length=12, lookback=24, horizon=48,
+    e = rnnkit.Forecaster(quantiles=(0.1, 0.5, 0.9), season_length=12, lookback=24, horizon=48,
                           epochs=30, repeats=1, verbose=0, window_norm="last").evaluate(
         data, test_size=48)
     f = e.forecasts
@@ -75,6 +75,8 @@ def test_evaluate_reports_the_holdout_interval_and_it_is_calibrated_on_noise():
     ({"quantiles": (0.9, 0.1)}, "increasing"),
     ({"quantiles": (0.1, 1.0)}, "increasing"),
     ({"quantiles": (0.1, 0.9), "strategy": "recursive"}, "strategy='direct'"),
+    # the point forecast is the median: without 0.5 it was the upper level
+    ({"quantiles": (0.1, 0.9)}, r"has no 0.5.*Pass quantiles=\(0.1, 0.5, 0.9\)"),
 ])
 def test_bad_quantiles(kwargs, match):
     with pytest.raises(InputError, match=match):

@@ -91,3 +91,38 @@ def test_a_fit_cut_by_max_time_says_so_on_stderr(capsys):
     assert "max_time=None" in capsys.readouterr().err
     rnnkit.Forecaster(**(params | {"verbose": 0})).fit(data)
     assert "max_time" not in capsys.readouterr().err
+
+
+def test_diagnosis_says_when_no_epoch_beat_the_untrained_network():
+    """Runs that kept epoch 0 were called a good fit levelled off at epoch 1; a best epoch
+    one before a last that rose 80% was called still falling."""
+    val = [[0.2, 0.25, 0.3]]
+    text = diagnose(val, val, initial=[0.15])
+    assert text.startswith("no trained epoch beat the untrained network") and "33%" in text
+    assert diagnose(val, val, initial=[0.5]).startswith("overfit")  # epoch 1 beat the start
+    assert diagnose([[1, 0.9, 0.8, 0.7]], [[1, 0.9, 0.5, 0.9]]).startswith("overfit")
+
+
+def test_a_short_history_with_season_lags_and_a_non_positive_new_value_are_refused():
+    data = _series(80)
+    lags = rnnkit.Forecaster(**FAST, season_length=12, season_lags=2).fit(data)
+    with pytest.raises(rnnkit.InputError, match=r"12 rows; .* reads 36.*Pass at least 36"):
+        lags.predict(data=data.iloc[-12:])
+    pd.testing.assert_frame_equal(lags.predict(data=data.iloc[-36:]), lags.predict(data=data))
+    logged = rnnkit.Forecaster(**FAST, transform="log", training="sequence").fit(data)
+    new = pd.DataFrame({"ds": [data["ds"].iloc[-1] + 1], "y": [0.0]})
+    with pytest.raises(rnnkit.InputError, match="every value must be > 0"):
+        logged.update(new)
+    bad = data.assign(y=data["y"].where(data.index != 70, -1.0))
+    with pytest.raises(rnnkit.InputError, match="series 'series' has -1.0 at 70"):
+        rnnkit.Forecaster(**FAST, transform="log").fit(bad)
+
+
+def test_predict_on_a_few_rows_uses_the_models_grid_and_one_step_checks_its_size():
+    data = one_series(60, "D", seasons=((7, 1.0),))
+    model = rnnkit.Forecaster(**(FAST | {"lookback": 7})).fit(data)
+    assert len(model.predict(data=data.iloc[-2:])) == 3  # two rows cannot tell a frequency
+    with pytest.raises(rnnkit.InputError, match="test_size=0 must be an integer >= 1"):
+        rnnkit.Forecaster(**FAST).evaluate(data, test_size=0, protocol="one-step")
+    with pytest.raises(rnnkit.InputError, match="Pass n_windows <= 15"):
+        rnnkit.Forecaster(**FAST).backtest(data, n_windows=40, step=3)

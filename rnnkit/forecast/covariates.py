@@ -13,6 +13,7 @@ from rnnkit.data.frames import (
     Columns,
     Panel,
     _fmt,
+    _time_from_index,
     future_times_many,
     load_panel,
     parse_times,
@@ -86,6 +87,7 @@ def future_block(options: ForecastOptions, freq: str | None, step: int, has_id: 
         # read as DATA is (its series ids kept as text), so "001" matches "001"
         frame = read_data(future, Columns(time_col, options.target_col, id_col),
                           what="future")
+        frame = _time_from_index(frame, time_col)  # a frame indexed by time, as DATA is read
         for col in [time_col, *cols] + ([id_col] if has_id else []):
             if col not in frame.columns:
                 raise InputError(f"future has no column {col!r}; it needs {time_col!r}"

@@ -93,3 +93,16 @@ def test_grid_times_go_back_to_the_users_zone(clock):
     want = ["2023-03-26 00:00+01:00", "2023-03-26 03:00+02:00"] if clock == "wall" else \
         ["2023-03-26 01:00+01:00", "2023-03-26 04:30+02:00"]
     assert list(out) == [pd.Timestamp(w) for w in want]
+
+
+def test_frames_indexed_by_zoned_time_give_data_and_future():
+    """A future= frame indexed by time was refused (only DATA was read from its index)."""
+    local = pd.date_range("2023-01-01", periods=100, freq="D", tz="Europe/Paris")
+    frame = pd.DataFrame({"y": 5 + np.sin(np.arange(100) / 3), "promo": np.arange(100) % 2.0},
+                         index=local)
+    model = rnnkit.Forecaster(**TINY, horizon=5, lookback=14, future_cols=("promo",)).fit(
+        frame.iloc[:90])
+    by_index = model.predict(future=frame.iloc[90:95][["promo"]])
+    by_column = model.predict(future=frame.iloc[90:95].rename_axis("ds").reset_index())
+    pd.testing.assert_frame_equal(by_index, by_column)
+    assert list(by_index["ds"]) == list(local[90:95])

@@ -585,7 +585,7 @@ def read_times(col: pd.Series, name: str) -> tuple[np.ndarray, ZonedTimes | None
     if parsed.isna().any():
         row = int(np.flatnonzero(parsed.isna().to_numpy())[0])
         raise InputError(f"time_col={name!r} is empty at row {row}. Fill or drop that row.")
-    zoned = zoned or read_zoned(col, parsed)
+    zoned = zoned or read_zoned(parsed)
     if zoned is not None:
         return zoned.utc, zoned
     return parsed.to_numpy(dtype="datetime64[ns]"), None

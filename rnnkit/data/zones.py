@@ -77,9 +77,8 @@ class ZonedTimes:
         return (self.wall if clock == "wall" else self.utc), Zone(self.tz, clock)
 
 
-def read_zoned(col: pd.Series, parsed: pd.Series) -> ZonedTimes | None:
-    """``col`` (the raw column) as zoned times, given ``parsed`` (its timestamps as pandas
-    read them); None when the timestamps carry no zone."""
+def read_zoned(parsed: pd.Series) -> ZonedTimes | None:
+    """Timestamps as pandas read them, as zoned times; None when they carry no zone."""
     tz = getattr(parsed.dt, "tz", None)
     if tz is not None:  # one zone (or one fixed offset) for every row
         return ZonedTimes(parsed.dt.tz_convert(None).to_numpy("datetime64[ns]"),

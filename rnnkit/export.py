@@ -522,17 +522,18 @@ def _sequence_inputs(est: Any, what: str) -> list[dict]:
 def _vocabulary(enc: Any) -> dict | None:
     if enc.kind != "text":
         return None
-    from rnnkit.data.text import _TOKEN
+    from rnnkit.data.text import TOKENIZERS
 
     vocab = enc.vocabulary
     return {
         "tokens": ["<pad>", "<unk>", *vocab.tokens],
         "ids": "a token's id is its index in tokens: 0 is padding, 1 an unknown token",
         "tokenise": "lower-case the text, then take the matches of token_pattern (a "
-                    "regular expression) in order: words with inner apostrophes, single "
+                    "regular expression, Python's re syntax: \\w is a Unicode letter, digit "
+                    "or underscore) in order: words with inner apostrophes, single "
                     "punctuation marks; a text given as a list of tokens is lower-cased token "
                     "by token",
-        "token_pattern": _TOKEN.pattern,
+        "token_pattern": TOKENIZERS[vocab.tokenizer].pattern,
         "max_length": vocab.max_length,
         "truncation": f"{vocab.truncation!r}: a text longer than max_length keeps its "
                       + ("first" if vocab.truncation == "post" else "last") + " max_length "

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 import rnnkit
+from rnnkit.evaluate.report import lower, same
 
 DEV = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "dev"
 
@@ -97,9 +98,9 @@ def table(rows: list[dict]) -> str:
     for r in rows:
         model = r["model"]
         best = min([r[f"{model} MASE"]] + [r[f"{b} MASE"] for b in baselines])
-        cells = [f"**{r[f'{model} MASE']:.3f}**" if r[f"{model} MASE"] == best
+        cells = [f"**{r[f'{model} MASE']:.3f}**" if same(r[f"{model} MASE"], best)
                  else f"{r[f'{model} MASE']:.3f}", f"{r[f'{model} sMAPE']:.3f}"]
-        cells += [f"**{r[f'{b} MASE']:.3f}**" if r[f"{b} MASE"] == best
+        cells += [f"**{r[f'{b} MASE']:.3f}**" if same(r[f"{b} MASE"], best)
                   else f"{r[f'{b} MASE']:.3f}" for b in baselines]
         lines.append(f"| {r['series']} | {r['rows']} | {r['horizon']} | " + " | ".join(cells)
                      + f" | {r['fit_s']:.1f} |")
@@ -115,9 +116,11 @@ def summary(rows: list[dict], what: str) -> str:
     mean = np.mean([r[f"{model} MASE"] for r in rows])
     parts = [f"{what}: mean MASE {model} {mean:.3f}"]
     for b in baselines:
-        wins = sum(r[f"{model} MASE"] < r[f"{b} MASE"] for r in rows)
+        wins = sum(lower(r[f"{model} MASE"], r[f"{b} MASE"]) for r in rows)
+        ties = sum(same(r[f"{model} MASE"], r[f"{b} MASE"]) for r in rows)
         parts.append(f"{b} {np.mean([r[f'{b} MASE'] for r in rows]):.3f} "
-                     f"(beaten on {wins}/{len(rows)})")
+                     f"(beaten on {wins}/{len(rows)}" + (f", tied on {ties}" if ties else "")
+                     + ")")
     return "; ".join(parts) + f"; longest fit {max(r['fit_s'] for r in rows):.1f} s"
 
 

@@ -82,10 +82,15 @@ def forecast(
     with staged_dir(out) as stage:  # the run's outputs appear together or not at all
         write_text_atomic(stage / "forecast.csv", future.to_csv(index=False))
         write_text_atomic(stage / "holdout.csv", evaluation.forecasts.to_csv(index=False))
-        metrics = evaluation.to_dict() | {"history": model.history_.to_dict()}
+        # the curves and the diagnosis are the scored model's (the refit's curves are in
+        # metrics.json as saved_model_history: it is the model saved in model/)
+        scored = evaluation.estimator
+        metrics = evaluation.to_dict() | {"history": scored.history_.to_dict()}
+        if model is not scored:
+            metrics["saved_model_history"] = model.history_.to_dict()
         write_text_atomic(stage / "metrics.json", json.dumps(metrics, indent=2))
         save_figure(plot_forecast(evaluation, future), stage / "forecast.png")
-        save_figure(plot_learning_curves(model.histories_, evaluation.diagnosis),
+        save_figure(plot_learning_curves(scored.histories_, evaluation.diagnosis),
                     stage / "learning_curves.png")
         model.save(stage / "model")
     seconds = time.perf_counter() - started
@@ -153,7 +158,7 @@ def _print_scores(evaluation, model) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from rnnkit.evaluate.report import best_rows, spread_marks, statistical_note
+    from rnnkit.evaluate.report import pooling_note, spread_marks, statistical_note, tied_rows
 
     e = evaluation
     table = Table(title=f"holdout: last {e.test_size} steps of each series "
@@ -161,24 +166,27 @@ def _print_scores(evaluation, model) -> None:
     table.add_column("model")
     for m in e.scores.columns:
         table.add_column(m, justify="right")
-    best = best_rows(e.scores)
+    tied = tied_rows(e.scores)
     marks = spread_marks(e.scores, e.model, e.runs)
     for name, row in e.scores.iterrows():
         shown = {m: f"{v:.3f}" if math.isfinite(v) else "n/a" for m, v in row.items()}
-        cells = [(f"[bold]{shown[m]}[/bold]" if m not in marks else f"{shown[m]}~")
-                 if best[m] == name else shown[m] for m in row.index]
+        cells = [(f"{shown[m]}=" if len(tied[m]) > 1 else f"[bold]{shown[m]}[/bold]"
+                  if m not in marks else f"{shown[m]}~")
+                 if name in tied[m] else shown[m] for m in row.index]
         table.add_row(str(name), *cells)
     console = Console()
     console.print(table)
+    if any(len(t) > 1 for t in tied.values()):
+        console.print("= tied for best (equal to 6 significant digits): no winner")
     if marks:
         console.print("~ best by less than the run-to-run spread of the model: no clear "
                       "winner")
     console.print(f"{e.model} {e.verdict()} ({_kept(model.histories_)}).")
     if e.interval_line():
         console.print(e.interval_line())
-    note = statistical_note(e.scores)
-    if note:
-        console.print(note.strip(), markup=False)
+    note = statistical_note(e.scores) + pooling_note(e.forecasts[e.id_col].nunique(), e.scales)
+    for line in note.strip().splitlines():
+        console.print(line, markup=False)
     if e.spread():
         console.print(e.spread())
     console.print(f"learning curves: {e.diagnosis}")
@@ -214,7 +222,7 @@ def backtest(
     check_out_dir(out)  # before the fits, not after them
     panel = read_before_torch(options, data)
     from rnnkit.evaluate import format_scores
-    from rnnkit.evaluate.report import statistical_note
+    from rnnkit.evaluate.report import pooling_note, statistical_note
     from rnnkit.forecast.evaluate import strategy_table
     from rnnkit.tasks.forecaster import Forecaster
 
@@ -228,7 +236,8 @@ def backtest(
     fits = "fit once" if first.refit >= first.n_windows else f"refit every {first.refit}"
     typer.echo(f"backtest: {first.n_windows} origins {first.step} steps apart, horizon "
                f"{first.horizon}, {fits}; lower is better, * best")
-    typer.echo(format_scores(scores) + statistical_note(scores))
+    typer.echo(format_scores(scores) + statistical_note(scores)
+               + pooling_note(first.forecasts[first.id_col].nunique(), first.scales))
     for name, bt in results.items():
         if bt.interval_line():
             typer.echo(f"{name}: {bt.interval_line()}")
@@ -242,6 +251,10 @@ def backtest(
     with staged_dir(out) as stage:
         write_text_atomic(stage / "backtest.csv", pd.concat(frames).to_csv(index=False))
         write_text_atomic(stage / "metrics.json", json.dumps(metrics, indent=2, default=str))
-        save_figure(plot_backtest(first), stage / "backtest.png")
-    typer.echo(f"wrote {out}/: backtest.csv metrics.json backtest.png")
+        pictures = ["backtest.png"] if len(results) == 1 else \
+            [f"backtest_{name}.png" for name in results]
+        for picture, (name, bt) in zip(pictures, results.items(), strict=True):
+            save_figure(plot_backtest(bt, strategy=name if len(results) > 1 else None),
+                        stage / picture)
+    typer.echo(f"wrote {out}/: backtest.csv metrics.json {' '.join(pictures)}")
 

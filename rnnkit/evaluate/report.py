@@ -9,30 +9,52 @@ import numpy as np
 import pandas as pd
 
 METRICS = ("RMSE", "MAE", "MAPE", "sMAPE", "MASE")
+# scores equal to this relative precision are a tie: an untrained network kept by early
+# stopping forecasts its base (seasonal naive) up to float32 rounding, and is no better
+TIE = 1e-6
+
+
+def same(a: float, b: float) -> bool:
+    """Whether two scores are equal up to float rounding (``TIE``)."""
+    return bool(abs(a - b) <= TIE * max(abs(a), abs(b), 1e-12))
+
+
+def lower(a: float, b: float) -> bool:
+    """Whether score ``a`` is lower than ``b`` by more than float rounding."""
+    return bool(a < b and not same(a, b))
 
 
 def format_scores(scores: pd.DataFrame, marks: dict[str, str] | None = None) -> str:
     """Scores (models x metrics) as plain text, each metric's best value marked by ``*``
     (or by ``marks[metric]``: "~" where the best leads by less than the run-to-run spread)."""
     frame = scores.loc[:, list(METRICS)]
-    best = best_rows(frame)
+    tied = tied_rows(frame)
     marks = marks or {}
     name_width = max(len(str(n)) for n in frame.index) + 2
     lines = [" " * name_width + "".join(f"{m:>11}" for m in METRICS)]
     for name, row in frame.iterrows():
-        cells = "".join(f"{_number(row[m]):>10}{marks.get(m, '*') if best[m] == name else ' '}"
-                        for m in METRICS)
+        cells = "".join(
+            f"{_number(row[m]):>10}"
+            + ((marks.get(m, "*") if len(tied[m]) == 1 else "=") if name in tied[m] else " ")
+            for m in METRICS)
         lines.append(f"{name:<{name_width}}{cells}")
+    if any(len(t) > 1 for t in tied.values()):
+        lines.append("= tied for best (equal to 6 significant digits): no winner")
     if "~" in marks.values():
         lines.append("~ best by less than the run-to-run spread of the model: no clear winner")
     return "\n".join(lines)
 
 
-def best_rows(scores: pd.DataFrame) -> dict[str, object]:
-    """Per metric (column), the row with the lowest score; None where no row has a number
-    (MASE of a series that seasonal naive fits exactly: its scale is 0)."""
-    return {m: (scores[m].idxmin() if scores[m].notna().any() else None)
-            for m in scores.columns}
+def tied_rows(scores: pd.DataFrame) -> dict[str, list]:
+    """Per metric, every row whose score equals the lowest up to float rounding (one row
+    where the best is clear; none where no row has a number: MASE of a series that
+    seasonal naive fits exactly, whose scale is 0)."""
+    out = {}
+    for m in scores.columns:
+        column = scores[m].dropna()
+        low = column.min() if len(column) else None
+        out[m] = [] if low is None else [n for n, v in column.items() if same(v, low)]
+    return out
 
 
 def spread_marks(scores: pd.DataFrame, model: str, runs: pd.DataFrame | None) -> dict[str, str]:
@@ -65,11 +87,31 @@ def interval_line(intervals: dict | None) -> str:
             f"{100 * i['nominal_coverage']:.0f}%), mean width {i['mean_width']:.3g}")
 
 
+def pooling_note(n_series: int, scales: list[float] | None) -> str:
+    """How the table's scores combine several series, and which series MASE leaves out
+    ('' for one series with a MASE)."""
+    lines = []
+    if n_series > 1:
+        lines.append(f"RMSE, MAE, MAPE and sMAPE pool the points of all {n_series} series "
+                     "(series on larger scales weigh more); MASE is the mean of each series' "
+                     "own")
+    if scales is not None:
+        exact = sum(1 for s in scales if not s > 0)
+        if exact:
+            lines.append(f"MASE leaves out {exact} of {len(scales)} series that seasonal "
+                         "naive fits exactly on the training part (a scale of 0)")
+    return "".join(f"\n({line})" for line in lines)
+
+
 def statistical_note(scores: pd.DataFrame) -> str:
     """A line saying how to add AutoETS and AutoTheta, when the table lacks them."""
     from rnnkit.evaluate.statistical import MISSING_NOTE
 
     return "" if "AutoETS" in scores.index else f"\n({MISSING_NOTE})"
+
+
+def _n_series(forecasts: pd.DataFrame, id_col: str) -> int:
+    return int(forecasts[id_col].nunique()) if id_col in forecasts else 1
 
 
 def _scores_dict(scores: pd.DataFrame) -> dict:
@@ -101,10 +143,12 @@ class Evaluation:
     diagnosis: str = ""
     estimator: Any = None  # the model fitted on the training part
     intervals: dict | None = None  # with quantiles: coverage and width of the outer levels
+    scales: list[float] | None = None  # per series: MASE's denominator (training part)
 
     def beats(self, baseline: str, metric: str = "RMSE") -> bool:
-        """Whether the model's ``metric`` is strictly lower than the ``baseline``'s."""
-        return bool(self.scores.loc[self.model, metric] < self.scores.loc[baseline, metric])
+        """Whether the model's ``metric`` is lower than the ``baseline``'s (a tie, equal to
+        6 significant digits, is not a win)."""
+        return lower(self.scores.loc[self.model, metric], self.scores.loc[baseline, metric])
 
     def table(self) -> str:
         """The scores as a plain-text table, with each metric's best value marked by ``*``
@@ -112,6 +156,7 @@ class Evaluation:
         line = interval_line(self.intervals)
         marks = spread_marks(self.scores, self.model, self.runs)
         return format_scores(self.scores, marks) + statistical_note(self.scores) + \
+            pooling_note(_n_series(self.forecasts, self.id_col), self.scales) + \
             (f"\n{line}" if line else "")
 
     def verdict(self, metric: str = "RMSE") -> str:
@@ -122,6 +167,12 @@ class Evaluation:
         best = str(others.idxmin())
         ours, theirs = float(self.scores.loc[self.model, metric]), float(others[best])
         gap = abs(ours - theirs)
+        if same(ours, theirs):
+            return (f"ties with {best} on {metric} ({ours:.3f}, equal to 6 significant "
+                    "digits): no winner" + (
+                        "; early stopping kept the untrained network, whose forecast is "
+                        "that baseline's" if "epoch 0" in self.diagnosis or
+                        "untrained" in self.diagnosis else ""))
         head = (f"beats every baseline on {metric} ({ours:.3f}; the best baseline, {best}: "
                 f"{theirs:.3f})" if ours < theirs else
                 f"does NOT beat the best baseline on {metric}: {best} {theirs:.3f}, "
@@ -196,11 +247,14 @@ class Backtest:
     estimator: Any = None  # the model of the last (re)fit
 
     def beats(self, baseline: str, metric: str = "RMSE") -> bool:
-        """Whether the model's ``metric`` is strictly lower than the ``baseline``'s."""
-        return bool(self.scores.loc[self.model, metric] < self.scores.loc[baseline, metric])
+        """Whether the model's ``metric`` is lower than the ``baseline``'s (a tie, equal to
+        6 significant digits, is not a win)."""
+        return lower(self.scores.loc[self.model, metric], self.scores.loc[baseline, metric])
 
     def table(self) -> str:
-        return format_scores(self.scores)
+        """The scores as a plain-text table (best marked; how several series combine)."""
+        return format_scores(self.scores) + pooling_note(
+            _n_series(self.forecasts, self.id_col), self.scales)
 
     def interval_line(self) -> str:
         """Coverage and width of the prediction interval ('' without quantiles)."""

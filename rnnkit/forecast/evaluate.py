@@ -118,7 +118,7 @@ def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = Non
         scores=scores, forecasts=forecasts, history=train_panel.to_frame(), model=name,
         test_size=test_size, season_length=spec.season, id_col=options.id_col,
         time_col=options.time_col, target_col=options.target_col, runs=runs,
-        diagnosis=diagnosis, intervals=intervals)
+        diagnosis=diagnosis, intervals=intervals, scales=scales)
     return evaluation, fitted
 
 
@@ -276,7 +276,8 @@ def interval_scores(levels: tuple[float, ...], quantiles: np.ndarray, actual: np
 
 def strategy_table(results: dict[str, Backtest]) -> pd.DataFrame:
     """One table for backtests of several strategies on the same origins: a row per strategy,
-    the ensemble of the strategies (their mean forecast), then the baselines."""
+    the ensemble of the strategies (their mean forecast), then the baselines: the window
+    MLP once per strategy (each strategy trains its own), the others once (the same)."""
     first = next(iter(results.values()))
     rows = {f"{bt.model} {name}": bt.scores.loc[bt.model] for name, bt in results.items()}
     if len(results) > 1:
@@ -287,4 +288,10 @@ def strategy_table(results: dict[str, Backtest]) -> pd.DataFrame:
         rows["ensemble of strategies"] = pd.Series(
             forecast_metrics(actual, predicted, first.scales))
     table = pd.DataFrame(rows).T.loc[:, list(METRICS)]
-    return pd.concat([table, first.scores.drop(index=first.model)])
+    baselines = first.scores.drop(index=first.model)
+    mlp = "window MLP"
+    if len(results) > 1 and mlp in baselines.index:
+        own = pd.DataFrame({f"{mlp} {name}": bt.scores.loc[mlp]
+                            for name, bt in results.items() if mlp in bt.scores.index}).T
+        baselines = pd.concat([baselines.drop(index=mlp), own.loc[:, list(METRICS)]])
+    return pd.concat([table, baselines])

@@ -35,12 +35,15 @@ def test_backtest_compares_strategies_and_baselines(tmp_path, capsys):
                           "--strategies", "direct,recursive,seq2seq", "--epochs", "2",
                           "--hidden-size", "8", "--out", tmp_path], capsys)
     assert code == 0, err
+    # each strategy trains its own window MLP: one row each (only the first's was shown)
     for row in ("LSTM direct", "LSTM recursive", "LSTM seq2seq", "ensemble of strategies",
-                "naive", "seasonal naive", "window MLP"):
+                "naive", "seasonal naive", "window MLP direct", "window MLP recursive",
+                "window MLP seq2seq"):
         assert row in out
     frame = pd.read_csv(tmp_path / "backtest.csv")
     assert set(frame["strategy"]) == {"direct", "recursive", "seq2seq"}
-    assert len(frame) == 3 * 2 * 24 and (tmp_path / "backtest.png").is_file()
+    assert len(frame) == 3 * 2 * 24
+    assert all((tmp_path / f"backtest_{s}.png").is_file() for s in frame["strategy"].unique())
 
 
 def test_inspect_writes_the_pictures(tmp_path, capsys):

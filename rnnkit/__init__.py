@@ -75,11 +75,20 @@ if TYPE_CHECKING:
     from rnnkit.tuning import TuneResult, tune
 
 
+# the subpackages the documentation names (rnnkit.datasets.load, rnnkit.reference, ...):
+# reachable after a plain ``import rnnkit``, imported on first use
+_SUBMODULES = ("data", "datasets", "evaluate", "export", "forecast", "metrics", "nn", "plots",
+               "reference", "tasks", "tracking", "train", "tuning")
+
+
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'rnnkit' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
+    if name in _SUBMODULES:
+        value = import_module(f"rnnkit.{name}")
+    else:
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module 'rnnkit' has no attribute {name!r}")
+        value = getattr(import_module(module), name)
     globals()[name] = value
     return value
 

@@ -118,7 +118,8 @@ def read_model(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, np.nd
     path = Path(path)
     if not path.exists():
         raise ArtifactError(f"model path {str(path)!r} does not exist. Pass the directory or .zip "
-                            "that Forecaster.save / `rnnkit forecast --out` wrote.")
+                            "that save() wrote, or the model/ folder inside the OUT of a "
+                            "`rnnkit forecast --out OUT` run.")
     text, blob = _read_parts(path)
     try:
         meta = json.loads(text, parse_constant=_no_constant)
@@ -166,9 +167,11 @@ def _read_parts(path: Path) -> tuple[bytes, bytes]:
     if path.is_dir():
         missing = [n for n in (META, WEIGHTS) if not (path / n).is_file()]
         if missing:
+            inside = f" The model of this run is {path / 'model'}: pass that." \
+                if (path / "model" / META).is_file() else ""
             raise ArtifactError(
                 f"{path} is not an rnnkit model: {', '.join(missing)} missing. Pass a directory "
-                "written by rnnkit's save()."
+                f"written by rnnkit's save().{inside}"
             )
         for name, limit in ((META, MAX_META_BYTES), (WEIGHTS, MAX_WEIGHTS_BYTES)):
             entry = path / name

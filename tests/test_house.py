@@ -5,6 +5,7 @@ bottom."""
 from __future__ import annotations
 
 import ast
+import subprocess
 import sys
 from pathlib import Path
 
@@ -138,3 +139,10 @@ def test_a_fit_and_predict_import_no_optional_extra():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]", done.stdout
+
+
+def test_the_subpackages_the_readme_names_are_reached_after_a_plain_import():
+    code = ("import sys, rnnkit; assert 'torch' not in sys.modules; "
+            "assert callable(rnnkit.datasets.load) and rnnkit.tuning.SPACES and "
+            "rnnkit.reference.cells")
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -29,7 +29,9 @@ def main(argv: list[str] | None = None) -> None:
         given = _given(e, sys.argv[1:] if argv is None else argv)
         if given is not None:
             message = f"{message.rstrip('.')} (got {given!r})"
-        fail(f"{message.rstrip('.')}. See '{where} --help'.", 2)
+        message = message.rstrip(".")
+        fail(f"{message}{' ' if message.endswith(('?', '!')) else '. '}See '{where} --help'.",
+             2)
     except ClickException as e:
         fail(" ".join(e.format_message().split()), e.exit_code)
     except RnnkitError as e:

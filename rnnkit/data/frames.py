@@ -66,6 +66,7 @@ class Panel:
         extra_cols: names of columns appended after loading (calendar features).
         zone: how zoned timestamps sit on the naive ``times`` (see :mod:`rnnkit.data.zones`);
             None for timestamps without a zone.
+        dayfirst: dates written as numbers (01/02/1949) were read day first.
     """
 
     ids: list[str]
@@ -79,6 +80,7 @@ class Panel:
     static: np.ndarray | None = None
     extra_cols: tuple[str, ...] = ()
     zone: Zone | None = None
+    dayfirst: bool = False
 
     @classmethod
     def from_series(cls, ids: list[str], values: list[np.ndarray], times: list[np.ndarray],
@@ -277,13 +279,15 @@ def _from_path(path: Path, text: str, id_col: str | None = None,
                     f"{what}={text!r} is Parquet, which needs pyarrow. Install it with "
                     "pip install 'rnnkit[parquet]', or give a CSV."
                 ) from e
-        elif suffix in (".csv", ".txt", ".gz", ""):
+        elif suffix in (".csv", ".tsv", ".txt", ".gz", ""):
             # series ids stay text: "001" and "1" are two series, and keep their zeros
-            frame = pd.read_csv(path, sep=separator(path),
-                                dtype={id_col: str} if id_col else None)
+            sep = separator(path)
+            frame = pd.read_csv(path, sep=sep, dtype={id_col: str} if id_col else None)
+            if sep != ",":  # a spreadsheet's export where the comma is the decimal mark
+                frame = _decimal_commas(frame, exclude=id_col)
         else:
             raise InputError(
-                f"{what}={text!r} has extension {suffix!r}; expected .csv or .parquet. "
+                f"{what}={text!r} has extension {suffix!r}; expected .csv, .tsv or .parquet. "
                 "Convert the file, or rename it if it is a CSV."
             )
     except (pd.errors.EmptyDataError, pd.errors.ParserError, ValueError, OSError) as e:
@@ -319,11 +323,14 @@ def _time_from_index(frame: pd.DataFrame, time_col: str) -> pd.DataFrame:
     return frame.reset_index(drop=True).assign(**{time_col: times.to_numpy()})
 
 
-def _missing_column(name: str, arg: str, frame: pd.DataFrame, c: Columns) -> InputError:
+def _missing_column(name: str, arg: str, frame: pd.DataFrame, c: Columns,
+                    fitted: bool = False) -> InputError:
     """``name`` (of argument ``arg``) is not a column. The time and target may be another
     column (the closest is proposed); a covariate may not: the data must hold the columns
     named, as a fitted model needs the columns it was trained on. load_panel cannot tell
-    the command line from Python, so both spellings of the argument are given."""
+    the command line from Python, so both spellings of the argument are given; for a fitted
+    model's data (``fitted``: predict, update, score), whose columns are the model's, the
+    fix is a rename."""
     cols = [str(x) for x in frame.columns]
     flag = f"--{arg.replace('_', '-')}"
     roles = {c.time_col, c.target_col, c.id_col, *c.feature_cols, *c.future_cols,
@@ -333,6 +340,10 @@ def _missing_column(name: str, arg: str, frame: pd.DataFrame, c: Columns) -> Inp
     head = f"{arg}={name!r} is not a column; columns are {cols}."
     if arg in ("time_col", "target_col"):
         close = close or _columns_fit_for(arg, frame[free])
+        if close and fitted:
+            return InputError(f"{head} Did you mean {close[0]!r}? The model reads {arg}="
+                              f"{name!r}, the name its training data had: rename {close[0]!r} "
+                              f"to {name!r} (frame.rename(columns={{{close[0]!r}: {name!r}}})).")
         if close:
             return InputError(f"{head} Did you mean {close[0]!r}? Pass {flag} {close[0]} "
                               f"(Python: {arg}={close[0]!r}), or rename that column to "
@@ -378,6 +389,22 @@ def _columns_fit_for(arg: str, frame: pd.DataFrame) -> list[str]:
     return [str(c) for c in frame.columns if pd.api.types.is_float_dtype(head[c])][:1]
 
 
+_DECIMAL_COMMA = r"^\s*[-+]?\d+,\d+\s*$"  # 10,06: a number with a decimal comma
+
+
+def _decimal_commas(frame: pd.DataFrame, exclude: str | None = None) -> pd.DataFrame:
+    """Text columns whose every value is a number written with a decimal comma (a
+    spreadsheet's export in many locales, beside ';' as the separator), as numbers."""
+    for col in frame.columns:
+        if col == exclude or not pd.api.types.is_object_dtype(frame[col]) and \
+                not pd.api.types.is_string_dtype(frame[col]):
+            continue
+        text = frame[col].dropna().astype(str)
+        if len(text) and text.str.match(_DECIMAL_COMMA).all():
+            frame[col] = pd.to_numeric(frame[col].str.replace(",", ".", regex=False))
+    return frame
+
+
 def _numeric(frame: pd.DataFrame, col: str) -> np.ndarray:
     series = frame[col]
     if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
@@ -385,9 +412,13 @@ def _numeric(frame: pd.DataFrame, col: str) -> np.ndarray:
         bad = converted.isna() & series.notna()
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
-            raise InputError(
-                f"column {col!r} must be numeric; row {row} holds {series.iloc[row]!r}. "
+            comma = bool(pd.Series([str(series.iloc[row])]).str.match(_DECIMAL_COMMA)[0])
+            fix = (f"Its numbers have decimal commas: convert them (frame[{col!r}].str."
+                   "replace(',', '.').astype(float)), or save the CSV with ';' as the "
+                   "separator, which rnnkit reads with decimal commas.") if comma else \
                 "Fix or drop the non-numeric values."
+            raise InputError(
+                f"column {col!r} must be numeric; row {row} holds {series.iloc[row]!r}. {fix}"
             )
         series = converted
     return series.to_numpy(dtype=np.float64)
@@ -396,10 +427,13 @@ def _numeric(frame: pd.DataFrame, col: str) -> np.ndarray:
 def load_panel(
     data: object, columns: Columns = Columns(), *, fill: str | None = None,
     freq: str | None = None, min_rows: int = 2, zone: Zone | None = None,
+    fitted: bool = False, dayfirst: bool | None = None,
 ) -> Panel:
     """Read ``data`` and validate it into a :class:`Panel` (see the module docstring).
 
-    ``zone``: a fitted model's (its clock reads zoned timestamps); None: zoned timestamps
+    ``fitted``: the data of a fitted model (predict, update, score), whose column names are
+    fixed: a missing one is to be renamed. ``zone``: a fitted model's (its clock reads zoned
+    timestamps); None: zoned timestamps
     go on the wall clock of their zone or on UTC, whichever keeps them regular, the wall
     clock first except for around-the-clock data finer than a day (see
     :mod:`rnnkit.data.zones`)."""
@@ -418,7 +452,7 @@ def load_panel(
         (f, "future_cols") for f in c.future_cols] + [(f, "static_cols") for f in c.static_cols
     ]:
         if col not in frame.columns:
-            raise _missing_column(col, arg, frame, c)
+            raise _missing_column(col, arg, frame, c, fitted)
     if fill is not None and fill not in FILLS:
         raise InputError(f"fill={fill!r} is not known; expected one of {list(FILLS)}.")
     has_id = c.id_col in frame.columns
@@ -436,8 +470,11 @@ def load_panel(
     values = np.column_stack([_numeric(frame, col) for col in value_cols])
     statics = np.column_stack([_numeric(frame, col) for col in c.static_cols]) \
         if c.static_cols else None
-    times, zoned = read_times(frame[c.time_col], c.time_col)
-    build = partial(_assemble, ids, values, statics, c, has_id, fill, freq, min_rows)
+    if dayfirst is None:  # a new fit: told from the values; a model's data: the model's
+        dayfirst = _day_first(frame[c.time_col])
+    times, zoned = read_times(frame[c.time_col], c.time_col, dayfirst)
+    build = partial(_assemble, ids, values, statics, c, has_id, fill, freq, min_rows,
+                    dayfirst=dayfirst)
     if zoned is None:
         return build(times, None)
     if zone is not None:
@@ -469,7 +506,7 @@ def _wall_grid(freq: str | None) -> bool:
 
 def _assemble(ids: np.ndarray, values: np.ndarray, statics: np.ndarray | None, c: Columns,
               has_id: bool, fill: str | None, freq: str | None, min_rows: int,
-              times: np.ndarray, zone: Zone | None) -> Panel:
+              times: np.ndarray, zone: Zone | None, dayfirst: bool = False) -> Panel:
     """The rest of :func:`load_panel` once the times are read (one reading of them)."""
     value_cols = list(c.value_cols)
     order = np.lexsort((times, _first_appearance_codes(ids)))  # by series, then time
@@ -509,7 +546,8 @@ def _assemble(ids: np.ndarray, values: np.ndarray, statics: np.ndarray | None, c
                              "are needed. Give more rows, or drop that series.")
     found, step = _regular(series_ids, per_times, integer, freq)
     return Panel.from_series(series_ids, per_values, per_times, found, step=step,
-                             columns=c, has_id=has_id, static=static, zone=zone)
+                             columns=c, has_id=has_id, static=static, zone=zone,
+                             dayfirst=dayfirst)
 
 
 def _check_roles(c: Columns) -> None:
@@ -554,22 +592,28 @@ def _first_appearance_codes(ids: np.ndarray) -> np.ndarray:
     return rank[inverse]
 
 
-def parse_times(col: pd.Series, name: str, clock: str = "utc") -> np.ndarray:
+def parse_times(col: pd.Series, name: str, clock: str = "utc",
+                dayfirst: bool | None = None) -> np.ndarray:
     """The naive times of ``col``; zoned ones on ``clock`` (a model's, see
-    :mod:`rnnkit.data.zones`)."""
-    times, zoned = read_times(col, name)
+    :mod:`rnnkit.data.zones`); numeric dates day first as ``dayfirst`` says (None: told
+    from the values)."""
+    times, zoned = read_times(col, name, dayfirst)
     return times if zoned is None else zoned.on(clock)[0]
 
 
-def read_times(col: pd.Series, name: str) -> tuple[np.ndarray, ZonedTimes | None]:
+def read_times(col: pd.Series, name: str, dayfirst: bool | None = None
+               ) -> tuple[np.ndarray, ZonedTimes | None]:
     """The times of a time column ``[n]`` (datetime64[ns] or int64), and for zoned
-    timestamps both of their readings (UTC, the wall clock); the first is UTC then."""
+    timestamps both of their readings (UTC, the wall clock); the first is UTC then.
+    ``dayfirst``: whether numeric dates (01/02/1949) put the day first (None: told from
+    the values, see :func:`_day_first`)."""
     if pd.api.types.is_integer_dtype(col):
         return col.to_numpy(dtype=np.int64), None
     zoned = None
     try:
         try:
-            parsed = pd.to_datetime(col)
+            parsed = pd.to_datetime(col, dayfirst=_day_first(col) if dayfirst is None
+                                    else dayfirst)
         except ValueError as e:
             if "timezone" not in str(e).lower():
                 raise
@@ -589,6 +633,26 @@ def read_times(col: pd.Series, name: str) -> tuple[np.ndarray, ZonedTimes | None
     if zoned is not None:
         return zoned.utc, zoned
     return parsed.to_numpy(dtype="datetime64[ns]"), None
+
+
+_NUMERIC_DATE = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}\b"  # 01/02/1949, 13.01.2024
+
+
+def _day_first(col: pd.Series) -> bool:
+    """Whether dates written with two small numbers in front (``01/02/1949``) put the day
+    first. pandas reads them month first, so day-first dates became the wrong days (a
+    monthly series read as the first twelve days of each year). Told from the values: the
+    field that exceeds 12 somewhere is the day; else the field that never changes is (a
+    monthly or quarterly series is stamped on one day of the month); else month first."""
+    if not (pd.api.types.is_object_dtype(col) or pd.api.types.is_string_dtype(col)):
+        return False
+    fields = col.astype(str).str.extract(_NUMERIC_DATE)
+    if fields.isna().any().any() or fields.empty:
+        return False
+    first, second = fields[0].astype(int), fields[1].astype(int)
+    if (first > 12).any() or (second > 12).any():
+        return bool((first > 12).any())
+    return bool(first.nunique() == 1 and second.nunique() > 1)
 
 
 def user_times(times: np.ndarray, zone: Zone | None) -> np.ndarray | pd.DatetimeIndex:
@@ -823,7 +887,7 @@ def select_series(panel: Panel, keep: list[int] | np.ndarray) -> Panel:
                           [panel.series_times(k) for k in keep], panel.freq, step=panel.step,
                           columns=panel.columns, has_id=panel.has_id,
                           static=None if panel.static is None else panel.static[keep]),
-        extra_cols=panel.extra_cols, zone=panel.zone)
+        extra_cols=panel.extra_cols, zone=panel.zone, dayfirst=panel.dayfirst)
 
 
 def first_rows(panel: Panel, stop: np.ndarray) -> Panel:

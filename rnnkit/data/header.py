@@ -24,7 +24,7 @@ def column_names(data: object) -> list[str] | None:
     if not path.exists():
         return list(COLUMNS[str(data)]) if str(data) in COLUMNS else None
     suffix = path.suffix.lower()
-    if path.is_dir() or suffix not in (".csv", ".txt", ".gz", ""):
+    if path.is_dir() or suffix not in (".csv", ".tsv", ".txt", ".gz", ""):
         return None
     try:
         opener = gzip.open if suffix == ".gz" else open

@@ -34,14 +34,15 @@ def columns(options: ForecastOptions) -> Columns:
 
 
 def read_panel(options: ForecastOptions, data: Any, calendar: tuple[str, ...] | None = None,
-               freq: str | None = None, min_rows: int = 2, zone: Zone | None = None) -> Panel:
+               freq: str | None = None, min_rows: int = 2, zone: Zone | None = None,
+               fitted: bool = False, dayfirst: bool | None = None) -> Panel:
     """``data`` validated into a panel with the forecast's columns, calendar features
     appended (``calendar``: the cycles a fitted model reads; None: from the frequency;
     ``zone``: a fitted model's reading of zoned timestamps)."""
     if isinstance(data, Panel):
         return data
     panel = load_panel(data, columns(options), fill=options.fill, freq=freq or options.freq,
-                       min_rows=min_rows, zone=zone)
+                       min_rows=min_rows, zone=zone, fitted=fitted, dayfirst=dayfirst)
     if options.calendar:
         cycles = calendar_cycles(panel.freq) if calendar is None else calendar
         panel = with_columns(panel, calendar_features(panel.times, cycles),
@@ -67,7 +68,8 @@ def lag_season(options: ForecastOptions, freq: str | None) -> int:
 def future_block(options: ForecastOptions, freq: str | None, step: int, has_id: bool,
                  calendar: tuple[str, ...] | None, ids: list[str], last: list, steps: int,
                  future: Any, targets: list[np.ndarray] | None = None,
-                 season: int | None = None, zone: Zone | None = None) -> np.ndarray | None:
+                 season: int | None = None, zone: Zone | None = None,
+                 dayfirst: bool = False) -> np.ndarray | None:
     """The future covariates of each series for the ``steps`` steps after ``last``:
     ``[S, steps, C]`` in the user's units (user columns, calendar, then season lags from
     each series' ``targets``), or None."""
@@ -93,8 +95,8 @@ def future_block(options: ForecastOptions, freq: str | None, step: int, has_id: 
                 raise InputError(f"future has no column {col!r}; it needs {time_col!r}"
                                  f"{', ' + repr(id_col) if has_id else ''} and {cols}.")
         # read as the training times were (zoned ones on the model's clock)
-        when = pd.Series(parse_times(frame[time_col], time_col,
-                                     zone.clock if zone else "utc")) if freq else frame[time_col]
+        when = pd.Series(parse_times(frame[time_col], time_col, zone.clock if zone else "utc",
+                                     dayfirst)) if freq else frame[time_col]
         keys = frame[id_col].astype(str) if has_id else pd.Series("series", index=frame.index)
         table = pd.DataFrame(frame[cols].to_numpy(dtype=float), columns=cols,
                              index=pd.MultiIndex.from_arrays([keys.to_numpy(), when.to_numpy()]))

@@ -46,7 +46,7 @@ def predict(options: ForecastOptions, fitted: FittedForecast, h: int | None = No
             [panel.series(s)[:, 0] for s in range(panel.n_series)]
     block = future_block(options, fitted.freq, fitted.step, fitted.has_id, fitted.spec.calendar,
                          names, last, fitted.spec.future_steps(h, options.strategy), future,
-                         targets, fitted.spec.season, fitted.zone)
+                         targets, fitted.spec.season, fitted.zone, fitted.dayfirst)
     rows = fitted.rows(names)
     if options.training == "sequence":
         levels = (stateful.forecast_from_state(options, fitted, rows, h, block) if panel is None

@@ -145,6 +145,7 @@ class FittedForecast:
             after it read (the last season_lags seasons).
         zone: how the training data's zoned timestamps sit on the time grid (None: they
             had no zone); predictions are returned in that zone.
+        dayfirst: the training data's numeric dates put the day first (so do new rows').
     """
 
     spec: ForecastSpec
@@ -161,6 +162,7 @@ class FittedForecast:
     state: list[tuple[np.ndarray, ...]] | None = None
     season_tails: list[np.ndarray] | None = None
     zone: Zone | None = None
+    dayfirst: bool = False
 
     @property
     def index(self) -> dict[str, int]:
@@ -190,6 +192,7 @@ class FittedForecast:
             "calendar": list(s.calendar) if s.calendar else None,
             "network": _config(self.network),
             "zone": self.zone.to_dict() if self.zone else None,
+            "dayfirst": self.dayfirst,
         }
 
     def tensors(self) -> dict[str, np.ndarray]:
@@ -224,7 +227,8 @@ class FittedForecast:
         return cls(spec, build(spec), Scaling.from_dict(fitted["scaler"]), list(fitted["ids"]),
                    tensors["context"], [_time_from_json(t) for t in fitted["last_times"]],
                    fitted["freq"], fitted["step"], fitted["has_id"], histories,
-                   fitted.get("final_epochs"), state, tails, Zone.from_dict(fitted.get("zone")))
+                   fitted.get("final_epochs"), state, tails, Zone.from_dict(fitted.get("zone")),
+                   bool(fitted.get("dayfirst", False)))
 
 
 def check_h(options: ForecastOptions, fitted: FittedForecast, h: int | None) -> int:

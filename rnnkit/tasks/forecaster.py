@@ -346,7 +346,8 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         fitted = None if fresh else getattr(self, "fitted_", None)
         return read_panel(self.validate(), data, None if fitted is None else
                           fitted.spec.calendar, freq, min_rows,
-                          None if fitted is None else fitted.zone)
+                          None if fitted is None else fitted.zone, fitted is not None,
+                          None if fitted is None else fitted.dayfirst)
 
     def _answer_kind(self, data: Any) -> str | None:
         """The frame library an answer is returned in: that of ``data``, else of the data

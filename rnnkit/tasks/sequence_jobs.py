@@ -251,9 +251,19 @@ def one_class_warning(model: SequenceClassifier, predicted: np.ndarray,
     seen = np.unique(predicted)
     if len(seen) > 1 or len(np.unique(y_train)) < 2:
         return []
-    return [f"WARNING: the model predicts {seen[0].item()!r} for every sequence although training "
-            f"had {len(np.unique(y_train))} classes: it learned nothing beyond the majority. "
-            "Try more steps (max_steps), repeats, or another front end."]
+    values, counts = np.unique(y_train, return_counts=True)
+    majority = values[np.argmax(counts)]
+    what = "it learned nothing beyond the majority" if seen[0] == majority else \
+        f"not even the most common one ({_plain(majority)!r}): worse than guessing the " \
+        "majority"
+    return [f"WARNING: the model predicts {_plain(seen[0])!r} for every sequence although training "
+            f"had {len(values)} classes: {what}. Try more steps (max_steps), repeats, or "
+            "another front end."]
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds (a label printed as the user wrote it)."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def score_table(scores: dict[str, dict[str, float]], runs: pd.DataFrame | None = None) -> str:

@@ -130,3 +130,48 @@ def test_integer_steps_name_the_fix_that_works():
     two = pd.DataFrame({"unique_id": ["a"] * 4 + ["b"] * 4, "ds": [0, 5, 10, 15, 0, 10, 20, 30],
                         "y": np.arange(8.0)})
     assert "step by different amounts" in message(two) and "'b': 10" in message(two)
+
+
+def test_day_first_dates_are_read_day_first_and_a_model_keeps_the_order(tmp_path):
+    """01/02/1949 (1 February) was read as 2 January: a monthly series became the first
+    twelve days of each year, refused as irregular with advice to pass freq='D'."""
+    import rnnkit
+
+    frame = airline()
+    written = frame.assign(ds=frame["ds"].dt.strftime("%d/%m/%Y"))
+    written.to_csv(tmp_path / "dmy.csv", index=False)
+    panel = load_panel(tmp_path / "dmy.csv")
+    assert panel.freq == "MS" and panel.dayfirst
+    np.testing.assert_array_equal(panel.times, frame["ds"].to_numpy("datetime64[ns]"))
+    daily = pd.DataFrame({"ds": pd.date_range("2024-01-01", periods=40).strftime("%d.%m.%Y"),
+                          "y": np.arange(40.0)})
+    assert load_panel(daily).freq == "D"
+    us = frame.assign(ds=frame["ds"].dt.strftime("%m/%d/%Y"))
+    assert not load_panel(us).dayfirst and load_panel(us).freq == "MS"
+    model = rnnkit.Forecaster(epochs=1, hidden_size=4, verbose=0, repeats=1,
+                              training="sequence").fit(written.iloc[:-2])
+    model.update(written.iloc[-2:-1])  # one row: its order cannot be told, the model's is
+    assert model.predict()["ds"].iloc[0] == frame["ds"].iloc[-1]
+
+
+def test_a_models_data_missing_its_time_column_is_told_to_rename():
+    import rnnkit
+
+    model = rnnkit.Forecaster(epochs=1, hidden_size=4, verbose=0, repeats=1).fit(airline())
+    with pytest.raises(InputError, match=r"rename 'date' to 'ds'") as caught:
+        model.predict(data=airline().rename(columns={"ds": "date"}))
+    assert "--time-col" not in str(caught.value)
+
+
+def test_a_spreadsheet_export_with_decimal_commas_and_a_tsv_are_read(tmp_path):
+    """Excel in many locales writes ';' between fields and ',' as the decimal mark: every
+    number was refused as non-numeric, with advice to drop them."""
+    frame = airline().assign(y=lambda f: f["y"] + 0.25)
+    text = frame.assign(y=frame["y"].map(lambda v: f"{v:.2f}".replace(".", ",")))
+    (tmp_path / "excel.csv").write_bytes(
+        ("\ufeff" + text.to_csv(sep=";", index=False, lineterminator="\r\n")).encode())
+    np.testing.assert_allclose(load_panel(tmp_path / "excel.csv").values[:, 0], frame["y"])
+    frame.to_csv(tmp_path / "tabs.tsv", sep="\t", index=False)
+    assert load_panel(tmp_path / "tabs.tsv").values.shape == (144, 1)
+    inline = frame.assign(y=text["y"])
+    assert "decimal commas" in message(inline)

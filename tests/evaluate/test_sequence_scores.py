@@ -78,6 +78,8 @@ def test_one_class_predictions_are_flagged():
     assert "predicts 'a' for every sequence" in one_class_warning(
         model, np.array(["a", "a"]), np.array(["a", "b", "c"]))[0]
     assert one_class_warning(model, np.array(["a", "b"]), np.array(["a", "b"])) == []
+    minority = one_class_warning(model, np.array(["c", "c"]), np.array(["a", "a", "c"]))[0]
+    assert "not even the most common one ('a')" in minority
 
 
 def test_baselines_of_text_regression_token_ids_and_several_outputs():

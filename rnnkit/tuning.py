@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -251,6 +252,10 @@ def tune(estimator: Any, data: Any, y: Any = None, *, space: dict | Callable | N
     study = optuna.create_study(direction=direction, sampler=sampler, pruner=pruner)
     if default is not None:  # inside the space: the sampler learns from it too
         study.enqueue_trial(default)
+    from rnnkit.train.config import SMOKE
+
+    if os.environ.get(SMOKE):  # a smoke run checks that the search runs: a few trials
+        n_trials = min(n_trials, 3)
     study.optimize(objective, n_trials=n_trials, timeout=timeout, catch=(InputError,))
     complete = [t for t in study.trials if t.state.name == "COMPLETE"]
     if not complete:

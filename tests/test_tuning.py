@@ -125,3 +125,10 @@ def test_a_space_function_and_a_maximised_score_are_read_the_study_s_way(monkeyp
     assert reported and all(v <= 0 for v, _ in reported)  # a loss, negated: higher is better
     steps = [s for _, s in reported]
     assert steps == list(range(1, len(steps) + 1))  # the first fit's curve, epoch by epoch
+
+
+def test_a_smoke_run_searches_a_few_trials(monkeypatch):
+    monkeypatch.setenv("RNNKIT_SMOKE", "1")
+    result = rnnkit.tune(rnnkit.Forecaster(**SMALL), "airline", space=SPACE, n_trials=20,
+                         seed=0, refit=False)
+    assert len(result.trials) == 3

@@ -11,8 +11,9 @@ from rnnkit.errors import InputError
 from rnnkit.train.schedule import SCHEDULES
 
 LOSSES = ("mse", "mae", "huber")
-# RNNKIT_SMOKE=1: every fit trains at most 2 epochs (or 4 optimiser steps), so a script, a
-# notebook or the README runs through in seconds; its scores mean nothing.
+# RNNKIT_SMOKE=1: every fit trains at most 2 epochs (or 4 optimiser steps) and a search at
+# most 3 trials, so a script, a notebook or the README runs through in seconds; its scores
+# mean nothing.
 SMOKE = "RNNKIT_SMOKE"
 
 

@@ -44,6 +44,10 @@ def fit(options: ForecastOptions, panel: Panel, network: str | None = None,
                          "(what predict, evaluate and score use) is the median, which these "
                          f"levels do not give. Pass quantiles={levels}.")
     network = network or options.network
+    if checkpoint is not None and options.training == "sequence" and network == "recurrent":
+        raise InputError(f"checkpoint={str(checkpoint.path)!r} with training='sequence': "
+                         "sequence training writes no checkpoint, so a killed fit could not "
+                         "resume. Pass training='window' to checkpoint, or fit without one.")
     spec = resolve(options, panel, horizon)
     lengths = panel.lengths
     stateful = options.training == "sequence" and network == "recurrent"

@@ -86,7 +86,8 @@ def pinball_loss(levels: tuple[float, ...]) -> LossFn:
 
     def loss(prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         error = target - prediction  # [B, H, Q]: positive when the quantile is too low
-        t = tau.to(prediction.device, prediction.dtype)
+        # the levels in float32 whatever the prediction's precision (0.9 in bf16 is 0.898)
+        t = tau.to(prediction.device, torch.float32)
         return torch.maximum(t * error, (t - 1) * error).mean()
 
     return loss
@@ -206,7 +207,9 @@ def train_model(
         if epoch == first and where.is_main:
             progress.estimate(time.perf_counter() - started, epochs - first + 1,
                               config.max_time)
-        if out_of_time(config, started, epoch - first + 1, where):
+        # after the budget's last epoch there is no next epoch for the time to cut short
+        if epoch < epochs and done < total and \
+                out_of_time(config, started, epoch - first + 1, where):
             history.stopped_by_time = True
             break
         if checkpoint is not None and where.is_main and checkpoint.due(epoch):

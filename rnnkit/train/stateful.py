@@ -26,6 +26,7 @@ from rnnkit.train.adam import Adam
 from rnnkit.train.config import TrainConfig
 from rnnkit.train.device import autocast
 from rnnkit.train.loop import (
+    _LISTENERS,
     EarlyStopping,
     History,
     LossFn,
@@ -211,9 +212,11 @@ def train_stateful(module: nn.Module, train: SequenceStreams, config: TrainConfi
             state = detach_state(state)
         val_loss = stream_loss(module, val, loss_fn, config.precision) \
             if val is not None else None
+        for listener in _LISTENERS.get():  # e.g. a search pruning a bad trial
+            listener(epoch, float(total) / n, val_loss)
         if stopping.end_epoch(module, history, epoch, float(total) / n, val_loss, progress):
             break
-        if out_of_time(config, started, epoch):
+        if epoch < config.epochs and out_of_time(config, started, epoch):
             history.stopped_by_time = True
             break
     return finish(module, history, stopping, progress, started, n)

@@ -121,3 +121,9 @@ def test_a_checkpoint_folder_keeps_the_users_files_and_a_damaged_marker_is_one_l
     (where / "fit.json").write_text("{bad")
     with pytest.raises(InputError, match="damaged fit.json"):
         rnnkit.Forecaster(**ARGS).fit(data(), checkpoint=where, resume=True)
+
+
+def test_sequence_training_refuses_a_checkpoint_it_would_not_write(tmp_path):
+    with pytest.raises(InputError, match="training='sequence': sequence training writes no"):
+        rnnkit.Forecaster(**(ARGS | {"training": "sequence", "repeats": 1})).fit(
+            data(), checkpoint=tmp_path / "c")

@@ -164,3 +164,30 @@ def test_epoch_size_on_batches_drawn_by_length_is_refused():
     with pytest.raises(InputError, match="epoch_size=8 draws windows"):
         train_model(nn.Sequential(), data, TrainConfig(epochs=3, epoch_size=8, batch_size=4,
                                                        verbose=0))
+
+
+def test_a_budget_that_ends_in_time_is_not_called_cut_by_time():
+    """After the budget's last epoch the time check predicted a next epoch that would not
+    run, and reported the run as stopped by max_time (the report then said its weights
+    depend on the machine's speed)."""
+    import time as clock
+
+    def slow(prediction, target):
+        clock.sleep(0.3)  # sleep-bound: the same pace on a busy machine
+        return ((prediction - target) ** 2).mean()
+
+    torch.manual_seed(0)
+    data = TensorBatches((torch.randn(8, 3),), torch.randn(8, 1))
+    # after epoch 2 (0.6 s), one more epoch would end past 0.75 s: but there is none
+    config = TrainConfig(epochs=2, batch_size=8, verbose=0, max_time=0.75, patience=0)
+    history = train_model(nn.Linear(3, 1), data, config, loss_fn=slow)
+    assert history.epochs_run == 2 and not history.stopped_by_time
+
+
+def test_the_pinball_loss_keeps_its_levels_in_float32():
+    from rnnkit.train.loop import pinball_loss
+
+    loss = pinball_loss((0.1, 0.9))
+    prediction = torch.zeros(1, 1, 2, dtype=torch.bfloat16)
+    value = loss(prediction, torch.ones(1, 1, 1))
+    assert value.item() == pytest.approx((0.1 + 0.9) / 2, abs=1e-6)  # 0.898 in bf16

@@ -160,6 +160,24 @@ def resample(x: np.ndarray, lengths: np.ndarray, steps: int) -> np.ndarray:
     return out
 
 
+def _steps(col, name: str):
+    """A sequence's step column as what orders it: numbers, or timestamps where it holds
+    dates as text (sorted as text, "10/1/2021" came before "9/1/2021")."""
+    import pandas as pd
+
+    if pd.api.types.is_numeric_dtype(col) or pd.api.types.is_datetime64_any_dtype(col):
+        return col
+    numbers = pd.to_numeric(col, errors="coerce")
+    if numbers.notna().all():
+        return numbers
+    try:
+        return pd.to_datetime(col)
+    except (ValueError, TypeError) as e:
+        raise InputError(f"time_col={name!r} must hold step numbers or timestamps to order each "
+                         f"sequence; it holds {col.iloc[0]!r}. Name the step column, or none "
+                         "(rows are then read in their order).") from e
+
+
 def sequences_from_frame(frame, id_col: str, time_col: str | None, sequence_cols: Sequence[str],
                          target_col: str, static_cols: Sequence[str] = (),
                          per_step: bool = False):
@@ -184,6 +202,22 @@ def sequences_from_frame(frame, id_col: str, time_col: str | None, sequence_cols
     if not sequence_cols:
         raise InputError("sequence_cols is empty: name the columns that vary along each "
                          "sequence (CLI: --sequence-cols a,b,c).")
+    if frame[id_col].isna().any():
+        rows = np.flatnonzero(frame[id_col].isna().to_numpy())
+        raise InputError(f"id_col={id_col!r} is empty in {len(rows)} row(s) (first: row "
+                         f"{rows[0]}). Give every row the id of its sequence, or drop them.")
+    if pd.api.types.infer_dtype(frame[id_col], skipna=True).startswith("mixed"):
+        frame = frame.assign(**{id_col: frame[id_col].astype(str)})  # 7 and "a": compared as text
+    if time_col:
+        frame = frame.assign(**{time_col: _steps(frame[time_col], time_col)})
+        twice = frame.duplicated([id_col, time_col])
+        if twice.any():
+            row = frame[twice].iloc[0]
+            step = row[time_col].item() if isinstance(row[time_col], np.generic) else \
+                row[time_col]
+            raise InputError(f"sequence {row[id_col]!r} has {int(twice.sum())} repeated "
+                             f"{time_col!r} value(s) (first: {step!r}): one row per "
+                             "sequence and step. Drop or aggregate the duplicates.")
     order = [id_col] + ([time_col] if time_col else [])
     frame = frame.sort_values(order, kind="stable")
     ids, starts = np.unique(frame[id_col].to_numpy(), return_index=True)

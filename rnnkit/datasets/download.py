@@ -15,6 +15,7 @@ unpacked beside the download, refusing members that would land outside it. The c
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import shutil
 import tarfile
@@ -91,7 +92,12 @@ def fetch(url: str, sha256: str | None = None,
     try:
         with urllib.request.urlopen(url, timeout=60) as response, partial.open("wb") as out:
             shutil.copyfileobj(response, out, CHUNK)
-    except OSError as e:
+            announced = response.headers.get("Content-Length") if hasattr(
+                response, "headers") else None
+        if announced is not None and partial.stat().st_size != int(announced):
+            raise OSError(f"the connection closed after {partial.stat().st_size} of "
+                          f"{announced} bytes")
+    except (OSError, http.client.HTTPException) as e:  # a cut-off transfer included
         partial.unlink(missing_ok=True)
         raise InputError(f"could not download {url} ({type(e).__name__}: {e}). Check the "
                          "address and the network, or download it yourself and pass the "
@@ -132,15 +138,40 @@ def _unpacked(path: Path) -> Path:
         shutil.rmtree(folder, ignore_errors=True)
         staging = path.with_name(f".{path.name}.{os.getpid()}.d")
         shutil.rmtree(staging, ignore_errors=True)
-        _extract(path, staging)
-        for inner in list(staging.rglob("*")):
-            if inner.is_file() and _archive(inner):
-                _extract(inner, inner.parent)
-                inner.unlink()
+        try:
+            _extract(path, staging)
+            for inner in list(staging.rglob("*")):
+                if inner.is_file() and _archive(inner) and not _apple_double(inner, staging):
+                    _extract(inner, inner.parent)
+                    inner.unlink()
+        except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError) as e:
+            shutil.rmtree(staging, ignore_errors=True)
+            _forget(path)
+            raise InputError(f"{path.name} is not a readable archive ({type(e).__name__}: "
+                             f"{str(e).splitlines()[0] if str(e) else 'damaged'}); a damaged "
+                             "download is not kept. Load it again, or check the file.") from e
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
         (staging / ".complete").write_text(stamp)
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(staging, folder)
     return folder
+
+
+def _apple_double(path: Path, root: Path) -> bool:
+    """A macOS resource file a zip carries beside the real one (``__MACOSX/._x.zip``)."""
+    parts = path.relative_to(root).parts
+    return "__MACOSX" in parts or path.name.startswith("._")
+
+
+def _forget(path: Path) -> None:
+    """Drop a cached download that proved damaged (with the digest recorded for it), so the
+    next load fetches it again; a file of the user's own is left alone."""
+    recorded = path.with_name(path.name + ".sha256")
+    if recorded.exists():
+        recorded.unlink()
+        path.unlink(missing_ok=True)
 
 
 def _extract(archive: Path, into: Path) -> None:

@@ -177,6 +177,19 @@ FREQUENCIES = {"yearly": pd.DateOffset(years=1), "quarterly": pd.DateOffset(mont
                "10_minutes": "10min", "4_seconds": "4s"}
 
 
+def _stamps(start: pd.Timestamp, n: int, freq) -> pd.DatetimeIndex:
+    """``n`` timestamps from ``start``. Calendar steps count from the start, not from the
+    step before: a series from 31 January is on 31 March, not on the 29th that stepping
+    through February would carry on (a month end stays a month end)."""
+    if isinstance(freq, pd.DateOffset) and start.day > 28:
+        if start.is_month_end:
+            months = freq.kwds.get("months", 0) + 12 * freq.kwds.get("years", 0)
+            return pd.date_range(start, periods=n, freq=pd.offsets.MonthEnd(months)) \
+                + (start - start.normalize())
+        return pd.DatetimeIndex([start + freq * k for k in range(n)])  # rare: day 29 or 30
+    return pd.date_range(start, periods=n, freq=freq)
+
+
 def read_tsf(path: str | Path) -> tuple[pd.DataFrame, dict]:
     """A Monash ``.tsf`` file -> a long frame ``unique_id, ds, y`` (``ds`` from each series'
     start timestamp and the frequency, else integer steps) and its header."""
@@ -207,8 +220,7 @@ def read_tsf(path: str | Path) -> tuple[pd.DataFrame, dict]:
         sid = meta.get("series_name", f"T{len(frames) + 1}")
         freq = FREQUENCIES.get(info.get("frequency", "").lower())
         if "start_timestamp" in meta and freq is not None:
-            ds = pd.date_range(_monash_time(meta["start_timestamp"]), periods=len(values),
-                               freq=freq)
+            ds = _stamps(_monash_time(meta["start_timestamp"]), len(values), freq)
         else:
             ds = np.arange(len(values))
         frames.append(pd.DataFrame({"unique_id": sid, "ds": ds, "y": values}))

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from rnnkit import tracking
-from rnnkit.data.frames import read_data
+from rnnkit.data.frames import Columns, read_data
 from rnnkit.data.sequences import sequences_from_frame
 from rnnkit.errors import InputError
 from rnnkit.evaluate.sequence_scores import (
@@ -50,7 +50,7 @@ class SequenceRun:
 def _read(data: Any, schema: dict, with_target: bool = True):
     """Sequences (numeric from a long frame, or texts from a text column), targets, static,
     ids — as the schema says."""
-    frame = read_data(data)
+    frame = read_data(data, Columns(id_col=schema["id_col"]))  # ids as written: "007" != "7"
     if schema.get("text_col"):
         for col in [schema["text_col"]] + ([schema["target_col"]] if with_target else []):
             if col not in frame.columns:
@@ -184,7 +184,7 @@ def run_tagging_job(data: Any, label_col: str, sequence_cols: list[str], id_col:
     from rnnkit.evaluate.sequence_scores import tagging_baselines
     from rnnkit.tasks.tagger import SequenceTagger
 
-    frame = read_data(data)
+    frame = read_data(data, Columns(id_col=id_col))  # ids as written: "007" != "7"
     X, y, _, ids = sequences_from_frame(frame, id_col, time_col, sequence_cols, label_col,
                                         per_step=True)
     train, test = _split(np.arange(len(X)), test_size, seed)

@@ -49,3 +49,31 @@ def test_resample_keeps_the_ends_and_interpolates_between():
     out = resample(x, np.array([2, 3]), 5)
     np.testing.assert_allclose(out[0, :, 0], [0, 0.5, 1, 1.5, 2])
     np.testing.assert_allclose(out[1, :, 0], [0, 2, 4, 6, 8])
+
+
+def test_a_long_frame_keeps_ids_as_written_orders_dates_and_refuses_repeats(tmp_path):
+    """'007' and '7' were one sequence (ids read as numbers), date strings were ordered as
+    text, a repeated step was read as one more step, a blank id broke the count."""
+    import pandas as pd
+
+    from rnnkit.data.sequences import sequences_from_frame
+    from rnnkit.errors import InputError
+    from rnnkit.tasks.sequence_jobs import _read
+
+    (tmp_path / "ids.csv").write_text("id,step,x,label\n007,0,1,a\n007,1,2,a\n7,0,3,b\n7,1,4,b\n")
+    schema = {"target_col": "label", "sequence_cols": ["x"], "id_col": "id",
+              "time_col": "step", "static_cols": [], "text_col": None}
+    X, y, _, ids = _read(tmp_path / "ids.csv", schema)
+    assert ids.tolist() == ["007", "7"] and y.tolist() == ["a", "b"] and len(X) == 2
+    dates = pd.DataFrame({"id": ["A"] * 3, "t": ["9/1/2021", "10/1/2021", "11/1/2021"],
+                          "x": [9.0, 10.0, 11.0], "label": ["a"] * 3})
+    assert sequences_from_frame(dates, "id", "t", ["x"], "label")[0][0][:, 0].tolist() == \
+        [9.0, 10.0, 11.0]
+    repeated = dates.assign(t=[0, 1, 1])
+    with pytest.raises(InputError, match="sequence 'A' has 1 repeated 't' value.*first: 1"):
+        sequences_from_frame(repeated, "id", "t", ["x"], "label")
+    blank = dates.assign(id=["A", None, "A"], t=[0, 1, 2])
+    with pytest.raises(InputError, match="id_col='id' is empty in 1 row"):
+        sequences_from_frame(blank, "id", "t", ["x"], "label")
+    mixed = dates.assign(id=[1, 1, "b"], t=[0, 1, 0])
+    assert sequences_from_frame(mixed, "id", "t", ["x"], "label")[3].tolist() == ["1", "b"]

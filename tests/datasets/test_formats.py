@@ -198,6 +198,9 @@ def test_a_changed_archive_is_unpacked_again(tmp_path):
     ("monthly", "1990-01-15 12-00-00", ["1990-01-15 12:00", "1990-02-15 12:00",
                                          "1990-03-15 12:00"]),
     ("yearly", "1990-06-01 00-00-00", ["1990-06-01", "1991-06-01", "1992-06-01"]),
+    # a month end stays a month end (stepping through February carried the 29th on)
+    ("monthly", "2000-01-31 00-00-00", ["2000-01-31", "2000-02-29", "2000-03-31"]),
+    ("quarterly", "2020-11-30 00-00-00", ["2020-11-30", "2021-02-28", "2021-05-31"]),
 ])
 def test_tsf_dates_start_at_the_start_timestamp(tmp_path, frequency, start, expected):
     """Anchored pandas frequencies moved the first date to the next anchor (a Monday start
@@ -208,3 +211,26 @@ def test_tsf_dates_start_at_the_start_timestamp(tmp_path, frequency, start, expe
         f"@missing true\n@equallength false\n@data\nT1:{start}:1,2,?\n")
     frame, _ = read_tsf(tmp_path / "f.tsf")
     assert frame["ds"].tolist() == pd.to_datetime(expected).tolist()
+
+
+def test_a_damaged_download_is_one_line_and_never_kept(server, tmp_path):
+    """A corrupt archive was cached with its digest trusted for good (every later load
+    failed the same way, with a traceback) and left a staging folder behind."""
+    root, base, hits = server
+    (root / "Broken.zip").write_bytes(b"PK\x03\x04 not really a zip")
+    cache = tmp_path / "cache"
+    for _ in range(2):  # the second load downloads again: nothing damaged was kept
+        with pytest.raises(InputError, match="Broken.zip is not a readable archive"):
+            rnnkit.datasets.load(f"{base}/Broken.zip", cache_dir=cache)
+    assert len(hits) == 2
+    assert not [p for p in cache.rglob("*") if p.is_file() or p.name.endswith(".d")]
+
+
+def test_macos_resource_files_in_a_zip_are_not_unpacked(tmp_path):
+    with zipfile.ZipFile(tmp_path / "Inner.zip", "w") as z:
+        z.writestr("Tiny_TRAIN.ts", TS)
+        z.writestr("Tiny_TEST.ts", TS)
+    with zipfile.ZipFile(tmp_path / "Outer.zip", "w") as z:
+        z.write(tmp_path / "Inner.zip", "Inner.zip")
+        z.writestr("__MACOSX/._Inner.zip", b"\x00\x05\x16\x07 resource fork")
+    assert rnnkit.datasets.load(tmp_path / "Outer.zip").X_train.shape == (2, 3, 2)

@@ -92,7 +92,7 @@ def read_ts(path: str | Path) -> tuple[Any, np.ndarray | None, dict]:
         if not in_data:
             if not line.startswith("@"):
                 raise _bad(path, number, "a @ header line or @data", line)
-            key, _, value = line[1:].partition(" ")
+            key, _, value = line[1:].replace("\t", " ").partition(" ")
             key = key.lower()
             if key == "data":
                 in_data = True
@@ -121,7 +121,7 @@ def read_ts(path: str | Path) -> tuple[Any, np.ndarray | None, dict]:
     if not in_data:
         raise _bad(path, 0, "an @data line", "the end of the file")
     info["problem"] = info.get("problemname", path.stem)
-    return _stack(path, rows), _targets(labels, info.get("targetlabel", False)), info
+    return _stack(path, rows), _targets(labels, info.get("targetlabel", False), path), info
 
 
 # --- .arff -----------------------------------------------------------------------------------
@@ -165,7 +165,7 @@ def read_arff(path: str | Path) -> tuple[Any, np.ndarray | None, dict]:
     if not in_data:
         raise _bad(path, 0, "an @data line", "the end of the file")
     regression = numeric_target and "classes" not in info
-    return _stack(path, rows), _targets(labels, regression), info
+    return _stack(path, rows), _targets(labels, regression, path), info
 
 
 # --- Monash .tsf -----------------------------------------------------------------------------
@@ -199,7 +199,7 @@ def read_tsf(path: str | Path) -> tuple[pd.DataFrame, dict]:
     in_data = False
     for number, line in _lines(path, "#"):
         if not in_data:
-            key, _, value = line[1:].partition(" ")
+            key, _, value = line[1:].replace("\t", " ").partition(" ")
             key = key.lower()
             if key == "attribute":
                 if not value.split():
@@ -357,10 +357,19 @@ def _stack(path: Path, rows: list[list[np.ndarray]]) -> Any:
     return seqs
 
 
-def _targets(labels: list[str], regression: bool) -> np.ndarray | None:
+def _targets(labels: list[str], regression: bool, path: Path | None = None
+             ) -> np.ndarray | None:
     if not labels:
         return None
-    return np.array([float(v) for v in labels]) if regression else np.array(labels)
+    if not regression:
+        return np.array(labels)
+    values = pd.to_numeric(pd.Series(labels), errors="coerce")
+    if values.isna().any():
+        i = int(np.flatnonzero(values.isna().to_numpy())[0])
+        raise InputError(f"{path}: sequence {i} has the target {labels[i]!r}, not a number "
+                         "(a regression file's targets are numbers; '?' marks a missing one). "
+                         "Drop that sequence or give its target.")
+    return values.to_numpy(float)
 
 
 def _bad(path: Path, line: int, expected: str, found: str) -> InputError:

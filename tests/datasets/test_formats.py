@@ -234,3 +234,13 @@ def test_macos_resource_files_in_a_zip_are_not_unpacked(tmp_path):
         z.write(tmp_path / "Inner.zip", "Inner.zip")
         z.writestr("__MACOSX/._Inner.zip", b"\x00\x05\x16\x07 resource fork")
     assert rnnkit.datasets.load(tmp_path / "Outer.zip").X_train.shape == (2, 3, 2)
+
+
+def test_a_regression_target_that_is_no_number_names_the_sequence(tmp_path):
+    from rnnkit.datasets.formats import read_ts
+
+    text = ("@problemName R\n@univariate true\n@equalLength true\n@seriesLength 3\n"
+            "@targetLabel\ttrue\n@data\n1,2,3:0.5\n1,2,3:?\n")  # a tab after the key, too
+    (tmp_path / "r.ts").write_text(text)
+    with pytest.raises(InputError, match=r"r.ts: sequence 1 has the target '\?', not a number"):
+        read_ts(tmp_path / "r.ts")

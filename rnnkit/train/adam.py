@@ -43,7 +43,20 @@ class Adam:
                          for p in self.params]
         self.exp_avg_sqs = [torch.zeros_like(p, memory_format=torch.preserve_format)
                             for p in self.params]
-        self.steps = 0
+        # updates per parameter, as torch counts them: a parameter that had no gradient on
+        # some steps (a branch a batch did not use) is bias-corrected by its own count
+        self.counts = [0] * len(self.params)
+
+    @property
+    def steps(self) -> list[int]:
+        """Each parameter's number of updates (what a checkpoint saves)."""
+        return list(self.counts)
+
+    @steps.setter
+    def steps(self, value: int | list[int]) -> None:
+        """Back from a checkpoint: a count per parameter, or one for all (older files)."""
+        self.counts = [int(value)] * len(self.params) if isinstance(value, int) else \
+            [int(v) for v in value]
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         for p in self.params:
@@ -57,14 +70,22 @@ class Adam:
         """One update of every parameter that has a gradient."""
         if all(p.grad is None for p in self.params):
             return
-        self.steps += 1
         for i, p in enumerate(self.params):
+            if p.grad is not None:
+                self.counts[i] += 1
             if p.grad is not None and p.grad.is_sparse:
                 self._lazy_rows(i)
         live = [i for i, p in enumerate(self.params)
                 if p.grad is not None and not p.grad.is_sparse]
-        if not live:
-            return
+        groups: dict[int, list[int]] = {}
+        for i in live:  # one group in the usual case: every parameter updated every step
+            groups.setdefault(self.counts[i], []).append(i)
+        for count, members in groups.items():
+            self._dense(members, count)
+
+    def _dense(self, live: list[int], count: int) -> None:
+        """torch's multi-tensor update of the parameters ``live``, each updated ``count``
+        times so far (this step included)."""
         params = [self.params[i] for i in live]
         grads = [self.params[i].grad for i in live]
         exp_avgs = [self.exp_avgs[i] for i in live]
@@ -77,8 +98,8 @@ class Adam:
         torch._foreach_lerp_(exp_avgs, grads, 1 - beta1)  # m = b1 m + (1 - b1) g
         torch._foreach_mul_(exp_avg_sqs, beta2)  # v = b2 v + (1 - b2) g^2
         torch._foreach_addcmul_(exp_avg_sqs, grads, grads, 1 - beta2)
-        bias_correction1 = 1 - beta1**self.steps
-        bias_correction2 = 1 - beta2**self.steps
+        bias_correction1 = 1 - beta1**count
+        bias_correction2 = 1 - beta2**count
         step_size = (self.lr / bias_correction1) * -1
         denom = torch._foreach_sqrt(exp_avg_sqs)  # sqrt(v / bc2) + eps
         torch._foreach_div_(denom, math.sqrt(bias_correction2))
@@ -96,8 +117,9 @@ class Adam:
         m = self.exp_avgs[i][rows].lerp_(values, 1 - beta1)
         v = self.exp_avg_sqs[i][rows].mul_(beta2).addcmul_(values, values, value=1 - beta2)
         self.exp_avgs[i][rows], self.exp_avg_sqs[i][rows] = m, v
-        denom = (v / (1 - beta2**self.steps)).sqrt_().add_(self.eps)
-        update = m.div_(denom).mul_(self.lr / (1 - beta1**self.steps))
+        count = self.counts[i]
+        denom = (v / (1 - beta2**count)).sqrt_().add_(self.eps)
+        update = m.div_(denom).mul_(self.lr / (1 - beta1**count))
         weights = p[rows]
         if self.weight_decay:
             weights.mul_(1 - self.lr * self.weight_decay)

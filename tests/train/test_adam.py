@@ -56,3 +56,25 @@ def test_sparse_rows_update_like_torch_sparse_adam_and_clip_like_dense():
     clip_gradients(list(a.parameters()), 1.0)
     nn.utils.clip_grad_norm_(dense.parameters(), 1.0)
     torch.testing.assert_close(a.weight.grad.to_dense(), dense.weight.grad)
+
+
+def test_a_parameter_without_a_gradient_on_some_steps_is_corrected_by_its_own_count():
+    """One step count for all parameters bias-corrected a late parameter's first update as
+    if it were its fourth: torch counts steps per parameter."""
+    from rnnkit.train.adam import Adam
+
+    torch.manual_seed(0)
+    ours = [torch.randn(3, requires_grad=True) for _ in range(2)]
+    theirs = [p.detach().clone().requires_grad_(True) for p in ours]
+    mine = Adam(ours, lr=0.01, weight_decay=0.1, decoupled=True)
+    reference = torch.optim.AdamW(theirs, lr=0.01, weight_decay=0.1, foreach=True)
+    for step in range(5):
+        grads = [torch.randn(3), torch.randn(3) if step >= 3 else None]
+        for params, optimizer in ((ours, mine), (theirs, reference)):
+            optimizer.zero_grad()
+            for p, g in zip(params, grads, strict=True):
+                p.grad = None if g is None else g.clone()
+            optimizer.step()
+    for a, b in zip(ours, theirs, strict=True):
+        torch.testing.assert_close(a, b, rtol=0, atol=1e-7)
+    assert mine.steps == [5, 2]

@@ -471,7 +471,7 @@ def load_panel(
     statics = np.column_stack([_numeric(frame, col) for col in c.static_cols]) \
         if c.static_cols else None
     if dayfirst is None:  # a new fit: told from the values; a model's data: the model's
-        dayfirst = _day_first(frame[c.time_col])
+        dayfirst = day_first(frame[c.time_col])
     times, zoned = read_times(frame[c.time_col], c.time_col, dayfirst)
     build = partial(_assemble, ids, values, statics, c, has_id, fill, freq, min_rows,
                     dayfirst=dayfirst)
@@ -606,13 +606,13 @@ def read_times(col: pd.Series, name: str, dayfirst: bool | None = None
     """The times of a time column ``[n]`` (datetime64[ns] or int64), and for zoned
     timestamps both of their readings (UTC, the wall clock); the first is UTC then.
     ``dayfirst``: whether numeric dates (01/02/1949) put the day first (None: told from
-    the values, see :func:`_day_first`)."""
+    the values, see :func:`day_first`)."""
     if pd.api.types.is_integer_dtype(col):
         return col.to_numpy(dtype=np.int64), None
     zoned = None
     try:
         try:
-            parsed = pd.to_datetime(col, dayfirst=_day_first(col) if dayfirst is None
+            parsed = pd.to_datetime(col, dayfirst=day_first(col) if dayfirst is None
                                     else dayfirst)
         except ValueError as e:
             if "timezone" not in str(e).lower():
@@ -638,7 +638,7 @@ def read_times(col: pd.Series, name: str, dayfirst: bool | None = None
 _NUMERIC_DATE = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}\b"  # 01/02/1949, 13.01.2024
 
 
-def _day_first(col: pd.Series) -> bool:
+def day_first(col: pd.Series) -> bool:
     """Whether dates written with two small numbers in front (``01/02/1949``) put the day
     first. pandas reads them month first, so day-first dates became the wrong days (a
     monthly series read as the first twelve days of each year). Told from the values: the

@@ -170,8 +170,10 @@ def _steps(col, name: str):
     numbers = pd.to_numeric(col, errors="coerce")
     if numbers.notna().all():
         return numbers
+    from rnnkit.data.frames import day_first
+
     try:
-        return pd.to_datetime(col)
+        return pd.to_datetime(col, dayfirst=day_first(col))
     except (ValueError, TypeError) as e:
         raise InputError(f"time_col={name!r} must hold step numbers or timestamps to order each "
                          f"sequence; it holds {col.iloc[0]!r}. Name the step column, or none "

@@ -156,6 +156,16 @@ class TuneResult:
         return out
 
 
+class _GivenFails(Exception):
+    """Trial 0, the estimator as given, raised an InputError: its arguments are wrong for
+    the data, so the search stops at once with that line (trials of other settings would
+    fail alike, each logged with a traceback)."""
+
+    def __init__(self, error: InputError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 def tune(estimator: Any, data: Any, y: Any = None, *, space: dict | Callable | None = None,
          n_trials: int = 20, timeout: float | None = None, seed: int = 0,
          n_windows: int = 3, folds: int = 3, static: Any = None, prune: bool = True,
@@ -239,16 +249,21 @@ def tune(estimator: Any, data: Any, y: Any = None, *, space: dict | Callable | N
         from rnnkit.train.loop import listening
 
         started = time.perf_counter()
-        with listening(report):
-            value = score(model, data)
+        try:
+            with listening(report):
+                value = score(model, data)
+        except InputError as e:
+            if trial.number == 0:  # the estimator as given cannot run: no setting will help
+                raise _GivenFails(e) from e
+            raise
         trial.set_user_attr("seconds", time.perf_counter() - started)
         return value
 
     sampler = optuna.samplers.TPESampler(seed=seed)
     pruner = optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=5) if prune \
         else optuna.pruners.NopPruner()
-    if not verbose:
-        optuna.logging.set_verbosity(optuna.logging.WARNING)
+    if not verbose:  # a failed trial is in the table; its traceback is not for the user
+        optuna.logging.set_verbosity(optuna.logging.ERROR)
     study = optuna.create_study(direction=direction, sampler=sampler, pruner=pruner)
     if default is not None:  # inside the space: the sampler learns from it too
         study.enqueue_trial(default)
@@ -256,7 +271,10 @@ def tune(estimator: Any, data: Any, y: Any = None, *, space: dict | Callable | N
 
     if os.environ.get(SMOKE):  # a smoke run checks that the search runs: a few trials
         n_trials = min(n_trials, 3)
-    study.optimize(objective, n_trials=n_trials, timeout=timeout, catch=(InputError,))
+    try:
+        study.optimize(objective, n_trials=n_trials, timeout=timeout, catch=(InputError,))
+    except _GivenFails as e:  # one line, before any search: the user's arguments are wrong
+        raise e.error from None
     complete = [t for t in study.trials if t.state.name == "COMPLETE"]
     if not complete:
         raise InputError(f"no trial of the {len(study.trials)} run completed (every one was "

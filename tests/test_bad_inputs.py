@@ -469,6 +469,16 @@ CLI = [
     ("shapes features 0", lambda d: ["shapes", "144", "--features", "0"], ["--features", "0"]),
     ("shapes length abc", lambda d: ["shapes", "abc"], ["abc"]),
     ("unknown command", lambda d: ["forcast", "airline"], ["forcast"]),
+    # sizes that numpy cannot allocate, or a depth that would exhaust memory: one line
+    ("summary absurd depth", lambda d: ["summary", "--num-layers", "99999999999"],
+     ["num_layers=99999999999", "at most 1000"]),
+    ("shapes absurd length", lambda d: ["shapes", "10000000000"], ["too large to plan"]),
+    ("shapes superscript", lambda d: ["shapes", "\u00b2"], ["\u00b2"]),
+    ("export suffix against format", lambda d: ["export", _saved(), "--format", "torchscript",
+                                                "--out", str(d / "m.onnx")],
+     ["m.onnx", "--format is torchscript"]),
+    ("tune impossible windows", lambda d: ["tune", "airline", "--n-windows", "1000",
+                                           "--n-trials", "2"], ["n_windows=1000"]),
 ]
 
 

@@ -154,15 +154,23 @@ def shapes(
         raise InputError(f"--n-seasons {n_seasons} counts seasons of a --period, and none was "
                          "given. Pass --period too (e.g. --period 12), or drop --n-seasons.")
 
-    if data.isdigit():
+    if data.isascii() and data.isdigit():
         lengths: int | list[int] = int(data)
     else:
         from rnnkit.data.frames import Columns, load_panel
 
         panel = load_panel(data, Columns(time_col, target_col, id_col))
         lengths = panel.lengths if panel.n_series > 1 else panel.lengths[0]
-    typer.echo(str(explain_windows(lengths, lookback, horizon, stride, n_features=features,
-                                   period=period, n_seasons=n_seasons)))
+    try:
+        plan = explain_windows(lengths, lookback, horizon, stride, n_features=features,
+                               period=period, n_seasons=n_seasons)
+    except (MemoryError, ValueError) as e:  # numpy refusing an absurd size
+        if isinstance(e, InputError):
+            raise
+        raise InputError(f"these sizes are too large to plan here ({type(e).__name__}: "
+                         f"{str(e).splitlines()[0][:80]}). Pass the lengths of a real series "
+                         "and window.") from e
+    typer.echo(str(plan))
 
 
 @app.command()
@@ -200,11 +208,17 @@ def export(
     from rnnkit.options import check_value
 
     check_value("--format", format, "str", ("onnx", "torchscript"))
+    from rnnkit.errors import InputError
     from rnnkit.export import describe_export
     from rnnkit.tasks import load
 
-    model = load(model_path)
     suffix = ".onnx" if format == "onnx" else ".pt"
+    if out is not None and Path(out).suffix.lower() in (".onnx", ".pt") and \
+            Path(out).suffix.lower() != suffix:
+        raise InputError(f"--out {str(out)!r} names a {Path(out).suffix} file but --format is "
+                         f"{format}. Pass --format {'onnx' if suffix == '.pt' else 'torchscript'}"
+                         f", or an --out ending in {suffix}.")
+    model = load(model_path)
     target = out or model_path.resolve().with_name(model_path.resolve().name + suffix)
     written = model.export(target, format=format)
     about = describe_export(model)

@@ -244,7 +244,8 @@ def check_h(options: ForecastOptions, fitted: FittedForecast, h: int | None) -> 
             f"not observed yet. Pass h <= {season}, or refit with season_lags=0.")
     if options.strategy != "recursive" and h > horizon:
         raise InputError(
-            f"h={h} is longer than the horizon={horizon} this direct model was trained for. "
+            f"h={h} is longer than the horizon={horizon} this {options.strategy} model was "
+            "trained for. "
             f"Pass h <= {horizon}, refit with horizon={h}, or use strategy='recursive'.")
     return int(h)
 

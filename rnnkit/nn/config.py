@@ -11,6 +11,9 @@ CELLS = ("rnn", "lstm", "gru")
 GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 
 
+MAX_LAYERS = 1000
+
+
 @dataclass(frozen=True)
 class RecurrentConfig:
     """The recurrent stack: which cell, how wide, how deep.
@@ -43,6 +46,9 @@ class RecurrentConfig:
                 raise InputError(
                     f"{name}={value!r} must be a positive integer. Pass an integer >= 1."
                 )
+        if self.num_layers > MAX_LAYERS:  # a typo's depth would exhaust memory building it
+            raise InputError(f"num_layers={self.num_layers} is far deeper than a recurrent "
+                             f"stack trains (at most {MAX_LAYERS}). Pass e.g. num_layers=2.")
         if not 0.0 <= float(self.dropout) < 1.0:
             raise InputError(
                 f"dropout={self.dropout!r} must be in [0, 1). Pass e.g. dropout=0.2, or 0 for none."

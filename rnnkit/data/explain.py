@@ -52,9 +52,11 @@ class WindowPlan:
             last = n[0] - H  # first target row of the last window
             first = last - (self.samples - 1) * s
             if self.period:
+                inputs = list(range(first - span, first, self.period))  # one row a season
+                shown = ", ".join(map(str, inputs)) if len(inputs) <= 3 else \
+                    f"{inputs[0]}, {inputs[1]}, ..., {inputs[-1]}"
                 lines.append(
-                    f"First window: inputs rows {first - span}, {first - span + self.period}, ..., "
-                    f"{first - self.period} -> target row {first}"
+                    f"First window: inputs rows {shown} -> target row {first}"
                     + (f"..{first + H - 1}" if H > 1 else "") + ".")
             else:
                 rows = "rows" if H > 1 else "row"

@@ -42,3 +42,13 @@ def test_several_seasonal_series_name_their_period_and_seasons():
 def test_a_period_without_seasons_reads_one_season():
     plan = explain_windows(144, period=12)
     assert plan.input_shape == (132, 1, 1)  # the value one period back, 144 - 12 targets
+
+
+def test_the_seasonal_plan_names_the_rows_a_window_reads():
+    """With one season the plan printed 'inputs rows 0, 12, ..., 0' (row 12 is the target)."""
+    from rnnkit.data.explain import explain_windows
+
+    one = str(explain_windows(100, 12, 1, period=12, n_seasons=1))
+    assert "First window: inputs rows 0 -> target row 12." in one
+    many = str(explain_windows(100, 12, 1, period=12, n_seasons=5))
+    assert "First window: inputs rows 0, 12, ..., 48 -> target row 60." in many

@@ -477,8 +477,6 @@ CLI = [
     ("export suffix against format", lambda d: ["export", _saved(), "--format", "torchscript",
                                                 "--out", str(d / "m.onnx")],
      ["m.onnx", "--format is torchscript"]),
-    ("tune impossible windows", lambda d: ["tune", "airline", "--n-windows", "1000",
-                                           "--n-trials", "2"], ["n_windows=1000"]),
 ]
 
 

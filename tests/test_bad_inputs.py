@@ -477,6 +477,8 @@ CLI = [
     ("export suffix against format", lambda d: ["export", _saved(), "--format", "torchscript",
                                                 "--out", str(d / "m.onnx")],
      ["m.onnx", "--format is torchscript"]),
+    ("inspect a forecaster's sequence", lambda d: ["inspect", _saved(), "airline",
+                                                    "--sequence", "5"], ["--sequence 5"]),
 ]
 
 

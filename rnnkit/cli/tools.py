@@ -38,6 +38,11 @@ def predict(
                          "was fitted without --future-cols). Drop --future.")
     if isinstance(model, Forecaster):
         frame = model.predict(h=h, data=data, future=future_file)
+    elif h is not None:
+        from rnnkit.errors import InputError
+
+        raise InputError(f"--h {h}: a {type(model).__name__} predicts one answer per sequence "
+                         "(or per step), not steps ahead. Drop --h.")
     else:  # a sequence model: it reads data with the columns `rnnkit classify` saw
         from rnnkit.tasks.sequence_jobs import predict_frame
 
@@ -81,6 +86,10 @@ def inspect(
                          "a sequence classifier, regressor or tagger.")
     drawn = {}
     if isinstance(model, Forecaster):
+        if sequence:
+            raise InputError(f"--sequence {sequence} picks a sequence of a sequence model's "
+                             "DATA; a forecaster is inspected over the last window of DATA. "
+                             "Drop --sequence.")
         ins = model.inspect(data)
     elif not getattr(model, "schema_", None) and hasattr(model, "task") and data is not None:
         ins = model.inspect(data)  # a tagger fitted in Python: a teaching task or a .npy file

@@ -108,6 +108,8 @@ def test_tag_labels_every_step_beside_a_model_without_context(tmp_path, capsys):
     assert code == 0, err
     lines = out.strip().splitlines()
     assert lines[0] == "id,step,predicted" and len(lines) == 1 + 600 * 18
+    code, out, err = run(["predict", tmp_path / "model", "counting", "--h", "5"], capsys)
+    assert "--h 5: a SequenceTagger predicts one answer" in one_line_error(code, err)
 
 
 def test_tag_regression_and_a_misspelt_label_column(tmp_path, capsys):

@@ -385,20 +385,20 @@ def _build_forecaster(f: Any) -> tuple[nn.Module, tuple[torch.Tensor, ...]]:
 # --- sequence models -------------------------------------------------------------------------
 class InputNorm(nn.Module):
     """The encoder of a numeric sequence model (``InputEncoder._encode``) in float64:
-    per-sequence z-normalisation with its level numbers, or the per-channel scaler; padding
-    (steps at and after each length) is ignored and comes out as zeros."""
+    per-sequence z-normalisation with its level numbers, the per-channel scaler, or both side
+    by side; padding (steps at and after each length) is ignored and comes out as zeros."""
 
     def __init__(self, encoder: Any) -> None:
         super().__init__()
-        norm = encoder.sequence_norm
-        self.per_sequence = norm is not None
+        norm, scaler = encoder.sequence_norm, encoder.channel_scaler
+        self.per_sequence, self.per_channel = norm is not None, scaler is not None
         if norm is not None:
             self.register_buffer("floor", _buffer(norm.floor_))
             self.register_buffer("level_mean", _buffer(norm.level_mean_))
             self.register_buffer("level_scale", _buffer(norm.level_scale_))
-        else:
-            self.register_buffer("offset", _buffer(encoder.channel_scaler.offset_[0]))
-            self.register_buffer("scale", _buffer(encoder.channel_scaler.scale_[0]))
+        if scaler is not None:
+            self.register_buffer("offset", _buffer(scaler.offset_[0]))
+            self.register_buffer("scale", _buffer(scaler.scale_[0]))
 
     def forward(self, x: torch.Tensor, lengths: torch.Tensor
                 ) -> tuple[torch.Tensor, torch.Tensor | None]:
@@ -406,8 +406,9 @@ class InputNorm(nn.Module):
         real = torch.arange(x.shape[1], device=x.device)[None, :] < lengths[:, None]  # [N, T]
         mask = real.to(F64)[..., None]  # [N, T, 1]
         x = torch.where(real[..., None], x, torch.zeros_like(x))  # padding: whatever it held
+        scaled = (x - self.offset) / self.scale * mask if self.per_channel else None
         if not self.per_sequence:
-            return (x - self.offset) / self.scale * mask, None
+            return scaled, None
         n = lengths.to(F64)[:, None]
         mean = (x * mask).sum(1) / n  # [N, F]
         centred = (x - mean[:, None]) * mask
@@ -416,6 +417,8 @@ class InputNorm(nn.Module):
         normalised = (x - mean[:, None]) / scale[:, None] * mask
         levels = (torch.cat([mean, torch.log(std + self.floor)], dim=1) - self.level_mean) \
             / self.level_scale  # [N, 2F]
+        if scaled is not None:  # "both": the shapes, then the scaled values [N, T, 2F]
+            normalised = torch.cat([normalised, scaled], dim=2)
         return normalised, levels
 
 

@@ -261,7 +261,9 @@ SEQUENCES = {
         pooling="attention", bidirectional=True).fit(X, Y),
     "classifier-rnn-mean": lambda: rnnkit.SequenceClassifier(
         **SMALL_SEQUENCE, cell="rnn", pooling="mean", num_layers=2).fit(X, Y),
-    "regressor": lambda: rnnkit.SequenceRegressor(**SMALL_SEQUENCE).fit(X, X[:, :, 1].sum(1)),
+    # two channels: "auto" reads them both ways; this one per sequence only
+    "regressor": lambda: rnnkit.SequenceRegressor(**SMALL_SEQUENCE, normalize="sequence").fit(
+        X, X[:, :, 1].sum(1)),
     "regressor-gru-max": lambda: rnnkit.SequenceRegressor(
         **SMALL_SEQUENCE, cell="gru", pooling="max").fit(X, X[:, :, 1].sum(1)),
     "regressor-static-two-outputs": lambda: rnnkit.SequenceRegressor(

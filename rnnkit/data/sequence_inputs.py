@@ -17,7 +17,7 @@ from rnnkit.data.text import Vocabulary, is_text
 from rnnkit.data.validation import check_choice
 from rnnkit.errors import InputError
 
-NORMALISATIONS = ("sequence", "channel")
+NORMALISATIONS = ("auto", "sequence", "channel", "both")
 KINDS = ("numeric", "text", "ids")
 
 
@@ -49,14 +49,17 @@ class InputEncoder:
 
     Args:
         normalize: numeric steps: "sequence" (each sequence z-normalised per channel, its
-            levels kept as per-sequence numbers; see :mod:`rnnkit.data.sequence_norm`) or
-            "channel" (``scaler`` per channel over the training steps).
-        scaler: with "channel": "standard", "minmax" or "none".
+            levels kept as per-sequence numbers; see :mod:`rnnkit.data.sequence_norm`),
+            "channel" (``scaler`` per channel over the training steps), "both" (the two side
+            by side: two numbers per channel and step) or "auto": "sequence" for one channel,
+            "both" for several (see :func:`normalisation_for`); fitting replaces "auto" by
+            what it chose, which the model file keeps.
+        scaler: with "channel" or "both": "standard", "minmax" or "none".
         max_vocab, min_count, max_length, truncation: the vocabulary of text inputs.
         vocab_size: ids of token-id inputs (0 is padding).
     """
 
-    normalize: str = "sequence"
+    normalize: str = "auto"
     scaler: str = "standard"
     max_vocab: int = 20000
     min_count: int = 1
@@ -79,6 +82,13 @@ class InputEncoder:
     def n_levels(self) -> int:
         """Per-sequence level numbers appended after the static covariates."""
         return 2 * self.n_features if self.sequence_norm is not None else 0
+
+    @property
+    def input_width(self) -> int:
+        """Numbers per step the network reads: each channel once, or twice with "both"
+        (normalised per sequence, then scaled per channel)."""
+        both = self.sequence_norm is not None and self.channel_scaler is not None
+        return self.n_features * (2 if both else 1)
 
     @property
     def extra_size(self) -> int:
@@ -125,9 +135,10 @@ class InputEncoder:
         if self.kind == "numeric":
             x, lengths = raw
             self.n_features = x.shape[2]
-            if self.normalize == "sequence":
+            self.normalize = normalisation_for(self.normalize, self.n_features)
+            if self.normalize in ("sequence", "both"):
                 self.sequence_norm = SequenceNorm().fit(x[rows], lengths[rows])
-            else:
+            if self.normalize in ("channel", "both"):
                 valid = step_mask(lengths[rows], x.shape[1])
                 self.channel_scaler = Scaler(self.scaler).fit(x[rows][valid])
         return self._encode(raw, static)
@@ -195,11 +206,15 @@ class InputEncoder:
         if static is not None:
             extra.append((static - self.static_mean) / self.static_std)
         if self.kind == "numeric":
+            parts = []
             if self.sequence_norm is not None:
-                x, levels = self.sequence_norm.transform(x, lengths)
+                shape, levels = self.sequence_norm.transform(x, lengths)
+                parts.append(shape)
                 extra.append(levels)
-            else:
-                x = self.channel_scaler.transform(x) * step_mask(lengths, x.shape[1])[..., None]
+            if self.channel_scaler is not None:
+                parts.append(self.channel_scaler.transform(x)
+                             * step_mask(lengths, x.shape[1])[..., None])
+            x = np.concatenate(parts, axis=2) if len(parts) > 1 else parts[0]
             x = x.astype(np.float32)
         rows = np.concatenate(extra, axis=1).astype(np.float32) if extra else None
         return EncodedInputs(x, lengths, rows)
@@ -239,6 +254,25 @@ class InputEncoder:
         if d.get("static_names") is not None:
             enc.static_names = tuple(str(n) for n in d["static_names"])
         return enc
+
+
+def normalisation_for(normalize: str, n_features: int) -> str:
+    """What ``normalize="auto"`` means for sequences of ``n_features`` channels.
+
+    One channel: "sequence". What tells one recording from another is mostly its shape (the
+    UCR archive z-normalises every univariate series for that reason), and a per-channel
+    scaler leaves level differences unrelated to the label in every step (Covid3Month_disc
+    0.28 accuracy with it, 0.64 per sequence; "both" loses too, seeds 0-2: Covid3Month_disc
+    0.585 -> 0.519, PigCVP 0.421 -> 0.340).
+    Several channels: "both". Z-normalising every channel of a sequence on its own throws
+    away how loud one channel is against another, which is what tells a speaker's vowels
+    apart (JapaneseVowels, 12 coefficients: 0.83 per sequence, 0.98 with both, seeds 0-2);
+    keeping the shapes beside the scaled values costs nothing where shapes decide
+    (BasicMotions 1.00 either way). See bench/RESULTS.md.
+    """
+    if normalize != "auto":
+        return normalize
+    return "sequence" if n_features == 1 else "both"
 
 
 def _kind(X: Any, vocab_size: int | None) -> str:

@@ -80,9 +80,11 @@ class SequenceEstimator(RnnkitEstimator):
         conv_pool: steps max-pooled between a convolutional front end and the core; None:
             4 after "fcn", 1 after "conv".
         normalize: numeric steps: "sequence" (each sequence z-normalised per channel, its
-            mean and spread kept as numbers for the head) or "channel" (``scaler`` per channel
-            over the training steps).
-        scaler: with normalize="channel": "standard", "minmax" or "none".
+            mean and spread kept as numbers for the head), "channel" (``scaler`` per channel
+            over the training steps), "both" (the two side by side) or "auto" (default:
+            "sequence" for one channel, "both" for several; see
+            :func:`rnnkit.data.sequence_inputs.normalisation_for`).
+        scaler: with normalize="channel" or "both": "standard", "minmax" or "none".
         max_steps: the training budget in optimiser steps (the learning rate follows a
             one-cycle schedule over it; None: 1,000 for numeric sequences, 3,000 for texts);
             epochs: a budget in passes instead (None: use ``max_steps``).
@@ -175,6 +177,8 @@ class SequenceEstimator(RnnkitEstimator):
         # numbers: a summary 64 wide whichever way the core reads; texts: 64 a direction
         wide = 32 if resolved["bidirectional"] and self.inputs_.kind == "numeric" else 64
         resolved["hidden_size"] = self.hidden_size or wide
+        if self.inputs_.kind == "numeric":
+            resolved["normalize"] = self.inputs_.normalize  # what "auto" chose for the channels
         return resolved
 
     def _train_config(self, n_train: int) -> TrainConfig:
@@ -197,7 +201,7 @@ class SequenceEstimator(RnnkitEstimator):
         partial = SequenceNetConfig(
             RecurrentConfig(self.cell, 1, recipe["hidden_size"], self.num_layers, self.dropout,
                             recipe["bidirectional"]),
-            n_outputs, recipe["pooling"], enc.extra_size, enc.n_features,
+            n_outputs, recipe["pooling"], enc.extra_size, enc.input_width,
             vocab if enc.kind != "numeric" else 0, self.embedding_dim if enc.kind != "numeric"
             else 0, front, self.conv_channels, self.conv_kernel, pool, stride=stride,
             input_dropout=recipe["input_dropout"], dropout=self.dropout)
@@ -332,7 +336,7 @@ class SequenceEstimator(RnnkitEstimator):
         config = SequenceNetConfig(
             RecurrentConfig(self.cell, 1, self.hidden_size or 64, self.num_layers, self.dropout,
                             self.bidirectional),
-            self._n_outputs(), self.pooling, enc.static_size, enc.n_features, vocab,
+            self._n_outputs(), self.pooling, enc.static_size, enc.input_width, vocab,
             self.embedding_dim if vocab else 0, front, self.conv_channels, self.conv_kernel,
             self.conv_pool or 1, input_dropout=self.input_dropout)
         return replace(config, recurrent=replace(config.recurrent, input_size=config.front_width))

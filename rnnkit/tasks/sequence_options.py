@@ -75,9 +75,11 @@ class SequenceOptions(RecurrentOptions, TrainingOptions):
                             ("auto", *FRONT_ENDS))
     input_dropout: float | None = option(None, "Dropout on every step's input (default: 0.3 "
                                          "for texts, 0 for numbers).", "fraction|None")
-    normalize: str = option("sequence", "Numeric steps: per sequence or per channel.", "str",
-                            NORMALISATIONS, group="data")
-    scaler: str = option("standard", "With normalize=channel: standard, minmax or none.",
+    normalize: str = option("auto", "Numeric steps: per sequence, per channel, both side by "
+                            "side, or auto (sequence for one channel, both for several).",
+                            "str", NORMALISATIONS, group="data")
+    scaler: str = option("standard", "With normalize=channel or both: standard, minmax or "
+                         "none.",
                          "str", ("standard", "minmax", "none"), group="data")
     max_vocab: int = option(20000, "Texts: words kept, most frequent first.", "int>=1",
                             group="data")

@@ -77,3 +77,31 @@ def test_a_long_frame_keeps_ids_as_written_orders_dates_and_refuses_repeats(tmp_
         sequences_from_frame(blank, "id", "t", ["x"], "label")
     mixed = dates.assign(id=[1, 1, "b"], t=[0, 1, 0])
     assert sequences_from_frame(mixed, "id", "t", ["x"], "label")[3].tolist() == ["1", "b"]
+
+
+def test_auto_normalisation_is_per_sequence_for_one_channel_and_both_for_several():
+    from rnnkit.data.sequence_inputs import InputEncoder
+
+    x = np.array([[[1.0, 100.0], [3.0, 300.0], [0.0, 0.0]],
+                  [[10.0, 5.0], [20.0, 5.0], [30.0, 8.0]]])
+    lengths = [2, 3]
+    seqs = [x[0, :2], x[1]]
+    one = InputEncoder()
+    z = one.fit_transform([s[:, :1] for s in seqs], None).x
+    assert one.normalize == "sequence" and one.input_width == 1
+    np.testing.assert_allclose(z[0, :, 0], [-1, 1, 0], atol=1e-6)
+    two = InputEncoder()
+    enc = two.fit_transform(seqs, None)
+    assert two.normalize == "both" and two.input_width == 4 and enc.x.shape == (2, 3, 4)
+    # the first two columns are each sequence's own z-scores, the last two the training
+    # steps' per-channel standardisation: how loud channel 1 is against channel 0 survives
+    steps = np.concatenate(seqs)
+    by_hand = (x - steps.mean(0)) / steps.std(0)
+    for i, n in enumerate(lengths):
+        own = (seqs[i] - seqs[i].mean(0)) / np.where(seqs[i].std(0) > 0, seqs[i].std(0), 1)
+        np.testing.assert_allclose(enc.x[i, :n, :2], own, atol=1e-5)
+        np.testing.assert_allclose(enc.x[i, :n, 2:], by_hand[i, :n], atol=1e-5)
+    assert np.all(enc.x[0, 2:] == 0)  # padding stays 0 in both halves
+    assert enc.static.shape == (2, 4)  # the levels (mean, log spread of each channel) too
+    again = InputEncoder.from_dict(two.to_dict())
+    np.testing.assert_array_equal(again.transform(seqs).x, enc.x)

@@ -50,9 +50,16 @@ def test_numeric_recipe_reads_both_ways_for_classes_and_one_way_for_numbers(data
         X, np.arange(40.0)).recipe_["hidden_size"] == 32
     assert rnnkit.SequenceClassifier(hidden_size=5, **small).fit(X, y).model_.config \
         .recurrent.hidden_size == 5
+    # several channels: each read per sequence and scaled over the training set, side by side
+    channels = X.shape[2]
+    assert clf.recipe_["normalize"] == "both" and clf.get_params()["normalize"] == "auto"
+    assert clf.model_.config.input_features == 2 * channels
+    one = rnnkit.SequenceClassifier(**small).fit(X[:, :, :1], y)
+    assert one.recipe_["normalize"] == "sequence" and one.model_.config.input_features == 1
     clf.save(tmp_path / "m")
-    np.testing.assert_array_equal(rnnkit.load(tmp_path / "m").predict_proba(X),
-                                  clf.predict_proba(X))
+    loaded = rnnkit.load(tmp_path / "m")
+    assert loaded.recipe_["normalize"] == "both"
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
 
 
 def test_attention_weights_ignore_padding(data):

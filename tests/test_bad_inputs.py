@@ -403,7 +403,7 @@ def SEQ(d, target="label"):  # noqa: N802 - a command line, spelt as one
 CLI = [
     ("forecast missing file", lambda d: ["forecast", d / "nope.csv"], ["nope.csv"]),
     ("forecast bad column", lambda d: ["forecast", "airline", "--target-col", "value"],
-     ["target_col", "'value'"]),
+     ["--target-col value is not a column"]),
     ("forecast horizon -3", lambda d: ["forecast", "airline", "--horizon", "-3"],
      ["horizon", "-3"]),
     ("forecast test-size 0", lambda d: ["forecast", "airline", "--test-size", "0"],
@@ -427,14 +427,15 @@ CLI = [
     ("forecast out is a file", lambda d: ["forecast", "airline", "--epochs", "1", "--out",
                                           _csv(d, series(), "f.csv")], ["--out", "file"]),
     ("backtest n-windows 0", lambda d: ["backtest", "airline", "--n-windows", "0"],
-     ["n_windows", "0"]),
+     ["--n-windows 0", "Pass e.g. --n-windows 5."]),
     ("backtest strategy", lambda d: ["backtest", "airline", "--strategies", "direct,magic"],
      ["magic"]),
     ("classify test-size 1.5", lambda d: [*SEQ(d), "--test-size", "1.5"],
      ["test-size", "1.5"]),
     ("classify test-size 0", lambda d: [*SEQ(d), "--test-size", "0"], ["test-size", "0"]),
     ("classify missing label", lambda d: [*SEQ(d, "klass")], ["klass"]),
-    ("classify hidden 0", lambda d: [*SEQ(d), "--hidden-size", "0"], ["hidden_size", "0"]),
+    ("classify hidden 0", lambda d: [*SEQ(d), "--hidden-size", "0"],
+     ["--hidden-size 0", "Pass e.g. --hidden-size 1."]),
     ("classify no sequence cols", lambda d: ["classify", _seq_csv(d)], ["sequence"]),
     ("regress missing file", lambda d: ["regress", d / "none.csv"], ["none.csv"]),
     ("regress epochs 0", lambda d: ["regress", _seq_csv(d), "--target-col", "label",
@@ -442,7 +443,7 @@ CLI = [
     ("predict missing model", lambda d: ["predict", d / "nomodel", "airline"],
      ["does not exist"]),
     ("predict h 0", lambda d: ["predict", _saved(), _csv(d, series(), "s.csv"), "--h", "0"],
-     ["h=0"]),
+     ["--h 0"]),
     ("inspect missing model", lambda d: ["inspect", d / "nomodel"], ["does not exist"]),
     ("summary cell", lambda d: ["summary", "--cell", "lsmt", "--input-size", "1"],
      ["cell", "lsmt"]),
@@ -471,7 +472,7 @@ CLI = [
     ("unknown command", lambda d: ["forcast", "airline"], ["forcast"]),
     # sizes that numpy cannot allocate, or a depth that would exhaust memory: one line
     ("summary absurd depth", lambda d: ["summary", "--num-layers", "99999999999"],
-     ["num_layers=99999999999", "at most 1000"]),
+     ["--num-layers 99999999999", "at most 1000"]),
     ("shapes absurd length", lambda d: ["shapes", "10000000000"], ["too large to plan"]),
     ("shapes superscript", lambda d: ["shapes", "\u00b2"], ["\u00b2"]),
     ("export suffix against format", lambda d: ["export", _saved(), "--format", "torchscript",
@@ -494,3 +495,16 @@ def test_cli_bad_input_is_one_line_and_exit_2(case, tmp_path, capsys):
 
 def test_the_table_has_over_100_cases():
     assert len(CASES) + len(CLI) >= 100
+
+
+def test_cli_errors_name_the_flags_not_the_python_arguments():
+    from rnnkit.cli.main import as_flags
+
+    said = ("cell='lsmt' is not known; max_time=None or lookback=12 would do. Pass e.g. "
+            "hidden_size=1. Pass static= with the columns, x=3 (not a flag), dropout=0.5.")
+    assert as_flags(said, ["forecast", "airline"]) == (
+        "--cell lsmt is not known; --max-time none or --lookback 12 would do. Pass e.g. "
+        "--hidden-size 1. Pass static= with the columns, x=3 (not a flag), --dropout 0.5.")
+    # the flag of the command run: predict's horizon is --h; an unknown command keeps the text
+    assert as_flags("h=0 must be positive", ["predict", "m", "f.csv"]) == "--h 0 must be positive"
+    assert as_flags("h=0 must be positive", ["nosuch"]) == "h=0 must be positive"

@@ -95,7 +95,7 @@ def test_the_cli_tracks_the_scored_fit_and_the_refit(tmp_path, capsys):
     names = sorted(p.name.split("-")[1] for p in (tmp_path / "runs").iterdir())
     assert names == ["evaluate", "fit"] and "tracked (files):" in out
     code, out, err = run(["forecast", "airline", "--track", "neptune"], capsys)
-    assert "tracking='neptune' is not one of" in one_line_error(code, err)
+    assert "--tracking neptune is not one of" in one_line_error(code, err)
 
 
 def test_mlflow_logs_to_a_local_file_store(tmp_path, monkeypatch):

@@ -138,4 +138,4 @@ def test_a_setting_the_estimator_as_given_cannot_run_is_one_line_at_once(capsys)
     """Every trial failed alike, each with a logged traceback, then the advice was to give
     more trials."""
     code, out, err = run(["tune", "airline", "--n-windows", "1000", "--n-trials", "2"], capsys)
-    assert "n_windows=1000" in one_line_error(code, err) and "Trial" not in err
+    assert "--n-windows 1000" in one_line_error(code, err) and "Trial" not in err

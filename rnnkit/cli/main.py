@@ -6,6 +6,7 @@ stderr with exit status 2; torch is imported only by the commands that train or 
 
 from __future__ import annotations
 
+import re
 import sys
 
 from rnnkit.cli import forecast, sequence, tools, tune  # noqa: F401  (their commands join)
@@ -35,7 +36,7 @@ def main(argv: list[str] | None = None) -> None:
     except ClickException as e:
         fail(" ".join(e.format_message().split()), e.exit_code)
     except RnnkitError as e:
-        fail(str(e), 2)
+        fail(as_flags(str(e), sys.argv[1:] if argv is None else argv), 2)
     except (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError,
             FileExistsError) as e:
         fail(f"{e.strerror}: {e.filename!r}. Check the path.", 2)
@@ -63,6 +64,44 @@ def _given(error: Exception, argv: list[str]) -> str | None:
             if arg.startswith(opt + "="):
                 return arg[len(opt) + 1:]
     return None
+
+
+def as_flags(message: str, argv: list[str]) -> str:
+    """A message written for the Python API, in the words of the command line: every
+    ``name=value`` whose name is an option of the command run becomes ``--name value``
+    (``hidden_size=0`` -> ``--hidden-size 0``, ``cell='gru'`` -> ``--cell gru``,
+    ``max_time=None`` -> ``--max-time none``); anything else is left as written."""
+    flags = _flags(argv)
+    if not flags:
+        return message
+
+    def flag(match: re.Match) -> str:
+        name, value = match.group(1), match.group(2)
+        if name not in flags:
+            return match.group(0)
+        if value[:1] in "'\"" and value[-1:] == value[:1] and len(value) >= 2:
+            value = value[1:-1]
+        value = {"None": "none", "True": "true", "False": "false"}.get(value, value)
+        return f"{flags[name]} {value}"
+
+    # a value: quoted, or up to a space, comma, semicolon, bracket or a sentence's last dot
+    return re.sub(r"(?<![\w.-])([a-z][a-z0-9_]*)=('[^']*'|\"[^\"]*\"|[^\s,;()]+?)"
+                  r"(?=[\s,;)]|\.(?:\s|$)|$)", flag, message)
+
+
+def _flags(argv: list[str]) -> dict[str, str]:
+    """The options of the command ``argv`` runs: parameter name -> its long flag."""
+    import typer.main
+
+    command = typer.main.get_command(app)
+    for word in argv:
+        commands = getattr(command, "commands", None)
+        if not commands or word not in commands:
+            break
+        command = commands[word]
+    return {p.name: next(o for o in p.opts if o.startswith("--"))
+            for p in getattr(command, "params", ())
+            if p.name and any(o.startswith("--") for o in p.opts)}
 
 
 def fail(message: str, code: int) -> None:

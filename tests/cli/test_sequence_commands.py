@@ -128,7 +128,7 @@ def test_tag_regression_and_a_misspelt_label_column(tmp_path, capsys):
     assert scores["model"]["RMSE"] < scores["ridge per step (no context)"]["RMSE"]
     code, out, err = run(["tag", "counting", "--label-col", "tga", "--sequence-cols", "a"],
                          capsys)
-    assert "label_col='tga' is not a column" in one_line_error(code, err)
+    assert "--label-col tga is not a column" in one_line_error(code, err)
 
 
 def test_tag_checks_out_before_training_and_a_split_without_training_part(tmp_path, capsys):
@@ -138,7 +138,7 @@ def test_tag_checks_out_before_training_and_a_split_without_training_part(tmp_pa
     assert "is a file" in one_line_error(code, err) and "accuracy" not in out  # no training
     code, out, err = run(["tag", "counting", "--sequence-cols", "a,marker,blank", "--epochs",
                           "1", "--test-size", "0.9999"], capsys)
-    assert "test_size=0.9999 cannot split 600 sequence(s)" in one_line_error(code, err)
+    assert "--test-size 0.9999 cannot split 600 sequence(s)" in one_line_error(code, err)
 
 
 def test_regress_on_texts_and_on_a_column_of_labels(tmp_path, capsys):
@@ -156,4 +156,4 @@ def test_regress_on_texts_and_on_a_column_of_labels(tmp_path, capsys):
     frame.to_csv(tmp_path / "labels.csv", index=False)
     code, out, err = run(["regress", tmp_path / "labels.csv", "--sequence-cols", "v",
                           "--target-col", "kind", "--max-steps", "2"], capsys)
-    assert "target_col='kind' must hold numbers" in one_line_error(code, err)
+    assert "--target-col kind must hold numbers" in one_line_error(code, err)

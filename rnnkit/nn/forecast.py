@@ -60,7 +60,8 @@ class ForecastNetConfig:
         if self.window_norm not in WINDOW_NORMS:
             raise InputError(
                 f"window_norm={self.window_norm!r} is not known; expected one of "
-                f"{list(WINDOW_NORMS)}. Pass window_norm='last' (default) or 'none'."
+                f"{list(WINDOW_NORMS)}. Pass window_norm='season' (the Forecaster's default) "
+                "or 'last'."
             )
 
     def to_dict(self) -> dict:

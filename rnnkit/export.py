@@ -493,9 +493,12 @@ def _sequence_inputs(est: Any, what: str) -> list[dict]:
     if enc.kind == "numeric":
         columns = list(schema.get("sequence_cols") or []) or \
             [f"feature_{k}" for k in range(enc.n_features)]
-        how = ("each sequence z-normalised per channel over its own steps, its mean and log "
-               "spread kept as level numbers" if enc.sequence_norm is not None else
-               f"each channel scaled ({enc.channel_scaler.kind}) as in training")
+        own = ("each sequence z-normalised per channel over its own steps, its mean and log "
+               "spread kept as level numbers")
+        scaled = f"each channel scaled ({enc.channel_scaler.kind}) as in training" \
+            if enc.channel_scaler is not None else None
+        how = " and, beside it, ".join(p for p in (
+            own if enc.sequence_norm is not None else None, scaled) if p)
         first = _io("x", "float64", [("batch", None), ("time", None),
                                      ("feature", enc.n_features)],
                     f"{what}: each sequence's steps in the user's units, padded after its "

@@ -508,3 +508,13 @@ def test_cli_errors_name_the_flags_not_the_python_arguments():
     # the flag of the command run: predict's horizon is --h; an unknown command keeps the text
     assert as_flags("h=0 must be positive", ["predict", "m", "f.csv"]) == "--h 0 must be positive"
     assert as_flags("h=0 must be positive", ["nosuch"]) == "h=0 must be positive"
+    # paths, messages that give both spellings, on/off options and quoted values with spaces
+    assert as_flags("--out 'runs/seed=1' is a file", ["forecast"]) == \
+        "--out 'runs/seed=1' is a file"
+    both = "Pass time_col='date' (Python: time_col='date')."
+    assert as_flags(both, ["forecast"]) == both
+    assert as_flags("Pass bidirectional=False, or strategy='direct'.", ["forecast"]) == \
+        "Pass --no-bidirectional, or --strategy direct."
+    assert as_flags("target_col='sales (units)' is not a column", ["forecast"]) == \
+        "--target-col 'sales (units)' is not a column"
+    assert as_flags("feature_cols=['y'] overlaps", ["forecast"]) == "feature_cols=['y'] overlaps"

@@ -7,6 +7,7 @@ stderr with exit status 2; torch is imported only by the commands that train or 
 from __future__ import annotations
 
 import re
+import shlex
 import sys
 
 from rnnkit.cli import forecast, sequence, tools, tune  # noqa: F401  (their commands join)
@@ -68,29 +69,36 @@ def _given(error: Exception, argv: list[str]) -> str | None:
 
 def as_flags(message: str, argv: list[str]) -> str:
     """A message written for the Python API, in the words of the command line: every
-    ``name=value`` whose name is an option of the command run becomes ``--name value``
-    (``hidden_size=0`` -> ``--hidden-size 0``, ``cell='gru'`` -> ``--cell gru``,
-    ``max_time=None`` -> ``--max-time none``); anything else is left as written."""
+    ``name=value`` whose name is an option of the command run, at the start of a word,
+    becomes ``--name value`` (``hidden_size=0`` -> ``--hidden-size 0``, ``cell='gru'`` ->
+    ``--cell gru``, ``max_time=None`` -> ``--max-time none``, ``bidirectional=False`` ->
+    ``--no-bidirectional``); paths and quoted text are left alone, and so is a message that
+    already gives both spellings."""
     flags = _flags(argv)
-    if not flags:
+    if not flags or "(Python:" in message or "(CLI:" in message:
         return message
 
     def flag(match: re.Match) -> str:
         name, value = match.group(1), match.group(2)
-        if name not in flags:
+        if name not in flags or value.startswith(("[", "(")):
             return match.group(0)
+        on, off = flags[name]
+        if value in ("True", "False") and off is not None:
+            return on if value == "True" else off
         if value[:1] in "'\"" and value[-1:] == value[:1] and len(value) >= 2:
-            value = value[1:-1]
+            value = shlex.quote(value[1:-1])
         value = {"None": "none", "True": "true", "False": "false"}.get(value, value)
-        return f"{flags[name]} {value}"
+        return f"{on} {value}"
 
-    # a value: quoted, or up to a space, comma, semicolon, bracket or a sentence's last dot
-    return re.sub(r"(?<![\w.-])([a-z][a-z0-9_]*)=('[^']*'|\"[^\"]*\"|[^\s,;()]+?)"
+    # a name at the start of a word (not inside a path such as runs/seed=1); a value quoted,
+    # or up to a space, comma, semicolon, bracket or a sentence's last dot
+    return re.sub(r"(?<![^\s(])([a-z][a-z0-9_]*)=('[^']*'|\"[^\"]*\"|[^\s,;()]+?)"
                   r"(?=[\s,;)]|\.(?:\s|$)|$)", flag, message)
 
 
-def _flags(argv: list[str]) -> dict[str, str]:
-    """The options of the command ``argv`` runs: parameter name -> its long flag."""
+def _flags(argv: list[str]) -> dict[str, tuple[str, str | None]]:
+    """The options of the command ``argv`` runs: parameter name -> (its long flag, the
+    flag that turns it off for an on/off option, else None)."""
     import typer.main
 
     command = typer.main.get_command(app)
@@ -99,9 +107,13 @@ def _flags(argv: list[str]) -> dict[str, str]:
         if not commands or word not in commands:
             break
         command = commands[word]
-    return {p.name: next(o for o in p.opts if o.startswith("--"))
-            for p in getattr(command, "params", ())
-            if p.name and any(o.startswith("--") for o in p.opts)}
+    out = {}
+    for p in getattr(command, "params", ()):
+        longs = [o for o in p.opts if o.startswith("--")]
+        if p.name and longs:
+            off = [o for o in getattr(p, "secondary_opts", ()) if o.startswith("--")]
+            out[p.name] = (longs[0], off[0] if off else None)
+    return out
 
 
 def fail(message: str, code: int) -> None:

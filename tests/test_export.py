@@ -110,6 +110,10 @@ FORECASTERS = {  # horizons kept short: the recursive and seq2seq graphs unroll 
     "rnn-direct": (_season, dict(cell="rnn", horizon=6)),
     "gru-recursive": (_season, dict(cell="gru", strategy="recursive", horizon=6)),
     "rnn-seq2seq": (_season, dict(cell="rnn", strategy="seq2seq", horizon=6)),
+    # the naive forecast with drift as the base (yearly data's default)
+    "drift-direct-quantiles": (_season, dict(window_norm="drift", horizon=6,
+                                             quantiles=(0.1, 0.5, 0.9))),
+    "drift-recursive": (_season, dict(window_norm="drift", strategy="recursive", horizon=4)),
 }
 
 

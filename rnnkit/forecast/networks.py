@@ -18,9 +18,16 @@ def net_config(options: ForecastOptions, spec: ForecastSpec) -> ForecastNetConfi
         cell=options.cell, input_size=spec.n_features, hidden_size=options.hidden_size,
         num_layers=options.num_layers, dropout=options.dropout,
         bidirectional=options.bidirectional)
-    return ForecastNetConfig(recurrent, spec.steps, (0,), options.window_norm,
+    return ForecastNetConfig(recurrent, spec.steps, (0,), window_norm(options, spec),
                              tuple(options.quantiles or ()), spec.n_series, options.id_embedding,
                              spec.n_static, spec.n_future, spec.season or 0)
+
+
+def window_norm(options: ForecastOptions, spec: ForecastSpec) -> str:
+    """What the network's window norm is: the option, or "drift" (the last value, going on
+    at the pace of the window) where ``spec.drift`` says "season" starts there (yearly
+    data: see :func:`rnnkit.forecast.spec.resolve`)."""
+    return "drift" if spec.drift else options.window_norm
 
 
 def build_network(options: ForecastOptions, spec: ForecastSpec, kind: str | None = None
@@ -33,7 +40,7 @@ def build_network(options: ForecastOptions, spec: ForecastSpec, kind: str | None
     """
     if (kind or options.network) == "mlp":
         return WindowMLP(spec.lookback, spec.n_features, spec.steps, (0,), options.hidden_size,
-                         options.window_norm, spec.n_future, spec.season or 0)
+                         window_norm(options, spec), spec.n_future, spec.season or 0)
     config = net_config(options, spec)
     if options.strategy == "seq2seq":
         from rnnkit.nn.seq2seq import Seq2SeqNet

@@ -19,7 +19,7 @@ NETWORKS = ("recurrent", "mlp")
 TRAININGS = ("window", "sequence")
 CELLS = ("rnn", "lstm", "gru")
 SCALERS = ("standard", "minmax", "none")
-WINDOW_NORMS = ("season", "last", "mean", "none")
+WINDOW_NORMS = ("season", "drift", "last", "mean", "none")
 TRANSFORMS = ("auto", "log", "none")
 LOSSES = ("mse", "mae", "huber")
 FILLS = ("ffill", "interpolate", "zero", "drop")
@@ -72,7 +72,8 @@ class ForecastOptions(TrackingOptions):
     scaler: str = option("standard", "Per-series scaling: standard, minmax or none.", "str",
                          SCALERS)
     window_norm: str = option("season", "Window normalisation: season (changes from the last "
-                              "value, added to the last season), last, mean or none.", "str",
+                              "value, added to the last season; without a season, to the "
+                              "naive forecast with drift), drift, last, mean or none.", "str",
                               WINDOW_NORMS)
     transform: str = option("auto", "Target transform: log (multiplicative series), none, or "
                             "auto (log where the swing grows with the level).", "str",
@@ -163,6 +164,13 @@ class ForecastOptions(TrackingOptions):
             raise InputError("season_lags needs training='window': a stateful model reads one "
                              "step at a time and has no window to add them to. Pass "
                              "training='window', or season_lags=0.")
+        if self.window_norm == "drift" and (self.strategy == "seq2seq"
+                                            or self.training == "sequence"):
+            raise InputError(
+                f"window_norm='drift' takes its pace from a window, for the direct and "
+                f"recursive strategies with training='window'; got strategy="
+                f"{self.strategy!r}, training={self.training!r}. Pass window_norm='last', or "
+                "strategy='direct' and training='window'.")
         if self.training == "sequence" and (self.bidirectional or self.window_norm == "mean"):
             raise InputError(
                 "training='sequence' reads the series forwards, one step at a time: it takes "

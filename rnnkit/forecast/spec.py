@@ -40,6 +40,9 @@ class ForecastSpec:
         origins: validation origins per series (the last ``horizon + origins - 1`` rows of
             each training series decide early stopping).
         repeats: seeded runs. refit_all: whether each run is retrained on every row.
+        drift: the "season" window norm starts from the naive forecast with drift (series
+            whose calendar has no season: yearly data); saved, so a model file keeps the
+            base it was trained with.
     """
 
     lookback: int
@@ -54,6 +57,7 @@ class ForecastSpec:
     origins: int = 1
     repeats: int = 1
     refit_all: bool = False
+    drift: bool = False
 
     @property
     def val_rows(self) -> int:
@@ -85,6 +89,9 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
     - lookback: 2 seasons, at least the horizon (2 horizons without a season), at most 200
       steps or one season, shortened on short series so that each keeps about as many
       training windows as its horizon (never below one season where the series allows);
+      on yearly data (a calendar without a season), one horizon (at least 2; short series
+      padded in front), whose pace the naive-with-drift base of the "season" window norm
+      carries on (``drift``; M1's yearly series, bench/RESULTS.md);
     - validation: the horizon plus up to one season (or horizon) of further origins, a
       twentieth of the series at most, so early stopping reads several windows per series;
     - repeats: 5 seeded runs on small data (fewer than 200,000 window-steps), else 1;
@@ -100,11 +107,18 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
     origins = max(1, min(max(period, h), length // 20))
     val = h + origins - 1 if options.val_size is None else _val_rows(options.val_size, length)
     lookback = options.lookback
-    if lookback is None:
+    # a calendar without a season (yearly data): start from the naive forecast with drift
+    drift = bool(freq is not None and (season_length(freq) or 0) <= 1 and not period
+                 and options.window_norm == "season"
+                 and options.strategy != "seq2seq" and options.training == "window")
+    if lookback is None and drift:  # the horizon (short series padded in front): the pace
+        lookback = min(max(h, 2), MAX_LOOKBACK)  # of the last horizon goes on over the next
+    elif lookback is None:
         lookback = max(2 * period, h) if period else 2 * h
         lookback = min(lookback, max(MAX_LOOKBACK, period))
         room = length - val - steps - max(h, 8)  # keep some windows for training
         lookback = max(min(lookback, room), min(period, length - val - steps - 1), 1)
+    drift = drift and lookback > 1
     cycles = (calendar_cycles(freq) if panel is not None else None) if options.calendar else None
     n_future = len(options.future_cols) + 2 * len(cycles or ()) + options.season_lags
     if options.season_lags and period and h > period:
@@ -121,7 +135,7 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
     return ForecastSpec(lookback, h, steps, season, n_features, n_future, cycles,
                         panel.n_series if panel is not None else 1, len(options.static_cols),
                         origins if options.val_size is None else max(1, val - h + 1), repeats,
-                        bool(refit))
+                        bool(refit), drift)
 
 
 def _val_rows(val_size: int | float, length: int) -> int:
@@ -183,6 +197,7 @@ class FittedForecast:
         s = self.spec
         return {
             "horizon": s.horizon, "lookback": s.lookback, "season_length": s.season,
+            "drift": s.drift,
             "n_features": s.n_features, "freq": self.freq, "step": self.step,
             "has_id": self.has_id, "ids": self.ids,
             "last_times": [_time_to_json(t) for t in self.last_times],
@@ -216,7 +231,8 @@ class FittedForecast:
                             1 if options.strategy == "recursive" else horizon,
                             fitted["season_length"], int(fitted["n_features"]), n_future,
                             calendar, len(fitted["ids"]), len(options.static_cols),
-                            repeats=len(fitted.get("histories", [fitted["history"]])))
+                            repeats=len(fitted.get("histories", [fitted["history"]])),
+                            drift=bool(fitted.get("drift", False)))
         histories = [History.from_dict(h) for h in fitted.get("histories", [fitted["history"]])]
         state = None
         if options.training == "sequence":

@@ -13,7 +13,7 @@ from rnnkit.nn.core import RecurrentCore
 from rnnkit.nn.head import ForecastHead, SeriesInputs
 from rnnkit.nn.summary import LayerCount, dense_count, recurrent_layer_counts
 
-WINDOW_NORMS = ("none", "last", "mean", "season")
+WINDOW_NORMS = ("none", "last", "mean", "season", "drift")
 
 
 @dataclass(frozen=True)
@@ -105,10 +105,14 @@ class WindowNorm(nn.Module):
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
         if self.mode == "none":
             return x, None
-        ref = x[:, -1:, :] if self.mode in ("last", "season") \
+        ref = x[:, -1:, :] if self.mode in ("last", "season", "drift") \
             else x.mean(dim=1, keepdim=True)  # [B, 1, F]
         base = ref.index_select(2, self.cols)  # [B, 1, nt]
         steps = x.shape[1]
+        if self.mode == "drift" and steps > 1:  # the last value, going on at the window's pace
+            pace = (x[:, -1:] - x[:, :1]).index_select(2, self.cols) / (steps - 1)  # [B, 1, nt]
+            ahead = torch.arange(1, self.horizon + 1, device=x.device, dtype=x.dtype)
+            base = base + pace * ahead[None, :, None]  # [B, H, nt]
         if self.mode == "season" and 1 < self.season <= steps:
             ahead = steps - self.season + torch.arange(self.horizon, device=x.device) % self.season
             base = x[:, ahead].index_select(2, self.cols)  # [B, H, nt]: the last season again

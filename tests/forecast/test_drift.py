@@ -1,0 +1,69 @@
+"""Yearly data (a calendar without a season): the untrained network forecasts the naive
+forecast with drift (the last value, going on at the window's pace), from a lookback of one
+horizon; the choice is saved with the model."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from conftest import one_series, panel
+
+import rnnkit
+from rnnkit.forecast.networks import build_network, start_at_base, window_norm
+from rnnkit.nn.forecast import WindowNorm
+
+FAST = dict(max_time=None, hidden_size=8, epochs=2, batch_size=16, verbose=0, repeats=1)
+
+
+def test_the_drift_base_by_hand():
+    x = torch.tensor([[[1.0, 5.0], [2.0, 6.0], [4.0, 5.0], [7.0, 9.0]]])  # [1, 4, 2]
+    shifted, base = WindowNorm("drift", 2, (0,), horizon=3)(x)
+    # the last value 7, at the window's pace (7 - 1) / 3 = 2 a step
+    np.testing.assert_allclose(base[0, :, 0].numpy(), [9.0, 11.0, 13.0])
+    np.testing.assert_allclose(shifted[0, :, 0].numpy(), [-6.0, -5.0, -3.0, 0.0])
+    np.testing.assert_allclose(shifted[0, :, 1].numpy(), [5.0, 6.0, 5.0, 9.0])  # a covariate
+    one = WindowNorm("drift", 1, (0,), horizon=2)(x[:, -1:, :1])[1]
+    np.testing.assert_allclose(one[0, :, 0].numpy(), [7.0])  # one step: no pace, the naive
+
+
+def test_yearly_data_starts_from_the_naive_with_drift_and_keeps_it_in_the_file(tmp_path):
+    data = one_series(40, "YS", trend=0.5, seasons=(), noise=0.3, seed=1)
+    model = rnnkit.Forecaster(**FAST, horizon=5, transform="none").fit(data)
+    assert model.lookback_ == 5 and model.fitted_.spec.drift  # the horizon (2 horizons before)
+    assert model.model_.config.window_norm == "drift" == window_norm(model, model.fitted_.spec)
+    start_at_base(model.model_)  # the head at zero: what the untrained network forecasts
+    y = data["y"].to_numpy()
+    expected = y[-1] + (y[-1] - y[-5]) / 4 * np.arange(1, 6)  # in the user's units
+    np.testing.assert_allclose(model.predict()["y"].to_numpy(), expected, rtol=1e-5)
+    model.save(tmp_path / "m")
+    loaded = rnnkit.load(tmp_path / "m")
+    assert loaded.fitted_.spec.drift and loaded.model_.config.window_norm == "drift"
+    np.testing.assert_array_equal(loaded.predict()["y"], model.predict()["y"])
+    # a season, or times without a calendar: the base stays the last season / last value
+    seasonal = rnnkit.Forecaster(**FAST, horizon=3).fit(one_series(60, "MS"))
+    assert build_network(seasonal, seasonal.fitted_.spec).norm.mode == "season"
+    plain = rnnkit.Forecaster(**FAST, horizon=5).fit(data.assign(ds=np.arange(len(data))))
+    assert not plain.fitted_.spec.drift and plain.lookback_ == 10
+    assert plain.model_.config.window_norm == "season"
+
+
+def test_short_series_without_a_season_forecast_every_series():
+    data = panel((12, 15, 20), "YS", seed=3)  # yearly: no season; 12 years is short
+    model = rnnkit.Forecaster(**FAST).fit(data)
+    evaluation = rnnkit.Forecaster(**FAST).evaluate(data, test_size=4)
+    assert evaluation.estimator.lookback_ == 4  # the evaluation's horizon
+    forecast = model.predict()
+    assert forecast["unique_id"].nunique() == 3 and np.isfinite(forecast["y"]).all()
+
+
+def test_drift_asked_for_by_name_and_where_it_cannot_be():
+    import pytest
+
+    from rnnkit.errors import InputError
+
+    seasonal = one_series(60, "MS")
+    model = rnnkit.Forecaster(**FAST, horizon=3, window_norm="drift").fit(seasonal)
+    assert model.model_.config.window_norm == "drift"  # asked for: even with a season
+    for bad in (dict(strategy="seq2seq"), dict(training="sequence")):
+        with pytest.raises(InputError, match="window_norm='drift'"):
+            rnnkit.Forecaster(**FAST, window_norm="drift", **bad).fit(seasonal)

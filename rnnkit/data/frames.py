@@ -150,6 +150,14 @@ class Panel:
         return frame
 
 
+_YEARS = {"Y", "YS", "YE", "A", "AS", "AE", "BY", "BYS", "BYE", "BA", "BAS", "BAE"}
+
+
+def is_yearly(freq: str | None) -> bool:
+    """Whether a frequency counts years (one or several a step): a calendar with no season."""
+    return bool(freq) and freq.lstrip("0123456789").split("-")[0] in _YEARS
+
+
 def season_length(freq: str | None) -> int | None:
     """The usual seasonal period of a frequency: monthly 12, daily 7, hourly 24, ..."""
     if not freq:

@@ -12,7 +12,7 @@ import pandas as pd
 import torch
 
 from rnnkit.data.calendar import calendar_cycles
-from rnnkit.data.frames import Panel, season_length
+from rnnkit.data.frames import Panel, is_yearly, season_length
 from rnnkit.data.scalers import Scaling
 from rnnkit.data.zones import Zone
 from rnnkit.errors import InputError
@@ -107,12 +107,12 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
     origins = max(1, min(max(period, h), length // 20))
     val = h + origins - 1 if options.val_size is None else _val_rows(options.val_size, length)
     lookback = options.lookback
-    # a calendar without a season (yearly data): start from the naive forecast with drift
-    drift = bool(freq is not None and (season_length(freq) or 0) <= 1 and not period
-                 and options.window_norm == "season"
+    # yearly data (a calendar without a season): start from the naive forecast with drift
+    drift = bool(is_yearly(freq) and not period and options.window_norm == "season"
                  and options.strategy != "seq2seq" and options.training == "window")
-    if lookback is None and drift:  # the horizon (short series padded in front): the pace
-        lookback = min(max(h, 2), MAX_LOOKBACK)  # of the last horizon goes on over the next
+    if lookback is None and not period and (drift or options.window_norm == "drift"):
+        # the horizon (short series padded in front): the last horizon's pace goes on
+        lookback = min(max(h, 2), MAX_LOOKBACK)
     elif lookback is None:
         lookback = max(2 * period, h) if period else 2 * h
         lookback = min(lookback, max(MAX_LOOKBACK, period))

@@ -29,7 +29,10 @@ class ForecastNetConfig:
             (trend-proof); "mean" does the same with the window mean; "season" reads the same
             inputs as "last" and adds its outputs to the last season of the window repeated
             (the seasonal naive forecast: a network that has learned nothing forecasts that);
-            "none" leaves levels.
+            "drift" reads the inputs of "last" and adds its outputs to the naive forecast
+            with drift: the last value going on at the window's pace, (last - first) /
+            (lookback - 1) a step (the default for yearly data; short series padded in front
+            with their first value give a gentler pace); "none" leaves levels.
         season: the seasonal period "season" repeats (0 or 1: none; then it acts as "last").
         quantiles: levels in (0, 1), increasing: the head then predicts one value per level
             for one target, monotone by construction (the lowest, then positive increments).
@@ -90,7 +93,8 @@ class WindowNorm(nn.Module):
 
     Shapes:
         x: ``[B, L, F]`` -> (x minus the level on target columns ``[B, L, F]``,
-        base ``[B, 1, n_targets]``, or ``[B, horizon, n_targets]`` with "season").
+        base ``[B, 1, n_targets]``, or ``[B, horizon, n_targets]`` with "season" and
+        "drift").
     """
 
     def __init__(self, mode: str, n_features: int, target_cols: tuple[int, ...],

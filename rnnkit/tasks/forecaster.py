@@ -44,7 +44,9 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         attention: with seq2seq, each decoder step also attends to the encoder's outputs.
         cell, hidden_size, num_layers, dropout, bidirectional: the recurrent core.
         scaler: "standard", "minmax" or "none", per series and feature, fitted on train only.
-        window_norm: "last", "mean" or "none" (see :class:`rnnkit.nn.ForecastNetConfig`).
+        window_norm: "season" (default: the network adds to seasonal naive; on yearly data,
+            to the naive forecast with drift), "drift", "last", "mean" or "none" (see
+            :class:`rnnkit.nn.ForecastNetConfig`).
         epochs, batch_size, learning_rate, loss, patience, clip_norm, seed, verbose: training.
         val_size: rows at the end of each training series held out for early stopping (a
             fraction or a count; None: the horizon, or with training="sequence" 10% of each
@@ -462,12 +464,18 @@ def _checkpoint_dir(options: ForecastOptions, panel: Any, checkpoint: Any, resum
 
 
 def _fingerprint(options: ForecastOptions, panel: Any, *extra: Any) -> str:
-    """What makes two fits the same: the arguments that shape training, and the data."""
+    """What makes two fits the same: the arguments that shape training, what they resolve
+    to on this data (a checkpoint written by a version that resolved them otherwise, another
+    lookback or base, is not resumed into the new shape), and the data."""
     import hashlib
     import json
 
+    from rnnkit.forecast.spec import resolve
+
     skip = {"verbose", "threads", "device"}
-    args = {k: v for k, v in vars(options).items() if k not in skip} | {"extra": extra}
+    horizon = extra[0] if extra and isinstance(extra[0], int) else None
+    args = {k: v for k, v in vars(options).items() if k not in skip} | {
+        "extra": extra, "spec": resolve(options, panel, horizon)}
     h = hashlib.sha256(json.dumps(args, sort_keys=True, default=str).encode())
     for part in (panel.values, panel.times, panel.offsets):
         h.update(np.ascontiguousarray(part).tobytes())

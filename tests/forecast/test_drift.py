@@ -64,6 +64,14 @@ def test_drift_asked_for_by_name_and_where_it_cannot_be():
     seasonal = one_series(60, "MS")
     model = rnnkit.Forecaster(**FAST, horizon=3, window_norm="drift").fit(seasonal)
     assert model.model_.config.window_norm == "drift"  # asked for: even with a season
+    yearly = one_series(30, "YS", trend=0.5, seasons=())
+    named = rnnkit.Forecaster(**FAST, horizon=4, window_norm="drift").fit(yearly)
+    default = rnnkit.Forecaster(**FAST, horizon=4).fit(yearly)
+    assert named.lookback_ == default.lookback_ == 4  # by name: the same model as by default
+    # frequencies that rnnkit knows no season of, but that are not years: no drift
+    for freq in ("6h", "2D", "5min"):
+        other = rnnkit.Forecaster(**FAST, horizon=4).fit(one_series(60, freq, trend=0.3))
+        assert not other.fitted_.spec.drift and other.model_.config.window_norm == "season"
     for bad in (dict(strategy="seq2seq"), dict(training="sequence")):
         with pytest.raises(InputError, match="window_norm='drift'"):
             rnnkit.Forecaster(**FAST, window_norm="drift", **bad).fit(seasonal)

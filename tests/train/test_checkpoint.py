@@ -99,6 +99,24 @@ def test_resume_refuses_another_fit_or_no_checkpoint(tmp_path):
         rnnkit.Forecaster(**ARGS).fit(data(), resume=True)
 
 
+def test_resume_refuses_a_checkpoint_of_another_resolved_shape(tmp_path, monkeypatch):
+    """The same arguments and data, resolved to another lookback (as by a version whose
+    defaults differ): the weights would not fit the new shape, so resuming is refused."""
+    import rnnkit.forecast.spec as spec_module
+
+    rnnkit.Forecaster(**(ARGS | {"epochs": 1})).fit(data(), checkpoint=tmp_path / "c")
+    resolve = spec_module.resolve
+
+    def other_lookback(options, panel=None, horizon=None):
+        spec = resolve(options, panel, horizon)
+        return spec.__class__(**(vars(spec) | {"lookback": spec.lookback + 1}))
+
+    monkeypatch.setattr(spec_module, "resolve", other_lookback)
+    with pytest.raises(InputError, match="other arguments or data"):
+        rnnkit.Forecaster(**(ARGS | {"epochs": 1})).fit(data(), checkpoint=tmp_path / "c",
+                                                         resume=True)
+
+
 def test_a_sequence_resume_with_other_static_covariates_is_refused(tmp_path):
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(20, 6, 2)), rng.normal(size=20)

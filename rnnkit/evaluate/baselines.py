@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+DRIFT = "naive with drift"  # the row of drift_at in the reports (yearly data)
+
 
 def naive_at(target: np.ndarray, start: np.ndarray, h: int) -> np.ndarray:
     """Repeat the value before each origin ``h`` times.
@@ -31,6 +33,23 @@ def seasonal_naive_at(target: np.ndarray, start: np.ndarray, history: np.ndarray
     rows = start - season + np.arange(h)[None, :] % season  # [N, h]
     return np.where(np.asarray(history)[:, None] >= season, target[np.maximum(rows, 0)],
                     fallback)
+
+
+def drift_at(target: np.ndarray, start: np.ndarray, history: np.ndarray, h: int,
+             lookback: int) -> np.ndarray:
+    """The naive forecast with drift: the value before each origin, going on at the pace of
+    the ``lookback`` rows before it, (last - first) / (lookback - 1) a step; where fewer rows
+    are observed, the first is taken as repeated in front (as the network's window pads
+    it), which slows the pace. The base yearly forecasts start from.
+
+    Shapes:
+        target: ``[total]``; start, history: ``[N]`` -> ``[N, h]``.
+    """
+    start, history = np.asarray(start), np.asarray(history)
+    last = target[start - 1]
+    first = target[start - np.clip(np.minimum(lookback, history), 1, None)]
+    pace = (last - first) / max(lookback - 1, 1)
+    return last[:, None] + pace[:, None] * np.arange(1, h + 1)[None, :]
 
 
 def naive(history: np.ndarray, h: int) -> np.ndarray:

@@ -13,7 +13,7 @@ from rnnkit.data.frames import Panel, first_rows, future_times_many, user_times
 from rnnkit.data.windows import make_windows
 from rnnkit.errors import InputError
 from rnnkit.evaluate import METRICS, Backtest, Evaluation
-from rnnkit.evaluate.baselines import naive_at, seasonal_naive_at
+from rnnkit.evaluate.baselines import DRIFT, drift_at, naive_at, seasonal_naive_at
 from rnnkit.evaluate.diagnosis import diagnose
 from rnnkit.evaluate.statistical import NAMES, statistical_at
 from rnnkit.forecast.fit import fit
@@ -79,6 +79,8 @@ def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = Non
     predictions["naive"] = naive_at(target, start, test_size)
     predictions["seasonal naive"] = seasonal_naive_at(target, start, origin, test_size,
                                                       spec.season)
+    if fitted.spec.drift:  # the base the model starts from, beside it
+        predictions[DRIFT] = drift_at(target, start, origin, test_size, fitted.spec.lookback)
     if mlp is not None:
         predictions["window MLP"] = forecast_at(mlp_options, mlp, panel, series, origin,
                                                 test_size)
@@ -228,11 +230,13 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
     actual = target[start[:, None] + steps]  # [S*K, h]
     predictions["naive"] = naive_at(target, start, horizon)
     predictions["seasonal naive"] = seasonal_naive_at(target, start, at, horizon, season)
+    if spec.drift:  # the base the model starts from, beside it
+        predictions[DRIFT] = drift_at(target, start, at, horizon, lookback)
     if baselines:
         predictions |= statistical_at(target, np.repeat(panel.offsets[:-1], K), start,
                                       horizon, season)
-    order = [name, "naive", "seasonal naive"] + (["window MLP"] if with_mlp else []) + (
-        [*NAMES[:len(predictions) - 3 - with_mlp]] if baselines else [])
+    order = [name, "naive", "seasonal naive"] + ([DRIFT] if spec.drift else []) + (
+        ["window MLP"] if with_mlp else []) + [n for n in NAMES if n in predictions]
     scales = [mase_scale(panel.series(s)[: origins[s, 0], 0], season or 1) for s in range(S)]
     scores = pd.DataFrame({
         k: forecast_metrics(list(actual.reshape(S, -1)), list(predictions[k].reshape(S, -1)),

@@ -108,11 +108,13 @@ def plot_backtest(backtest, max_origins: int = 12, strategy: str | None = None
     b = backtest
     named = f" ({strategy})" if strategy else ""
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 8))
-    colors = {"naive": "#ff7f0e", "seasonal naive": BASELINE_COLOR, "window MLP": "#9467bd"}
+    colors = {"naive": "#ff7f0e", "seasonal naive": BASELINE_COLOR, "window MLP": "#9467bd",
+              "naive with drift": "#8c564b"}
     for name in b.by_step.columns:
-        is_model = name not in colors
+        is_model = name == b.model
         top.plot(b.by_step.index, b.by_step[name], marker="o", lw=2.0 if is_model else 1.0,
-                 ls="-" if is_model else ":", color=colors.get(name, MODEL_COLOR), label=name)
+                 ls="-" if is_model else ":",
+                 color=MODEL_COLOR if is_model else colors.get(name, "#7f7f7f"), label=name)
     top.set_xlabel("horizon step")
     top.set_ylabel("RMSE")
     top.set_title(f"RMSE by step over {b.n_windows} origins, {b.step} steps apart{named}",

@@ -75,3 +75,22 @@ def test_drift_asked_for_by_name_and_where_it_cannot_be():
     for bad in (dict(strategy="seq2seq"), dict(training="sequence")):
         with pytest.raises(InputError, match="window_norm='drift'"):
             rnnkit.Forecaster(**FAST, window_norm="drift", **bad).fit(seasonal)
+
+
+def test_the_reports_of_yearly_data_put_the_drift_base_beside_the_model():
+    from rnnkit.evaluate.baselines import DRIFT, drift_at
+
+    # by hand: last value 7, pace (7 - 1) / 3; a history of 2 rows pads its first in front
+    target = np.array([1.0, 2.0, 4.0, 7.0, 0.0, 3.0, 5.0])
+    got = drift_at(target, np.array([4, 7]), np.array([4, 2]), 2, lookback=4)
+    np.testing.assert_allclose(got, [[9.0, 11.0], [5 + 2 / 3, 5 + 4 / 3]])
+    data = one_series(40, "YS", trend=0.5, seasons=(), noise=0.3, seed=1)
+    evaluation = rnnkit.Forecaster(**FAST).evaluate(data, test_size=5)
+    y = data["y"].to_numpy()[:-5]
+    by_hand = y[-1] + (y[-1] - y[-5]) / 4 * np.arange(1, 6)
+    np.testing.assert_allclose(evaluation.forecasts[DRIFT].to_numpy(), by_hand)
+    assert DRIFT in evaluation.scores.index
+    backtest = rnnkit.Forecaster(**FAST, horizon=4).backtest(data, n_windows=2)
+    assert list(backtest.scores.index[:4]) == ["LSTM", "naive", "seasonal naive", DRIFT]
+    seasonal = rnnkit.Forecaster(**FAST).evaluate(one_series(60, "MS"), test_size=6)
+    assert DRIFT not in seasonal.scores.index  # only where the model starts from it

@@ -53,8 +53,9 @@ PANELS = {
     "us_employment_monthly": (24, {}),
 }
 METRICS = ("MASE", "sMAPE")
-BASELINES = ("naive", "seasonal naive", "naive with drift", "window MLP", "AutoETS",
-             "AutoTheta")  # the drift base is reported for yearly data only
+BASELINES = ("naive", "seasonal naive", "seasonal profile", "naive with drift", "window MLP",
+             "AutoETS", "AutoTheta")  # the model's start: the profile for monthly and
+# quarterly data, the drift base for yearly data
 
 
 def unseen() -> dict[str, tuple[pd.DataFrame, int]]:
@@ -71,8 +72,40 @@ def unseen() -> dict[str, tuple[pd.DataFrame, int]]:
     shampoo.columns = ["ds", "y"]
     shampoo["ds"] = pd.to_datetime(shampoo["ds"])
     m1 = read_tsf(folder / "m1_yearly_dataset" / "m1_yearly_dataset.tsf")[0]
-    return {"lynx_yearly": (lynx, 14), "shampoo_monthly": (shampoo, 12),
-            "m1_yearly (panel of 181)": (m1, 6)}
+    series = {"lynx_yearly": (lynx, 14), "shampoo_monthly": (shampoo, 12),
+              "m1_yearly (panel of 181)": (m1, 6)}
+    return series | statsmodels_series()
+
+
+def statsmodels_series() -> dict[str, tuple[pd.DataFrame, int]]:
+    """The real series statsmodels ships (installed with statsforecast): monthly sea surface
+    temperatures and CO2, quarterly US macro data, yearly sunspots and Nile flows."""
+    try:
+        from statsmodels import datasets
+    except ImportError:
+        return {}
+    elnino = datasets.elnino.load_pandas().data
+    elnino = elnino.melt(id_vars="YEAR", var_name="month", value_name="y")
+    elnino["ds"] = pd.to_datetime(elnino["YEAR"].astype(int).astype(str) + "-"
+                                  + elnino["month"].str.title(), format="%Y-%b")
+    elnino = elnino.sort_values("ds")[["ds", "y"]]
+    co2 = datasets.co2.load_pandas().data["co2"].resample("MS").mean().interpolate()
+    co2 = co2.rename("y").rename_axis("ds").reset_index()
+    macro = datasets.macrodata.load_pandas().data
+    macro["ds"] = pd.PeriodIndex.from_fields(year=macro["year"].astype(int),
+                                             quarter=macro["quarter"].astype(int),
+                                             freq="Q").to_timestamp()
+    macro = macro.drop(columns=["year", "quarter"]).melt(id_vars="ds", var_name="unique_id",
+                                                          value_name="y")
+    sunspots = datasets.sunspots.load_pandas().data
+    sunspots = pd.DataFrame({"ds": pd.to_datetime(sunspots["YEAR"].astype(int).astype(str)),
+                             "y": sunspots["SUNACTIVITY"]})
+    nile = datasets.nile.load_pandas().data
+    nile = pd.DataFrame({"ds": pd.to_datetime(nile["year"].astype(int).astype(str)),
+                         "y": nile["volume"]})
+    return {"elnino_sst_monthly": (elnino, 12), "co2_monthly": (co2, 24),
+            "us_macro_quarterly (panel of 12)": (macro[["unique_id", "ds", "y"]], 8),
+            "sunspots_yearly": (sunspots, 11), "nile_yearly": (nile, 10)}
 
 
 def run(name: str, data: pd.DataFrame, horizon: int, args: dict, params: dict) -> dict:

@@ -150,12 +150,20 @@ class Panel:
         return frame
 
 
+_MONTHS_QUARTERS = {"MS", "ME", "M", "BMS", "BME", "QS", "QE", "Q", "BQS", "BQE", "BQ"}
 _YEARS = {"Y", "YS", "YE", "A", "AS", "AE", "BY", "BYS", "BYE", "BA", "BAS", "BAE"}
 
 
 def is_yearly(freq: str | None) -> bool:
     """Whether a frequency counts years (one or several a step): a calendar with no season."""
     return bool(freq) and freq.lstrip("0123456789").split("-")[0] in _YEARS
+
+
+def season_is_a_year(freq: str | None) -> bool:
+    """Whether a frequency's season is one year: monthly and quarterly data, whose seasons
+    (years) are alike step for step (a daily season is not: weekdays differ from weekends)."""
+    return bool(freq) and freq.lstrip("0123456789").split("-")[0] in _MONTHS_QUARTERS \
+        and freq[: len(freq) - len(freq.lstrip("0123456789"))] in ("", "1")
 
 
 def season_length(freq: str | None) -> int | None:

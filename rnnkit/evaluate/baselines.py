@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 DRIFT = "naive with drift"  # the row of drift_at in the reports (yearly data)
+PROFILE = "seasonal profile"  # the row of profile_at (monthly and quarterly data)
 
 
 def naive_at(target: np.ndarray, start: np.ndarray, h: int) -> np.ndarray:
@@ -50,6 +51,31 @@ def drift_at(target: np.ndarray, start: np.ndarray, history: np.ndarray, h: int,
     first = target[start - np.clip(np.minimum(lookback, history), 1, None)]
     pace = (last - first) / max(lookback - 1, 1)
     return last[:, None] + pace[:, None] * np.arange(1, h + 1)[None, :]
+
+
+def profile_at(target: np.ndarray, start: np.ndarray, history: np.ndarray, h: int,
+               season: int, seasons: int, log: bool = False,
+               nonnegative: bool = False) -> np.ndarray:
+    """The seasonal profile: the last ``seasons`` seasons before each origin averaged step
+    by step (their shape), moved to the mean of the last season, repeated over ``h`` steps.
+    Rows before a series' first are its first value (as the network's window pads them).
+    With ``log``, averaged as logs (the geometric mean, as a model of a logged target reads
+    it); with ``nonnegative``, floored at 0. The base monthly and quarterly forecasts start
+    from.
+
+    Shapes:
+        target: ``[total]``; start, history: ``[N]`` -> ``[N, h]``.
+    """
+    start, history = np.asarray(start), np.asarray(history)
+    span = seasons * season
+    rows = start[:, None] - span + np.arange(span)[None, :]  # [N, k*m]
+    values = target[np.maximum(rows, (start - history)[:, None])]
+    values = np.log(values) if log else values
+    shape = values.reshape(len(start), seasons, season).mean(axis=1)  # [N, m]
+    level = values[:, -season:].mean(axis=1, keepdims=True) - shape.mean(axis=1, keepdims=True)
+    out = (shape + level)[:, np.arange(h) % season]
+    out = np.exp(out) if log else out
+    return np.maximum(out, 0.0) if nonnegative else out
 
 
 def naive(history: np.ndarray, h: int) -> np.ndarray:

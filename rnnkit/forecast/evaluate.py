@@ -13,7 +13,14 @@ from rnnkit.data.frames import Panel, first_rows, future_times_many, user_times
 from rnnkit.data.windows import make_windows
 from rnnkit.errors import InputError
 from rnnkit.evaluate import METRICS, Backtest, Evaluation
-from rnnkit.evaluate.baselines import DRIFT, drift_at, naive_at, seasonal_naive_at
+from rnnkit.evaluate.baselines import (
+    DRIFT,
+    PROFILE,
+    drift_at,
+    naive_at,
+    profile_at,
+    seasonal_naive_at,
+)
 from rnnkit.evaluate.diagnosis import diagnose
 from rnnkit.evaluate.statistical import NAMES, statistical_at
 from rnnkit.forecast.fit import fit
@@ -81,6 +88,10 @@ def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = Non
                                                       spec.season)
     if fitted.spec.drift:  # the base the model starts from, beside it
         predictions[DRIFT] = drift_at(target, start, origin, test_size, fitted.spec.lookback)
+    if fitted.spec.profile > 1:  # likewise
+        predictions[PROFILE] = profile_at(target, start, origin, test_size, spec.season,
+                                          fitted.spec.profile, fitted.scaler.log_target,
+                                          fitted.scaler.nonnegative)
     if mlp is not None:
         predictions["window MLP"] = forecast_at(mlp_options, mlp, panel, series, origin,
                                                 test_size)
@@ -232,10 +243,15 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
     predictions["seasonal naive"] = seasonal_naive_at(target, start, at, horizon, season)
     if spec.drift:  # the base the model starts from, beside it
         predictions[DRIFT] = drift_at(target, start, at, horizon, lookback)
+    profile = fitted.spec.profile  # the seasons the (last) fit's base averages
+    if profile > 1:  # likewise
+        predictions[PROFILE] = profile_at(target, start, at, horizon, season, profile,
+                                          fitted.scaler.log_target, fitted.scaler.nonnegative)
     if baselines:
         predictions |= statistical_at(target, np.repeat(panel.offsets[:-1], K), start,
                                       horizon, season)
     order = [name, "naive", "seasonal naive"] + ([DRIFT] if spec.drift else []) + (
+        [PROFILE] if profile > 1 else []) + (
         ["window MLP"] if with_mlp else []) + [n for n in NAMES if n in predictions]
     scales = [mase_scale(panel.series(s)[: origins[s, 0], 0], season or 1) for s in range(S)]
     scores = pd.DataFrame({

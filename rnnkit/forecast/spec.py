@@ -12,7 +12,7 @@ import pandas as pd
 import torch
 
 from rnnkit.data.calendar import calendar_cycles
-from rnnkit.data.frames import Panel, is_yearly, season_length
+from rnnkit.data.frames import Panel, is_yearly, season_is_a_year, season_length
 from rnnkit.data.scalers import Scaling
 from rnnkit.data.zones import Zone
 from rnnkit.errors import InputError
@@ -22,6 +22,7 @@ from rnnkit.train import History
 DEFAULT_HORIZON = 10  # when the frequency says nothing about a season
 MAX_LOOKBACK = 200  # beyond one season, longer windows cost time and rarely help
 SMALL_DATA = 200_000  # window-steps below which several seeded runs cost little
+YEAR_PROFILE = 3  # seasons the base of monthly and quarterly data averages
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ class ForecastSpec:
         drift: the "season" window norm starts from the naive forecast with drift (series
             whose calendar has no season: yearly data); saved, so a model file keeps the
             base it was trained with.
+        profile: seasons the "season" window norm's base averages (1: the last season);
+            saved likewise.
     """
 
     lookback: int
@@ -58,6 +61,7 @@ class ForecastSpec:
     repeats: int = 1
     refit_all: bool = False
     drift: bool = False
+    profile: int = 1
 
     @property
     def val_rows(self) -> int:
@@ -86,12 +90,16 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
     What "None" becomes (measured on the dev suite, bench/RESULTS.md):
     - horizon: the evaluation's steps, else 2 seasons (10 without a season), at most a third
       of the median series length;
-    - lookback: 2 seasons, at least the horizon (2 horizons without a season), at most 200
+    - lookback: 2 seasons (3 where the base averages 3), at least the horizon (2 horizons
+      without a season), at most 200
       steps or one season, shortened on short series so that each keeps about as many
       training windows as its horizon (never below one season where the series allows);
       on yearly data (a calendar without a season), one horizon (at least 2; short series
       padded in front), whose pace the naive-with-drift base of the "season" window norm
       carries on (``drift``; M1's yearly series, bench/RESULTS.md);
+    - profile: on monthly and quarterly data, the "season" base is the mean shape of the
+      window's last 3 seasons (years) at the last one's level, less noisy than the last
+      season alone (seasons the window holds, if fewer; ``base_seasons`` sets it);
     - validation: the horizon plus up to one season (or horizon) of further origins, a
       twentieth of the series at most, so early stopping reads several windows per series;
     - repeats: 5 seeded runs on small data (fewer than 200,000 window-steps), else 1;
@@ -110,15 +118,19 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
     # yearly data (a calendar without a season): start from the naive forecast with drift
     drift = bool(is_yearly(freq) and not period and options.window_norm == "season"
                  and options.strategy != "seq2seq" and options.training == "window")
+    seasons = options.base_seasons or (
+        YEAR_PROFILE if period and season_is_a_year(freq) and options.window_norm == "season"
+        and options.strategy != "seq2seq" and options.training == "window" else 1)
     if lookback is None and not period and (drift or options.window_norm == "drift"):
         # the horizon (short series padded in front): the last horizon's pace goes on
         lookback = min(max(h, 2), MAX_LOOKBACK)
     elif lookback is None:
-        lookback = max(2 * period, h) if period else 2 * h
+        lookback = max(max(2, seasons) * period, h) if period else 2 * h
         lookback = min(lookback, max(MAX_LOOKBACK, period))
         room = length - val - steps - max(h, 8)  # keep some windows for training
         lookback = max(min(lookback, room), min(period, length - val - steps - 1), 1)
     drift = drift and lookback > 1
+    profile = max(1, min(seasons, lookback // period)) if period else 1
     cycles = (calendar_cycles(freq) if panel is not None else None) if options.calendar else None
     n_future = len(options.future_cols) + 2 * len(cycles or ()) + options.season_lags
     if options.season_lags and period and h > period:
@@ -135,7 +147,7 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
     return ForecastSpec(lookback, h, steps, season, n_features, n_future, cycles,
                         panel.n_series if panel is not None else 1, len(options.static_cols),
                         origins if options.val_size is None else max(1, val - h + 1), repeats,
-                        bool(refit), drift)
+                        bool(refit), drift, profile)
 
 
 def _val_rows(val_size: int | float, length: int) -> int:
@@ -197,7 +209,7 @@ class FittedForecast:
         s = self.spec
         return {
             "horizon": s.horizon, "lookback": s.lookback, "season_length": s.season,
-            "drift": s.drift,
+            "drift": s.drift, "profile": s.profile,
             "n_features": s.n_features, "freq": self.freq, "step": self.step,
             "has_id": self.has_id, "ids": self.ids,
             "last_times": [_time_to_json(t) for t in self.last_times],
@@ -232,7 +244,8 @@ class FittedForecast:
                             fitted["season_length"], int(fitted["n_features"]), n_future,
                             calendar, len(fitted["ids"]), len(options.static_cols),
                             repeats=len(fitted.get("histories", [fitted["history"]])),
-                            drift=bool(fitted.get("drift", False)))
+                            drift=bool(fitted.get("drift", False)),
+                            profile=int(fitted.get("profile", 1)))
         histories = [History.from_dict(h) for h in fitted.get("histories", [fitted["history"]])]
         state = None
         if options.training == "sequence":

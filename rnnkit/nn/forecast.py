@@ -34,6 +34,10 @@ class ForecastNetConfig:
             (lookback - 1) a step (the default for yearly data; short series padded in front
             with their first value give a gentler pace); "none" leaves levels.
         season: the seasonal period "season" repeats (0 or 1: none; then it acts as "last").
+        profile: seasons the "season" base averages: the window's last ``profile`` seasons
+            averaged step by step (the seasonal shape, less noisy than one season), moved to
+            the level (mean) of the last season; 1: the last season as it was (seasonal
+            naive). Windows holding fewer whole seasons average those they hold.
         quantiles: levels in (0, 1), increasing: the head then predicts one value per level
             for one target, monotone by construction (the lowest, then positive increments).
         n_series, id_embedding: a learned vector of ``id_embedding`` numbers per series (of
@@ -53,6 +57,7 @@ class ForecastNetConfig:
     n_static: int = 0
     future_size: int = 0
     season: int = 0
+    profile: int = 1
 
     @property
     def takes_series(self) -> bool:
@@ -83,13 +88,15 @@ class ForecastNetConfig:
             n_static=int(d.get("n_static", 0)),
             future_size=int(d.get("future_size", 0)),
             season=int(d.get("season", 0)),
+            profile=int(d.get("profile", 1)),  # files before it: the last season
         )
 
 
 class WindowNorm(nn.Module):
     """Removes each window's reference level from its target columns, and gives the base the
     network's outputs are added to: that level, or with "season" the window's last season
-    repeated over the horizon (see :class:`ForecastNetConfig`).
+    (or the profile of its last ``profile`` seasons) repeated over the horizon (see
+    :class:`ForecastNetConfig`).
 
     Shapes:
         x: ``[B, L, F]`` -> (x minus the level on target columns ``[B, L, F]``,
@@ -98,9 +105,9 @@ class WindowNorm(nn.Module):
     """
 
     def __init__(self, mode: str, n_features: int, target_cols: tuple[int, ...],
-                 season: int = 0, horizon: int = 1) -> None:
+                 season: int = 0, horizon: int = 1, profile: int = 1) -> None:
         super().__init__()
-        self.mode, self.season, self.horizon = mode, season, horizon
+        self.mode, self.season, self.horizon, self.profile = mode, season, horizon, profile
         mask = torch.zeros(n_features)
         mask[list(target_cols)] = 1.0
         self.register_buffer("mask", mask, persistent=False)
@@ -118,9 +125,22 @@ class WindowNorm(nn.Module):
             ahead = torch.arange(1, self.horizon + 1, device=x.device, dtype=x.dtype)
             base = base + pace * ahead[None, :, None]  # [B, H, nt]
         if self.mode == "season" and 1 < self.season <= steps:
-            ahead = steps - self.season + torch.arange(self.horizon, device=x.device) % self.season
-            base = x[:, ahead].index_select(2, self.cols)  # [B, H, nt]: the last season again
+            base = self.last_seasons(x, steps)  # [B, H, nt]
         return x - ref * self.mask, base  # [B, L, F], [B, 1 or H, nt]
+
+    def last_seasons(self, x: torch.Tensor, steps: int) -> torch.Tensor:
+        """The last season of the window (or its profile over the last ``profile`` seasons,
+        at the last season's level), repeated over the horizon: ``[B, H, nt]``."""
+        m = self.season
+        phase = torch.arange(self.horizon, device=x.device) % m
+        k = min(self.profile, steps // m)
+        if k < 2:  # seasonal naive
+            return x[:, steps - m + phase].index_select(2, self.cols)
+        seasons = x[:, steps - k * m:].index_select(2, self.cols)  # [B, k*m, nt]
+        shape = seasons.reshape(x.shape[0], k, m, -1).mean(dim=1)  # [B, m, nt]
+        last = seasons[:, -m:]
+        level = last.mean(dim=1, keepdim=True) - shape.mean(dim=1, keepdim=True)
+        return (shape + level)[:, phase]
 
 
 class RecurrentForecastNet(nn.Module):
@@ -137,7 +157,7 @@ class RecurrentForecastNet(nn.Module):
         rc = config.recurrent
         self.n_targets = len(config.target_cols)
         self.norm = WindowNorm(config.window_norm, rc.input_size, config.target_cols,
-                               config.season, config.horizon)
+                               config.season, config.horizon, config.profile)
         self.core = RecurrentCore(rc)
         self.outputs = len(config.quantiles) or self.n_targets  # per horizon step
         self.series_inputs = series_inputs(config)
@@ -195,10 +215,11 @@ class WindowMLP(nn.Module):
         window_norm: str = "last",
         future_size: int = 0,
         season: int = 0,
+        profile: int = 1,
     ) -> None:
         super().__init__()
         self.horizon, self.n_targets = horizon, len(target_cols)
-        self.norm = WindowNorm(window_norm, n_features, target_cols, season, horizon)
+        self.norm = WindowNorm(window_norm, n_features, target_cols, season, horizon, profile)
         self.net = nn.Sequential(
             nn.Linear(lookback * n_features + horizon * future_size, hidden_size),
             nn.ReLU(),

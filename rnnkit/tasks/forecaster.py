@@ -35,7 +35,8 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
     part of the training data.
 
     Args:
-        lookback: input steps per window; None picks 2 seasons (or 2 x horizon).
+        lookback: input steps per window; None picks 2 seasons (3 on monthly and quarterly
+            data, or 2 x horizon without a season), shorter on short series.
         horizon: steps to forecast; None picks 2 seasons (24 for monthly data), else 10.
         strategy: "direct" (one pass predicts the whole horizon), "recursive" (a one-step
             model fed its own predictions) or "seq2seq" (an encoder-decoder: the decoder starts
@@ -44,7 +45,10 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         attention: with seq2seq, each decoder step also attends to the encoder's outputs.
         cell, hidden_size, num_layers, dropout, bidirectional: the recurrent core.
         scaler: "standard", "minmax" or "none", per series and feature, fitted on train only.
-        window_norm: "season" (default: the network adds to seasonal naive; on yearly data,
+        base_seasons: seasons the "season" base averages: their mean shape at the last
+            season's level (None: up to 3 on monthly and quarterly data, 1 elsewhere).
+        window_norm: "season" (default: the network adds to seasonal naive; on monthly and
+            quarterly data to the seasonal profile of the last 3 years; on yearly data,
             to the naive forecast with drift), "drift", "last", "mean" or "none" (see
             :class:`rnnkit.nn.ForecastNetConfig`).
         epochs, batch_size, learning_rate, loss, patience, clip_norm, seed, verbose: training.

@@ -23,7 +23,9 @@ def test_forecast_end_to_end_on_the_bundled_series(tmp_path, capsys):
     forecast = pd.read_csv(out_dir / "forecast.csv")
     assert len(forecast) == 24 and forecast["ds"].iloc[0] == "1961-01-01"
     metrics = json.loads((out_dir / "metrics.json").read_text())
-    assert set(metrics["scores"]) == {"LSTM", "naive", "seasonal naive", "window MLP"}
+    # monthly data: the model starts from the seasonal profile, printed beside it
+    assert set(metrics["scores"]) == {"LSTM", "naive", "seasonal naive", "seasonal profile",
+                                      "window MLP"}
 
     code, out, err = run(["predict", out_dir / "model", "airline", "--h", "3"], capsys)
     assert code == 0, err

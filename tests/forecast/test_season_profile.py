@@ -1,0 +1,115 @@
+"""Monthly and quarterly data (a season of one year): the untrained network forecasts the
+seasonal profile (the mean shape of the window's last 3 seasons, at the last season's level)
+from a lookback of 3 seasons; other seasons keep seasonal naive; the choice is saved with
+the model and printed beside it in the reports."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from conftest import one_series, panel
+
+import rnnkit
+from rnnkit.errors import InputError
+from rnnkit.evaluate.baselines import PROFILE, profile_at, seasonal_naive_at
+from rnnkit.forecast.networks import start_at_base
+from rnnkit.nn.forecast import WindowNorm
+
+FAST = dict(max_time=None, hidden_size=8, epochs=2, batch_size=16, verbose=0, repeats=1)
+
+
+def _by_hand(y: np.ndarray, season: int, seasons: int, h: int) -> np.ndarray:
+    """The profile from a Python loop over the seasons, independent of the vector code."""
+    last = y[-seasons * season:]
+    shape = [np.mean([last[k * season + j] for k in range(seasons)]) for j in range(season)]
+    level = np.mean(y[-season:]) - np.mean(shape)
+    return np.array([shape[j % season] + level for j in range(h)])
+
+
+def test_the_profile_base_by_hand():
+    rng = np.random.default_rng(0)
+    x = torch.from_numpy(rng.normal(size=(2, 13, 2)).astype(np.float32))  # [B, 13, 2]
+    for profile, h in ((3, 5), (2, 9)):
+        shifted, base = WindowNorm("season", 2, (0,), season=4, horizon=h, profile=profile)(x)
+        for b in range(2):
+            expected = _by_hand(x[b, :, 0].numpy().astype(float), 4, profile, h)
+            np.testing.assert_allclose(base[b, :, 0].numpy(), expected, rtol=1e-5, atol=1e-6)
+        # the inputs are those of "last": changes from the last value, covariates as they are
+        np.testing.assert_allclose(shifted[:, :, 0], x[:, :, 0] - x[:, -1:, 0], atol=1e-6)
+        np.testing.assert_array_equal(shifted[:, :, 1], x[:, :, 1])
+    # a window holding fewer seasons averages those it holds; one season: seasonal naive
+    short = WindowNorm("season", 2, (0,), season=4, horizon=4, profile=3)
+    np.testing.assert_allclose(short(x[:, -9:])[1][0, :, 0].numpy(),
+                               _by_hand(x[0, -9:, 0].numpy().astype(float), 4, 2, 4), atol=1e-6)
+    np.testing.assert_array_equal(short(x[:, -7:])[1], x[:, -4:, :1])
+
+
+def test_monthly_data_starts_from_the_seasonal_profile_and_keeps_it_in_the_file(tmp_path):
+    data = one_series(120, "MS", noise=0.4, seed=2)
+    model = rnnkit.Forecaster(**FAST, horizon=6, transform="none").fit(data)
+    spec = model.fitted_.spec
+    assert spec.profile == 3 and model.lookback_ == 36 and model.model_.config.profile == 3
+    start_at_base(model.model_)  # the head at zero: what the untrained network forecasts
+    y = data["y"].to_numpy()
+    np.testing.assert_allclose(model.predict()["y"].to_numpy(), _by_hand(y, 12, 3, 6),
+                               rtol=1e-5)
+    model.save(tmp_path / "m")
+    loaded = rnnkit.load(tmp_path / "m")
+    assert loaded.fitted_.spec.profile == 3 and loaded.model_.config.profile == 3
+    np.testing.assert_array_equal(loaded.predict()["y"], model.predict()["y"])
+    # quarterly too; other seasons (daily data's week, hourly data's day) and times without
+    # a calendar keep the last season (seasonal naive) and a lookback of 2 seasons
+    quarterly = rnnkit.Forecaster(**FAST, horizon=4).fit(one_series(60, "QS"))
+    assert quarterly.fitted_.spec.profile == 3 and quarterly.lookback_ == 12
+    for freq in ("D", "h", None):
+        other = rnnkit.Forecaster(**FAST, horizon=4, season_length=None if freq else 12)
+        other.fit(one_series(120, freq))
+        assert other.fitted_.spec.profile == 1 and other.model_.config.profile == 1
+    # asked for by hand: on any season; 1 turns it off on monthly data
+    daily = rnnkit.Forecaster(**FAST, horizon=4, base_seasons=2).fit(one_series(120, "D"))
+    assert daily.fitted_.spec.profile == 2 and daily.lookback_ == 14
+    off = rnnkit.Forecaster(**FAST, horizon=6, base_seasons=1).fit(data)
+    assert off.fitted_.spec.profile == 1 and off.lookback_ == 24
+
+
+def test_short_series_average_the_seasons_they_hold():
+    data = panel((40, 50), "MS", seed=4)  # the median series leaves room for 2 seasons
+    model = rnnkit.Forecaster(**FAST, horizon=6).fit(data)
+    assert model.lookback_ == 24 and model.fitted_.spec.profile == 2
+    assert np.isfinite(model.predict()["y"]).all()
+
+
+def test_where_the_profile_cannot_be():
+    monthly = one_series(80, "MS")
+    for bad in (dict(strategy="seq2seq"), dict(training="sequence"),
+                dict(window_norm="last")):
+        with pytest.raises(InputError, match="base_seasons=3"):
+            rnnkit.Forecaster(**FAST, base_seasons=3, **bad).fit(monthly)
+        # by default those keep their own base, with no profile
+        assert rnnkit.Forecaster(**FAST, horizon=4, **bad).fit(monthly).fitted_.spec.profile == 1
+
+
+def test_the_reports_put_the_profile_beside_the_model():
+    # by hand: season 2, two seasons; the second origin has 3 rows, its first padded in front
+    target = np.array([1.0, 3.0, 2.0, 6.0, 10.0, 1.0, 4.0, 5.0])
+    got = profile_at(target, np.array([4, 8]), np.array([4, 3]), 3, season=2, seasons=2)
+    # origin 1: seasons (1, 3), (2, 6): shape (1.5, 4.5), level of (2, 6) 4 - 3 = +1
+    # origin 2: rows (1, 1), (4, 5) (the first value padded): shape (2.5, 3), level 4.5 - 2.75
+    np.testing.assert_allclose(got, [[2.5, 5.5, 2.5], [4.25, 4.75, 4.25]])
+    logged = profile_at(target, np.array([4]), np.array([4]), 2, 2, 2, log=True)
+    np.testing.assert_allclose(logged, [[np.sqrt(2) * np.sqrt(6) / np.sqrt(3),
+                                         np.sqrt(18) * np.sqrt(6) / np.sqrt(3)]])
+    # one season is seasonal naive
+    np.testing.assert_allclose(profile_at(target, np.array([4]), np.array([4]), 3, 2, 1),
+                               seasonal_naive_at(target, np.array([4]), np.array([4]), 3, 2))
+    data = one_series(100, "MS", noise=0.3, seed=1)
+    evaluation = rnnkit.Forecaster(**FAST, transform="log").evaluate(data, test_size=6)
+    y = data["y"].to_numpy()[:-6]
+    by_hand = np.exp(_by_hand(np.log(y), 12, 3, 6))
+    np.testing.assert_allclose(evaluation.forecasts[PROFILE].to_numpy(), by_hand, rtol=1e-9)
+    assert PROFILE in evaluation.scores.index
+    backtest = rnnkit.Forecaster(**FAST, horizon=4).backtest(data, n_windows=2)
+    assert list(backtest.scores.index[:4]) == ["LSTM", "naive", "seasonal naive", PROFILE]
+    daily = rnnkit.Forecaster(**FAST).evaluate(one_series(100, "D"), test_size=6)
+    assert PROFILE not in daily.scores.index  # only where the model starts from it

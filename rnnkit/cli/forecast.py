@@ -158,7 +158,13 @@ def _print_scores(evaluation, model) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from rnnkit.evaluate.report import pooling_note, spread_marks, statistical_note, tied_rows
+    from rnnkit.evaluate.report import (
+        pooling_note,
+        spread_marks,
+        start_note,
+        statistical_note,
+        tied_rows,
+    )
 
     e = evaluation
     table = Table(title=f"holdout: last {e.test_size} steps of each series "
@@ -184,7 +190,8 @@ def _print_scores(evaluation, model) -> None:
     console.print(f"{e.model} {e.verdict()} ({_kept(model.histories_)}).")
     if e.interval_line():
         console.print(e.interval_line())
-    note = statistical_note(e.scores) + pooling_note(e.forecasts[e.id_col].nunique(), e.scales)
+    note = start_note(e.scores) + statistical_note(e.scores) + \
+        pooling_note(e.forecasts[e.id_col].nunique(), e.scales)
     for line in note.strip().splitlines():
         console.print(line, markup=False)
     if e.spread():
@@ -222,7 +229,7 @@ def backtest(
     check_out_dir(out)  # before the fits, not after them
     panel = read_before_torch(options, data)
     from rnnkit.evaluate import format_scores
-    from rnnkit.evaluate.report import pooling_note, statistical_note
+    from rnnkit.evaluate.report import pooling_note, start_note, statistical_note
     from rnnkit.forecast.evaluate import strategy_table
     from rnnkit.tasks.forecaster import Forecaster
 
@@ -236,7 +243,7 @@ def backtest(
     fits = "fit once" if first.refit >= first.n_windows else f"refit every {first.refit}"
     typer.echo(f"backtest: {first.n_windows} origins {first.step} steps apart, horizon "
                f"{first.horizon}, {fits}; lower is better, * best")
-    typer.echo(format_scores(scores) + statistical_note(scores)
+    typer.echo(format_scores(scores) + start_note(scores) + statistical_note(scores)
                + pooling_note(first.forecasts[first.id_col].nunique(), first.scales))
     for name, bt in results.items():
         if bt.interval_line():

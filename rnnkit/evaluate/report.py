@@ -103,6 +103,18 @@ def pooling_note(n_series: int, scales: list[float] | None) -> str:
     return "".join(f"\n({line})" for line in lines)
 
 
+def start_note(scores: pd.DataFrame) -> str:
+    """A line saying what the model's start is, when the table prints it as a baseline (the
+    seasonal profile of monthly and quarterly data, the naive forecast with drift of yearly
+    data): a model no better than that row has learned nothing its start misses."""
+    from rnnkit.evaluate.baselines import DRIFT, PROFILE
+
+    starts = {PROFILE: "the mean shape of the last seasons at the last season's level",
+              DRIFT: "the last value, going on at the pace of the window"}
+    return "".join(f"\n({name}: where the model starts from, {what})"
+                   for name, what in starts.items() if name in scores.index)
+
+
 def statistical_note(scores: pd.DataFrame) -> str:
     """A line saying how to add AutoETS and AutoTheta, when the table lacks them."""
     from rnnkit.evaluate.statistical import MISSING_NOTE
@@ -155,7 +167,8 @@ class Evaluation:
         (and, without statsforecast, how to add the statistical baselines)."""
         line = interval_line(self.intervals)
         marks = spread_marks(self.scores, self.model, self.runs)
-        return format_scores(self.scores, marks) + statistical_note(self.scores) + \
+        return format_scores(self.scores, marks) + start_note(self.scores) + \
+            statistical_note(self.scores) + \
             pooling_note(_n_series(self.forecasts, self.id_col), self.scales) + \
             (f"\n{line}" if line else "")
 
@@ -253,7 +266,7 @@ class Backtest:
 
     def table(self) -> str:
         """The scores as a plain-text table (best marked; how several series combine)."""
-        return format_scores(self.scores) + pooling_note(
+        return format_scores(self.scores) + start_note(self.scores) + pooling_note(
             _n_series(self.forecasts, self.id_col), self.scales)
 
     def interval_line(self) -> str:

@@ -109,7 +109,9 @@ def test_the_reports_put_the_profile_beside_the_model():
     by_hand = np.exp(_by_hand(np.log(y), 12, 3, 6))
     np.testing.assert_allclose(evaluation.forecasts[PROFILE].to_numpy(), by_hand, rtol=1e-9)
     assert PROFILE in evaluation.scores.index
+    assert "(seasonal profile: where the model starts from" in evaluation.table()
     backtest = rnnkit.Forecaster(**FAST, horizon=4).backtest(data, n_windows=2)
     assert list(backtest.scores.index[:4]) == ["LSTM", "naive", "seasonal naive", PROFILE]
     daily = rnnkit.Forecaster(**FAST).evaluate(one_series(100, "D"), test_size=6)
     assert PROFILE not in daily.scores.index  # only where the model starts from it
+    assert "where the model starts from" not in daily.table()

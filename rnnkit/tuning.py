@@ -208,6 +208,9 @@ def tune(estimator: Any, data: Any, y: Any = None, *, space: dict | Callable | N
     if kind != "Forecaster" and y is None:
         raise InputError(f"y is missing: a {kind} is tuned on sequences X (data) and their "
                          "targets y. Pass tune(model, X, y).")
+    if space is None and (getattr(estimator, "base_seasons", None) or 1) > 1:
+        # a profile base asked for is the "season" norm's: the search keeps that norm
+        space = {k: v for k, v in SPACES[kind].items() if k != "window_norm"}
     space = SPACES[kind] if space is None else space
     if not callable(space):
         _check_space(estimator, space)

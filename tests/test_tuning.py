@@ -139,3 +139,11 @@ def test_a_setting_the_estimator_as_given_cannot_run_is_one_line_at_once(capsys)
     more trials."""
     code, out, err = run(["tune", "airline", "--n-windows", "1000", "--n-trials", "2"], capsys)
     assert "--n-windows 1000" in one_line_error(code, err) and "Trial" not in err
+
+
+def test_a_profile_base_asked_for_keeps_the_season_norm_in_the_default_search():
+    # window_norm='last' cannot take base_seasons=3: the default space leaves the norm alone
+    result = rnnkit.tune(rnnkit.Forecaster(**SMALL, base_seasons=3), "airline", n_trials=3,
+                         seed=0, refit=False, prune=False)
+    assert "window_norm" not in result.trials.columns
+    assert np.isfinite(result.trials["score"].to_numpy()).all()

@@ -111,8 +111,10 @@ def start_note(scores: pd.DataFrame) -> str:
 
     starts = {PROFILE: "the mean shape of the last seasons at the last season's level",
               DRIFT: "the last value, going on at the pace of the window"}
+    rows = [str(row) for row in scores.index]
     return "".join(f"\n({name}: where the model starts from, {what})"
-                   for name, what in starts.items() if name in scores.index)
+                   for name, what in starts.items()
+                   if any(row == name or row.startswith(f"{name} ") for row in rows))
 
 
 def statistical_note(scores: pd.DataFrame) -> str:

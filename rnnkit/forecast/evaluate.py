@@ -199,6 +199,8 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
     lengths = panel.lengths[:, None]
     origins = lengths - horizon - step * (n_windows - 1 - np.arange(n_windows))[None, :]  # [S, K]
     first = origins[:, 0]
+    if (first >= 1).all():  # the lookback the first fit resolves on its rows (shorter ones
+        lookback = resolve(options, first_rows(panel, first), horizon).lookback  # on short data)
     if (first < lookback + 1).any():
         i = int(np.argmin(first))
         most = (int(lengths[i, 0]) - horizon - lookback - 1) // step + 1
@@ -219,11 +221,14 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
     if with_mlp:
         predictions["window MLP"] = np.zeros((S * K, horizon))
     levels = np.zeros((S * K, horizon, len(options.quantiles or ())))  # [S*K, h, Q]
+    starts = np.zeros((S * K, 3), dtype=np.int64)  # each window's fit: profile, log, floor
     fitted = None
     for group in range(0, K, every):  # a (re)fit on everything before the group's origin
         train = first_rows(panel, origins[:, group])
         members = (np.arange(S * K) % K >= group) & (np.arange(S * K) % K < group + every)
         fitted = fit(options, train, horizon=horizon)  # the horizon the backtest scores
+        starts[members] = (fitted.spec.profile, fitted.scaler.log_target,
+                           fitted.scaler.nonnegative)
         if options.quantiles:
             levels[members] = forecast_at(options, fitted, panel, rows[members], at[members],
                                           horizon, all_quantiles=True)
@@ -242,16 +247,19 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
     predictions["naive"] = naive_at(target, start, horizon)
     predictions["seasonal naive"] = seasonal_naive_at(target, start, at, horizon, season)
     if spec.drift:  # the base the model starts from, beside it
-        predictions[DRIFT] = drift_at(target, start, at, horizon, lookback)
-    profile = fitted.spec.profile  # the seasons the (last) fit's base averages
-    if profile > 1:  # likewise
-        predictions[PROFILE] = profile_at(target, start, at, horizon, season, profile,
-                                          fitted.scaler.log_target, fitted.scaler.nonnegative)
+        predictions[DRIFT] = drift_at(target, start, at, horizon, spec.lookback)
+    profile = bool((starts[:, 0] > 1).any())
+    if profile:  # likewise, window by window as each fit reads it (shorter data, fewer seasons)
+        predictions[PROFILE] = np.zeros((S * K, horizon))
+        for seasons, log, floor in np.unique(starts, axis=0):
+            m = (starts == (seasons, log, floor)).all(axis=1)
+            predictions[PROFILE][m] = profile_at(target, start[m], at[m], horizon, season,
+                                                 int(seasons), bool(log), bool(floor))
     if baselines:
         predictions |= statistical_at(target, np.repeat(panel.offsets[:-1], K), start,
                                       horizon, season)
     order = [name, "naive", "seasonal naive"] + ([DRIFT] if spec.drift else []) + (
-        [PROFILE] if profile > 1 else []) + (
+        [PROFILE] if profile else []) + (
         ["window MLP"] if with_mlp else []) + [n for n in NAMES if n in predictions]
     scales = [mase_scale(panel.series(s)[: origins[s, 0], 0], season or 1) for s in range(S)]
     scores = pd.DataFrame({
@@ -297,7 +305,9 @@ def interval_scores(levels: tuple[float, ...], quantiles: np.ndarray, actual: np
 def strategy_table(results: dict[str, Backtest]) -> pd.DataFrame:
     """One table for backtests of several strategies on the same origins: a row per strategy,
     the ensemble of the strategies (their mean forecast), then the baselines: the window
-    MLP once per strategy (each strategy trains its own), the others once (the same)."""
+    MLP and the model's start (seasonal profile, naive with drift) once per strategy that
+    has them (each strategy trains its own MLP and starts from its own base), the others
+    once (the same)."""
     first = next(iter(results.values()))
     rows = {f"{bt.model} {name}": bt.scores.loc[bt.model] for name, bt in results.items()}
     if len(results) > 1:
@@ -309,9 +319,11 @@ def strategy_table(results: dict[str, Backtest]) -> pd.DataFrame:
             forecast_metrics(actual, predicted, first.scales))
     table = pd.DataFrame(rows).T.loc[:, list(METRICS)]
     baselines = first.scores.drop(index=first.model)
-    mlp = "window MLP"
-    if len(results) > 1 and mlp in baselines.index:
-        own = pd.DataFrame({f"{mlp} {name}": bt.scores.loc[mlp]
-                            for name, bt in results.items() if mlp in bt.scores.index}).T
-        baselines = pd.concat([baselines.drop(index=mlp), own.loc[:, list(METRICS)]])
+    if len(results) > 1:
+        each = ("window MLP", PROFILE, DRIFT)
+        own = {f"{row} {name}": bt.scores.loc[row] for row in each
+               for name, bt in results.items() if row in bt.scores.index}
+        baselines = baselines.drop(index=[row for row in each if row in baselines.index])
+        if own:
+            baselines = pd.concat([baselines, pd.DataFrame(own).T.loc[:, list(METRICS)]])
     return pd.concat([table, baselines])

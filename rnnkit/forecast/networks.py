@@ -3,6 +3,9 @@ stateful one, or the window MLP of the baselines (the same fit with another netw
 
 from __future__ import annotations
 
+import math
+
+import torch
 from torch import nn
 
 from rnnkit.forecast.options import ForecastOptions
@@ -56,10 +59,18 @@ def build_network(options: ForecastOptions, spec: ForecastSpec, kind: str | None
 
 def start_at_base(network: nn.Module) -> nn.Module:
     """The last layer at zero: a new network forecasts its base (the last season, or the last
-    value) exactly, and training moves it only as far as the data asks."""
-    last = network.head.linear if hasattr(network, "head") else network.net[-1]
+    value) exactly, and training moves it only as far as the data asks. A quantile head's
+    levels are the lowest plus softplus increments, each ln 2 at zero: its lowest level starts
+    that far below, so that the median (the point forecast) is the base."""
+    head = getattr(network, "head", None)
+    last = head.linear if head is not None else network.net[-1]
     nn.init.zeros_(last.weight)
     nn.init.zeros_(last.bias)
+    if head is not None and getattr(head, "quantiles", False):
+        levels = list(network.config.quantiles)
+        below = levels.index(0.5) if 0.5 in levels else len(levels) // 2
+        with torch.no_grad():
+            last.bias.view(head.horizon, head.outputs)[:, 0] = -below * math.log(2)
     return network
 
 

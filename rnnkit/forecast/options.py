@@ -76,9 +76,10 @@ class ForecastOptions(TrackingOptions):
                               "naive forecast with drift), drift, last, mean or none.", "str",
                               WINDOW_NORMS)
     base_seasons: int | None = option(
-        None, "Seasons the 'season' window norm's base averages: their mean shape at the "
-        "last season's level (1: the last season, seasonal naive; default: up to 3 on "
-        "monthly and quarterly data, 1 elsewhere).", "int>=1|None")
+        None, "Seasons the 'season' window norm's base averages (direct strategy): their "
+        "mean shape at the last season's level, as many as the lookback holds (1: the last "
+        "season, seasonal naive; default: 3 on monthly and quarterly data that repeat "
+        "their season, 1 elsewhere).", "int>=1|None")
     transform: str = option("auto", "Target transform: log (multiplicative series), none, or "
                             "auto (log where the swing grows with the level).", "str",
                             TRANSFORMS)
@@ -176,14 +177,15 @@ class ForecastOptions(TrackingOptions):
                 f"{self.strategy!r}, training={self.training!r}. Pass window_norm='last', or "
                 "strategy='direct' and training='window'.")
         if (self.base_seasons or 1) > 1 and (self.window_norm != "season"
-                                             or self.strategy == "seq2seq"
+                                             or self.strategy != "direct"
                                              or self.training == "sequence"):
             raise InputError(
                 f"base_seasons={self.base_seasons} averages the seasons of a window, the base "
-                f"of window_norm='season' with the direct and recursive strategies and "
-                f"training='window'; got window_norm={self.window_norm!r}, strategy="
-                f"{self.strategy!r}, training={self.training!r}. Pass base_seasons=None, or "
-                "window_norm='season', strategy='direct' and training='window'.")
+                f"of window_norm='season' with the direct strategy and training='window' (a "
+                f"recursive model would average its own forecasts); got window_norm="
+                f"{self.window_norm!r}, strategy={self.strategy!r}, training="
+                f"{self.training!r}. Pass base_seasons=None, or window_norm='season', "
+                "strategy='direct' and training='window'.")
         if self.training == "sequence" and (self.bidirectional or self.window_norm == "mean"):
             raise InputError(
                 "training='sequence' reads the series forwards, one step at a time: it takes "

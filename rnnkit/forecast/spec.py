@@ -97,9 +97,10 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
       on yearly data (a calendar without a season), one horizon (at least 2; short series
       padded in front), whose pace the naive-with-drift base of the "season" window norm
       carries on (``drift``; M1's yearly series, bench/RESULTS.md);
-    - profile: on monthly and quarterly data, the "season" base is the mean shape of the
-      window's last 3 seasons (years) at the last one's level, less noisy than the last
-      season alone (seasons the window holds, if fewer; ``base_seasons`` sets it);
+    - profile: on monthly and quarterly data whose series (most of them) repeat their
+      season, the "season" base is the mean shape of the window's last 3 seasons (years)
+      at the last one's level, less noisy than the last season alone (seasons the window
+      holds, if fewer; ``base_seasons`` sets it);
     - validation: the horizon plus up to one season (or horizon) of further origins, a
       twentieth of the series at most, so early stopping reads several windows per series;
     - repeats: 5 seeded runs on small data (fewer than 200,000 window-steps), else 1;
@@ -120,7 +121,8 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
                  and options.strategy != "seq2seq" and options.training == "window")
     seasons = options.base_seasons or (
         YEAR_PROFILE if period and season_is_a_year(freq) and options.window_norm == "season"
-        and options.strategy != "seq2seq" and options.training == "window" else 1)
+        and options.strategy == "direct" and options.training == "window"
+        and _seasonal(panel, period) else 1)
     if lookback is None and not period and (drift or options.window_norm == "drift"):
         # the horizon (short series padded in front): the last horizon's pace goes on
         lookback = min(max(h, 2), MAX_LOOKBACK)
@@ -148,6 +150,16 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
                         panel.n_series if panel is not None else 1, len(options.static_cols),
                         origins if options.val_size is None else max(1, val - h + 1), repeats,
                         bool(refit), drift, profile)
+
+
+def _seasonal(panel: Panel | None, season: int) -> bool:
+    """Whether most series of ``panel`` repeat their season (see
+    :func:`rnnkit.data.seasonality.repeats_season`)."""
+    if panel is None:
+        return False
+    from rnnkit.data.seasonality import repeats_season
+
+    return bool(repeats_season(panel.values[:, 0], panel.offsets, season).mean() >= 0.5)
 
 
 def _val_rows(val_size: int | float, length: int) -> int:

@@ -45,8 +45,9 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         attention: with seq2seq, each decoder step also attends to the encoder's outputs.
         cell, hidden_size, num_layers, dropout, bidirectional: the recurrent core.
         scaler: "standard", "minmax" or "none", per series and feature, fitted on train only.
-        base_seasons: seasons the "season" base averages: their mean shape at the last
-            season's level (None: up to 3 on monthly and quarterly data, 1 elsewhere).
+        base_seasons: seasons the "season" base of the direct strategy averages: their mean
+            shape at the last season's level, as many as the lookback holds (None: 3 on
+            monthly and quarterly data whose series repeat their season, 1 elsewhere).
         window_norm: "season" (default: the network adds to seasonal naive; on monthly and
             quarterly data to the seasonal profile of the last 3 years; on yearly data,
             to the naive forecast with drift), "drift", "last", "mean" or "none" (see

@@ -46,7 +46,7 @@ def test_the_profile_base_by_hand():
 
 
 def test_monthly_data_starts_from_the_seasonal_profile_and_keeps_it_in_the_file(tmp_path):
-    data = one_series(120, "MS", noise=0.4, seed=2)
+    data = one_series(120, "MS", seasons=((12, 2.0),), noise=0.4, seed=2)
     model = rnnkit.Forecaster(**FAST, horizon=6, transform="none").fit(data)
     spec = model.fitted_.spec
     assert spec.profile == 3 and model.lookback_ == 36 and model.model_.config.profile == 3
@@ -60,7 +60,8 @@ def test_monthly_data_starts_from_the_seasonal_profile_and_keeps_it_in_the_file(
     np.testing.assert_array_equal(loaded.predict()["y"], model.predict()["y"])
     # quarterly too; other seasons (daily data's week, hourly data's day) and times without
     # a calendar keep the last season (seasonal naive) and a lookback of 2 seasons
-    quarterly = rnnkit.Forecaster(**FAST, horizon=4).fit(one_series(60, "QS"))
+    quarterly = rnnkit.Forecaster(**FAST, horizon=4).fit(
+        one_series(60, "QS", seasons=((4, 2.0),)))
     assert quarterly.fitted_.spec.profile == 3 and quarterly.lookback_ == 12
     for freq in ("D", "h", None):
         other = rnnkit.Forecaster(**FAST, horizon=4, season_length=None if freq else 12)
@@ -74,7 +75,8 @@ def test_monthly_data_starts_from_the_seasonal_profile_and_keeps_it_in_the_file(
 
 
 def test_short_series_average_the_seasons_they_hold():
-    data = panel((40, 50), "MS", seed=4)  # the median series leaves room for 2 seasons
+    # the median series leaves room for 2 seasons
+    data = panel((40, 50), "MS", seasons=((12, 2.0),), seed=4)
     model = rnnkit.Forecaster(**FAST, horizon=6).fit(data)
     assert model.lookback_ == 24 and model.fitted_.spec.profile == 2
     assert np.isfinite(model.predict()["y"]).all()
@@ -103,7 +105,7 @@ def test_the_reports_put_the_profile_beside_the_model():
     # one season is seasonal naive
     np.testing.assert_allclose(profile_at(target, np.array([4]), np.array([4]), 3, 2, 1),
                                seasonal_naive_at(target, np.array([4]), np.array([4]), 3, 2))
-    data = one_series(100, "MS", noise=0.3, seed=1)
+    data = one_series(100, "MS", seasons=((12, 2.0),), noise=0.3, seed=1)
     evaluation = rnnkit.Forecaster(**FAST, transform="log").evaluate(data, test_size=6)
     y = data["y"].to_numpy()[:-6]
     by_hand = np.exp(_by_hand(np.log(y), 12, 3, 6))
@@ -115,3 +117,85 @@ def test_the_reports_put_the_profile_beside_the_model():
     daily = rnnkit.Forecaster(**FAST).evaluate(one_series(100, "D"), test_size=6)
     assert PROFILE not in daily.scores.index  # only where the model starts from it
     assert "where the model starts from" not in daily.table()
+
+
+def _repeats_by_hand(y: np.ndarray, season: int) -> bool:
+    """The Theta method's seasonality test on the changes, written out with np.corrcoef-free
+    sums for one series."""
+    x = np.diff(y)
+    x = x - x.mean()
+    r = [np.sum(x[k:] * x[:-k]) / np.sum(x * x) for k in range(1, season + 1)]
+    bound = 1.645 * np.sqrt((1 + 2 * sum(v * v for v in r[:-1])) / len(x))
+    return abs(r[-1]) > bound
+
+
+def test_the_seasonality_test_against_a_loop_and_what_it_decides():
+    from rnnkit.data.seasonality import repeats_season
+
+    rng = np.random.default_rng(0)
+    steps = [np.arange(n) for n in (60, 90, 48, 120)]
+    ys = [rng.normal(size=len(t)) + a * np.sin(2 * np.pi * t / 12)
+          for t, a in zip(steps, (4.0, 0.0, 6.0, 0.3), strict=True)]
+    ys += [np.full(30, 2.0), rng.normal(size=10)]  # constant; too short (9 changes)
+    offsets = np.concatenate([[0], np.cumsum([len(y) for y in ys])])
+    got = repeats_season(np.concatenate(ys), offsets, 12)
+    expected = [_repeats_by_hand(y, 12) for y in ys[:4]] + [False, False]
+    assert got.tolist() == expected and expected[:2] == [True, False]
+    # a monthly random walk does not repeat a season: seasonal naive and 2 seasons, as before
+    walk = one_series(120, "MS", seasons=(), noise=0.0, trend=0.0, seed=3)
+    walk["y"] = 50 + np.cumsum(rng.normal(size=120))
+    plain = rnnkit.Forecaster(**FAST, horizon=6).fit(walk)
+    assert plain.fitted_.spec.profile == 1 and plain.lookback_ == 24
+    asked = rnnkit.Forecaster(**FAST, horizon=6, base_seasons=3).fit(walk)
+    assert asked.fitted_.spec.profile == 3  # by hand it is not tested
+
+
+def test_backtests_print_the_start_of_each_fit(monkeypatch):
+    import rnnkit.forecast.evaluate as evaluate_module
+
+    fits = []
+    real_fit = evaluate_module.fit
+
+    def untrained_fit(options, train, network=None, horizon=None, checkpoint=None):
+        fitted = real_fit(options, train, network, horizon, checkpoint)
+        for member in fitted.members:
+            start_at_base(member)  # the model forecasts its start: the row must match it
+        if options.network == "recurrent":  # not the window MLP's
+            fits.append(fitted.spec.profile)
+        return fitted
+
+    monkeypatch.setattr(evaluate_module, "fit", untrained_fit)
+    # 72 months, refit at each of 4 origins: the first fits hold fewer seasons
+    data = one_series(72, "MS", seasons=((12, 2.0),), noise=0.4, seed=2)
+    model = rnnkit.Forecaster(**FAST, horizon=6, transform="none")
+    backtest = model.backtest(data, n_windows=4, step=6, refit=True)
+    assert fits == [1, 2, 3, 3]  # the first fit's lookback holds one season only
+    forecasts = backtest.forecasts
+    np.testing.assert_allclose(forecasts["LSTM"], forecasts[PROFILE], rtol=1e-5)
+
+
+def test_recursive_models_keep_seasonal_naive_and_tables_of_strategies_say_whose_start():
+    from rnnkit.forecast.evaluate import strategy_table
+
+    data = one_series(96, "MS", seasons=((12, 2.0),), noise=0.3, seed=5)
+    recursive = rnnkit.Forecaster(**FAST, horizon=6, strategy="recursive").fit(data)
+    assert recursive.fitted_.spec.profile == 1  # it would average its own forecasts
+    with pytest.raises(InputError, match="base_seasons=2 .*direct strategy"):
+        rnnkit.Forecaster(**FAST, strategy="recursive", base_seasons=2).fit(data)
+    results = {s: rnnkit.Forecaster(**FAST, horizon=6, strategy=s).backtest(data, n_windows=2)
+               for s in ("recursive", "direct")}
+    rows = list(strategy_table(results).index)
+    assert "seasonal profile direct" in rows and "seasonal profile recursive" not in rows
+    assert PROFILE not in rows and "window MLP recursive" in rows
+
+
+def test_an_untrained_quantile_network_forecasts_its_start_as_the_median():
+    data = one_series(120, "MS", seasons=((12, 2.0),), noise=0.4, seed=2)
+    model = rnnkit.Forecaster(**FAST, horizon=6, transform="none",
+                              quantiles=(0.1, 0.5, 0.9)).fit(data)
+    start_at_base(model.model_)
+    forecast = model.predict()
+    np.testing.assert_allclose(forecast["y"].to_numpy(), _by_hand(data["y"].to_numpy(), 12, 3, 6),
+                               rtol=1e-5)
+    low, high = forecast.filter(like="0.1").to_numpy()[:, 0], forecast.filter(like="0.9")
+    assert (low < forecast["y"].to_numpy()).all() and (high.to_numpy()[:, 0] > low).all()

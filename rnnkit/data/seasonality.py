@@ -27,8 +27,11 @@ def repeats_season(values: np.ndarray, offsets: np.ndarray, season: int) -> np.n
     sid, x = series[1:][within], np.diff(values)[within]
     n = np.bincount(sid, minlength=n_series).astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
+        raw = np.bincount(sid, x * x, minlength=n_series)
         x = x - (np.bincount(sid, x, minlength=n_series) / n)[sid]
         energy = np.bincount(sid, x * x, minlength=n_series)
+        # constant changes (a straight line) leave only rounding, which must not pass
+        energy = np.where(energy > 1e-12 * raw, energy, 0.0)
         r = np.zeros((season, n_series))
         for k in range(1, season + 1):  # lags, not steps: each a vector op over every series
             same = sid[k:] == sid[:-k]

@@ -199,8 +199,8 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
     lengths = panel.lengths[:, None]
     origins = lengths - horizon - step * (n_windows - 1 - np.arange(n_windows))[None, :]  # [S, K]
     first = origins[:, 0]
-    if (first >= 1).all():  # the lookback the first fit resolves on its rows (shorter ones
-        lookback = resolve(options, first_rows(panel, first), horizon).lookback  # on short data)
+    if spec.profile > 1 and season:  # the profile's third season is not asked of the first
+        lookback = min(lookback, 2 * season)  # fit: fits on shorter data average fewer
     if (first < lookback + 1).any():
         i = int(np.argmin(first))
         most = (int(lengths[i, 0]) - horizon - lookback - 1) // step + 1

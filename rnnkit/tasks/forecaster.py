@@ -49,7 +49,8 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
             shape at the last season's level, as many as the lookback holds (None: 3 on
             monthly and quarterly data whose series repeat their season, 1 elsewhere).
         window_norm: "season" (default: the network adds to seasonal naive; on monthly and
-            quarterly data to the seasonal profile of the last 3 years; on yearly data,
+            quarterly data that repeat their season, to the seasonal profile of the last 3
+            years; on yearly data,
             to the naive forecast with drift), "drift", "last", "mean" or "none" (see
             :class:`rnnkit.nn.ForecastNetConfig`).
         epochs, batch_size, learning_rate, loss, patience, clip_norm, seed, verbose: training.
@@ -475,12 +476,16 @@ def _fingerprint(options: ForecastOptions, panel: Any, *extra: Any) -> str:
     import hashlib
     import json
 
+    from rnnkit.data.frames import first_rows
     from rnnkit.forecast.spec import resolve
 
     skip = {"verbose", "threads", "device"}
     horizon = extra[0] if extra and isinstance(extra[0], int) else None
+    # what the fit resolves on: an evaluation's training part (the base can depend on it)
+    trained = panel if horizon is None or (panel.lengths <= horizon).any() else \
+        first_rows(panel, panel.lengths - horizon)
     args = {k: v for k, v in vars(options).items() if k not in skip} | {
-        "extra": extra, "spec": resolve(options, panel, horizon)}
+        "extra": extra, "spec": resolve(options, trained, horizon)}
     h = hashlib.sha256(json.dumps(args, sort_keys=True, default=str).encode())
     for part in (panel.values, panel.times, panel.offsets):
         h.update(np.ascontiguousarray(part).tobytes())

@@ -199,3 +199,20 @@ def test_an_untrained_quantile_network_forecasts_its_start_as_the_median():
                                rtol=1e-5)
     low, high = forecast.filter(like="0.1").to_numpy()[:, 0], forecast.filter(like="0.9")
     assert (low < forecast["y"].to_numpy()).all() and (high.to_numpy()[:, 0] > low).all()
+
+
+def test_a_straight_line_does_not_repeat_a_season():
+    from rnnkit.data.seasonality import repeats_season
+
+    t = np.arange(120.0)
+    lines = [a + b * t for a, b in ((0.0, 1 / 3), (1000.1, 1 / 3), (1e6, 1e-3))]
+    got = repeats_season(np.concatenate(lines), np.arange(4) * 120, 12)
+    assert not got.any()  # constant changes: only rounding would correlate
+
+
+def test_backtests_ask_the_first_fit_for_two_seasons_not_the_profile_s_three():
+    data = one_series(60, "MS", seasons=((12, 2.0),), noise=0.3, seed=6)
+    model = rnnkit.Forecaster(**FAST, horizon=6)
+    assert model.backtest(data, n_windows=4, step=6).n_windows == 4  # first origin 36 > 24
+    with pytest.raises(InputError, match="n_windows=6 .*lookback=24"):
+        model.backtest(data, n_windows=6, step=6)  # first origin 24: not 2 seasons before it

@@ -16,8 +16,8 @@ table always holds the default's score under the same protocol as every other tr
 trials are pruned by their learning curves: each epoch's validation loss is reported, and a
 trial whose curve is worse than the median of earlier trials at the same epoch stops there
 (Optuna's MedianPruner). The sampler is seeded (TPE): the same seed, data and machine give
-the same trials, as far as the fits themselves are repeatable (``max_time`` stops a fit by
-the clock; pass ``max_time=None`` for exact repeats).
+the same trials, as far as the fits themselves are repeatable (they are, unless a machine
+slower than 2 CPU cores lets the clock stop them: see ``max_time``).
 
 Optuna is an extra: ``pip install 'rnnkit[tune]'``.
 """

@@ -32,8 +32,9 @@ def time_note(stopped: list[bool]) -> str:
         return ""
     share = f"{cut} of {len(stopped)} runs" if len(stopped) > 1 else "the run"
     return (f" The time budget (max_time) stopped {share} before early stopping decided: "
-            "the weights depend on this machine's speed and load, not on the seed alone; pass "
-            "max_time=None (or a larger one) for weights that the seed and data decide.")
+            "this machine trained slower than the 2 CPU cores its epochs are sized on, so the "
+            "weights depend on its speed and load, not on the seed alone; pass max_time=None "
+            "(or a larger one) for weights that the seed and data decide.")
 
 
 def _curves(train_losses: list[list[float]], val_losses: list[list[float]],

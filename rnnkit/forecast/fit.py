@@ -16,6 +16,7 @@ from rnnkit.evaluate.diagnosis import time_note
 from rnnkit.forecast.covariates import static_table
 from rnnkit.forecast.networks import assemble, build_network, start_at_base
 from rnnkit.forecast.options import ForecastOptions
+from rnnkit.forecast.pace import affordable_epochs
 from rnnkit.forecast.spec import FittedForecast, ForecastSpec, resolve
 from rnnkit.train import History, TrainConfig, WindowBatches, pinball_loss, train_model
 from rnnkit.train.checkpoint import CheckpointDir
@@ -66,15 +67,24 @@ def fit(options: ForecastOptions, panel: Panel, network: str | None = None,
     batches = _stream_batches if stateful else _window_batches
     train, val = batches(options, spec, panel, cut, scaling)
     runs = spec.repeats * (2 if spec.refit_all else 1)
-    # a tenth kept for what surrounds training (windows, validation, the refit set-up)
-    seconds = None if options.max_time is None else 0.9 * options.max_time / runs
+    # the budget in epochs, from the data's shape (so the weights do not depend on the
+    # machine), with a tenth kept for what surrounds training; the clock stops only a
+    # machine slower than the reference one (sequence training is bounded by the clock only)
+    seconds = None if options.max_time is None else options.max_time / runs
+    epochs = None if stateful else affordable_epochs(
+        None if seconds is None else 0.9 * seconds, options, spec, network, len(train),
+        0 if val is None else len(val))
+    if options.verbose and epochs is not None and epochs < options.epochs:
+        print(f"training: at most {epochs} epochs per run, what max_time={options.max_time:g} "
+              f"s allows {runs} runs on 2 CPU cores (the same count on every machine); early "
+              "stopping may end them sooner", file=sys.stderr, flush=True)
     members, histories = [], []
     def saved(phase: str, run: int) -> tuple[str, float] | None:
         return None if checkpoint is None else (checkpoint.file(phase, run), checkpoint.every)
 
     for run in range(spec.repeats):  # run k: seed + k for weights, shuffling and dropout
         member, history = _train_run(options, spec, panel, run, train, val, network, seconds,
-                                     checkpoint=saved("fit", run))
+                                     epochs, saved("fit", run))
         members.append(member)
         histories.append(history)
     final_epochs = None

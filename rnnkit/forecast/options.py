@@ -97,9 +97,11 @@ class ForecastOptions(TrackingOptions):
     epochs: int = option(500, "Maximum epochs.", "int>=1", group="training")
     epoch_size: int | None = option(2048, "Windows drawn per epoch (all when fewer; None, "
                                     "CLI none: all).", "int>=1|None", group="training")
-    max_time: float | None = option(60.0, "Seconds the whole fit may take; training stops at "
-                                    "its best epoch so far when it would run longer.",
-                                    "float>0|None", group="training")
+    max_time: float | None = option(
+        60.0, "Seconds the whole fit may take on 2 CPU cores: turned into the epochs that "
+        "fit in it there (decided by the data's shape, the same on every machine, so the "
+        "same seed gives the same weights); a slower machine is also stopped by the clock, "
+        "at the best epoch so far.", "float>0|None", group="training")
     batch_size: int = option(32, "Windows per batch.", "int>=1", group="training")
     learning_rate: float = option(1e-3, "Adam step size.", "rate", group="training")
     loss: str = option("mae", "mae, mse or huber (mae: measured best with MASE on the dev "

@@ -106,8 +106,8 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
             checkpoint: a directory the fit checkpoints into every ``checkpoint_every``
                 seconds (weights, optimiser, RNG and early-stopping state, per run).
             resume: continue the killed fit checkpointed there (same arguments and data);
-                it ends with the weights the uninterrupted fit would have had (on CPU, with
-                ``max_time=None``).
+                it ends with the weights the uninterrupted fit would have had (on CPU,
+                unless the clock stopped it: see ``max_time``).
         """
         from rnnkit.forecast.fit import fit
 

@@ -3,8 +3,8 @@ stopped — the weights, the optimiser's moments and step count, the epoch and s
 the shuffling generator and the global RNG (dropout), early stopping's best weights, loss and
 patience, the history — in one safetensors file (tensors, and JSON in its metadata; no
 pickle), written atomically. A run resumed from its checkpoint ends with the weights an
-uninterrupted run would have (on CPU, with ``max_time`` off: a time budget depends on the
-clock).
+uninterrupted run would have (on CPU, unless the clock stopped it: ``TrainConfig.max_time``
+depends on the clock).
 """
 
 from __future__ import annotations

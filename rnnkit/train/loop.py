@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from rnnkit.errors import InputError, TrainingError, warn
-from rnnkit.runtime import tune_malloc
+from rnnkit.runtime import flushing_denormals, tune_malloc
 from rnnkit.train import distributed
 from rnnkit.train.adam import Adam
 from rnnkit.train.batches import Batches
@@ -111,6 +111,7 @@ def mean_loss(module: nn.Module, data: Batches, loss_fn: LossFn, batch_size: int
     return (total / n).item()
 
 
+@flushing_denormals()
 def train_model(
     module: nn.Module,
     train: Batches,

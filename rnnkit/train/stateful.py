@@ -21,6 +21,7 @@ from torch import nn
 
 from rnnkit.errors import InputError
 from rnnkit.nn.stateful import detach_state, step_inputs
+from rnnkit.runtime import flushing_denormals
 from rnnkit.train import distributed
 from rnnkit.train.adam import Adam
 from rnnkit.train.config import TrainConfig
@@ -167,6 +168,7 @@ def stream_loss(module: nn.Module, streams: SequenceStreams, loss_fn: LossFn,
     return float(loss)
 
 
+@flushing_denormals()
 def train_stateful(module: nn.Module, train: SequenceStreams, config: TrainConfig,
                    val: SequenceStreams | None = None, loss_fn: LossFn | None = None,
                    chunk: int = 64) -> History:

@@ -8,6 +8,7 @@ from conftest import one_series
 
 import rnnkit
 from rnnkit.evaluate.diagnosis import diagnose
+from rnnkit.forecast import pace
 
 FAST = dict(max_time=None, hidden_size=8, epochs=4, batch_size=16, verbose=0, lookback=12,
             horizon=3)
@@ -73,6 +74,15 @@ def test_diagnosis_says_when_the_time_budget_cut_runs():
     assert "stopped 2 of 3 runs" in text and "max_time=None" in text
 
 
+@pytest.fixture
+def slower_than_reference(monkeypatch):
+    """A machine slower than the reference one, which max_time's epochs are sized on: here
+    a reference whose epochs cost nothing, so that the clock, not the epochs, stops runs."""
+    for name in ("CELL_SECONDS", "STEP_SECONDS", "EPOCH_SECONDS"):
+        monkeypatch.setattr(pace, name, 0.0)
+
+
+@pytest.mark.usefixtures("slower_than_reference")
 def test_an_evaluation_cut_by_max_time_says_so():
     data = _series()
     slow = rnnkit.Forecaster(**(FAST | {"epochs": 50, "patience": 0, "max_time": 1e-3,
@@ -84,6 +94,7 @@ def test_an_evaluation_cut_by_max_time_says_so():
     assert "max_time" not in unhurried.evaluate(data, test_size=3).diagnosis
 
 
+@pytest.mark.usefixtures("slower_than_reference")
 def test_a_fit_cut_by_max_time_says_so_on_stderr(capsys):
     data = _series()
     params = FAST | {"epochs": 50, "patience": 0, "max_time": 1e-3, "verbose": 1}

@@ -1,0 +1,52 @@
+"""The epochs a time budget buys, decided by the data's shape rather than by the clock.
+
+A budget in seconds that stops training when the clock runs out makes the weights depend on
+the machine's speed and load: the same seed and data gave a MASE of 1.157 in one run and
+1.242 in the next (bench/RESULTS.md). So ``max_time`` is first turned into a number of
+epochs, from what an epoch costs on the reference machine (2 CPU cores, the CI runners and
+the dev suite's bench): windows per epoch, lookback, hidden size and validation windows,
+nothing the machine measures. That count is the same on every machine, and so are the
+weights. The clock stays as a safety net for machines slower than the reference one.
+
+The constants were fitted on the dev suite's epochs with the default network (hidden size
+64 and 32, 12 to 400 steps; within 15% on every dev and unseen series whose epoch takes
+more than 10 ms, bench/RESULTS.md).
+"""
+
+from __future__ import annotations
+
+import math
+
+from rnnkit.forecast.options import ForecastOptions
+from rnnkit.forecast.spec import ForecastSpec
+
+STEP_SECONDS = 1.0e-3  # one optimiser step beyond its recurrent work (gather, head, Adam)
+EPOCH_SECONDS = 1.5e-3  # one epoch beyond its steps (shuffle, validation's set-up)
+CELL_SECONDS = 2.1e-8  # forward and backward through one step, per unit and per window
+VALIDATION_SHARE = 1 / 6  # a validation window (forward only, in large batches) against a
+# training one
+
+
+def epoch_seconds(options: ForecastOptions, spec: ForecastSpec, network: str, n_train: int,
+                  n_val: int) -> float:
+    """Seconds one epoch of ``n_train`` training windows (``epoch_size`` of them drawn) and
+    ``n_val`` validation windows takes on the reference machine."""
+    drawn = min(n_train, options.epoch_size or n_train)
+    batches = math.ceil(drawn / options.batch_size)
+    if network != "recurrent":  # the window MLP: a few small matrix products per batch
+        return EPOCH_SECONDS + batches * STEP_SECONDS
+    steps = spec.lookback + (spec.steps if options.strategy == "seq2seq" else 0)
+    layers = options.num_layers * (2 if options.bidirectional else 1)
+    per_window = steps * layers * options.hidden_size * CELL_SECONDS
+    return (EPOCH_SECONDS + batches * (STEP_SECONDS + options.batch_size * per_window)
+            + n_val * per_window * VALIDATION_SHARE)
+
+
+def affordable_epochs(seconds: float | None, options: ForecastOptions, spec: ForecastSpec,
+                      network: str, n_train: int, n_val: int) -> int:
+    """The epochs (at most ``options.epochs``, at least 1) that fit in ``seconds`` on the
+    reference machine; ``options.epochs`` without a budget."""
+    each = epoch_seconds(options, spec, network, n_train, n_val)
+    if seconds is None or each <= 0:
+        return options.epochs
+    return max(1, min(options.epochs, int(seconds / each)))

@@ -108,6 +108,8 @@ FORECASTERS = {  # horizons kept short: the recursive and seq2seq graphs unroll 
                                     calendar=True, horizon=5)),
     # each cell: the ones above are LSTMs
     "rnn-direct": (_season, dict(cell="rnn", horizon=6)),
+    # a window of 3 seasons for the profile, of which the network reads the last 12 steps
+    "profile-reads": (_season, dict(base_seasons=3, lookback=12, horizon=6)),
     "gru-recursive": (_season, dict(cell="gru", strategy="recursive", horizon=6)),
     "rnn-seq2seq": (_season, dict(cell="rnn", strategy="seq2seq", horizon=6)),
     # the naive forecast with drift as the base (yearly data's default)

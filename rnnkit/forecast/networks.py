@@ -23,7 +23,8 @@ def net_config(options: ForecastOptions, spec: ForecastSpec) -> ForecastNetConfi
         bidirectional=options.bidirectional)
     return ForecastNetConfig(recurrent, spec.steps, (0,), window_norm(options, spec),
                              tuple(options.quantiles or ()), spec.n_series, options.id_embedding,
-                             spec.n_static, spec.n_future, spec.season or 0, spec.profile)
+                             spec.n_static, spec.n_future, spec.season or 0, spec.profile,
+                             spec.reads)
 
 
 def window_norm(options: ForecastOptions, spec: ForecastSpec) -> str:
@@ -44,7 +45,7 @@ def build_network(options: ForecastOptions, spec: ForecastSpec, kind: str | None
     if (kind or options.network) == "mlp":
         return WindowMLP(spec.lookback, spec.n_features, spec.steps, (0,), options.hidden_size,
                          window_norm(options, spec), spec.n_future, spec.season or 0,
-                         spec.profile)
+                         spec.profile, spec.reads)
     config = net_config(options, spec)
     if options.strategy == "seq2seq":
         from rnnkit.nn.seq2seq import Seq2SeqNet

@@ -35,7 +35,7 @@ def epoch_seconds(options: ForecastOptions, spec: ForecastSpec, network: str, n_
     batches = math.ceil(drawn / options.batch_size)
     if network != "recurrent":  # the window MLP: a few small matrix products per batch
         return EPOCH_SECONDS + batches * STEP_SECONDS
-    steps = spec.lookback + (spec.steps if options.strategy == "seq2seq" else 0)
+    steps = (spec.reads or spec.lookback) + (spec.steps if options.strategy == "seq2seq" else 0)
     layers = options.num_layers * (2 if options.bidirectional else 1)
     per_window = steps * layers * options.hidden_size * CELL_SECONDS
     return (EPOCH_SECONDS + batches * (STEP_SECONDS + options.batch_size * per_window)

@@ -177,4 +177,7 @@ def inspect(options: ForecastOptions, fitted: FittedForecast, window: np.ndarray
                          else scaled)
     device = next(member.parameters()).device
     x, _ = member.norm(x[None].to(device))
+    reads = member.config.reads if hasattr(member, "config") else 0
+    if reads:  # the core reads the window's last steps (the rest holds the profile's seasons)
+        x, window = x[:, -reads:], window[-reads:]
     return inspect_core(member.core, x[0], window)

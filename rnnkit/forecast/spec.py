@@ -14,6 +14,7 @@ import torch
 from rnnkit.data.calendar import calendar_cycles
 from rnnkit.data.frames import Panel, is_yearly, season_is_a_year, season_length
 from rnnkit.data.scalers import Scaling
+from rnnkit.data.sessions import Sessions, is_sessions
 from rnnkit.data.zones import Zone
 from rnnkit.errors import InputError
 from rnnkit.forecast.options import ForecastOptions
@@ -46,6 +47,10 @@ class ForecastSpec:
             base it was trained with.
         profile: seasons the "season" window norm's base averages (1: the last season);
             saved likewise.
+        reads: the steps of each window the network reads (its last ones); 0: all of it.
+            A window longer than that holds the seasons the profile averages, beyond what
+            the network needs to read (a week of days of 169 slots: 845 steps, of which
+            the network reads 200); saved likewise.
     """
 
     lookback: int
@@ -62,6 +67,7 @@ class ForecastSpec:
     refit_all: bool = False
     drift: bool = False
     profile: int = 1
+    reads: int = 0
 
     @property
     def val_rows(self) -> int:
@@ -99,8 +105,12 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
       carries on (``drift``; M1's yearly series, bench/RESULTS.md);
     - profile: on monthly and quarterly data whose series (most of them) repeat their
       season, the "season" base is the mean shape of the window's last 3 seasons (years)
-      at the last one's level, less noisy than the last season alone (seasons the window
-      holds, if fewer; ``base_seasons`` sets it);
+      at the last one's level, less noisy than the last season alone; on session data
+      (business hours: a season is a day of open slots, every one a working day) the last
+      week of open days, each weekday once (``base_seasons`` sets it). The window then
+      holds those seasons, as many as the series' training rows allow, while the network
+      reads the lookback's last steps of it (``reads``); a lookback given without
+      ``base_seasons`` bounds the window (the profile averages the seasons it holds);
     - validation: the horizon plus up to one season (or horizon) of further origins, a
       twentieth of the series at most, so early stopping reads several windows per series;
     - repeats: 5 seeded runs on small data (fewer than 200,000 window-steps), else 1;
@@ -120,19 +130,25 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
     drift = bool(is_yearly(freq) and not period and options.window_norm == "season"
                  and options.strategy != "seq2seq" and options.training == "window")
     seasons = options.base_seasons or (
-        YEAR_PROFILE if period and season_is_a_year(freq) and options.window_norm == "season"
+        profile_seasons(freq) if period and options.window_norm == "season"
         and options.strategy == "direct" and options.training == "window"
-        and _seasonal(panel, period) else 1)
+        and profile_seasons(freq) > 1 and _seasonal(panel, period) else 1)
+    room = length - val - steps - max(h, 8)  # keep some windows for training
     if lookback is None and not period and (drift or options.window_norm == "drift"):
         # the horizon (short series padded in front): the last horizon's pace goes on
         lookback = min(max(h, 2), MAX_LOOKBACK)
     elif lookback is None:
         lookback = max(max(2, seasons) * period, h) if period else 2 * h
         lookback = min(lookback, max(MAX_LOOKBACK, period))
-        room = length - val - steps - max(h, 8)  # keep some windows for training
         lookback = max(min(lookback, room), min(period, length - val - steps - 1), 1)
     drift = drift and lookback > 1
-    profile = max(1, min(seasons, lookback // period)) if period else 1
+    # the window holds the profile's seasons (as many as the training rows allow beside
+    # some windows); the network reads the lookback's last steps of it. A lookback given
+    # without base_seasons bounds the window: the seasons it holds
+    span = lookback if options.lookback and not options.base_seasons else max(lookback, room)
+    profile = max(1, min(seasons, span // period)) if period else 1
+    reads = lookback if profile * period > lookback else 0
+    lookback = max(lookback, profile * period)
     cycles = (calendar_cycles(freq) if panel is not None else None) if options.calendar else None
     n_future = len(options.future_cols) + 2 * len(cycles or ()) + options.season_lags
     if options.season_lags and period and h > period:
@@ -143,13 +159,27 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
         1 + len(options.feature_cols) + n_future
     windows = int(np.sum(np.maximum(panel.lengths - lookback - steps + 1, 1))) \
         if panel is not None else 1
-    repeats = options.repeats or (5 if windows * lookback < SMALL_DATA else 1)
+    repeats = options.repeats or (5 if windows * (reads or lookback) < SMALL_DATA else 1)
     refit = options.refit_all if options.refit_all is not None else \
         (val >= 0.05 * length and options.val_size != 0)
     return ForecastSpec(lookback, h, steps, season, n_features, n_future, cycles,
                         panel.n_series if panel is not None else 1, len(options.static_cols),
                         origins if options.val_size is None else max(1, val - h + 1), repeats,
-                        bool(refit), drift, profile)
+                        bool(refit), drift, profile, reads)
+
+
+def profile_seasons(freq: str | None) -> int:
+    """Seasons the default profile averages on data of ``freq``: 3 years on monthly and
+    quarterly data; on session data whose season is a day of open slots, a week of open
+    days (each weekday once); 1 (the last season: seasonal naive) elsewhere, where seasons
+    differ (a daily season of around-the-clock data mixes weekdays and weekends; a weekly
+    season of 52.18 weeks drifts from year to year: bench/RESULTS.md)."""
+    if season_is_a_year(freq):
+        return YEAR_PROFILE
+    if is_sessions(freq):
+        sessions = Sessions.from_freq(freq)
+        return len(sessions.weekdays) if sessions.slots > 1 else 1
+    return 1
 
 
 def _seasonal(panel: Panel | None, season: int) -> bool:
@@ -221,7 +251,7 @@ class FittedForecast:
         s = self.spec
         return {
             "horizon": s.horizon, "lookback": s.lookback, "season_length": s.season,
-            "drift": s.drift, "profile": s.profile,
+            "drift": s.drift, "profile": s.profile, "reads": s.reads,
             "n_features": s.n_features, "freq": self.freq, "step": self.step,
             "has_id": self.has_id, "ids": self.ids,
             "last_times": [_time_to_json(t) for t in self.last_times],
@@ -257,7 +287,8 @@ class FittedForecast:
                             calendar, len(fitted["ids"]), len(options.static_cols),
                             repeats=len(fitted.get("histories", [fitted["history"]])),
                             drift=bool(fitted.get("drift", False)),
-                            profile=int(fitted.get("profile", 1)))
+                            profile=int(fitted.get("profile", 1)),
+                            reads=int(fitted.get("reads", 0)))  # files before it: all
         histories = [History.from_dict(h) for h in fitted.get("histories", [fitted["history"]])]
         state = None
         if options.training == "sequence":

@@ -38,6 +38,8 @@ class ForecastNetConfig:
             averaged step by step (the seasonal shape, less noisy than one season), moved to
             the level (mean) of the last season; 1: the last season as it was (seasonal
             naive). Windows holding fewer whole seasons average those they hold.
+        reads: the steps of each window the recurrent core reads, its last ones (0: all):
+            a window may hold more seasons for the profile than the network needs to read.
         quantiles: levels in (0, 1), increasing: the head then predicts one value per level
             for one target, monotone by construction (the lowest, then positive increments).
         n_series, id_embedding: a learned vector of ``id_embedding`` numbers per series (of
@@ -58,6 +60,7 @@ class ForecastNetConfig:
     future_size: int = 0
     season: int = 0
     profile: int = 1
+    reads: int = 0
 
     @property
     def takes_series(self) -> bool:
@@ -89,6 +92,7 @@ class ForecastNetConfig:
             future_size=int(d.get("future_size", 0)),
             season=int(d.get("season", 0)),
             profile=int(d.get("profile", 1)),  # files before it: the last season
+            reads=int(d.get("reads", 0)),  # files before it: the whole window
         )
 
 
@@ -167,6 +171,8 @@ class RecurrentForecastNet(nn.Module):
     def forward(self, x: torch.Tensor, series: torch.Tensor | None = None,
                 future: torch.Tensor | None = None) -> torch.Tensor:
         x, level = self.norm(x)  # [B, L, F]
+        if self.config.reads:
+            x = x[:, -self.config.reads:]
         _, final = self.core(x)
         summary = self.core.last_hidden(final)  # [B, D*H]
         return self.head(summary, head_extras(self.series_inputs, series, future, summary),
@@ -216,12 +222,13 @@ class WindowMLP(nn.Module):
         future_size: int = 0,
         season: int = 0,
         profile: int = 1,
+        reads: int = 0,
     ) -> None:
         super().__init__()
-        self.horizon, self.n_targets = horizon, len(target_cols)
+        self.horizon, self.n_targets, self.reads = horizon, len(target_cols), reads
         self.norm = WindowNorm(window_norm, n_features, target_cols, season, horizon, profile)
         self.net = nn.Sequential(
-            nn.Linear(lookback * n_features + horizon * future_size, hidden_size),
+            nn.Linear((reads or lookback) * n_features + horizon * future_size, hidden_size),
             nn.ReLU(),
             nn.Linear(hidden_size, horizon * self.n_targets),
         )
@@ -229,6 +236,7 @@ class WindowMLP(nn.Module):
     def forward(self, x: torch.Tensor, series: torch.Tensor | None = None,
                 future: torch.Tensor | None = None) -> torch.Tensor:
         x, level = self.norm(x)
+        x = x[:, -self.reads:] if self.reads else x
         z = x.flatten(1) if future is None else torch.cat([x.flatten(1), future.flatten(1)], 1)
         y = self.net(z).view(x.shape[0], self.horizon, self.n_targets)
         return y if level is None else y + level

@@ -216,3 +216,73 @@ def test_backtests_ask_the_first_fit_for_two_seasons_not_the_profile_s_three():
     assert model.backtest(data, n_windows=4, step=6).n_windows == 4  # first origin 36 > 24
     with pytest.raises(InputError, match="n_windows=6 .*lookback=24"):
         model.backtest(data, n_windows=6, step=6)  # first origin 24: not 2 seasons before it
+
+
+def _business_hours(days: int, seed: int = 0):
+    """Every 5 minutes from 09:00 to 13:00 (49 slots) on weekdays, a daily shape + noise."""
+    import pandas as pd
+
+    dates = pd.bdate_range("2024-01-01", periods=days)
+    slots = pd.timedelta_range("09:00:00", "13:00:00", freq="5min")
+    times = pd.DatetimeIndex((dates.to_numpy()[:, None] + slots.to_numpy()[None, :]).ravel())
+    k = np.arange(len(times)) % len(slots)
+    y = 100 + 30 * np.sin(np.pi * k / len(slots)) + \
+        np.random.default_rng(seed).normal(0, 3, len(k))
+    return pd.DataFrame({"ds": times, "y": y})
+
+
+def test_session_data_starts_from_a_week_of_open_days_read_beyond_the_lookback(tmp_path):
+    """Business hours: every season (a day of open slots) is a working day, so the base
+    averages the last week of them (5 days of 49 slots); the window holds those 245 steps
+    while the network reads the lookback's last 200 only (reads)."""
+    data = _business_hours(30)
+    model = rnnkit.Forecaster(**FAST, transform="none", horizon=10).fit(data)
+    spec = model.fitted_.spec
+    assert spec.season == 49 and spec.profile == 5
+    assert model.lookback_ == 245 and spec.reads == 200 == model.model_.config.reads
+    start_at_base(model.model_)
+    y = data["y"].to_numpy()
+    np.testing.assert_allclose(model.predict()["y"].to_numpy(), _by_hand(y, 49, 5, 10),
+                               rtol=1e-5)
+    model.save(tmp_path / "m")
+    loaded = rnnkit.load(tmp_path / "m")
+    assert loaded.fitted_.spec.reads == 200 and loaded.model_.config.reads == 200
+    np.testing.assert_array_equal(loaded.predict()["y"], model.predict()["y"])
+    assert loaded.inspect().layers[0][0]["h"].shape == (200, 8)  # the steps the core reads
+    # the window MLP reads the same 200 steps
+    mlp = rnnkit.Forecaster(**FAST, transform="none", horizon=10, network="mlp").fit(data)
+    assert mlp.model_.net[0].in_features == 200
+    # a lookback given bounds the window: 2 days hold 2 seasons
+    bounded = rnnkit.Forecaster(**FAST, horizon=10, lookback=98).fit(data).fitted_.spec
+    assert bounded.profile == 2 and bounded.lookback == 98 and bounded.reads == 0
+
+
+def test_a_network_that_reads_the_window_s_last_steps_ignores_the_rest_but_the_base():
+    """Steps before the last ``reads`` reach the forecast only through the base."""
+    from rnnkit.nn.config import RecurrentConfig
+    from rnnkit.nn.forecast import ForecastNetConfig, RecurrentForecastNet
+
+    torch.manual_seed(0)
+    config = ForecastNetConfig(RecurrentConfig(input_size=1, hidden_size=4), horizon=3,
+                               window_norm="last", reads=5)
+    net = RecurrentForecastNet(config).eval()
+    x = torch.randn(2, 12, 1)
+    changed = x.clone()
+    changed[:, :7] += 10.0
+    torch.testing.assert_close(net(x), net(changed))
+    whole = RecurrentForecastNet(ForecastNetConfig(RecurrentConfig(input_size=1, hidden_size=4),
+                                                   horizon=3, window_norm="last"))
+    whole.load_state_dict(net.state_dict())
+    assert not torch.allclose(whole.eval()(x), whole(changed))
+    # a season base still reads the whole window: its profile of 2 seasons of 6 steps
+    seasonal = RecurrentForecastNet(ForecastNetConfig(
+        RecurrentConfig(input_size=1, hidden_size=4), horizon=3, window_norm="season",
+        season=6, profile=2, reads=5))
+    assert not torch.allclose(seasonal.eval()(x), seasonal(changed))
+
+
+def test_base_seasons_beyond_the_lookback_widen_the_window_not_what_the_network_reads():
+    data = one_series(120, "MS", seasons=((12, 2.0),), noise=0.4, seed=2)
+    model = rnnkit.Forecaster(**FAST, horizon=6, lookback=12, base_seasons=4).fit(data)
+    spec = model.fitted_.spec
+    assert spec.profile == 4 and model.lookback_ == 48 and spec.reads == 12

@@ -147,8 +147,8 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
     # without base_seasons bounds the window: the seasons it holds
     span = lookback if options.lookback and not options.base_seasons else max(lookback, room)
     profile = max(1, min(seasons, span // period)) if period else 1
-    reads = lookback if profile * period > lookback else 0
-    lookback = max(lookback, profile * period)
+    reads = lookback if profile > 1 and profile * period > lookback else 0
+    lookback = max(lookback, profile * period) if profile > 1 else lookback
     cycles = (calendar_cycles(freq) if panel is not None else None) if options.calendar else None
     n_future = len(options.future_cols) + 2 * len(cycles or ()) + options.season_lags
     if options.season_lags and period and h > period:

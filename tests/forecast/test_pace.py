@@ -50,7 +50,7 @@ def test_the_epochs_a_budget_buys():
 def test_max_time_stops_runs_at_the_same_epoch_with_the_same_weights(monkeypatch):
     """With the reference machine made 1000 times slower, max_time=1 buys a few epochs; the
     clock never runs out first, so two fits train the same epochs to the same weights."""
-    for name in ("CELL_SECONDS", "STEP_SECONDS", "EPOCH_SECONDS"):
+    for name in ("CELL_SECONDS", "STEP_SECONDS", "MLP_STEP_SECONDS", "EPOCH_SECONDS"):
         monkeypatch.setattr(pace, name, getattr(pace, name) * 1000)
     data = one_series(120, freq="D")
     fits = [rnnkit.Forecaster(**FAST, max_time=1.0).fit(data) for _ in range(2)]
@@ -74,7 +74,7 @@ def _window_counts(model) -> tuple[int, int]:
 
 
 def test_a_budget_that_cuts_the_epochs_says_so(capsys, monkeypatch):
-    for name in ("CELL_SECONDS", "STEP_SECONDS", "EPOCH_SECONDS"):
+    for name in ("CELL_SECONDS", "STEP_SECONDS", "MLP_STEP_SECONDS", "EPOCH_SECONDS"):
         monkeypatch.setattr(pace, name, getattr(pace, name) * 1000)
     rnnkit.Forecaster(**(FAST | {"verbose": 1, "repeats": 1}), max_time=1.0).fit(
         one_series(120, freq="D"))

@@ -58,12 +58,23 @@ def malloc_tuned() -> bool:
 @contextlib.contextmanager
 def flushing_denormals() -> Iterator[None]:
     """Within the block, torch flushes denormal floats to zero (on CPUs that can: x86 with
-    SSE3); afterwards it keeps them again, torch's default."""
+    SSE3); afterwards the setting is what it was (flushing stays on where the caller had
+    turned it on). Like torch's setting, it holds for the calling thread: the threads of an
+    intra-op pool started before keep their own."""
     import torch
 
-    flushed = torch.set_flush_denormal(True)
+    before = flushing()
+    switched = torch.set_flush_denormal(True)
     try:
         yield
     finally:
-        if flushed:
+        if switched and not before:
             torch.set_flush_denormal(False)
+
+
+def flushing() -> bool:
+    """Whether this thread flushes denormal floats now (torch has no getter: a denormal
+    times one reads back as zero when it does)."""
+    import torch
+
+    return float((torch.tensor([1e-39]) * 1.0)[0]) == 0.0

@@ -9,7 +9,7 @@ RISE = 0.10  # a validation loss 10% above its minimum at the end counts as over
 
 def diagnose(train_losses: list[list[float]], val_losses: list[list[float]],
              stopped_by_time: list[bool] | None = None,
-             initial: list[float | None] | None = None) -> str:
+             initial: list[float | None] | None = None, counted: bool = True) -> str:
     """One sentence per verdict, over one or several runs, and one more where the time
     budget (``max_time``) cut runs short: their weights then depend on the machine's speed,
     not on the seed alone.
@@ -22,19 +22,23 @@ def diagnose(train_losses: list[list[float]], val_losses: list[list[float]],
     - good fit: the validation minimum came before the end and the loss stayed near it.
     """
     return _curves(train_losses, val_losses, initial or [None] * len(val_losses)) + \
-        time_note(stopped_by_time or [])
+        time_note(stopped_by_time or [], counted)
 
 
-def time_note(stopped: list[bool]) -> str:
-    """A sentence (with a leading space) when the time budget stopped any of the runs."""
+def time_note(stopped: list[bool], counted: bool = True) -> str:
+    """A sentence (with a leading space) when the time budget stopped any of the runs;
+    ``counted``: whether the budget was first a count of epochs (window training on CPU:
+    then only a machine slower than the reference one is stopped by the clock)."""
     cut = sum(stopped)
     if not cut:
         return ""
     share = f"{cut} of {len(stopped)} runs" if len(stopped) > 1 else "the run"
+    why = "this machine trained slower than the 2 CPU cores its epochs are sized on, so " \
+        if counted else ""
     return (f" The time budget (max_time) stopped {share} before early stopping decided: "
-            "this machine trained slower than the 2 CPU cores its epochs are sized on, so the "
-            "weights depend on its speed and load, not on the seed alone; pass max_time=None "
-            "(or a larger one) for weights that the seed and data decide.")
+            f"{why}the weights depend on this machine's speed and load, not on the seed "
+            "alone; pass max_time=None (or a larger one) for weights that the seed and data "
+            "decide.")
 
 
 def _curves(train_losses: list[list[float]], val_losses: list[list[float]],

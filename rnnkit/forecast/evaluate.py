@@ -25,6 +25,7 @@ from rnnkit.evaluate.diagnosis import diagnose
 from rnnkit.evaluate.statistical import NAMES, statistical_at
 from rnnkit.forecast.fit import fit
 from rnnkit.forecast.options import ForecastOptions
+from rnnkit.forecast.pace import counts_epochs
 from rnnkit.forecast.predict import forecast_at
 from rnnkit.forecast.spec import FittedForecast, point_index, resolve
 from rnnkit.metrics import forecast_metrics, mase_scale, rmse
@@ -112,7 +113,8 @@ def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = Non
     histories = fitted.histories
     diagnosis = diagnose([h.train_loss for h in histories], [h.val_loss for h in histories],
                          [h.stopped_by_time for h in histories],
-                         [h.initial_val_loss for h in histories])
+                         [h.initial_val_loss for h in histories],
+                         counts_epochs(options, options.network))
     times = future_times_many(train_panel.last_times, panel.freq, test_size,
                               panel.step).reshape(-1)
     forecasts = pd.DataFrame({options.time_col: user_times(times, panel.zone),

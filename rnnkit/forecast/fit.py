@@ -16,7 +16,7 @@ from rnnkit.evaluate.diagnosis import time_note
 from rnnkit.forecast.covariates import static_table
 from rnnkit.forecast.networks import assemble, build_network, start_at_base
 from rnnkit.forecast.options import ForecastOptions
-from rnnkit.forecast.pace import affordable_epochs
+from rnnkit.forecast.pace import affordable_epochs, counts_epochs
 from rnnkit.forecast.spec import FittedForecast, ForecastSpec, resolve
 from rnnkit.train import History, TrainConfig, WindowBatches, pinball_loss, train_model
 from rnnkit.train.checkpoint import CheckpointDir
@@ -67,13 +67,17 @@ def fit(options: ForecastOptions, panel: Panel, network: str | None = None,
     batches = _stream_batches if stateful else _window_batches
     train, val = batches(options, spec, panel, cut, scaling)
     runs = spec.repeats * (2 if spec.refit_all else 1)
-    # the budget in epochs, from the data's shape (so the weights do not depend on the
-    # machine), with a tenth kept for what surrounds training; the clock stops only a
-    # machine slower than the reference one (sequence training is bounded by the clock only)
+    # on CPU the budget is a count of epochs, from the data's shape (so the weights do not
+    # depend on the machine), with a tenth kept for what surrounds training; the clock then
+    # stops only a machine slower than the reference one. Elsewhere the clock alone, with
+    # that tenth kept (see pace.counts_epochs)
     seconds = None if options.max_time is None else options.max_time / runs
-    epochs = None if stateful else affordable_epochs(
+    counted = counts_epochs(options, network)
+    epochs = None if not counted else affordable_epochs(
         None if seconds is None else 0.9 * seconds, options, spec, network, len(train),
         0 if val is None else len(val))
+    if seconds is not None and not counted:
+        seconds *= 0.9
     if options.verbose and epochs is not None and epochs < options.epochs:
         print(f"training: at most {epochs} epochs per run, what max_time={options.max_time:g} "
               f"s allows {runs} runs on 2 CPU cores (the same count on every machine); early "
@@ -101,7 +105,7 @@ def fit(options: ForecastOptions, panel: Panel, network: str | None = None,
             # the run's history says whether the time budget cut it, fit or refit
             histories[run].stopped_by_time |= refit.stopped_by_time
     if options.verbose:
-        note = time_note([h.stopped_by_time for h in histories])
+        note = time_note([h.stopped_by_time for h in histories], counted)
         if note:
             print(f"training:{note}", file=sys.stderr, flush=True)
     context = np.stack([front_padded(panel.series(s), spec.lookback)[-spec.lookback:]

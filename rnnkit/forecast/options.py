@@ -53,8 +53,10 @@ class ForecastOptions(TrackingOptions):
     season_length: int | None = option(None, "Seasonal period (default: from the frequency).",
                                        "int>=1|None", group="data")
     # --- the model --------------------------------------------------------------------
-    lookback: int | None = option(None, "Input steps per window (default: from the season, "
-                                  "the horizon and the series' length).", "int>=1|None")
+    lookback: int | None = option(None, "Input steps the network reads per window (default: "
+                                  "from the season, the horizon and the series' length; "
+                                  "the window may hold more seasons for base_seasons).",
+                                  "int>=1|None")
     horizon: int | None = option(None, "Steps to forecast (default: 2 seasons, or the test "
                                  "size of evaluate).", "int>=1|None")
     network: str = option("recurrent", "recurrent (cell, strategy, training), or mlp: the "
@@ -77,9 +79,11 @@ class ForecastOptions(TrackingOptions):
                               WINDOW_NORMS)
     base_seasons: int | None = option(
         None, "Seasons the 'season' window norm's base averages (direct strategy): their "
-        "mean shape at the last season's level, as many as the lookback holds (1: the last "
-        "season, seasonal naive; default: 3 on monthly and quarterly data that repeat "
-        "their season, 1 elsewhere).", "int>=1|None")
+        "mean shape at the last season's level; the window holds them, beyond the lookback "
+        "if need be, as far as the series allow (1: the last season, seasonal naive; "
+        "default: 3 on monthly and quarterly data that repeat their season, a week of open "
+        "days on session data that do, 1 elsewhere; a lookback given without it bounds "
+        "the window).", "int>=1|None")
     transform: str = option("auto", "Target transform: log (multiplicative series), none, or "
                             "auto (log where the swing grows with the level).", "str",
                             TRANSFORMS)
@@ -98,10 +102,11 @@ class ForecastOptions(TrackingOptions):
     epoch_size: int | None = option(2048, "Windows drawn per epoch (all when fewer; None, "
                                     "CLI none: all).", "int>=1|None", group="training")
     max_time: float | None = option(
-        60.0, "Seconds the whole fit may take on 2 CPU cores: turned into the epochs that "
-        "fit in it there (decided by the data's shape, the same on every machine, so the "
-        "same seed gives the same weights); a slower machine is also stopped by the clock, "
-        "at the best epoch so far.", "float>0|None", group="training")
+        60.0, "Seconds the whole fit may take on 2 CPU cores: on CPU, turned into the epochs "
+        "that fit in it there (decided by the data's shape, the same on every machine, so "
+        "the same seed gives the same weights); a slower machine, a GPU and sequence "
+        "training are stopped by the clock, at the best epoch so far.", "float>0|None",
+        group="training")
     batch_size: int = option(32, "Windows per batch.", "int>=1", group="training")
     learning_rate: float = option(1e-3, "Adam step size.", "rate", group="training")
     loss: str = option("mae", "mae, mse or huber (mae: measured best with MASE on the dev "

@@ -44,6 +44,17 @@ def epoch_seconds(options: ForecastOptions, spec: ForecastSpec, network: str, n_
             + n_val * per_window * VALIDATION_SHARE)
 
 
+def counts_epochs(options: ForecastOptions, network: str) -> bool:
+    """Whether ``max_time`` becomes a count of epochs: window training on CPU. Sequence
+    training (one pass over long streams an epoch) is bounded by the clock alone, and so is
+    a GPU, whose weights are not bit-for-bit repeatable anyway and whose epochs the CPU's
+    costs would price far too high."""
+    from rnnkit.train.device import resolve_device
+
+    stateful = options.training == "sequence" and network == "recurrent"
+    return not stateful and resolve_device(options.device).type == "cpu"
+
+
 def affordable_epochs(seconds: float | None, options: ForecastOptions, spec: ForecastSpec,
                       network: str, n_train: int, n_val: int) -> int:
     """The epochs (at most ``options.epochs``, at least 1) that fit in ``seconds`` on the

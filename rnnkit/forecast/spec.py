@@ -130,9 +130,9 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
     drift = bool(is_yearly(freq) and not period and options.window_norm == "season"
                  and options.strategy != "seq2seq" and options.training == "window")
     seasons = options.base_seasons or (
-        profile_seasons(freq) if period and options.window_norm == "season"
+        profile_seasons(freq, period) if period and options.window_norm == "season"
         and options.strategy == "direct" and options.training == "window"
-        and profile_seasons(freq) > 1 and _seasonal(panel, period) else 1)
+        and profile_seasons(freq, period) > 1 and _seasonal(panel, period) else 1)
     room = length - val - steps - max(h, 8)  # keep some windows for training
     if lookback is None and not period and (drift or options.window_norm == "drift"):
         # the horizon (short series padded in front): the last horizon's pace goes on
@@ -168,17 +168,18 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
                         bool(refit), drift, profile, reads)
 
 
-def profile_seasons(freq: str | None) -> int:
-    """Seasons the default profile averages on data of ``freq``: 3 years on monthly and
-    quarterly data; on session data whose season is a day of open slots, a week of open
-    days (each weekday once); 1 (the last season: seasonal naive) elsewhere, where seasons
-    differ (a daily season of around-the-clock data mixes weekdays and weekends; a weekly
-    season of 52.18 weeks drifts from year to year: bench/RESULTS.md)."""
+def profile_seasons(freq: str | None, season: int) -> int:
+    """Seasons the default profile averages on data of ``freq`` with a season of ``season``
+    steps: 3 years on monthly and quarterly data; on session data whose season is a day of
+    open slots, a week of open days (each weekday once); 1 (the last season: seasonal
+    naive) elsewhere, where seasons differ (a daily season of around-the-clock data mixes
+    weekdays and weekends; a weekly season of 52.18 weeks drifts from year to year:
+    bench/RESULTS.md), and for a season set by hand to another length."""
     if season_is_a_year(freq):
         return YEAR_PROFILE
     if is_sessions(freq):
         sessions = Sessions.from_freq(freq)
-        return len(sessions.weekdays) if sessions.slots > 1 else 1
+        return len(sessions.weekdays) if 1 < sessions.slots == season else 1
     return 1
 
 

@@ -35,8 +35,10 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
     part of the training data.
 
     Args:
-        lookback: input steps per window; None picks 2 seasons (3 on monthly and quarterly
-            data, or 2 x horizon without a season), shorter on short series.
+        lookback: input steps the network reads per window; None picks 2 seasons (3 on
+            monthly and quarterly data, or 2 x horizon without a season), at most 200,
+            shorter on short series. The window itself (``lookback_``) may hold more: the
+            seasons the base's profile averages.
         horizon: steps to forecast; None picks 2 seasons (24 for monthly data), else 10.
         strategy: "direct" (one pass predicts the whole horizon), "recursive" (a one-step
             model fed its own predictions) or "seq2seq" (an encoder-decoder: the decoder starts
@@ -46,8 +48,9 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         cell, hidden_size, num_layers, dropout, bidirectional: the recurrent core.
         scaler: "standard", "minmax" or "none", per series and feature, fitted on train only.
         base_seasons: seasons the "season" base of the direct strategy averages: their mean
-            shape at the last season's level, as many as the lookback holds (None: 3 on
-            monthly and quarterly data whose series repeat their season, 1 elsewhere).
+            shape at the last season's level; the window holds them, beyond the lookback if
+            need be (None: 3 on monthly and quarterly data whose series repeat their season,
+            a week of open days on such session data, 1 elsewhere).
         window_norm: "season" (default: the network adds to seasonal naive; on monthly and
             quarterly data that repeat their season, to the seasonal profile of the last 3
             years; on yearly data,

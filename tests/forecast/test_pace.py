@@ -91,3 +91,31 @@ def test_training_flushes_denormal_floats_and_gives_them_back():
             one_series(60, freq="D"))
     assert seen and all(v == 0.0 for v in seen)  # flushed while training
     assert float((tiny * 1)[0]) > 0.0  # kept again afterwards
+
+
+def test_a_flushing_caller_keeps_flushing_after_training():
+    from rnnkit.runtime import flushing
+
+    if not torch.set_flush_denormal(True):
+        pytest.skip("this CPU cannot flush denormal floats (torch: x86 with SSE3 only)")
+    try:
+        rnnkit.Forecaster(**(FAST | {"epochs": 1, "repeats": 1}), max_time=None).fit(
+            one_series(60, freq="D"))
+        assert flushing()
+    finally:
+        torch.set_flush_denormal(False)
+    assert not flushing()
+
+
+def test_sequence_training_and_gpus_keep_the_clock_and_say_so(monkeypatch):
+    from rnnkit.evaluate.diagnosis import time_note
+    from rnnkit.train import device
+
+    assert pace.counts_epochs(ForecastOptions(), "recurrent")
+    assert not pace.counts_epochs(ForecastOptions(training="sequence"), "recurrent")
+    assert pace.counts_epochs(ForecastOptions(training="sequence"), "mlp")
+    monkeypatch.setattr(device, "resolve_device", lambda name="auto": torch.device("cuda"))
+    assert not pace.counts_epochs(ForecastOptions(), "recurrent")
+    assert "sized on" in time_note([True], counted=True)
+    clock = time_note([True], counted=False)
+    assert "sized on" not in clock and "max_time=None" in clock

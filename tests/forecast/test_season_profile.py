@@ -286,3 +286,11 @@ def test_base_seasons_beyond_the_lookback_widen_the_window_not_what_the_network_
     model = rnnkit.Forecaster(**FAST, horizon=6, lookback=12, base_seasons=4).fit(data)
     spec = model.fitted_.spec
     assert spec.profile == 4 and model.lookback_ == 48 and spec.reads == 12
+
+
+def test_a_season_set_by_hand_on_session_data_keeps_seasonal_naive():
+    """The week of open days is a profile of days: a week set as the season by hand (245
+    slots) does not average 5 of those weeks."""
+    spec = rnnkit.Forecaster(**FAST, horizon=10, season_length=245).fit(
+        _business_hours(30)).fitted_.spec
+    assert spec.season == 245 and spec.profile == 1 and spec.reads == 0

@@ -8,10 +8,10 @@ the dev suite's bench): windows per epoch, lookback, hidden size and validation 
 nothing the machine measures. That count is the same on every machine, and so are the
 weights. The clock stays as a safety net for machines slower than the reference one.
 
-The constants were fitted on the dev suite's epochs with the default network (hidden size
-32 to 128, 12 to 400 steps; within 15% on every dev and unseen series whose epoch takes
-more than 10 ms, bench/RESULTS.md), and the window MLP's on the unseen series (0.44 to 0.75
-ms a step).
+The constants were fitted on the dev suite's epochs with the default network and on
+generated series (hidden size 32 to 512, 12 to 400 steps; within 15% on every dev and
+unseen series whose epoch takes more than 10 ms, bench/RESULTS.md), and the window MLP's on
+the unseen series (0.44 to 0.75 ms a step).
 """
 
 from __future__ import annotations
@@ -24,7 +24,11 @@ from rnnkit.forecast.spec import ForecastSpec
 STEP_SECONDS = 1.0e-3  # one optimiser step beyond its recurrent work (gather, head, Adam)
 EPOCH_SECONDS = 1.5e-3  # one epoch beyond its steps (shuffle, validation's set-up)
 MLP_STEP_SECONDS = 0.5e-3  # one optimiser step of the window MLP (a few small products)
-CELL_SECONDS = 2.1e-8  # forward and backward through one step, per unit and per window
+# forward and backward through one step of one window, by the layer's units H:
+# CELL_FIXED + CELL_SECONDS * H + CELL_PAIR_SECONDS * H**2 (measured at H = 32 to 512)
+CELL_FIXED = 2.20826e-7  # with the two below: 1.344e-6 s at the default 64 units
+CELL_SECONDS = 1.234e-8
+CELL_PAIR_SECONDS = 8.14e-11
 VALIDATION_SHARE = 1 / 6  # a validation window (forward only, in large batches) against a
 # training one
 
@@ -39,7 +43,9 @@ def epoch_seconds(options: ForecastOptions, spec: ForecastSpec, network: str, n_
         return EPOCH_SECONDS + batches * MLP_STEP_SECONDS
     steps = (spec.reads or spec.lookback) + (spec.steps if options.strategy == "seq2seq" else 0)
     layers = options.num_layers * (2 if options.bidirectional else 1)
-    per_window = steps * layers * options.hidden_size * CELL_SECONDS
+    units = options.hidden_size
+    per_window = steps * layers * (CELL_FIXED + CELL_SECONDS * units +
+                                   CELL_PAIR_SECONDS * units * units)
     return (EPOCH_SECONDS + batches * (STEP_SECONDS + options.batch_size * per_window)
             + n_val * per_window * VALIDATION_SHARE)
 

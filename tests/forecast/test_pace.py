@@ -16,6 +16,8 @@ from rnnkit.forecast.options import ForecastOptions
 from rnnkit.forecast.spec import ForecastSpec
 from rnnkit.train.loop import listening
 
+COSTS = ("CELL_FIXED", "CELL_SECONDS", "CELL_PAIR_SECONDS", "STEP_SECONDS", "MLP_STEP_SECONDS",
+         "EPOCH_SECONDS")  # every constant of the reference machine's costs
 FAST = dict(hidden_size=8, batch_size=16, lookback=12, horizon=3, verbose=0, patience=0,
             epochs=400, repeats=2, refit_all=False)
 
@@ -41,7 +43,7 @@ def test_the_epochs_a_budget_buys():
     # the window MLP costs far less than a recurrent network reading the same windows
     assert pace.affordable_epochs(10.0, options, long, "mlp", 10**5, 100) > more
     # an epoch's cost by hand: 2048 of the windows drawn, batches of 32, 64 units, 200 steps
-    each = 200 * 64 * pace.CELL_SECONDS
+    each = 200 * (pace.CELL_FIXED + 64 * pace.CELL_SECONDS + 64 * 64 * pace.CELL_PAIR_SECONDS)
     by_hand = pace.EPOCH_SECONDS + 64 * (pace.STEP_SECONDS + 32 * each) + \
         100 * each * pace.VALIDATION_SHARE
     assert pace.epoch_seconds(options, long, "recurrent", 10**5, 100) == pytest.approx(by_hand)
@@ -50,7 +52,7 @@ def test_the_epochs_a_budget_buys():
 def test_max_time_stops_runs_at_the_same_epoch_with_the_same_weights(monkeypatch):
     """With the reference machine made 1000 times slower, max_time=1 buys a few epochs; the
     clock never runs out first, so two fits train the same epochs to the same weights."""
-    for name in ("CELL_SECONDS", "STEP_SECONDS", "MLP_STEP_SECONDS", "EPOCH_SECONDS"):
+    for name in COSTS:
         monkeypatch.setattr(pace, name, getattr(pace, name) * 1000)
     data = one_series(120, freq="D")
     fits = [rnnkit.Forecaster(**FAST, max_time=1.0).fit(data) for _ in range(2)]
@@ -74,7 +76,7 @@ def _window_counts(model) -> tuple[int, int]:
 
 
 def test_a_budget_that_cuts_the_epochs_says_so(capsys, monkeypatch):
-    for name in ("CELL_SECONDS", "STEP_SECONDS", "MLP_STEP_SECONDS", "EPOCH_SECONDS"):
+    for name in COSTS:
         monkeypatch.setattr(pace, name, getattr(pace, name) * 1000)
     rnnkit.Forecaster(**(FAST | {"verbose": 1, "repeats": 1}), max_time=1.0).fit(
         one_series(120, freq="D"))

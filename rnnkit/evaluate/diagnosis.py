@@ -69,13 +69,15 @@ def _curves(train_losses: list[list[float]], val_losses: list[list[float]],
                 f"validated {worse:.0f}% worse than epoch 0, so early stopping kept epoch 0, "
                 "whose forecast is the window norm's base (with window_norm='season', seasonal "
                 "naive; on seasonal monthly and quarterly data, the seasonal profile of the "
-                "last years; on yearly data, the naive forecast with drift). The network found "
+                "last years; on session data, that of the last week of open days; on yearly "
+                "data, the naive forecast with drift). The network found "
                 "nothing the base misses on these validation windows.")
     if kind == "underfit":
         fell = 100 * float(np.median([v[2] for v in runs]))
         return (f"underfit ({share}): the validation loss was still falling at the last epoch "
                 f"({epoch}) and the training loss fell {fell:.0f}% in all; train longer (more "
-                "epochs) or give the model more capacity.")
+                "epochs, or a larger max_time: a forecaster's max_time caps its epochs) or give "
+                "the model more capacity.")
     if kind == "overfit":
         rise = 100 * float(np.median([v[2] for v in runs]))
         return (f"overfit ({share}): the validation loss reached its minimum at epoch {epoch}, "

@@ -105,8 +105,8 @@ def pooling_note(n_series: int, scales: list[float] | None) -> str:
 
 def start_note(scores: pd.DataFrame) -> str:
     """A line saying what the model's start is, when the table prints it as a baseline (the
-    seasonal profile of monthly and quarterly data, the naive forecast with drift of yearly
-    data): a model no better than that row has learned nothing its start misses."""
+    seasonal profile of monthly, quarterly and session data, the naive forecast with drift
+    of yearly data): a model no better than that row has learned nothing its start misses."""
     from rnnkit.evaluate.baselines import DRIFT, PROFILE
 
     starts = {PROFILE: "the mean shape of the last seasons at the last season's level",

@@ -92,7 +92,7 @@ def test_an_evaluation_cut_by_max_time_says_so():
     assert "stopped 2 of 2 runs" in evaluation.diagnosis
     assert all(h.stopped_by_time for h in evaluation.estimator.fitted_.histories)
     unhurried = rnnkit.Forecaster(**(FAST | {"max_time": None, "repeats": 2}))
-    assert "max_time" not in unhurried.evaluate(data, test_size=3).diagnosis
+    assert "time budget" not in unhurried.evaluate(data, test_size=3).diagnosis
 
 
 @pytest.mark.usefixtures("slower_than_reference")

@@ -27,6 +27,19 @@ def _by_hand(y: np.ndarray, season: int, seasons: int, h: int) -> np.ndarray:
     return np.array([shape[j % season] + level for j in range(h)])
 
 
+def _untrained_is_the_profile_in_and_out_of_its_file(model, data, season: int, seasons: int,
+                                                     h: int, tmp_path):
+    """With its head at zero (what the untrained network forecasts) ``model`` forecasts the
+    profile by hand, and so does the model its file loads back as (returned)."""
+    start_at_base(model.model_)
+    np.testing.assert_allclose(model.predict()["y"].to_numpy(),
+                               _by_hand(data["y"].to_numpy(), season, seasons, h), rtol=1e-5)
+    model.save(tmp_path / "m")
+    loaded = rnnkit.load(tmp_path / "m")
+    np.testing.assert_array_equal(loaded.predict()["y"], model.predict()["y"])
+    return loaded
+
+
 def test_the_profile_base_by_hand():
     rng = np.random.default_rng(0)
     x = torch.from_numpy(rng.normal(size=(2, 13, 2)).astype(np.float32))  # [B, 13, 2]
@@ -50,14 +63,8 @@ def test_monthly_data_starts_from_the_seasonal_profile_and_keeps_it_in_the_file(
     model = rnnkit.Forecaster(**FAST, horizon=6, transform="none").fit(data)
     spec = model.fitted_.spec
     assert spec.profile == 3 and model.lookback_ == 36 and model.model_.config.profile == 3
-    start_at_base(model.model_)  # the head at zero: what the untrained network forecasts
-    y = data["y"].to_numpy()
-    np.testing.assert_allclose(model.predict()["y"].to_numpy(), _by_hand(y, 12, 3, 6),
-                               rtol=1e-5)
-    model.save(tmp_path / "m")
-    loaded = rnnkit.load(tmp_path / "m")
+    loaded = _untrained_is_the_profile_in_and_out_of_its_file(model, data, 12, 3, 6, tmp_path)
     assert loaded.fitted_.spec.profile == 3 and loaded.model_.config.profile == 3
-    np.testing.assert_array_equal(loaded.predict()["y"], model.predict()["y"])
     # quarterly too; other seasons (daily data's week, hourly data's day) and times without
     # a calendar keep the last season (seasonal naive) and a lookback of 2 seasons
     quarterly = rnnkit.Forecaster(**FAST, horizon=4).fit(
@@ -240,14 +247,8 @@ def test_session_data_starts_from_a_week_of_open_days_read_beyond_the_lookback(t
     spec = model.fitted_.spec
     assert spec.season == 49 and spec.profile == 5
     assert model.lookback_ == 245 and spec.reads == 200 == model.model_.config.reads
-    start_at_base(model.model_)
-    y = data["y"].to_numpy()
-    np.testing.assert_allclose(model.predict()["y"].to_numpy(), _by_hand(y, 49, 5, 10),
-                               rtol=1e-5)
-    model.save(tmp_path / "m")
-    loaded = rnnkit.load(tmp_path / "m")
+    loaded = _untrained_is_the_profile_in_and_out_of_its_file(model, data, 49, 5, 10, tmp_path)
     assert loaded.fitted_.spec.reads == 200 and loaded.model_.config.reads == 200
-    np.testing.assert_array_equal(loaded.predict()["y"], model.predict()["y"])
     assert loaded.inspect().layers[0][0]["h"].shape == (200, 8)  # the steps the core reads
     # the window MLP reads the same 200 steps
     mlp = rnnkit.Forecaster(**FAST, transform="none", horizon=10, network="mlp").fit(data)

@@ -37,20 +37,23 @@ def seasonal_naive_at(target: np.ndarray, start: np.ndarray, history: np.ndarray
 
 
 def drift_at(target: np.ndarray, start: np.ndarray, history: np.ndarray, h: int,
-             lookback: int) -> np.ndarray:
+             lookback: int, log: bool = False) -> np.ndarray:
     """The naive forecast with drift: the value before each origin, going on at the pace of
     the ``lookback`` rows before it, (last - first) / (lookback - 1) a step; where fewer rows
     are observed, the first is taken as repeated in front (as the network's window pads
-    it), which slows the pace. The base yearly forecasts start from.
+    it), which slows the pace. With ``log``, on the logs (a growth rate, as a model of a
+    logged target reads it). The base yearly forecasts start from.
 
     Shapes:
         target: ``[total]``; start, history: ``[N]`` -> ``[N, h]``.
     """
     start, history = np.asarray(start), np.asarray(history)
-    last = target[start - 1]
-    first = target[start - np.clip(np.minimum(lookback, history), 1, None)]
+    values = np.log(target) if log else target
+    last = values[start - 1]
+    first = values[start - np.clip(np.minimum(lookback, history), 1, None)]
     pace = (last - first) / max(lookback - 1, 1)
-    return last[:, None] + pace[:, None] * np.arange(1, h + 1)[None, :]
+    out = last[:, None] + pace[:, None] * np.arange(1, h + 1)[None, :]
+    return np.exp(out) if log else out
 
 
 def profile_at(target: np.ndarray, start: np.ndarray, history: np.ndarray, h: int,

@@ -88,7 +88,8 @@ def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = Non
     predictions["seasonal naive"] = seasonal_naive_at(target, start, origin, test_size,
                                                       spec.season)
     if fitted.spec.drift:  # the base the model starts from, beside it
-        predictions[DRIFT] = drift_at(target, start, origin, test_size, fitted.spec.lookback)
+        predictions[DRIFT] = drift_at(target, start, origin, test_size, fitted.spec.lookback,
+                                      fitted.scaler.log_target)
     if fitted.spec.profile > 1:  # likewise
         predictions[PROFILE] = profile_at(target, start, origin, test_size, spec.season,
                                           fitted.spec.profile, fitted.scaler.log_target,
@@ -248,8 +249,12 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
     actual = target[start[:, None] + steps]  # [S*K, h]
     predictions["naive"] = naive_at(target, start, horizon)
     predictions["seasonal naive"] = seasonal_naive_at(target, start, at, horizon, season)
-    if spec.drift:  # the base the model starts from, beside it
-        predictions[DRIFT] = drift_at(target, start, at, horizon, spec.lookback)
+    if spec.drift:  # the base the model starts from, beside it (on logs where a fit logged)
+        predictions[DRIFT] = np.zeros((S * K, horizon))
+        for log in np.unique(starts[:, 1]):
+            m = starts[:, 1] == log
+            predictions[DRIFT][m] = drift_at(target, start[m], at[m], horizon, spec.lookback,
+                                             bool(log))
     profile = bool((starts[:, 0] > 1).any())
     if profile:  # likewise, window by window as each fit reads it (shorter data, fewer seasons)
         predictions[PROFILE] = np.zeros((S * K, horizon))

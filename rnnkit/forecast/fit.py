@@ -169,7 +169,11 @@ def _scaling(options: ForecastOptions, spec: ForecastSpec, panel: Panel, cut: np
     target = [panel.series(s)[:c, 0] for s, c in enumerate(cut)]
     # the validation rows are logged too: every row must be positive
     positive = [bool((panel.series(s)[:, 0] > 0).all()) for s in range(panel.n_series)]
+    # where the base is the drift, a log would make its pace a growth rate: a multiplicative
+    # trend, compounded over the horizon (ETS leaves those out by default, for that reason)
+    drifts = spec.drift or options.window_norm == "drift"
     log = options.transform == "log" or (options.transform == "auto" and all(positive)
+                                         and not drifts
                                          and multiplicative(target, spec.season))
     if options.transform == "log" and not all(positive):
         s = positive.index(False)

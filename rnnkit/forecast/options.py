@@ -85,7 +85,8 @@ class ForecastOptions(TrackingOptions):
         "days on session data that do, 1 elsewhere; a lookback given without it bounds "
         "the window).", "int>=1|None")
     transform: str = option("auto", "Target transform: log (multiplicative series), none, or "
-                            "auto (log where the swing grows with the level).", "str",
+                            "auto (log where the swing grows with the level, never under the "
+                            "drift base of yearly data).", "str",
                             TRANSFORMS)
     id_embedding: int = option(0, "Numbers learned per series id (0: none).", "int>=0")
     season_lags: int = option(0, "Also read the same step in each of the previous N seasons "

@@ -94,3 +94,25 @@ def test_the_reports_of_yearly_data_put_the_drift_base_beside_the_model():
     assert list(backtest.scores.index[:4]) == ["LSTM", "naive", "seasonal naive", DRIFT]
     seasonal = rnnkit.Forecaster(**FAST).evaluate(one_series(60, "MS"), test_size=6)
     assert DRIFT not in seasonal.scores.index  # only where the model starts from it
+
+
+def test_yearly_growth_is_not_logged_by_auto_and_the_drift_row_follows_the_log():
+    from rnnkit.data.scalers import multiplicative
+    from rnnkit.evaluate.baselines import drift_at
+
+    years = np.arange(40)
+    rng = np.random.default_rng(0)
+    y = np.exp(0.12 * years) * (1 + 0.05 * rng.standard_normal(40))  # compounding growth
+    data = one_series(40, "YS", seasons=(), seed=0).assign(y=y)
+    assert multiplicative([y], None)  # what "auto" would have logged
+    # on logs the drift base is a growth rate, compounded over the horizon: auto keeps it off
+    auto = rnnkit.Forecaster(**FAST, horizon=5).fit(data)
+    assert auto.fitted_.spec.drift and not auto.fitted_.scaler.log_target
+    logged = rnnkit.Forecaster(**FAST, horizon=5, transform="log").fit(data)
+    assert logged.fitted_.scaler.log_target  # asked for by name, it is kept
+    # the "naive with drift" row is the start of the model: on logs where the model logs
+    target = np.array([1.0, 2.0, 4.0, 8.0])
+    np.testing.assert_allclose(drift_at(target, np.array([4]), np.array([4]), 2, 4, log=True),
+                               [[16.0, 32.0]])
+    np.testing.assert_allclose(drift_at(target, np.array([4]), np.array([4]), 2, 4),
+                               [[8.0 + 7 / 3, 8.0 + 14 / 3]])

@@ -56,12 +56,21 @@ def fit(options: ForecastOptions, panel: Panel, network: str | None = None,
     cut = lengths - val_rows  # [S] first validation row of each series
     need = spec.steps + 1 if not stateful else spec.lookback + spec.steps
     short = np.flatnonzero(cut < need)
-    if short.size:
+    # a series too short for one window of real targets trains nothing, but the model
+    # trained on the others forecasts it (from its window padded in front); only a panel of
+    # such series (a window model's, or any sequence model's) has nothing to learn from
+    if short.size == len(lengths) or (short.size and stateful):
         i = short[0]
         raise InputError(
             f"series {panel.ids[i]!r} has {lengths[i]} observations; with horizon={spec.steps} "
             f"and {val_rows[i]} held out for validation it needs at least {need + val_rows[i]}. "
             "Lower horizon or val_size, or drop the shortest series.")
+    if short.size and options.verbose:
+        names = ", ".join(repr(panel.ids[i]) for i in short[:3])
+        more = f" and {short.size - 3} more" if short.size > 3 else ""
+        print(f"training: {short.size} of {len(lengths)} series are shorter than one window "
+              f"({need} observations for horizon={spec.steps}): {names}{more}; they are "
+              "forecast by the model the others train", file=sys.stderr, flush=True)
     scaling = _scaling(options, spec, panel, cut)
     check_scale(options, panel, cut, scaling)
     batches = _stream_batches if stateful else _window_batches

@@ -3,6 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from conftest import panel
 
 import rnnkit
@@ -42,3 +43,21 @@ def test_predict_a_subset_of_series():
                                   full[full["unique_id"] == "s2"]["y"])
     with pytest.raises(InputError, match="not among the series"):
         f.predict(ids=["s9"])
+
+
+def test_a_series_shorter_than_one_window_is_forecast_by_the_model_the_others_train(capsys):
+    frame = _frame()
+    short = panel((2,), level=5, seed=7).assign(unique_id="short")
+    both = pd.concat([frame, short], ignore_index=True)  # 2 rows: no window of 3 real targets
+    alone = rnnkit.Forecaster(**FAST, freq="D").fit(frame)  # 2 rows cannot tell a frequency
+    model = rnnkit.Forecaster(**FAST | {"verbose": 1}, freq="D").fit(both)
+    assert "1 of 4 series are shorter than one window" in capsys.readouterr().err
+    # the short series added no window: the same windows, the same seed, the same weights
+    for a, b in zip(alone.model_.state_dict().values(), model.model_.state_dict().values(),
+                    strict=True):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)
+    forecast = model.predict()
+    assert set(forecast["unique_id"]) == set(both["unique_id"])
+    assert np.isfinite(forecast["y"]).all() and len(forecast) == 4 * 3
+    with pytest.raises(InputError, match="'short' has 2 observations"):  # nothing to train on
+        rnnkit.Forecaster(**FAST, freq="D").fit(short)

@@ -819,8 +819,11 @@ def _regular(ids, times, integer, freq):
                     f"after {t[g]}, found {t[g + 1]}. Add the missing steps as rows (their "
                     "values may be empty, with fill=...), or renumber the steps.")
         return None, step
-    found = {}
+    found, few = {}, []
     for sid, t in zip(ids, times, strict=True):
+        if freq is None and len(t) < 3 and len(ids) > 1:
+            few.append((sid, t))  # too few to tell: the panel's frequency, if it has one
+            continue
         inferred = freq or (_infer_freq(t) if len(t) >= 3 else None)
         # pandas' business hours ("bh") have no season; a session calendar has (a day of slots)
         business = inferred is not None and inferred.lstrip("0123456789").lower() in BUSINESS
@@ -836,7 +839,23 @@ def _regular(ids, times, integer, freq):
             f"series have different frequencies: {dict(list(found.items())[:5])}. Pass freq=... "
             "to put them all on one grid, or model them separately."
         )
+    if few and not kinds:
+        raise _first_break(*few[0])
+    for sid, t in few:  # one or two times: on the others' grid, or irregular
+        _one_step_apart(sid, t, next(iter(kinds)))
     return kinds.pop(), 1
+
+
+def _one_step_apart(sid: str, t: np.ndarray, freq: str) -> None:
+    """Refuse two times ``t`` of a series that are not one step of ``freq`` apart."""
+    if len(t) < 2:
+        return
+    try:
+        step = pd.Timestamp(t[0]) + pd.tseries.frequencies.to_offset(freq)
+    except (ValueError, TypeError, OverflowError):  # a session calendar: its own grid
+        return
+    if step != pd.Timestamp(t[1]):
+        raise _irregular(sid, step, t[0], t[1], freq)
 
 
 def _infer_freq(t: np.ndarray) -> str | None:

@@ -49,8 +49,8 @@ def test_a_series_shorter_than_one_window_is_forecast_by_the_model_the_others_tr
     frame = _frame()
     short = panel((2,), level=5, seed=7).assign(unique_id="short")
     both = pd.concat([frame, short], ignore_index=True)  # 2 rows: no window of 3 real targets
-    alone = rnnkit.Forecaster(**FAST, freq="D").fit(frame)  # 2 rows cannot tell a frequency
-    model = rnnkit.Forecaster(**FAST | {"verbose": 1}, freq="D").fit(both)
+    alone = rnnkit.Forecaster(**FAST).fit(frame)
+    model = rnnkit.Forecaster(**FAST | {"verbose": 1}).fit(both)  # 2 rows: the panel's freq
     assert "1 of 4 series are shorter than one window" in capsys.readouterr().err
     # the short series added no window: the same windows, the same seed, the same weights
     for a, b in zip(alone.model_.state_dict().values(), model.model_.state_dict().values(),
@@ -59,5 +59,10 @@ def test_a_series_shorter_than_one_window_is_forecast_by_the_model_the_others_tr
     forecast = model.predict()
     assert set(forecast["unique_id"]) == set(both["unique_id"])
     assert np.isfinite(forecast["y"]).all() and len(forecast) == 4 * 3
+    off_grid = both.copy()
+    off_grid.loc[off_grid.unique_id == "short", "ds"] = pd.to_datetime(["2024-01-01",
+                                                                        "2024-01-03"])
+    with pytest.raises(InputError, match="'short' has irregular timestamps: expected 2024-01-02"):
+        rnnkit.Forecaster(**FAST).fit(off_grid)  # two times, not one day apart
     with pytest.raises(InputError, match="'short' has 2 observations"):  # nothing to train on
         rnnkit.Forecaster(**FAST, freq="D").fit(short)

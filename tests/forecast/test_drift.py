@@ -1,6 +1,6 @@
 """Yearly data (a calendar without a season): the untrained network forecasts the naive
-forecast with drift (the last value, going on at the window's pace), from a lookback of one
-horizon; the choice is saved with the model."""
+forecast with drift (the last value, going on at the window's pace), from a window of up to
+three horizons of which the network reads the last; the choice is saved with the model."""
 
 from __future__ import annotations
 
@@ -29,11 +29,12 @@ def test_the_drift_base_by_hand():
 def test_yearly_data_starts_from_the_naive_with_drift_and_keeps_it_in_the_file(tmp_path):
     data = one_series(40, "YS", trend=0.5, seasons=(), noise=0.3, seed=1)
     model = rnnkit.Forecaster(**FAST, horizon=5, transform="none").fit(data)
-    assert model.lookback_ == 5 and model.fitted_.spec.drift  # the horizon (2 horizons before)
+    # the window: 3 horizons, for the pace; the network reads the last one
+    assert model.lookback_ == 15 and model.fitted_.spec.reads == 5 and model.fitted_.spec.drift
     assert model.model_.config.window_norm == "drift" == window_norm(model, model.fitted_.spec)
     start_at_base(model.model_)  # the head at zero: what the untrained network forecasts
     y = data["y"].to_numpy()
-    expected = y[-1] + (y[-1] - y[-5]) / 4 * np.arange(1, 6)  # in the user's units
+    expected = y[-1] + (y[-1] - y[-15]) / 14 * np.arange(1, 6)  # in the user's units
     np.testing.assert_allclose(model.predict()["y"].to_numpy(), expected, rtol=1e-5)
     model.save(tmp_path / "m")
     loaded = rnnkit.load(tmp_path / "m")
@@ -67,7 +68,8 @@ def test_drift_asked_for_by_name_and_where_it_cannot_be():
     yearly = one_series(30, "YS", trend=0.5, seasons=())
     named = rnnkit.Forecaster(**FAST, horizon=4, window_norm="drift").fit(yearly)
     default = rnnkit.Forecaster(**FAST, horizon=4).fit(yearly)
-    assert named.lookback_ == default.lookback_ == 4  # by name: the same model as by default
+    assert named.lookback_ == default.lookback_ == 12  # by name: the same model as by default
+    assert named.fitted_.spec.reads == default.fitted_.spec.reads == 4
     # frequencies that rnnkit knows no season of, but that are not years: no drift
     for freq in ("6h", "2D", "5min"):
         other = rnnkit.Forecaster(**FAST, horizon=4).fit(one_series(60, freq, trend=0.3))
@@ -87,7 +89,7 @@ def test_the_reports_of_yearly_data_put_the_drift_base_beside_the_model():
     data = one_series(40, "YS", trend=0.5, seasons=(), noise=0.3, seed=1)
     evaluation = rnnkit.Forecaster(**FAST).evaluate(data, test_size=5)
     y = data["y"].to_numpy()[:-5]
-    by_hand = y[-1] + (y[-1] - y[-5]) / 4 * np.arange(1, 6)
+    by_hand = y[-1] + (y[-1] - y[-15]) / 14 * np.arange(1, 6)  # the pace over 3 horizons
     np.testing.assert_allclose(evaluation.forecasts[DRIFT].to_numpy(), by_hand)
     assert DRIFT in evaluation.scores.index
     backtest = rnnkit.Forecaster(**FAST, horizon=4).backtest(data, n_windows=2)

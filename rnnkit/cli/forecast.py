@@ -191,7 +191,7 @@ def _print_scores(evaluation, model) -> None:
     if e.interval_line():
         console.print(e.interval_line())
     note = start_note(e.scores) + statistical_note(e.scores) + \
-        pooling_note(e.forecasts[e.id_col].nunique(), e.scales)
+        pooling_note(e.forecasts[e.id_col].nunique(), e.scales) + e.left_out_note()
     for line in note.strip().splitlines():
         console.print(line, markup=False)
     if e.spread():

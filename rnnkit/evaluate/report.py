@@ -158,6 +158,7 @@ class Evaluation:
     estimator: Any = None  # the model fitted on the training part
     intervals: dict | None = None  # with quantiles: coverage and width of the outer levels
     scales: list[float] | None = None  # per series: MASE's denominator (training part)
+    left_out: tuple[str, ...] = ()  # series too short to score: "'id' (n observations)"
 
     def beats(self, baseline: str, metric: str = "RMSE") -> bool:
         """Whether the model's ``metric`` is lower than the ``baseline``'s (a tie, equal to
@@ -172,7 +173,16 @@ class Evaluation:
         return format_scores(self.scores, marks) + start_note(self.scores) + \
             statistical_note(self.scores) + \
             pooling_note(_n_series(self.forecasts, self.id_col), self.scales) + \
-            (f"\n{line}" if line else "")
+            (f"\n{line}" if line else "") + self.left_out_note()
+
+    def left_out_note(self) -> str:
+        """A line naming the series too short to score ('' when every series is scored)."""
+        if not self.left_out:
+            return ""
+        shown = ", ".join(self.left_out[:3]) + (f" and {len(self.left_out) - 3} more"
+                                                 if len(self.left_out) > 3 else "")
+        return (f"\nnot scored: {shown}, too short to hold out {self.test_size} steps and "
+                "train on 3 (a fit on all the data still forecasts them)")
 
     def verdict(self, metric: str = "RMSE") -> str:
         """One sentence: the model against the best baseline on ``metric``, and whether the
@@ -224,6 +234,7 @@ class Evaluation:
             "runs": None if self.runs is None else self.runs.to_dict(orient="records"),
             "diagnosis": self.diagnosis,
             "intervals": self.intervals,
+            "left_out": list(self.left_out),
         }
 
     def __str__(self) -> str:

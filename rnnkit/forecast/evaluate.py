@@ -9,7 +9,13 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from rnnkit.data.frames import Panel, first_rows, future_times_many, user_times
+from rnnkit.data.frames import (
+    Panel,
+    first_rows,
+    future_times_many,
+    select_series,
+    user_times,
+)
 from rnnkit.data.windows import make_windows
 from rnnkit.errors import InputError
 from rnnkit.evaluate import METRICS, Backtest, Evaluation
@@ -59,6 +65,13 @@ def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = Non
     spec = resolve(options, panel, test_size)
     given = "test_size" if test_size is not None else "horizon"  # the holdout's source
     test_size = spec.horizon if test_size is None else test_size
+    # a series too short to hold the test out and train on 3 rows is not scored (a panel's
+    # newest series, say); only a panel of such series is refused
+    scored = np.flatnonzero(panel.lengths >= test_size + 3)
+    left_out = tuple(f"{panel.ids[i]!r} ({int(panel.lengths[i])} observations)"
+                     for i in np.flatnonzero(panel.lengths < test_size + 3))
+    if left_out and scored.size:
+        panel = select_series(panel, scored)
     shortest = int(panel.lengths.min())
     if test_size > shortest - 3:
         i = int(np.argmin(panel.lengths))
@@ -134,7 +147,7 @@ def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = Non
         scores=scores, forecasts=forecasts, history=train_panel.to_frame(), model=name,
         test_size=test_size, season_length=spec.season, id_col=options.id_col,
         time_col=options.time_col, target_col=options.target_col, runs=runs,
-        diagnosis=diagnosis, intervals=intervals, scales=scales)
+        diagnosis=diagnosis, intervals=intervals, scales=scales, left_out=left_out)
     return evaluation, fitted
 
 

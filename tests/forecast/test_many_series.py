@@ -66,3 +66,19 @@ def test_a_series_shorter_than_one_window_is_forecast_by_the_model_the_others_tr
         rnnkit.Forecaster(**FAST).fit(off_grid)  # two times, not one day apart
     with pytest.raises(InputError, match="'short' has 2 observations"):  # nothing to train on
         rnnkit.Forecaster(**FAST, freq="D").fit(short)
+
+
+def test_an_evaluation_scores_the_series_long_enough_and_names_the_others():
+    frame = _frame()
+    new = pd.DataFrame({"unique_id": "new", "y": [5.0, 6.0],
+                        "ds": frame["ds"].max() - pd.to_timedelta([1, 0], unit="D")})
+    both = pd.concat([frame, new], ignore_index=True)
+    evaluation = rnnkit.Forecaster(**FAST).evaluate(both, test_size=3)
+    alone = rnnkit.Forecaster(**FAST).evaluate(frame, test_size=3)
+    assert evaluation.left_out == ("'new' (2 observations)",) and not alone.left_out
+    assert "new" not in set(evaluation.forecasts["unique_id"])
+    pd.testing.assert_frame_equal(evaluation.scores, alone.scores)  # the others, as alone
+    assert "not scored: 'new' (2 observations), too short to hold out 3" in evaluation.table()
+    assert evaluation.to_dict()["left_out"] == ["'new' (2 observations)"]
+    with pytest.raises(InputError, match="'new' \\(2 observations\\) with -1 to train on"):
+        rnnkit.Forecaster(**FAST, freq="D").evaluate(new, test_size=3)  # nothing to score

@@ -71,7 +71,15 @@ def forecast(
         model = Forecaster(**options).fit(panel)
         future = model.predict(future=future_file)
     else:
-        future = model.predict(data=panel, future=future_file)
+        known = set(model.fitted_.ids)  # series too short to score were never trained on
+        if evaluation.left_out and where.is_main:
+            typer.echo(f"--no-refit: {len(panel.ids) - len(known)} series not scored are not "
+                       "forecast either (the scored model never saw them); refit forecasts them")
+        from rnnkit.data.frames import select_series
+
+        future = model.predict(data=select_series(panel, [i for i, sid in enumerate(panel.ids)
+                                                          if sid in known]),
+                               future=future_file)
     if not where.is_main:  # every rank trained the same model; rank 0 alone reports
         return
 

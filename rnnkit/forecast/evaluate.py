@@ -217,6 +217,8 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
     first = origins[:, 0]
     if spec.profile > 1 and season:  # the profile's third season is not asked of the first
         lookback = min(lookback, 2 * season)  # fit: fits on shorter data average fewer
+    if spec.reads and spec.profile == 1:  # nor the drift's further horizons: shorter fits
+        lookback = spec.reads  # hold fewer
     if (first < lookback + 1).any():
         i = int(np.argmin(first))
         most = (int(lengths[i, 0]) - horizon - lookback - 1) // step + 1
@@ -237,14 +239,15 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
     if with_mlp:
         predictions["window MLP"] = np.zeros((S * K, horizon))
     levels = np.zeros((S * K, horizon, len(options.quantiles or ())))  # [S*K, h, Q]
-    starts = np.zeros((S * K, 3), dtype=np.int64)  # each window's fit: profile, log, floor
+    starts = np.zeros((S * K, 4), dtype=np.int64)  # each window's fit: profile, log, floor,
+    # window length (the drift's pace spans it)
     fitted = None
     for group in range(0, K, every):  # a (re)fit on everything before the group's origin
         train = first_rows(panel, origins[:, group])
         members = (np.arange(S * K) % K >= group) & (np.arange(S * K) % K < group + every)
         fitted = fit(options, train, horizon=horizon)  # the horizon the backtest scores
         starts[members] = (fitted.spec.profile, fitted.scaler.log_target,
-                           fitted.scaler.nonnegative)
+                           fitted.scaler.nonnegative, fitted.spec.lookback)
         if options.quantiles:
             levels[members] = forecast_at(options, fitted, panel, rows[members], at[members],
                                           horizon, all_quantiles=True)
@@ -264,15 +267,15 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
     predictions["seasonal naive"] = seasonal_naive_at(target, start, at, horizon, season)
     if spec.drift:  # the base the model starts from, beside it (on logs where a fit logged)
         predictions[DRIFT] = np.zeros((S * K, horizon))
-        for log in np.unique(starts[:, 1]):
-            m = starts[:, 1] == log
-            predictions[DRIFT][m] = drift_at(target, start[m], at[m], horizon, spec.lookback,
+        for log, window in np.unique(starts[:, [1, 3]], axis=0):
+            m = (starts[:, 1] == log) & (starts[:, 3] == window)
+            predictions[DRIFT][m] = drift_at(target, start[m], at[m], horizon, int(window),
                                              bool(log))
     profile = bool((starts[:, 0] > 1).any())
     if profile:  # likewise, window by window as each fit reads it (shorter data, fewer seasons)
         predictions[PROFILE] = np.zeros((S * K, horizon))
-        for seasons, log, floor in np.unique(starts, axis=0):
-            m = (starts == (seasons, log, floor)).all(axis=1)
+        for seasons, log, floor in np.unique(starts[:, :3], axis=0):
+            m = (starts[:, :3] == (seasons, log, floor)).all(axis=1)
             predictions[PROFILE][m] = profile_at(target, start[m], at[m], horizon, season,
                                                  int(seasons), bool(log), bool(floor))
     if baselines:

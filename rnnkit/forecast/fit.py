@@ -59,8 +59,8 @@ def fit(options: ForecastOptions, panel: Panel, network: str | None = None,
     # a series too short for one window of real targets trains nothing, but the model
     # trained on the others forecasts it (from its window padded in front); only a panel of
     # such series (a window model's, or any sequence model's) has nothing to learn from
-    if short.size == len(lengths) or (short.size and stateful):
-        i = short[0]
+    if short.size == len(lengths) or (short.size and stateful) or (cut < 1).any():
+        i = int(np.argmin(cut)) if (cut < 1).any() else short[0]
         raise InputError(
             f"series {panel.ids[i]!r} has {lengths[i]} observations; with horizon={spec.steps} "
             f"and {val_rows[i]} held out for validation it needs at least {need + val_rows[i]}. "
@@ -68,9 +68,10 @@ def fit(options: ForecastOptions, panel: Panel, network: str | None = None,
     if short.size and options.verbose:
         names = ", ".join(repr(panel.ids[i]) for i in short[:3])
         more = f" and {short.size - 3} more" if short.size > 3 else ""
-        print(f"training: {short.size} of {len(lengths)} series are shorter than one window "
-              f"({need} observations for horizon={spec.steps}): {names}{more}; they are "
-              "forecast by the model the others train", file=sys.stderr, flush=True)
+        print(f"training: {short.size} of {len(lengths)} series have fewer than {need} "
+              f"observations before their validation rows, too few for one window of "
+              f"{spec.steps} target steps: {names}{more}; they are forecast by the model the "
+              "others train", file=sys.stderr, flush=True)
     scaling = _scaling(options, spec, panel, cut)
     check_scale(options, panel, cut, scaling)
     batches = _stream_batches if stateful else _window_batches

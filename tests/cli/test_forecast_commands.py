@@ -294,3 +294,23 @@ def test_an_optional_number_takes_none_on_the_command_line(tmp_path, capsys):
 
     model = rnnkit.load(tmp_path / "model")
     assert model.epoch_size is None and model.max_time is None
+
+
+def test_a_series_too_short_to_score_is_named_and_forecast_after_the_refit(tmp_path, capsys):
+    from conftest import panel
+
+    frame = panel((60, 45), "D", seed=2)
+    new = pd.DataFrame({"unique_id": "new", "y": [5.0, 6.0, 5.5],
+                        "ds": frame["ds"].max() - pd.to_timedelta([2, 1, 0], unit="D")})
+    pd.concat([frame, new]).to_csv(tmp_path / "d.csv", index=False)
+    base = ["forecast", tmp_path / "d.csv", "--horizon", "3", "--test-size", "3", "--epochs",
+            "1", "--hidden-size", "4", "--repeats", "1", "--verbose", "0"]
+    code, out, err = run([*base, "--out", tmp_path / "a"], capsys)
+    assert code == 0, err
+    assert "not scored: 'new' (3 observations)" in out
+    assert "new" in set(pd.read_csv(tmp_path / "a" / "forecast.csv")["unique_id"])
+    code, out, err = run([*base, "--no-refit", "--out", tmp_path / "b"], capsys)
+    assert code == 0, err  # the scored model never saw 'new': it forecasts the others
+    assert "1 series not scored are not forecast either" in out
+    assert set(pd.read_csv(tmp_path / "b" / "forecast.csv")["unique_id"]) == \
+        set(frame["unique_id"])

@@ -118,3 +118,22 @@ def test_yearly_growth_is_not_logged_by_auto_and_the_drift_row_follows_the_log()
                                [[16.0, 32.0]])
     np.testing.assert_allclose(drift_at(target, np.array([4]), np.array([4]), 2, 4),
                                [[8.0 + 7 / 3, 8.0 + 14 / 3]])
+
+
+def test_a_backtest_of_yearly_data_takes_each_fits_window_and_drift():
+    from rnnkit.evaluate.baselines import DRIFT
+
+    data = one_series(40, "YS", trend=0.5, seasons=(), noise=0.3, seed=1)
+    backtest = rnnkit.Forecaster(**FAST, horizon=4).backtest(data, n_windows=4)
+    fit = rnnkit.Forecaster(**FAST, horizon=4).fit(data.iloc[:24])  # before the first origin
+    window = fit.lookback_
+    assert window < rnnkit.Forecaster(**FAST, horizon=4).fit(data).lookback_  # shorter data
+    y = data["y"].to_numpy()
+    drift = backtest.forecasts[DRIFT].to_numpy().reshape(4, 4)
+    for k, origin in enumerate(range(24, 40, 4)):  # the row is the fit's start, by hand
+        last, first = y[origin - 1], y[origin - window]
+        np.testing.assert_allclose(drift[k], last + (last - first) / (window - 1)
+                                   * np.arange(1, 5), rtol=1e-6)
+    # a short series: the first window needs the horizon the network reads, not three
+    short = one_series(30, "YS", trend=0.5, seasons=())
+    assert len(rnnkit.Forecaster(**FAST, horizon=4).backtest(short, n_windows=5).forecasts)

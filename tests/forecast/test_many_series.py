@@ -51,7 +51,7 @@ def test_a_series_shorter_than_one_window_is_forecast_by_the_model_the_others_tr
     both = pd.concat([frame, short], ignore_index=True)  # 2 rows: no window of 3 real targets
     alone = rnnkit.Forecaster(**FAST).fit(frame)
     model = rnnkit.Forecaster(**FAST | {"verbose": 1}).fit(both)  # 2 rows: the panel's freq
-    assert "1 of 4 series are shorter than one window" in capsys.readouterr().err
+    assert "1 of 4 series have fewer than 4 observations before" in capsys.readouterr().err
     # the short series added no window: the same windows, the same seed, the same weights
     for a, b in zip(alone.model_.state_dict().values(), model.model_.state_dict().values(),
                     strict=True):
@@ -82,3 +82,10 @@ def test_an_evaluation_scores_the_series_long_enough_and_names_the_others():
     assert evaluation.to_dict()["left_out"] == ["'new' (2 observations)"]
     with pytest.raises(InputError, match="'new' \\(2 observations\\) with -1 to train on"):
         rnnkit.Forecaster(**FAST, freq="D").evaluate(new, test_size=3)  # nothing to score
+
+
+def test_validation_rows_that_leave_a_series_nothing_before_them_are_refused():
+    short = panel((3,), level=5, seed=7).assign(unique_id="short")
+    both = pd.concat([_frame(), short], ignore_index=True)
+    with pytest.raises(InputError, match="'short' has 3 observations.*val_size"):
+        rnnkit.Forecaster(**FAST | {"val_size": 3}).fit(both)

@@ -142,6 +142,8 @@ class Evaluation:
         history: the training part of the data (long frame), for plots.
         model: the name of the evaluated model's row in ``scores``.
         test_size: holdout steps per series; season_length: the seasonal period used.
+        left_out: the series too short to hold ``test_size`` steps out and train on 3,
+            neither scored nor trained on ("'id' (n observations)").
     """
 
     scores: pd.DataFrame

@@ -203,7 +203,9 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
             model beside the naive, seasonal naive and window-MLP baselines on the same
             targets; its ``estimator`` is the fitted copy. ``checkpoint`` and ``resume``:
             as in :meth:`fit`, for the model's fit. With ``protocol="one-step"``, a
-            :class:`rnnkit.evaluate.Backtest` of the one-step forecasts.
+            :class:`rnnkit.evaluate.Backtest` of the one-step forecasts. A series with
+            fewer than ``test_size + 3`` rows is not scored (nor trained on): its name is in
+            the evaluation's ``left_out`` and under its table.
         """
         from rnnkit.forecast.evaluate import evaluate
         from rnnkit.options import check_value

@@ -252,7 +252,8 @@ def backtest(
     typer.echo(f"backtest: {first.n_windows} origins {first.step} steps apart, horizon "
                f"{first.horizon}, {fits}; lower is better, * best")
     typer.echo(format_scores(scores) + start_note(scores) + statistical_note(scores)
-               + pooling_note(first.forecasts[first.id_col].nunique(), first.scales))
+               + pooling_note(first.forecasts[first.id_col].nunique(), first.scales)
+               + first.left_out_note())
     for name, bt in results.items():
         if bt.interval_line():
             typer.echo(f"{name}: {bt.interval_line()}")

@@ -132,6 +132,15 @@ def _scores_dict(scores: pd.DataFrame) -> dict:
     return {name: {m: float(v) for m, v in row.items()} for name, row in scores.iterrows()}
 
 
+def not_scored_note(left_out: tuple[str, ...], why: str) -> str:
+    """A line naming the series left out of the scores and ``why`` ('' when none were)."""
+    if not left_out:
+        return ""
+    shown = ", ".join(left_out[:3]) + (f" and {len(left_out) - 3} more"
+                                       if len(left_out) > 3 else "")
+    return f"\nnot scored: {shown}, {why} (a fit on all the data still forecasts them)"
+
+
 @dataclass
 class Evaluation:
     """Scores of a model and its baselines on the same chronological holdout.
@@ -179,12 +188,8 @@ class Evaluation:
 
     def left_out_note(self) -> str:
         """A line naming the series too short to score ('' when every series is scored)."""
-        if not self.left_out:
-            return ""
-        shown = ", ".join(self.left_out[:3]) + (f" and {len(self.left_out) - 3} more"
-                                                 if len(self.left_out) > 3 else "")
-        return (f"\nnot scored: {shown}, too short to hold out {self.test_size} steps and "
-                "train on 3 (a fit on all the data still forecasts them)")
+        return not_scored_note(self.left_out, f"too short to hold out {self.test_size} steps "
+                               "and train on 3")
 
     def verdict(self, metric: str = "RMSE") -> str:
         """One sentence: the model against the best baseline on ``metric``, and whether the
@@ -255,6 +260,8 @@ class Backtest:
         history: the whole data (long frame), for plots.
         model: the evaluated model's row name; n_windows, step, horizon: the origins;
         refit: windows per (re)fit (``n_windows`` means one fit before the first origin).
+        left_out: the series with fewer than 3 rows before the first origin, neither scored
+            nor trained on ("'id' (n observations)").
     """
 
     scores: pd.DataFrame
@@ -273,6 +280,7 @@ class Backtest:
     intervals: dict | None = None  # with quantiles: coverage and width of the outer levels
     scales: list[float] | None = None  # per series: MASE's denominator on the first fit's rows
     estimator: Any = None  # the model of the last (re)fit
+    left_out: tuple[str, ...] = ()  # series too short to score: "'id' (n observations)"
 
     def beats(self, baseline: str, metric: str = "RMSE") -> bool:
         """Whether the model's ``metric`` is lower than the ``baseline``'s (a tie, equal to
@@ -282,7 +290,11 @@ class Backtest:
     def table(self) -> str:
         """The scores as a plain-text table (best marked; how several series combine)."""
         return format_scores(self.scores) + start_note(self.scores) + pooling_note(
-            _n_series(self.forecasts, self.id_col), self.scales)
+            _n_series(self.forecasts, self.id_col), self.scales) + self.left_out_note()
+
+    def left_out_note(self) -> str:
+        """A line naming the series too short to score ('' when every series is scored)."""
+        return not_scored_note(self.left_out, "fewer than 3 rows before the first origin")
 
     def interval_line(self) -> str:
         """Coverage and width of the prediction interval ('' without quantiles)."""
@@ -295,6 +307,7 @@ class Backtest:
             "season_length": self.season_length, "scores": _scores_dict(self.scores),
             "rmse_by_step": {name: [float(v) for v in col] for name, col in self.by_step.items()},
             "intervals": self.intervals,
+            "left_out": list(self.left_out),
         }
 
     def __str__(self) -> str:

@@ -219,7 +219,17 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
         lookback = min(lookback, 2 * season)  # fit: fits on shorter data average fewer
     if spec.reads and spec.profile == 1:  # nor the drift's further horizons: shorter fits
         lookback = spec.reads  # hold fewer
-    if (first < lookback + 1).any():
+    # a series with fewer than 3 rows before its first origin is not scored (a panel's
+    # newest series, say); one shorter than a window is forecast from its window padded in
+    # front by the model the others train (as fit does); only a panel of such series is
+    # refused
+    kept = np.flatnonzero(first >= 3)
+    left_out = tuple(f"{panel.ids[i]!r} ({int(lengths[i, 0])} observations)"
+                     for i in np.flatnonzero(first < 3))
+    if (first >= lookback + 1).any() and len(left_out):
+        panel, origins, first = select_series(panel, kept), origins[kept], first[kept]
+        lengths = lengths[kept]
+    if (first < lookback + 1).all():
         i = int(np.argmin(first))
         most = (int(lengths[i, 0]) - horizon - lookback - 1) // step + 1
         fix = f"Pass n_windows <= {most}, or a smaller step." if most >= 1 else \
@@ -308,7 +318,7 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
                       n_windows=n_windows, step=step, horizon=horizon, refit=every,
                       history=panel.to_frame(), season_length=season, id_col=options.id_col,
                       time_col=options.time_col, target_col=options.target_col,
-                      intervals=intervals, scales=scales)
+                      intervals=intervals, scales=scales, left_out=left_out)
     return result, fitted
 
 

@@ -224,7 +224,7 @@ def _window_batches(options: ForecastOptions, spec: ForecastSpec, panel: Panel, 
     first_target = windows.target_times()  # [N] row of the first target within its series
     pad = np.array(pads)[windows.series]
     series_cut = cut[windows.series]
-    real = first_target >= pad  # no target on a padded row
+    real = first_target > pad  # no target on a padded row, at least one real row read
     train_idx = np.flatnonzero(real & (first_target + spec.steps <= series_cut))
     val_idx = np.flatnonzero(real & (first_target >= series_cut))
     values = torch.from_numpy(np.ascontiguousarray(windows.values, dtype=np.float32))

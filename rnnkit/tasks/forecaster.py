@@ -242,6 +242,11 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         ``baselines=False`` scores only the model and the baselines that do not train
         (naive, seasonal naive): what a search needs, at a fraction of the time.
 
+        A series shorter than the first window is forecast from its window padded in front
+        by the model the others train; one with fewer than 3 rows before the first origin is
+        neither trained on nor scored, and the backtest's ``left_out`` names it (only a panel
+        where no series holds a window before the first origin is refused).
+
         Returns:
             A :class:`rnnkit.evaluate.Backtest`: per-origin, per-step errors of the model and
             the naive, seasonal naive and window-MLP baselines, and their summary; its

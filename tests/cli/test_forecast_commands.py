@@ -314,3 +314,10 @@ def test_a_series_too_short_to_score_is_named_and_forecast_after_the_refit(tmp_p
     assert "1 series not scored are not forecast either" in out
     assert set(pd.read_csv(tmp_path / "b" / "forecast.csv")["unique_id"]) == \
         set(frame["unique_id"])
+    code, out, err = run(["backtest", tmp_path / "d.csv", "--horizon", "3", "--epochs", "1",
+                          "--hidden-size", "4", "--repeats", "1", "--n-windows", "2",
+                          "--out", tmp_path / "c"], capsys)  # 'new': no row before origin 1
+    assert code == 0, err
+    assert "not scored: 'new' (3 observations), fewer than 3 rows before the first" in out
+    metrics = json.loads((tmp_path / "c" / "metrics.json").read_text())
+    assert metrics["direct"]["left_out"] == ["'new' (3 observations)"]

@@ -52,10 +52,13 @@ def test_a_series_shorter_than_one_window_is_forecast_by_the_model_the_others_tr
     alone = rnnkit.Forecaster(**FAST).fit(frame)
     model = rnnkit.Forecaster(**FAST | {"verbose": 1}).fit(both)  # 2 rows: the panel's freq
     assert "1 of 4 series have fewer than 4 observations before" in capsys.readouterr().err
-    # the short series added no window: the same windows, the same seed, the same weights
-    for a, b in zip(alone.model_.state_dict().values(), model.model_.state_dict().values(),
-                    strict=True):
-        torch.testing.assert_close(a, b, rtol=0, atol=0)
+    # the short series added no window: the same windows, the same seed, the same weights;
+    # nor does one of 3 rows (3 targets, but no row before them to read)
+    three = panel((3,), level=5, seed=7).assign(unique_id="short")
+    for other in (model, rnnkit.Forecaster(**FAST).fit(pd.concat([frame, three]))):
+        for a, b in zip(alone.model_.state_dict().values(),
+                        other.model_.state_dict().values(), strict=True):
+            torch.testing.assert_close(a, b, rtol=0, atol=0)
     forecast = model.predict()
     assert set(forecast["unique_id"]) == set(both["unique_id"])
     assert np.isfinite(forecast["y"]).all() and len(forecast) == 4 * 3
@@ -89,3 +92,30 @@ def test_validation_rows_that_leave_a_series_nothing_before_them_are_refused():
     both = pd.concat([_frame(), short], ignore_index=True)
     with pytest.raises(InputError, match="'short' has 3 observations.*val_size"):
         rnnkit.Forecaster(**FAST | {"val_size": 3}).fit(both)
+
+
+def test_a_backtest_scores_series_shorter_than_a_window_and_names_those_it_cannot():
+    frame = panel((200, 180, 190), seasons=((19, 1.0),), level=5, stagger=20)
+    end = frame["ds"].max()
+    options = FAST | {"refit_all": False}  # the same spec with and without the short series
+
+    def recent(name: str, rows: int) -> pd.DataFrame:
+        return pd.DataFrame({"unique_id": name, "y": np.linspace(4.0, 6.0, rows),
+                             "ds": end - pd.to_timedelta(np.arange(rows)[::-1], unit="D")})
+
+    # 3 rows before the first origin: too few for a window of 3 targets, forecast padded;
+    # 2 rows: not scored
+    both = pd.concat([frame, recent("short", 9), recent("new", 8)], ignore_index=True)
+    bt = rnnkit.Forecaster(**options).backtest(both, n_windows=2, step=3)
+    alone = rnnkit.Forecaster(**options).backtest(frame, n_windows=2, step=3)
+    assert bt.left_out == ("'new' (8 observations)",) and not alone.left_out
+    assert "not scored: 'new' (8 observations), fewer than 3 rows before the first" in bt.table()
+    assert bt.to_dict()["left_out"] == ["'new' (8 observations)"]
+    short = bt.forecasts[bt.forecasts["unique_id"] == "short"]
+    assert len(short) == 2 * 3 and np.isfinite(short["LSTM"]).all()
+    # the short series added no window: the others are forecast as without it
+    others = bt.forecasts[bt.forecasts["unique_id"] != "short"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(others, alone.forecasts)
+    with pytest.raises(InputError, match="n_windows=2 .* Pass n_windows <= 1"):
+        rnnkit.Forecaster(**FAST).backtest(pd.concat([recent("a", 17), recent("b", 17)]),
+                                           n_windows=2, step=3)  # no series long enough

@@ -64,6 +64,11 @@ def check_out_dir(out: str | os.PathLike) -> None:
 
         raise InputError(f"--out {str(out)!r} is a file; the outputs go in a directory. Pass a "
                          "directory name.")
+    if (out / "model").exists() and not (out / "model").is_dir():
+        from rnnkit.errors import InputError
+
+        raise InputError(f"--out {str(out)!r} holds a file named 'model', where the model's "
+                         "directory goes. Move that file, or pass another --out.")
     _check_above(out)
 
 
@@ -112,16 +117,14 @@ def replace_dir(new: Path, target: Path) -> None:
 def staged_dir(target: str | os.PathLike) -> Iterator[Path]:
     """Write a set of outputs together: yields an empty directory beside ``target``; when the
     block ends without an error, it replaces ``target`` in one step (entries of the old
-    ``target`` that the block did not write are carried over, so nothing of the user's is
-    lost); on an error nothing at ``target`` changes."""
+    ``target`` that the block did not write are carried over, in its subdirectories too, so
+    nothing of the user's is lost); on an error nothing at ``target`` changes."""
     target = Path(target)
     tmp = temp_dir(target)
     try:
         yield tmp
         if target.is_dir():
-            for entry in target.iterdir():
-                if not (tmp / entry.name).exists() and ".tmp-" not in entry.name:
-                    copy_entry(entry, tmp / entry.name)
+            carry_over(target, tmp)
         elif target.exists():
             from rnnkit.errors import InputError
 
@@ -131,6 +134,21 @@ def staged_dir(target: str | os.PathLike) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def carry_over(old: Path, new: Path) -> None:
+    """Copy into ``new`` the entries of ``old`` it does not hold, directory by directory (a
+    user's notes in a model directory that ``new`` rewrites stay). An entry of ``new`` that
+    stands where ``old`` has one of another kind (a file for a directory) wins."""
+    for entry in old.iterdir():
+        if ".tmp-" in entry.name:
+            continue
+        there = new / entry.name
+        if not there.exists() and not there.is_symlink():
+            copy_entry(entry, there)
+        elif entry.is_dir() and not entry.is_symlink() and there.is_dir() \
+                and not there.is_symlink():
+            carry_over(entry, there)
 
 
 def temp_prefix(target: Path) -> str:

@@ -139,6 +139,22 @@ def test_outputs_are_staged_together_and_keep_the_users_other_files(tmp_path):
     assert (out / "forecast.csv").read_text() == "new" and (out / "notes.txt").read_text() \
         == "mine" and (out / "metrics.json").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["run"]
+    (out / "model").mkdir()
+    (out / "model" / "readme.txt").write_text("my notes")  # where a CLI run saves its model
+    with staged_dir(out) as stage:
+        (stage / "model").mkdir()
+        (stage / "model" / "model.json").write_text("{}")
+    assert (out / "model" / "readme.txt").read_text() == "my notes"
+    assert (out / "model" / "model.json").exists() and (out / "notes.txt").exists()
+
+
+def test_a_cli_run_refuses_an_out_whose_model_is_a_file(tmp_path):
+    from rnnkit.errors import InputError
+    from rnnkit.files import check_out_dir
+
+    (tmp_path / "model").write_text("mine")
+    with pytest.raises(InputError, match="holds a file named 'model'"):
+        check_out_dir(tmp_path)
 
 
 def test_saved_files_follow_the_umask(saved, tmp_path):

@@ -143,6 +143,19 @@ def _check_future(options: dict[str, Any], future_file: str | None) -> None:
     if future_file is not None and not cols:
         raise InputError(f"--future {future_file!r}: no --future-cols names which of its "
                          "columns the model reads ahead. Pass --future-cols, or drop --future.")
+    if future_file is not None:  # its file, columns and numbers, before minutes of training
+        from rnnkit.data.frames import Columns, read_data
+        from rnnkit.forecast.covariates import future_values
+
+        time_col, id_col = options.get("time_col", "ds"), options.get("id_col", "unique_id")
+        frame = read_data(future_file, Columns(time_col, options.get("target_col", "y"),
+                                               id_col), what="--future")
+        missing = [c for c in (time_col, *cols) if c not in frame.columns]
+        if missing:
+            raise InputError(f"--future {future_file!r} has no column {missing[0]!r}; it needs "
+                             f"{time_col!r}, the series id if the data has one, and "
+                             f"{', '.join(repr(c) for c in cols)}. Add the column.")
+        future_values(frame, list(cols))
 
 
 def check_before_reading(options: dict[str, Any], data: str) -> ForecastOptions:

@@ -22,8 +22,7 @@ def main(argv: list[str] | None = None) -> None:
 
     try:
         code = app(args=argv, prog_name="rnnkit", standalone_mode=False)
-    except NoArgsIsHelpError as e:  # bare `rnnkit` or `rnnkit COMMAND`: the help
-        print(e.ctx.get_help() if e.ctx is not None else str(e), file=sys.stderr)
+    except NoArgsIsHelpError:  # bare `rnnkit`: typer printed the help before raising
         sys.exit(2)
     except UsageError as e:
         where = e.ctx.command_path if e.ctx is not None else "rnnkit"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import warnings
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
@@ -276,10 +277,9 @@ def _from_path(path: Path, text: str, id_col: str | None = None,
     if not path.exists():
         if text in DATASETS:
             return load_dataset(text)
-        raise InputError(
-            f"{what}={text!r}: no such file. Give a CSV or Parquet path, or a bundled dataset "
-            f"name: {', '.join(DATASETS)}."
-        )
+        datasets = f", or a bundled dataset name: {', '.join(DATASETS)}" if what == "DATA" \
+            else ""
+        raise InputError(f"{what}={text!r}: no such file. Give a CSV or Parquet path{datasets}.")
     if path.is_dir():
         raise InputError(f"{what}={text!r} is a directory; a CSV or Parquet file was expected. "
                          "Pass a file inside it.")
@@ -406,6 +406,7 @@ def _columns_fit_for(arg: str, frame: pd.DataFrame) -> list[str]:
 
 
 _DECIMAL_COMMA = r"^\s*[-+]?\d+,\d+\s*$"  # 10,06: a number with a decimal comma
+_THOUSANDS = r"^\s*[-+]?\d{1,3}(,\d{3})+(\.\d*)?\s*$"  # 9,007 or 1,234,567.5: thousands
 
 
 def _decimal_commas(frame: pd.DataFrame, exclude: str | None = None) -> pd.DataFrame:
@@ -428,11 +429,19 @@ def _numeric(frame: pd.DataFrame, col: str) -> np.ndarray:
         bad = converted.isna() & series.notna()
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
-            comma = bool(pd.Series([str(series.iloc[row])]).str.match(_DECIMAL_COMMA)[0])
-            fix = (f"Its numbers have decimal commas: convert them (frame[{col!r}].str."
-                   "replace(',', '.').astype(float)), or save the CSV with ';' as the "
-                   "separator, which rnnkit reads with decimal commas.") if comma else \
-                "Fix or drop the non-numeric values."
+            value = str(series.iloc[row])
+            if re.match(_THOUSANDS, value):  # 9,007: nine thousand, or nine with decimals?
+                fix = (f"If the commas separate thousands (9,007 for 9007), remove them "
+                       f"(frame[{col!r}].str.replace(',', '').astype(float), or read the CSV "
+                       "with pandas.read_csv(..., thousands=',')); if they are decimal "
+                       "commas, save the CSV with ';' as the separator, which rnnkit reads "
+                       "with decimal commas.")
+            elif re.match(_DECIMAL_COMMA, value):
+                fix = (f"Its numbers have decimal commas: convert them (frame[{col!r}].str."
+                       "replace(',', '.').astype(float)), or save the CSV with ';' as the "
+                       "separator, which rnnkit reads with decimal commas.")
+            else:
+                fix = "Fix or drop the non-numeric values."
             raise InputError(
                 f"column {col!r} must be numeric; row {row} holds {series.iloc[row]!r}. {fix}"
             )
@@ -628,15 +637,19 @@ def read_times(col: pd.Series, name: str, dayfirst: bool | None = None
     zoned = None
     try:
         try:
-            parsed = pd.to_datetime(col, dayfirst=day_first(col) if dayfirst is None
-                                    else dayfirst)
+            with warnings.catch_warnings():  # pandas' "could not infer format": dateutil
+                warnings.simplefilter("ignore", UserWarning)  # reads them one by one, right
+                parsed = pd.to_datetime(col, dayfirst=day_first(col) if dayfirst is None
+                                        else dayfirst)
         except ValueError as e:
             if "timezone" not in str(e).lower():
                 raise
             zoned = read_offsets(col)  # offsets that vary: a zoned frame written as text
             parsed = pd.Series(zoned.utc)
     except (ValueError, TypeError) as e:
-        bad = pd.to_datetime(col, errors="coerce").isna() & col.notna()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            bad = pd.to_datetime(col, errors="coerce").isna() & col.notna()
         row = int(np.flatnonzero(bad.to_numpy())[0]) if bad.any() else 0
         raise InputError(
             f"time_col={name!r} must hold timestamps or integers; row {row} holds "
@@ -834,10 +847,15 @@ def _regular(ids, times, integer, freq):
             raise _first_break(sid, t)
         found[sid] = inferred
     kinds = set(found.values())
-    if len(kinds) > 1:
+    if len(kinds) > 1:  # the odd series named, not five that agree
+        common = max(kinds, key=list(found.values()).count)
+        odd = {sid: f for sid, f in found.items() if f != common}
+        shown = ", ".join(f"{sid!r} is {f!r}" for sid, f in list(odd.items())[:3])
+        more = f" and {len(odd) - 3} more" if len(odd) > 3 else ""
         raise InputError(
-            f"series have different frequencies: {dict(list(found.items())[:5])}. Pass freq=... "
-            "to put them all on one grid, or model them separately."
+            f"series have different frequencies: {shown}{more}, the other "
+            f"{len(found) - len(odd)} {common!r}. Pass freq=... (--freq) to put them all on "
+            "one grid, or model them separately."
         )
     if few and not kinds:
         raise _first_break(*few[0])

@@ -13,6 +13,7 @@ from rnnkit.data.frames import (
     Columns,
     Panel,
     _fmt,
+    _numeric,
     _time_from_index,
     future_times_many,
     load_panel,
@@ -65,6 +66,15 @@ def lag_season(options: ForecastOptions, freq: str | None) -> int:
     return int(season)
 
 
+def future_values(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    """The future covariates ``cols`` of ``frame`` as numbers (``[rows, len(cols)]``); a text
+    value is refused with its column and row."""
+    try:
+        return np.stack([_numeric(frame, c) for c in cols], axis=1) if len(frame) else \
+            np.zeros((0, len(cols)))
+    except InputError as error:
+        raise InputError(f"future: {error}") from None
+
 def future_block(options: ForecastOptions, freq: str | None, step: int, has_id: bool,
                  calendar: tuple[str, ...] | None, ids: list[str], last: list, steps: int,
                  future: Any, targets: list[np.ndarray] | None = None,
@@ -98,7 +108,8 @@ def future_block(options: ForecastOptions, freq: str | None, step: int, has_id: 
         when = pd.Series(parse_times(frame[time_col], time_col, zone.clock if zone else "utc",
                                      dayfirst)) if freq else frame[time_col]
         keys = frame[id_col].astype(str) if has_id else pd.Series("series", index=frame.index)
-        table = pd.DataFrame(frame[cols].to_numpy(dtype=float), columns=cols,
+        values = future_values(frame, cols)
+        table = pd.DataFrame(values, columns=cols,
                              index=pd.MultiIndex.from_arrays([keys.to_numpy(), when.to_numpy()]))
         table = table[~table.index.duplicated(keep="last")]
         wanted = pd.MultiIndex.from_arrays([np.repeat(np.asarray(ids, dtype=object), steps),

@@ -78,8 +78,19 @@ def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = Non
         raise InputError(
             f"{given}={test_size} holds out {test_size} steps, which leaves series "
             f"{panel.ids[i]!r} ({shortest} observations) with {shortest - test_size} to train "
-            f"on; it needs at least {test_size + 3}. Pass {given} <= {max(1, shortest // 3)}, "
-            "or drop the shortest series.")
+            f"on; it needs at least {test_size + 3}. "
+            + _shorter_holdout(options, given, int(panel.lengths.max())))
+    # a window model needs one window of real targets (a row to read, the steps after it)
+    # on some series; fit would refuse it in terms of the horizon the user may not have set
+    steps = spec.steps if options.horizon or options.strategy != "direct" else test_size
+    train_rows = panel.lengths - test_size
+    if options.training == "window" and (train_rows < steps + 1).all():
+        i = int(np.argmax(panel.lengths))
+        raise InputError(
+            f"{given}={test_size} leaves series {panel.ids[i]!r} ({int(panel.lengths[i])} "
+            f"observations) {int(train_rows[i])} to train on; a model that forecasts {steps} "
+            f"steps needs at least {steps + 1} (one row to read and {steps} after it). "
+            + _shorter_holdout(options, given, int(panel.lengths[i])))
     if options.strategy == "direct" and test_size > spec.horizon:
         raise InputError(
             f"test_size={test_size} is longer than horizon={spec.horizon}: a direct model "
@@ -149,6 +160,19 @@ def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = Non
         time_col=options.time_col, target_col=options.target_col, runs=runs,
         diagnosis=diagnosis, intervals=intervals, scales=scales, left_out=left_out)
     return evaluation, fitted
+
+
+def _shorter_holdout(options: ForecastOptions, given: str, length: int) -> str:
+    """The fix for a holdout too long for a series of ``length`` rows: the longest that
+    leaves it 3 rows and one window of real targets to train on."""
+    fixed = options.horizon or options.strategy != "direct"  # else the horizon is the holdout
+    steps = (options.horizon or 1) if options.strategy == "direct" else 1
+    most = min(length - 3, length - steps - 1 if fixed else (length - 1) // 2)
+    if options.horizon and options.strategy == "direct":  # a direct model scores its horizon
+        most = min(most, options.horizon)
+    if most < 1:
+        return f"A series of {length} observations is too short to evaluate: give more rows."
+    return f"Pass {given} <= {most}, or give longer series."
 
 
 def predict_windows(options: ForecastOptions, fitted: FittedForecast, panel: Panel,

@@ -185,6 +185,17 @@ def test_forecast_with_future_covariates_and_sequence_training(tmp_path, capsys)
     code, _, err = run(base, capsys)  # the forecast needs the promotions ahead: said first
     assert "--future-cols promo needs --future" in one_line_error(code, err)
     assert not (tmp_path / "run").exists()  # before any training
+    bad = frame.iloc[n:, [0, 2]].astype({"promo": object})
+    bad.iloc[2, 1] = "oops"
+    bad.to_csv(tmp_path / "bad.csv", index=False)
+    frame.iloc[n:, [0, 1]].to_csv(tmp_path / "no_promo.csv", index=False)
+    for future, said in ((tmp_path / "bad.csv", "future: column 'promo' must be numeric; row "
+                          "2 holds 'oops'"),  # a traceback after the fits, before
+                         (tmp_path / "none.csv", "no such file. Give a CSV or Parquet path."),
+                         (tmp_path / "no_promo.csv", "has no column 'promo'")):
+        code, _, err = run(base + ["--future", future], capsys)
+        assert said in one_line_error(code, err)
+        assert not (tmp_path / "run").exists()  # before any training
     code, out, err = run(base + ["--future", tmp_path / "future.csv"], capsys)
     assert code == 0, err
     forecast = pd.read_csv(tmp_path / "run" / "forecast.csv")
@@ -321,3 +332,9 @@ def test_a_series_too_short_to_score_is_named_and_forecast_after_the_refit(tmp_p
     assert "not scored: 'new' (3 observations), fewer than 3 rows before the first" in out
     metrics = json.loads((tmp_path / "c" / "metrics.json").read_text())
     assert metrics["direct"]["left_out"] == ["'new' (3 observations)"]
+
+
+def test_bare_rnnkit_prints_its_help_once_and_exits_2(capsys):
+    code, out, err = run([], capsys)
+    assert code == 2 and (out + err).count("Usage") == 1 and "forecast" in out + err
+    assert not err.strip()  # no empty line

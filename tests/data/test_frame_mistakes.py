@@ -175,3 +175,26 @@ def test_a_spreadsheet_export_with_decimal_commas_and_a_tsv_are_read(tmp_path):
     assert load_panel(tmp_path / "tabs.tsv").values.shape == (144, 1)
     inline = frame.assign(y=text["y"])
     assert "decimal commas" in message(inline)
+    # a value that reads as thousands (1,234) is not said to hold a decimal comma: dividing
+    # it by 1000 would be the wrong fix
+    thousands = frame.assign(y=frame["y"].map(lambda v: f"{1000 * v:,.0f}"))
+    said = message(thousands)
+    assert "If the commas separate thousands" in said and "thousands=','" in said
+
+
+def test_a_series_of_another_frequency_is_the_one_named():
+    quarters = pd.date_range("2000-01-01", periods=12, freq="QS")
+    frame = pd.concat([pd.DataFrame({"unique_id": f"q{k}", "ds": quarters, "y": 1.0 + k})
+                       for k in range(6)] + [pd.DataFrame(
+                           {"unique_id": "monthly", "y": 2.0,
+                            "ds": pd.date_range("2000-01-01", periods=12, freq="MS")})])
+    said = message(frame, Columns(id_col="unique_id"))
+    assert "'monthly' is 'MS', the other 6 'QS-JAN'" in said
+
+
+def test_dates_pandas_cannot_infer_a_format_for_are_read_without_its_warning():
+    frame = pd.DataFrame({"ds": ["Jan 1973", "Feb 1973", "Mar 1973", "April 1973"],
+                          "y": [1.0, 2.0, 3.0, 4.0]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert load_panel(frame).freq == "MS"

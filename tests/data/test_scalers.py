@@ -53,3 +53,15 @@ def test_none_and_errors():
         Scaler().transform(x)
     with pytest.raises(InputError, match="standard"):
         Scaler("robust")
+
+
+def test_a_zero_forecast_of_never_negative_data_comes_back_as_zero_not_a_rounding_error():
+    from rnnkit.data.scalers import Scaling
+
+    history = np.r_[np.zeros(24), np.linspace(0, 3000.0, 24)][:, None]  # night, then day
+    scaling = Scaling(Scaler().fit([history]), nonnegative=True)
+    zero = scaling.transform(np.zeros((4, 1))).astype(np.float32)  # the network's float32
+    assert (Scaler().fit([history]).inverse_transform(zero) != 0).any()  # rounding shows
+    np.testing.assert_array_equal(scaling.inverse_transform(zero), 0.0)  # sMAPE: 0%, not 200
+    small = scaling.transform(np.full((1, 1), 0.05))  # a real value stays itself
+    np.testing.assert_allclose(scaling.inverse_transform(small), 0.05)

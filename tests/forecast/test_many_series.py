@@ -119,3 +119,18 @@ def test_a_backtest_scores_series_shorter_than_a_window_and_names_those_it_canno
     with pytest.raises(InputError, match="n_windows=2 .* Pass n_windows <= 1"):
         rnnkit.Forecaster(**FAST).backtest(pd.concat([recent("a", 17), recent("b", 17)]),
                                            n_windows=2, step=3)  # no series long enough
+
+
+def test_a_holdout_too_long_for_the_series_names_the_longest_that_works():
+    from conftest import one_series
+
+    data = one_series(72, "MS", seasons=((12, 1.0),), seed=3)
+    for k in (70, 40, 36):  # 36: 36 rows cannot hold a window of 36 targets and a row before
+        with pytest.raises(InputError, match="Pass test_size <= 35, or give longer series"):
+            rnnkit.Forecaster(**FAST | {"horizon": None}).evaluate(data, test_size=k)
+    assert rnnkit.Forecaster(**FAST | {"horizon": None}).evaluate(data, test_size=35).test_size \
+        == 35  # the bound said is the bound
+    with pytest.raises(InputError, match="Pass test_size <= 3,"):  # FAST's horizon
+        rnnkit.Forecaster(**FAST).evaluate(data, test_size=70)
+    with pytest.raises(InputError, match="3 observations is too short to evaluate"):
+        rnnkit.Forecaster(**FAST | {"horizon": None}).evaluate(data.tail(3))

@@ -499,7 +499,7 @@ def load_panel(
         dayfirst = day_first(frame[c.time_col])
     times, zoned = read_times(frame[c.time_col], c.time_col, dayfirst)
     build = partial(_assemble, ids, values, statics, c, has_id, fill, freq, min_rows,
-                    dayfirst=dayfirst)
+                    dayfirst=dayfirst, fitted=fitted)
     if zoned is None:
         return build(times, None)
     if zone is not None:
@@ -531,7 +531,8 @@ def _wall_grid(freq: str | None) -> bool:
 
 def _assemble(ids: np.ndarray, values: np.ndarray, statics: np.ndarray | None, c: Columns,
               has_id: bool, fill: str | None, freq: str | None, min_rows: int,
-              times: np.ndarray, zone: Zone | None, dayfirst: bool = False) -> Panel:
+              times: np.ndarray, zone: Zone | None, dayfirst: bool = False,
+              fitted: bool = False) -> Panel:
     """The rest of :func:`load_panel` once the times are read (one reading of them)."""
     value_cols = list(c.value_cols)
     order = np.lexsort((times, _first_appearance_codes(ids)))  # by series, then time
@@ -550,7 +551,8 @@ def _assemble(ids: np.ndarray, values: np.ndarray, statics: np.ndarray | None, c
         _check_sessions(series_ids, per_times, Sessions.from_freq(freq))
     elif freq is not None and not integer:
         per_values, per_times = _reindex(per_values, per_times, freq, series_ids)
-    per_values = _check_finite(series_ids, per_values, per_times, value_cols, fill)
+    per_values = _check_finite(series_ids, per_values, per_times, value_cols, fill,
+                               freq if fitted else None)
     if fill == "drop":
         keep = [np.isfinite(v).all(axis=1) for v in per_values]
         for sid, k, t in zip(series_ids, keep, per_times, strict=True):
@@ -569,7 +571,7 @@ def _assemble(ids: np.ndarray, values: np.ndarray, statics: np.ndarray | None, c
         if len(v) < min_rows:
             raise InputError(f"series {sid!r} has {len(v)} observation(s); at least {min_rows} "
                              "are needed. Give more rows, or drop that series.")
-    found, step = _regular(series_ids, per_times, integer, freq)
+    found, step = _regular(series_ids, per_times, integer, freq, c.time_col)
     return Panel.from_series(series_ids, per_values, per_times, found, step=step,
                              columns=c, has_id=has_id, static=static, zone=zone,
                              dayfirst=dayfirst)
@@ -779,7 +781,10 @@ def _on_grid(times: list[np.ndarray], freq: str) -> np.ndarray:
     return regular
 
 
-def _check_finite(ids, values, times, cols, fill):
+def _check_finite(ids, values, times, cols, fill, model_freq: str | None = None):
+    """The values with their missing ones filled as ``fill`` says; without ``fill``, any is
+    refused. ``model_freq``: the data is a fitted model's (predict, update, score) on that
+    grid: the fix is in the data, not in an argument the call does not have."""
     out = []
     for sid, v, t in zip(ids, values, times, strict=True):
         bad = ~np.isfinite(v)
@@ -790,10 +795,21 @@ def _check_finite(ids, values, times, cols, fill):
             rows, col_idx = np.nonzero(bad)
             col = cols[int(col_idx[0])]
             where = ", ".join(_fmt(x) for x in t[rows[col_idx == col_idx[0]]][:3])
+            count = int(bad[:, col_idx[0]].sum())
+            head = (f"column {col!r} of series {sid!r} has {count} missing or infinite "
+                    f"value(s), first at {where}.")
+            if model_freq is not None and count > len(v) / 2:  # most of the model's grid
+                raise InputError(
+                    f"{head} The model's steps are {model_freq!r}, and the data fills fewer "
+                    "than half of them: it looks like data of another frequency. Give the "
+                    "data at the model's frequency, or fit a model on this data.")
+            if model_freq is not None:
+                raise InputError(f"{head} The model was fitted without fill: give those "
+                                 "values (add the missing rows) in the data, or refit with "
+                                 "fill=... (CLI: --fill).")
             raise InputError(
-                f"column {col!r} of series {sid!r} has {int(bad[:, col_idx[0]].sum())} missing or "
-                f"infinite value(s), first at {where}. Pass fill='ffill' | 'interpolate' | "
-                "'zero' | 'drop' (CLI: --fill) to fill them, or clean the data."
+                f"{head} Pass fill='ffill' | 'interpolate' | 'zero' | 'drop' (CLI: --fill) to "
+                "fill them, or clean the data."
             )
         frame = pd.DataFrame(np.where(bad, np.nan, v))
         if fill == "ffill":
@@ -813,7 +829,7 @@ def _check_finite(ids, values, times, cols, fill):
 BUSINESS = ("bh", "cbh")  # pandas business-hour frequencies
 
 
-def _regular(ids, times, integer, freq):
+def _regular(ids, times, integer, freq, time_col: str = "ds"):
     if integer:
         steps = {sid: int(np.min(np.diff(t))) for sid, t in zip(ids, times, strict=True)
                  if len(t) > 1}
@@ -827,10 +843,15 @@ def _regular(ids, times, integer, freq):
             gaps = np.flatnonzero(np.diff(t) != step)
             if gaps.size:
                 g = gaps[0]
+                dates = _dates_as_integers(np.concatenate(times))
+                fix = (f"They look like {dates[0]} dates ({t[g]}): read them as dates, "
+                       f"frame[{time_col!r}] = pd.to_datetime(frame[{time_col!r}].astype(str),"
+                       f" format={dates[1]!r}).") if dates else \
+                    ("Add the missing steps as rows (their values may be empty, with "
+                     "fill=...), or renumber the steps.")
                 raise InputError(
                     f"series {sid!r} has irregular integer time steps: expected {t[g] + step} "
-                    f"after {t[g]}, found {t[g + 1]}. Add the missing steps as rows (their "
-                    "values may be empty, with fill=...), or renumber the steps.")
+                    f"after {t[g]}, found {t[g + 1]}. {fix}")
         return None, step
     found, few = {}, []
     for sid, t in zip(ids, times, strict=True):
@@ -881,6 +902,17 @@ def _infer_freq(t: np.ndarray) -> str | None:
         warnings.simplefilter("ignore")
         inferred = pd.infer_freq(pd.DatetimeIndex(t))
     return inferred if inferred is None or isinstance(inferred, str) else inferred.freqstr
+
+
+def _dates_as_integers(t: np.ndarray) -> tuple[str, str] | None:
+    """Whether integer times are dates written as digits (197301: January 1973; 19730115):
+    their reading ("YYYYMM", "%Y%m"), or None."""
+    for name, fmt, digits in (("YYYYMMDD", "%Y%m%d", 8), ("YYYYMM", "%Y%m", 6)):
+        if ((t >= 10 ** (digits - 1)) & (t < 10 ** digits)).all():
+            parsed = pd.to_datetime(pd.Series(t.astype(str)), format=fmt, errors="coerce")
+            if parsed.notna().all() and parsed.dt.year.between(1000, 2999).all():
+                return name, fmt
+    return None
 
 
 def _irregular(sid: str, expected: object, before: object, found: object,

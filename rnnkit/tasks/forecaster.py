@@ -141,6 +141,10 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         from rnnkit.forecast.predict import predict
 
         self._check_fitted("predict")
+        if future is not None and not self.future_cols:  # it would be ignored
+            raise InputError("future=... was given, but this model reads no future covariates "
+                             "(it was fitted without future_cols). Drop future, or refit with "
+                             "future_cols naming the columns it should read ahead.")
         # the model's own grid: a history of a few rows cannot tell its frequency
         panel = None if data is None else self.panel(data, freq=self.fitted_.freq, min_rows=1)
         frame = predict(self.options(), self.fitted_, h, panel, ids, future)

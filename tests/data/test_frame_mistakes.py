@@ -198,3 +198,14 @@ def test_dates_pandas_cannot_infer_a_format_for_are_read_without_its_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert load_panel(frame).freq == "MS"
+
+
+def test_months_written_as_yyyymm_integers_are_told_how_to_read_as_dates():
+    frame = pd.DataFrame({"month": [197301 + k % 12 + 100 * (k // 12) for k in range(36)],
+                          "y": np.arange(36.0)})
+    said = message(frame, Columns(time_col="month"))
+    assert "They look like YYYYMM dates (197312)" in said and "format='%Y%m'" in said
+    fixed = frame.assign(month=pd.to_datetime(frame["month"].astype(str), format="%Y%m"))
+    assert load_panel(fixed, Columns(time_col="month")).freq == "MS"  # the fix works
+    assert "renumber the steps" in message(pd.DataFrame({"t": [1, 2, 4], "y": [1.0, 2, 3]}),
+                                           Columns(time_col="t"))

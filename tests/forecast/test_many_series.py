@@ -134,3 +134,22 @@ def test_a_holdout_too_long_for_the_series_names_the_longest_that_works():
         rnnkit.Forecaster(**FAST).evaluate(data, test_size=70)
     with pytest.raises(InputError, match="3 observations is too short to evaluate"):
         rnnkit.Forecaster(**FAST | {"horizon": None}).evaluate(data.tail(3))
+
+
+def test_a_models_data_with_a_gap_another_frequency_or_no_ids_is_told_what_is_wrong():
+    from conftest import one_series
+
+    monthly = one_series(60, "MS", seasons=((12, 1.0),), seed=4)
+    model = rnnkit.Forecaster(**FAST).fit(monthly)
+    with pytest.raises(InputError, match="fitted without fill: give those values \\(add the "):
+        model.predict(data=monthly.drop(index=30))  # one month missing
+    quarterly = monthly.iloc[::3]  # a fit would have --fill; predict has not
+    with pytest.raises(InputError, match="The model's steps are 'MS', and the data fills fewer"):
+        model.predict(data=quarterly)
+    frame = _frame()
+    many = rnnkit.Forecaster(**FAST).fit(frame)
+    with pytest.raises(InputError, match="data has no series id column, but the model was "
+                                         "fitted on 3 series"):
+        many.predict(data=frame[frame["unique_id"] == "s0"].drop(columns="unique_id"))
+    with pytest.raises(InputError, match="reads no future covariates"):  # ignored before
+        many.predict(future=frame)

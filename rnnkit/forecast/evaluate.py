@@ -235,7 +235,9 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
             raise InputError(f"{arg}={value!r} must be a positive integer. Pass e.g. {arg}=5.")
     every = n_windows if refit is False else (1 if refit is True else int(refit))
     if every < 1:
-        raise InputError(f"refit={refit!r} must be False, True or a positive window count.")
+        raise InputError(f"refit={refit!r} must be a positive count of windows per fit (or "
+                         "True: every window; False: one fit). Pass refit=5 to refit every 5 "
+                         "windows, or leave it out to fit once.")
     lengths = panel.lengths[:, None]
     origins = lengths - horizon - step * (n_windows - 1 - np.arange(n_windows))[None, :]  # [S, K]
     first = origins[:, 0]

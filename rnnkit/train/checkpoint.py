@@ -128,6 +128,9 @@ def prepare(directory: str | os.PathLike, fingerprint: str, resume: bool) -> Pat
 
     directory = Path(directory)
     marker = directory / "fit.json"
+    if directory.exists() and not directory.is_dir():
+        raise InputError(f"checkpoint={str(directory)!r} is a file; the checkpoints go in a "
+                         "directory. Pass a directory name (a new one is made).")
     if resume:
         if not marker.is_file():
             raise InputError(f"checkpoint={str(directory)!r} holds no checkpoint to resume. "

@@ -97,6 +97,10 @@ def test_resume_refuses_another_fit_or_no_checkpoint(tmp_path):
         rnnkit.Forecaster(**ARGS).fit(data(), checkpoint=tmp_path / "c", resume=True)
     with pytest.raises(InputError, match="needs checkpoint"):
         rnnkit.Forecaster(**ARGS).fit(data(), resume=True)
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(InputError, match="'.*notes.txt' is a file; the checkpoints go in a"):
+        rnnkit.Forecaster(**ARGS).fit(data(), checkpoint=tmp_path / "notes.txt")
+    assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
 def test_resume_refuses_a_checkpoint_of_another_resolved_shape(tmp_path, monkeypatch):

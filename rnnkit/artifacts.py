@@ -59,6 +59,7 @@ def write_model(
     document["meta_sha256"] = meta_checksum(document)
     text = json.dumps(document, indent=2, sort_keys=False, allow_nan=False)
     if path.suffix == ".zip":
+        _check_zip_target(path)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as z:
             z.writestr(META, text)
@@ -82,6 +83,27 @@ def write_model(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return path
+
+
+def _check_zip_target(path: Path) -> None:
+    """An existing ``.zip`` is replaced only when it holds a model (a zip of other files, or
+    a file that is no zip, would be lost)."""
+    if path.is_dir():
+        raise ArtifactError(f"path={str(path)!r} is a directory, but a zipped model is written "
+                            "there. Pass a new name ending in .zip, or a directory name.")
+    if not path.exists():
+        return
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+    except (zipfile.BadZipFile, OSError):
+        names = None
+    if names is None or META not in names or names - {META, WEIGHTS}:
+        what = "not a zip" if names is None else \
+            f"a zip of other files ({', '.join(sorted(names - {META, WEIGHTS})[:3]) or 'no model'})"
+        raise ArtifactError(
+            f"path={str(path)!r} is {what}, not a model; saving there would replace it. "
+            "Pass a new name ending in .zip, or a zipped model's own name to overwrite it.")
 
 
 def _others(path: Path) -> list[Path]:

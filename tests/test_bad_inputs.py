@@ -236,6 +236,25 @@ SEQUENCE = [
         X3, np.where(Y2 == 1, np.nan, 1.0)), InputError, ["y", "NaN"]),
     ("y text regression", lambda: rnnkit.SequenceRegressor(**SMALL).fit(
         X3, ["a"] * 30), InputError, ["y", "'a'", "number"]),
+    ("y huge regression", lambda: rnnkit.SequenceRegressor(**SMALL).fit(
+        X3, np.linspace(1, 2, 30) * 1e300), InputError, ["y", "2e+300", "Scale"]),
+    ("tagger y huge", lambda: rnnkit.SequenceTagger(task="regression", epochs=1, verbose=0)
+     .fit(X3, X3[..., 0] * 1e300), InputError, ["y", "too large"]),
+    ("y empty", lambda: rnnkit.SequenceRegressor(**SMALL).fit(X3[:0], Y2[:0]), InputError,
+     ["y", "empty"]),
+    ("labels empty", lambda: rnnkit.SequenceClassifier(**SMALL).fit(X3[:0], Y2[:0]),
+     InputError, ["y", "empty"]),
+    ("X no steps", lambda: rnnkit.SequenceClassifier(**SMALL).fit(X3[:, :0], Y2), InputError,
+     ["X", "(30, 0, 2)", "no timesteps"]),
+    ("X no features", lambda: rnnkit.SequenceClassifier(**SMALL).fit(X3[:, :, :0], Y2),
+     InputError, ["X", "(30, 10, 0)", "no features"]),
+    ("X text", lambda: rnnkit.SequenceClassifier(**SMALL).fit(
+        np.where(X3 > 2, "n/a", X3.astype(str)), Y2), InputError, ["X", "text", "n/a"]),
+    ("tagger unseen label in score", lambda: rnnkit.SequenceTagger(epochs=1, verbose=0).fit(
+        X3, np.tile([0, 1], (30, 5))).score(X3, np.full((30, 10), 7)), InputError,
+     ["7", "not in training"]),
+    ("labels of another type", lambda: fitted_classifier().score(X3, [str(v) for v in Y2]),
+     InputError, ["'0'", "another type", "int"]),
     ("one class", lambda: rnnkit.SequenceClassifier(**SMALL).fit(X3, [1] * 30), InputError,
      ["single class", "[1]"]),
     ("X nan inside", lambda: rnnkit.SequenceClassifier(**SMALL).fit(

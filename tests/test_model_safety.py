@@ -213,6 +213,26 @@ def test_a_save_never_replaces_a_folder_of_other_files_and_keeps_extras_of_a_mod
     assert rnnkit.load(tmp_path / "empty").predict().equals(model.predict())
 
 
+def test_a_save_never_replaces_a_zip_of_other_files(saved, tmp_path):
+    """save('photos.zip') replaced a user's zip with the model."""
+    import zipfile
+
+    work, _ = saved
+    model = rnnkit.load(work / "forecaster")
+    with zipfile.ZipFile(tmp_path / "photos.zip", "w") as z:
+        z.writestr("a.jpg", b"holiday")
+    (tmp_path / "table.zip").write_text("a,b\n1,2\n")  # not a zip at all
+    for name, said in (("photos.zip", "a zip of other files \\(a.jpg\\)"),
+                       ("table.zip", "is not a zip, not a model")):
+        before = (tmp_path / name).read_bytes()
+        with pytest.raises(ArtifactError, match=said):
+            model.save(tmp_path / name)
+        assert (tmp_path / name).read_bytes() == before
+    model.save(tmp_path / "m.zip")
+    model.save(tmp_path / "m.zip")  # a zipped model: overwritten
+    assert rnnkit.load(tmp_path / "m.zip").predict().equals(model.predict())
+
+
 def test_a_link_to_a_model_saves_the_model_and_a_zip_of_its_folder_loads(saved, tmp_path):
     import shutil
 

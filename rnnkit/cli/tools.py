@@ -30,6 +30,13 @@ def predict(
     from rnnkit.tasks import load
     from rnnkit.tasks.forecaster import Forecaster
 
+    for given, what in ((data, "DATA"), (future_file, "--future"), (str(model_path), "MODEL")):
+        if out is not None and given is not None and Path(given).exists() and \
+                Path(given).resolve() == out.resolve():
+            from rnnkit.errors import InputError
+
+            raise InputError(f"--out {str(out)!r} is the {what} file: the forecast would "
+                             "replace it. Pass another --out.")
     model = load(model_path)
     if future_file is not None and not getattr(model, "future_cols", ()):
         from rnnkit.errors import InputError

@@ -798,7 +798,8 @@ def _check_finite(ids, values, times, cols, fill, model_freq: str | None = None)
             count = int(bad[:, col_idx[0]].sum())
             head = (f"column {col!r} of series {sid!r} has {count} missing or infinite "
                     f"value(s), first at {where}.")
-            if model_freq is not None and count > len(v) / 2:  # most of the model's grid
+            if model_freq is not None and len(v) >= 6 and count > len(v) / 2:  # most of the
+                # model's grid, not a value or two of a short update
                 raise InputError(
                     f"{head} The model's steps are {model_freq!r}, and the data fills fewer "
                     "than half of them: it looks like data of another frequency. Give the "

@@ -210,3 +210,17 @@ def multiplicative(series: Sequence[np.ndarray], season: int | None) -> bool:
         votes.append(bool(np.corrcoef(level, spread)[0, 1] > 0.5
                           and level.max() > 2 * level.min()))
     return bool(votes) and sum(votes) * 2 > len(votes)
+
+
+def standardisation(values: np.ndarray, what: str = "y") -> tuple[np.ndarray, np.ndarray]:
+    """The mean and spread (1 where there is none) of ``values`` along the first axis, by
+    which a regressor's targets are standardised; targets so large that their square
+    overflows float64 (their spread would be inf, every prediction NaN) are refused."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean, std = values.mean(0), values.std(0)
+    if not (np.isfinite(mean).all() and np.isfinite(std).all()):
+        raise InputError(f"{what} holds values up to {float(np.abs(values).max()):.3g}, too large "
+                         "to standardise (their spread overflows). Scale the targets down "
+                         "(divide them by a power of ten) before fitting.")
+    return mean, np.where(std > 0, std, 1.0)
+

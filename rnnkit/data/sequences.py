@@ -70,8 +70,20 @@ def _pad_array(X: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
             f"{name} has {X.ndim} dimension(s) {X.shape} but [samples, timesteps, features] (3) is "
             "required. Reshape it."
         )
+    if X.dtype.kind in "US":  # numbers kept as text (read from a file, say)
+        try:
+            X = X.astype(np.float64)
+        except ValueError as e:
+            raise InputError(f"{name} holds text ({e}); a sequence's values must be numbers. "
+                             f"Convert them ({name}.astype(float)), or fix the values that "
+                             "are not numbers.") from None
     if not np.issubdtype(X.dtype, np.number) and X.dtype != bool:
-        raise InputError(f"{name} must be numeric; got dtype {X.dtype}.")
+        raise InputError(f"{name} must be numeric; got dtype {X.dtype}. Convert it to numbers.")
+    if 0 in X.shape:
+        raise InputError(f"{name} has shape {X.shape}: no " + ", no ".join(
+            what for what, size in zip(("samples", "timesteps", "features"), X.shape,
+                                       strict=True) if size == 0)
+            + ". Pass at least one sample of one step and one feature.")
     warn_channels_first(X.shape, name)
     x = X.astype(np.float64)
     n, t, _ = x.shape
@@ -225,7 +237,18 @@ def sequences_from_frame(frame, id_col: str, time_col: str | None, sequence_cols
     ids, starts = np.unique(frame[id_col].to_numpy(), return_index=True)
     starts = np.sort(starts)
     bounds = np.append(starts, len(frame))
-    values = frame.loc[:, list(sequence_cols)].apply(pd.to_numeric, errors="coerce").to_numpy(float)
+    block = frame.loc[:, list(sequence_cols)]
+    values = block.apply(pd.to_numeric, errors="coerce").to_numpy(float)
+    text = np.isnan(values) & block.notna().to_numpy()  # a value that is not a number
+    if text.any():
+        row, col = np.argwhere(text)[0]
+        sid = frame[id_col].iloc[row]
+        sid = sid.item() if isinstance(sid, np.generic) else sid
+        at = frame.index[row]
+        at = at.item() if isinstance(at, np.generic) else at
+        raise InputError(f"column {sequence_cols[col]!r} must be numeric; sequence {sid!r} "
+                         f"holds {block.iloc[row, col]!r} (row {at!r} of the data). Fix or "
+                         "drop that value.")
     seqs = [values[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
     per_sequence = frame.groupby(id_col, sort=False)
     if per_step:

@@ -189,16 +189,28 @@ def predict_windows(options: ForecastOptions, fitted: FittedForecast, panel: Pan
     spec = fitted.spec
     # with future covariates an origin needs them over its whole horizon, inside the data
     ahead = spec.horizon if spec.n_future else 1
+    need = spec.lookback + ahead
+    if (panel.lengths < need).any():
+        i = int(np.argmin(panel.lengths))
+        after = f"{ahead} steps after it (the future covariates of its horizon)" if \
+            spec.n_future else "one observed step after it"
+        raise InputError(f"predict_windows forecasts from origins with the model's whole "
+                         f"lookback ({spec.lookback} rows) before them and {after}: {need} "
+                         f"rows, but series {panel.ids[i]!r} has {int(panel.lengths[i])}. "
+                         "Give longer histories, or use predict(data=...) on short ones.")
     windows = make_windows([panel.series(s)[:, :1] for s in range(panel.n_series)],
                            spec.lookback, ahead, stride, series_names=panel.ids)
     series, at = windows.series, windows.target_times()
+    levels = len(options.quantiles or ()) or 1
     if options.training == "sequence":  # one pass per series serves every origin
-        y = forecast_at(options, fitted, panel, series, at, spec.horizon)
+        y = forecast_at(options, fitted, panel, series, at, spec.horizon, all_quantiles=True)
     else:
         y = np.concatenate([forecast_at(options, fitted, panel, series[k : k + batch_size],
-                                        at[k : k + batch_size], spec.horizon)
+                                        at[k : k + batch_size], spec.horizon,
+                                        all_quantiles=True)
                             for k in range(0, len(at), batch_size)] or
-                           [np.zeros((0, spec.horizon))])
+                           [np.zeros((0, spec.horizon, levels))])
+    y = y.reshape(len(at), spec.horizon, levels)  # [N, h, Q] (Q = 1 without quantiles)
     h = spec.horizon
     # each series' timestamps extended by h future steps, so every target has a time
     ahead = future_times_many([panel.series_times(s)[-1] for s in range(panel.n_series)],
@@ -211,7 +223,9 @@ def predict_windows(options: ForecastOptions, fitted: FittedForecast, panel: Pan
     frame = pd.DataFrame({"cutoff": user_times(np.repeat(grid[first - 1], h), panel.zone),
                           options.time_col: user_times(
                               grid[first[:, None] + np.arange(h)].reshape(-1), panel.zone),
-                          options.target_col: y.reshape(-1)})
+                          options.target_col: y[..., point_index(options)].reshape(-1)})
+    for k, q in enumerate(options.quantiles or ()):  # as predict() gives them
+        frame[f"{options.target_col}_q{q:g}"] = y[..., k].reshape(-1)
     if fitted.has_id:
         frame.insert(0, options.id_col, np.repeat(np.asarray(panel.ids)[windows.series], h))
     return frame

@@ -12,6 +12,7 @@ from torch import nn
 
 from rnnkit import tracking
 from rnnkit.data.holdout import split_holdout
+from rnnkit.data.scalers import standardisation
 from rnnkit.errors import InputError
 from rnnkit.tasks.base import register
 from rnnkit.tasks.sequence_base import SequenceEstimator
@@ -89,10 +90,7 @@ class SequenceClassifier(ClassifierOptions, SequenceEstimator):
     def score(self, X: Any, y: Any, static: Any = None) -> float:
         """Accuracy. Labels never seen in training are an error, not a silent miss."""
         labels = _labels(y)
-        unseen = sorted(set(labels.tolist()) - set(self.classes_.tolist()))
-        if unseen:
-            raise InputError(f"y has labels {unseen[:5]} that were not in training "
-                             f"({self.classes_.tolist()[:10]}). Score on known classes only.")
+        check_known_labels(labels, self.classes_)
         return float(np.mean(self.predict(X, static) == labels))
 
     def _target_meta(self) -> dict:
@@ -139,8 +137,7 @@ class SequenceRegressor(RegressorOptions, SequenceEstimator):
         target = target.reshape(len(target), -1)
         # scaled by the rows that train (the hold-out _fit draws, drawn alike here)
         rows = split_holdout(len(target), self.val_size, self.seed, order=self.holdout).train
-        self.y_mean_ = target[rows].mean(0)
-        self.y_std_ = np.where(target[rows].std(0) > 0, target[rows].std(0), 1.0)
+        self.y_mean_, self.y_std_ = standardisation(target[rows])
         scaled = ((target - self.y_mean_) / self.y_std_).astype(np.float32)
         self._fit(X, static, scaled, target.shape[1], regression_loss(self.loss),
                   checkpoint=checkpoint, resume=resume)
@@ -183,6 +180,22 @@ class SequenceRegressor(RegressorOptions, SequenceEstimator):
                     regressor_tags=RegressorTags())
 
 
+def check_known_labels(labels: np.ndarray, classes: np.ndarray) -> None:
+    """Refuse labels never seen in training (a score would count them as silent misses);
+    where they are the known ones written as another type (1 for '1'), say so."""
+    known = classes.tolist()
+    unseen = sorted(set(np.asarray(labels).reshape(-1).tolist()) - set(known), key=str)
+    if not unseen:
+        return
+    as_text = {str(k) for k in known}
+    hint = (" They are the known labels as another type (the model's are "
+            f"{type(known[0]).__name__}): convert y to it." if all(str(u) in as_text
+                                                                  for u in unseen)
+            else " Score on known classes only.")
+    raise InputError(f"y has labels {unseen[:5]} that were not in training ({known[:10]})."
+                     + hint)
+
+
 def _softmax(logits: np.ndarray) -> np.ndarray:
     e = np.exp(logits - logits.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
@@ -198,6 +211,9 @@ def _labels(y: Any) -> np.ndarray:
         raise InputError(f"y has shape {shape}; a classifier takes one label per sequence "
                          f"[samples].{hint}")
     labels = np.asarray(y, dtype=object).reshape(-1)
+    if labels.size == 0:
+        raise InputError("y is empty; fit needs a label for each of at least 2 sequences. "
+                         "Pass the data's labels.")
     missing = [i for i, v in enumerate(labels.tolist())
                if v is None or (isinstance(v, float) and np.isnan(v))]
     if missing:
@@ -212,6 +228,9 @@ def _numbers(y: Any) -> np.ndarray:
     except (TypeError, ValueError) as e:
         raise InputError(f"y must be numbers for a regressor ({e}). Convert the targets to "
                          "numbers, or use SequenceClassifier for labels.") from e
+    if target.size == 0:
+        raise InputError(f"y is empty (shape {target.shape}); fit needs a target for each of "
+                         "at least 2 sequences. Pass the data's targets.")
     if not np.isfinite(target).all():
         row = np.argwhere(~np.isfinite(target.reshape(len(target), -1)))[0][0]
         raise InputError(f"y has NaN or inf at row {row}. Drop or fill those targets.")

@@ -59,7 +59,13 @@ def _read(data: Any, schema: dict, with_target: bool = True):
         ids = (frame[schema["id_col"]].to_numpy() if schema["id_col"] in frame.columns
                else np.arange(len(frame)))
         y = frame[schema["target_col"]].to_numpy() if with_target else None
-        return frame[schema["text_col"]].astype(str).tolist(), y, None, ids
+        texts = frame[schema["text_col"]]
+        if texts.isna().any():  # named by its row in the file, before any split or shuffle
+            row = int(np.flatnonzero(texts.isna().to_numpy())[0])
+            raise InputError(f"column {schema['text_col']!r} is empty in "
+                             f"{int(texts.isna().sum())} row(s) (first: row {row} of the "
+                             "data). Give every row a text, or drop those rows.")
+        return texts.astype(str).tolist(), y, None, ids
     if not with_target:
         needed = [schema["id_col"], *schema["sequence_cols"], *schema["static_cols"]] + \
             ([schema["time_col"]] if schema["time_col"] else [])

@@ -11,6 +11,7 @@ import torch
 
 from rnnkit import tracking
 from rnnkit.data.holdout import split_holdout
+from rnnkit.data.scalers import standardisation
 from rnnkit.data.sequence_inputs import InputEncoder
 from rnnkit.data.sequences import pad_labels, pad_sequences, step_mask
 from rnnkit.errors import InputError
@@ -18,6 +19,7 @@ from rnnkit.nn.config import RecurrentConfig
 from rnnkit.nn.summary import format_summary
 from rnnkit.nn.tagger import IGNORE, TaggerNet, masked_cross_entropy, masked_mse
 from rnnkit.tasks.base import RnnkitEstimator, register
+from rnnkit.tasks.sequence import check_known_labels
 from rnnkit.tasks.sequence_options import TaggerOptions
 from rnnkit.train import History, SequenceBatches, TrainConfig, train_model
 
@@ -129,7 +131,8 @@ class SequenceTagger(TaggerOptions, RnnkitEstimator):
         if not np.isfinite(real).all():
             raise InputError("y has NaN or inf values. Drop or fill them first.")
         fitted = real[training[valid]]  # the steps of the sequences that train
-        self.y_mean_, self.y_std_ = float(fitted.mean()), float(fitted.std() or 1.0)
+        mean, std = standardisation(fitted)
+        self.y_mean_, self.y_std_ = float(mean), float(std)
         out = np.full(values.shape, np.nan, dtype=np.float32)  # NaN on padded steps: skipped
         out[valid] = (real - self.y_mean_) / self.y_std_
         return out
@@ -185,6 +188,7 @@ class SequenceTagger(TaggerOptions, RnnkitEstimator):
         truth, pred = truth[valid], pred[valid]
         if self.classes_.dtype.kind == "U":  # labels read as text (mixed types): compare so
             truth, pred = truth.astype(str), pred.astype(str)
+        check_known_labels(truth, self.classes_)
         return float(np.mean(truth == pred))
 
     def inspect(self, X: Any):

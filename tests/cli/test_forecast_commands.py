@@ -106,6 +106,17 @@ def test_predict_with_a_non_rnnkit_model(tmp_path, capsys):
     assert "not an rnnkit model" in one_line_error(code, err)
 
 
+def test_predict_never_writes_its_forecast_over_its_own_data(tmp_path, capsys):
+    from rnnkit.datasets import load_dataset
+
+    load_dataset("airline").to_csv(tmp_path / "d.csv", index=False)
+    before = (tmp_path / "d.csv").read_bytes()
+    code, _, err = run(["predict", tmp_path / "m", tmp_path / "d.csv", "--out",
+                        tmp_path / "." / "d.csv"], capsys)
+    assert "--out" in one_line_error(code, err) and "is the DATA file" in err
+    assert (tmp_path / "d.csv").read_bytes() == before
+
+
 def test_predict_with_a_tagger_says_what_to_do(tmp_path, capsys):
     import rnnkit
     from rnnkit.datasets.teaching import counting

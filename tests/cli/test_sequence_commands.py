@@ -151,6 +151,13 @@ def test_regress_on_texts_and_on_a_column_of_labels(tmp_path, capsys):
                           "--embedding-dim", "4", "--out", tmp_path / "out"], capsys)
     assert code == 0, err
     assert "TF-IDF + ridge" in json.loads((tmp_path / "out" / "metrics.json").read_text())
+    with_gap = pd.DataFrame({"text": texts, "y": [1.0, -1.0, 2.0, -2.0] * 6})
+    with_gap.loc[5, "text"] = ""  # read back as missing; named by its row, not the split's
+    with_gap.to_csv(tmp_path / "gap.csv", index=False)
+    code, out, err = run(["regress", tmp_path / "gap.csv", "--text-col", "text",
+                          "--target-col", "y", "--max-steps", "1"], capsys)
+    assert "column 'text' is empty in 1 row(s) (first: row 5 of the data)" in \
+        one_line_error(code, err)
     frame = pd.DataFrame({"id": np.repeat(np.arange(8), 3), "step": np.tile(np.arange(3), 8),
                           "v": np.arange(24.0), "kind": np.repeat(["cat", "dog"] * 4, 3)})
     frame.to_csv(tmp_path / "labels.csv", index=False)

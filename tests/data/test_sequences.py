@@ -105,3 +105,21 @@ def test_auto_normalisation_is_per_sequence_for_one_channel_and_both_for_several
     assert enc.static.shape == (2, 4)  # the levels (mean, log spread of each channel) too
     again = InputEncoder.from_dict(two.to_dict())
     np.testing.assert_array_equal(again.transform(seqs).x, enc.x)
+
+
+def test_a_value_that_is_not_a_number_is_named_not_called_nan():
+    import pandas as pd
+
+    from rnnkit.data.sequences import sequences_from_frame
+    from rnnkit.errors import InputError
+
+    f = pd.DataFrame({"id": np.repeat([1, 2, 3], 4), "t": np.tile(range(4), 3),
+                      "value": np.arange(12.0).astype(object), "label": np.repeat([0, 1, 0], 4)})
+    f.loc[7, "value"] = "abc"
+    with pytest.raises(InputError, match="column 'value' must be numeric; sequence 2 holds "
+                                         "'abc' \\(row 7 of the data\\)"):
+        sequences_from_frame(f, "id", "t", ["value"], "label")
+    f.loc[7, "value"] = np.nan  # a missing value stays the NaN check's (padding or an error)
+    X, *_ = sequences_from_frame(f, "id", "t", ["value"], "label")
+    assert np.isnan(X[1][3, 0])
+

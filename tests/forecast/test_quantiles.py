@@ -90,3 +90,8 @@ def test_predict_windows_gives_the_median_level():
     cutoff = last["cutoff"].iloc[0]
     single = f.predict(data=data[data["ds"] <= cutoff])
     np.testing.assert_allclose(last["y"], single["y_q0.5"], rtol=1e-5)
+    for level in ("y_q0.1", "y_q0.5", "y_q0.9"):  # every level, as predict gives them
+        np.testing.assert_allclose(last[level], single[level], rtol=1e-5)
+    with pytest.raises(InputError, match="lookback \\(12 rows\\) before them and one observed "
+                                         "step after it: 13 rows, but series 'series' has 10"):
+        f.predict_windows(data.iloc[:10])

@@ -50,6 +50,8 @@ def test_update_refuses_rows_that_do_not_continue_the_series():
         f.update(data.iloc[299:310])
     with pytest.raises(InputError, match=r"series \['c'\] that the model was not trained on"):
         f.update(tail.iloc[:100].assign(unique_id="c"))
+    with pytest.raises(InputError, match="fitted without fill: give those values"):
+        f.update(tail.iloc[:1].assign(y=np.nan))  # one missing value, not another frequency
 
 
 def test_a_series_state_never_depends_on_another_series():

@@ -98,9 +98,15 @@ def _check_zip_target(path: Path) -> None:
             names = set(z.namelist())
     except (zipfile.BadZipFile, OSError):
         names = None
-    if names is None or META not in names or names - {META, WEIGHTS}:
-        what = "not a zip" if names is None else \
-            f"a zip of other files ({', '.join(sorted(names - {META, WEIGHTS})[:3]) or 'no model'})"
+    files = None if names is None else {n for n in names if not n.endswith("/")}
+    folders = {n.split("/")[0] for n in files or ()}  # a model zipped in its folder loads too
+    prefix = "" if files and META in files else \
+        f"{next(iter(folders))}/" if len(folders) == 1 else None
+    own = set() if prefix is None else {prefix + META, prefix + WEIGHTS}
+    if files is None or prefix is None or prefix + META not in files or files - own:
+        others = sorted((files or set()) - own)
+        what = "not a zip" if files is None else \
+            f"a zip of other files ({', '.join(others[:3]) or 'no model'})"
         raise ArtifactError(
             f"path={str(path)!r} is {what}, not a model; saving there would replace it. "
             "Pass a new name ending in .zip, or a zipped model's own name to overwrite it.")

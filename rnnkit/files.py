@@ -55,16 +55,17 @@ def make_parent(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
 
 
-def check_out_dir(out: str | os.PathLike) -> None:
+def check_out_dir(out: str | os.PathLike, model: bool = False) -> None:
     """Before a long job: refuse an output directory that a file stands in the way of (the
-    directory itself, or one above it), so that the job does not fail after it ran."""
+    directory itself, one above it, or with ``model`` (a job that saves one in ``model/``) a
+    file named ``model`` in it), so that the job does not fail after it ran."""
     out = Path(out)
     if out.exists() and not out.is_dir():
         from rnnkit.errors import InputError
 
         raise InputError(f"--out {str(out)!r} is a file; the outputs go in a directory. Pass a "
                          "directory name.")
-    if (out / "model").exists() and not (out / "model").is_dir():
+    if model and (out / "model").exists() and not (out / "model").is_dir():
         from rnnkit.errors import InputError
 
         raise InputError(f"--out {str(out)!r} holds a file named 'model', where the model's "

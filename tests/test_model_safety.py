@@ -154,7 +154,8 @@ def test_a_cli_run_refuses_an_out_whose_model_is_a_file(tmp_path):
 
     (tmp_path / "model").write_text("mine")
     with pytest.raises(InputError, match="holds a file named 'model'"):
-        check_out_dir(tmp_path)
+        check_out_dir(tmp_path, model=True)
+    check_out_dir(tmp_path)  # a job that saves no model (a backtest) keeps it
 
 
 def test_saved_files_follow_the_umask(saved, tmp_path):
@@ -231,6 +232,12 @@ def test_a_save_never_replaces_a_zip_of_other_files(saved, tmp_path):
     model.save(tmp_path / "m.zip")
     model.save(tmp_path / "m.zip")  # a zipped model: overwritten
     assert rnnkit.load(tmp_path / "m.zip").predict().equals(model.predict())
+    import shutil
+
+    model.save(tmp_path / "folder" / "v1")  # a model zipped in its folder: loads, and saves
+    shutil.make_archive(str(tmp_path / "v1"), "zip", tmp_path / "folder", "v1")
+    rnnkit.load(tmp_path / "v1.zip").save(tmp_path / "v1.zip")
+    assert rnnkit.load(tmp_path / "v1.zip").predict().equals(model.predict())
 
 
 def test_a_link_to_a_model_saves_the_model_and_a_zip_of_its_folder_loads(saved, tmp_path):

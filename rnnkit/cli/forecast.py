@@ -49,7 +49,7 @@ def forecast(
     from rnnkit.files import check_out_dir
 
     out = out or default_out("forecast", data)
-    check_out_dir(out)  # before the training, not after it
+    check_out_dir(out, model=True)  # before the training, not after it
     _check_future(options, future_file)
     panel = read_before_torch(options, data)  # arguments, paths and columns, before torch
     from rnnkit.tasks.forecaster import Forecaster
@@ -144,12 +144,13 @@ def _check_future(options: dict[str, Any], future_file: str | None) -> None:
         raise InputError(f"--future {future_file!r}: no --future-cols names which of its "
                          "columns the model reads ahead. Pass --future-cols, or drop --future.")
     if future_file is not None:  # its file, columns and numbers, before minutes of training
-        from rnnkit.data.frames import Columns, read_data
+        from rnnkit.data.frames import Columns, _time_from_index, read_data
         from rnnkit.forecast.covariates import future_values
 
         time_col, id_col = options.get("time_col", "ds"), options.get("id_col", "unique_id")
         frame = read_data(future_file, Columns(time_col, options.get("target_col", "y"),
                                                id_col), what="--future")
+        frame = _time_from_index(frame, time_col)  # as predict reads it: a time index too
         missing = [c for c in (time_col, *cols) if c not in frame.columns]
         if missing:
             raise InputError(f"--future {future_file!r} has no column {missing[0]!r}; it needs "

@@ -36,7 +36,7 @@ def _run(task: str, data: str, target: str, sequence_cols: str, id_col: str, tim
     from rnnkit.files import check_out_dir
 
     if out is not None:
-        check_out_dir(out)  # before the training, not after it
+        check_out_dir(out, model=True)  # before the training, not after it
     target_arg = "label_col" if task == "classification" else "target_col"
     if text_col:
         _check_columns(data, [(text_col, "text_col"), (target, target_arg)])
@@ -157,7 +157,7 @@ def tag(
     if out is not None:
         from rnnkit.files import check_out_dir
 
-        check_out_dir(out)  # before the training, not after it
+        check_out_dir(out, model=True)  # before the training, not after it
     _check_columns(data, [(label_col, "label_col"), (id_col, "id_col"), (time_col, "time_col")],
                    sequence_cols)
     from rnnkit.tasks.sequence_jobs import run_tagging_job

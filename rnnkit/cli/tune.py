@@ -46,7 +46,7 @@ def tune(
     from rnnkit.files import check_out_dir
 
     out = out or default_out("tune", data)
-    check_out_dir(out)  # before the search, not after it
+    check_out_dir(out, model=True)  # before the search, not after it
     from rnnkit.tuning import _optuna
 
     _optuna()  # a missing extra is one line before any data is read

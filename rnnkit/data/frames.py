@@ -549,10 +549,12 @@ def _assemble(ids: np.ndarray, values: np.ndarray, statics: np.ndarray | None, c
     integer = np.issubdtype(times.dtype, np.integer)
     if is_sessions(freq) and not integer:  # a session calendar (a model's): no grid to fill
         _check_sessions(series_ids, per_times, Sessions.from_freq(freq))
-    elif freq is not None and not integer:
+    given = [len(t) for t in per_times]
+    if freq is not None and not integer and not is_sessions(freq):
         per_values, per_times = _reindex(per_values, per_times, freq, series_ids)
+    added = [len(t) - n for t, n in zip(per_times, given, strict=True)]  # rows of the grid
     per_values = _check_finite(series_ids, per_values, per_times, value_cols, fill,
-                               freq if fitted else None)
+                               (freq or "integer steps", added) if fitted else None)
     if fill == "drop":
         keep = [np.isfinite(v).all(axis=1) for v in per_values]
         for sid, k, t in zip(series_ids, keep, per_times, strict=True):
@@ -781,12 +783,14 @@ def _on_grid(times: list[np.ndarray], freq: str) -> np.ndarray:
     return regular
 
 
-def _check_finite(ids, values, times, cols, fill, model_freq: str | None = None):
+def _check_finite(ids, values, times, cols, fill, model: tuple | None = None):
     """The values with their missing ones filled as ``fill`` says; without ``fill``, any is
-    refused. ``model_freq``: the data is a fitted model's (predict, update, score) on that
-    grid: the fix is in the data, not in an argument the call does not have."""
+    refused. ``model``: the data is a fitted model's (predict, update, score): its grid and
+    the rows it added to each series, for a fix in the data, not in an argument that the
+    call has not."""
     out = []
-    for sid, v, t in zip(ids, values, times, strict=True):
+    model_freq, added = model if model is not None else (None, [0] * len(ids))
+    for sid, v, t, extra in zip(ids, values, times, added, strict=True):
         bad = ~np.isfinite(v)
         if not bad.any():
             out.append(v)
@@ -798,8 +802,8 @@ def _check_finite(ids, values, times, cols, fill, model_freq: str | None = None)
             count = int(bad[:, col_idx[0]].sum())
             head = (f"column {col!r} of series {sid!r} has {count} missing or infinite "
                     f"value(s), first at {where}.")
-            if model_freq is not None and len(v) >= 6 and count > len(v) / 2:  # most of the
-                # model's grid, not a value or two of a short update
+            if model_freq is not None and len(v) >= 6 and extra > len(v) / 2:  # the grid
+                # added most rows: not a gap (nor a value or two of a short update)
                 raise InputError(
                     f"{head} The model's steps are {model_freq!r}, and the data fills fewer "
                     "than half of them: it looks like data of another frequency. Give the "

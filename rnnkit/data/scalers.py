@@ -159,9 +159,11 @@ class Scaling:
             if self.log_target:
                 y[..., at] = np.exp(np.minimum(y[..., at], 700.0))
             if self.nonnegative:
+                y[..., at] = np.maximum(y[..., at], 0.0)
+            if self.nonnegative and not self.log_target and self.scaler.kind != "none":
                 # a zero forecast comes back from float32 as a rounding error (1e-9 at night
                 # on solar data: sMAPE counts 200% for it against a true 0): below a
-                # millionth of the series' scale it is 0
+                # millionth of the series' scale (in the data's units) it is 0
                 offset, scale = self.scaler._params(np.asarray(x), series, cols)
                 tiny = 1e-6 * np.broadcast_to(np.abs(offset) + scale, y.shape)[..., at]
                 y[..., at] = np.where(y[..., at] < tiny, 0.0, y[..., at])

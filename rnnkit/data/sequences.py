@@ -79,11 +79,10 @@ def _pad_array(X: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
                              "are not numbers.") from None
     if not np.issubdtype(X.dtype, np.number) and X.dtype != bool:
         raise InputError(f"{name} must be numeric; got dtype {X.dtype}. Convert it to numbers.")
-    if 0 in X.shape:
-        raise InputError(f"{name} has shape {X.shape}: no " + ", no ".join(
-            what for what, size in zip(("samples", "timesteps", "features"), X.shape,
-                                       strict=True) if size == 0)
-            + ". Pass at least one sample of one step and one feature.")
+    if len(X) and 0 in X.shape[1:]:  # no samples is an empty answer; no steps is an error
+        raise InputError(f"{name} has shape {X.shape}: no " + " and no ".join(
+            what for what, size in zip(("timesteps", "features"), X.shape[1:], strict=True)
+            if size == 0) + ". Pass sequences of at least one step of one feature.")
     warn_channels_first(X.shape, name)
     x = X.astype(np.float64)
     n, t, _ = x.shape

@@ -110,7 +110,7 @@ def _token_lists(texts: Sequence[str] | Sequence[Sequence[str]],
 def is_text(X: object) -> bool:
     """Whether X is a sequence of strings or of token lists (rather than numbers)."""
     if isinstance(X, np.ndarray) and X.dtype.kind in "US":
-        return X.ndim == 1  # texts; a [samples, timesteps, features] of strings is numbers
+        return X.ndim < 3  # texts or token lists; [samples, timesteps, features] is numbers
     if not isinstance(X, Sequence | np.ndarray) or len(X) == 0:
         return False
     first = X[0]

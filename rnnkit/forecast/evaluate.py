@@ -29,7 +29,7 @@ from rnnkit.evaluate.baselines import (
 )
 from rnnkit.evaluate.diagnosis import diagnose
 from rnnkit.evaluate.statistical import NAMES, statistical_at
-from rnnkit.forecast.fit import fit
+from rnnkit.forecast.fit import fit, validation_rows
 from rnnkit.forecast.options import ForecastOptions
 from rnnkit.forecast.pace import counts_epochs
 from rnnkit.forecast.predict import forecast_at
@@ -78,24 +78,20 @@ def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = Non
         raise InputError(
             f"{given}={test_size} holds out {test_size} steps, which leaves series "
             f"{panel.ids[i]!r} ({shortest} observations) with {shortest - test_size} to train "
-            f"on; it needs at least {test_size + 3}. "
-            + _shorter_holdout(options, given, int(panel.lengths.max())))
-    # a window model needs one window of real targets (a row to read, the steps after it)
-    # on some series; fit would refuse it in terms of the horizon the user may not have set
-    steps = spec.steps if options.horizon or options.strategy != "direct" else test_size
-    train_rows = panel.lengths - test_size
-    if options.training == "window" and (train_rows < steps + 1).all():
+            f"on; it needs at least {test_size + 3}. " + _shorter_holdout(options, panel, given))
+    if options.strategy != "recursive" and test_size > spec.horizon:
+        raise InputError(
+            f"test_size={test_size} is longer than horizon={spec.horizon}: a "
+            f"{options.strategy} model forecasts at most its horizon. Pass test_size <= "
+            f"{spec.horizon}, horizon={test_size}, or strategy='recursive'.")
+    # fit would refuse it in terms of the horizon and validation the user may not have set
+    if not _trains(options, panel, test_size):
         i = int(np.argmax(panel.lengths))
         raise InputError(
-            f"{given}={test_size} leaves series {panel.ids[i]!r} ({int(panel.lengths[i])} "
-            f"observations) {int(train_rows[i])} to train on; a model that forecasts {steps} "
-            f"steps needs at least {steps + 1} (one row to read and {steps} after it). "
-            + _shorter_holdout(options, given, int(panel.lengths[i])))
-    if options.strategy == "direct" and test_size > spec.horizon:
-        raise InputError(
-            f"test_size={test_size} is longer than horizon={spec.horizon}: a direct model "
-            f"forecasts at most its horizon. Pass test_size <= {spec.horizon}, "
-            f"horizon={test_size}, or strategy='recursive'.")
+            f"{given}={test_size} holds out {test_size} steps, which leaves too few rows to "
+            f"train a model that forecasts them (series {panel.ids[i]!r}, the longest, keeps "
+            f"{int(panel.lengths[i]) - test_size} of its {int(panel.lengths[i])} rows). "
+            + _shorter_holdout(options, panel, given))
     lengths = panel.lengths
     train_panel = first_rows(panel, lengths - test_size)
     spec = resolve(options, train_panel, test_size)
@@ -162,17 +158,37 @@ def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = Non
     return evaluation, fitted
 
 
-def _shorter_holdout(options: ForecastOptions, given: str, length: int) -> str:
-    """The fix for a holdout too long for a series of ``length`` rows: the longest that
-    leaves it 3 rows and one window of real targets to train on."""
-    fixed = options.horizon or options.strategy != "direct"  # else the horizon is the holdout
-    steps = (options.horizon or 1) if options.strategy == "direct" else 1
-    most = min(length - 3, length - steps - 1 if fixed else (length - 1) // 2)
-    if options.horizon and options.strategy == "direct":  # a direct model scores its horizon
-        most = min(most, options.horizon)
-    if most < 1:
-        return f"A series of {length} observations is too short to evaluate: give more rows."
-    return f"Pass {given} <= {most}, or give longer series."
+def _trains(options: ForecastOptions, panel: Panel, test_size: int) -> bool:
+    """Whether a fit on all but the last ``test_size`` rows of each series scored (3 rows or
+    more left) would train: fit's own rules (a window of real targets on some series, and on
+    every one for a sequence model, after the validation rows)."""
+    scored = np.flatnonzero(panel.lengths >= test_size + 3)
+    if not scored.size:
+        return False
+    part = select_series(panel, scored)
+    train = first_rows(part, part.lengths - test_size)
+    spec = resolve(options, train, test_size)
+    if options.strategy != "recursive" and test_size > spec.horizon:
+        return False
+    stateful = options.training == "sequence"
+    cut = train.lengths - validation_rows(options, spec, train.lengths, stateful)
+    short = cut < (spec.lookback + spec.steps if stateful else spec.steps + 1)
+    return not (short.all() or (short.any() and stateful) or (cut < 1).any())
+
+
+def _shorter_holdout(options: ForecastOptions, panel: Panel, given: str) -> str:
+    """The fix for a holdout too long: the longest that trains (found by halving, as a
+    longer holdout leaves less to train on), or that the series are too short for any."""
+    low, high = 0, int(panel.lengths.max()) - 3  # low trains (0: none found yet)
+    while high > low:
+        middle = (low + high + 1) // 2
+        if _trains(options, panel, middle):
+            low = middle
+        else:
+            high = middle - 1
+    if low < 1:
+        return "The series are too short to evaluate: give more rows."
+    return f"Pass {given} <= {low}, or give longer series."
 
 
 def predict_windows(options: ForecastOptions, fitted: FittedForecast, panel: Panel,
@@ -266,13 +282,21 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
     kept = np.flatnonzero(first >= 3)
     left_out = tuple(f"{panel.ids[i]!r} ({int(lengths[i, 0])} observations)"
                      for i in np.flatnonzero(first < 3))
-    if (first >= lookback + 1).any() and len(left_out):
+    # a sequence model trains on every series' stream, and a validation of given rows takes
+    # them from every series: there a series shorter than the first window is refused
+    spare = options.training == "window" and options.val_size is None
+    if spare and (first >= lookback + 1).any() and len(left_out):
         panel, origins, first = select_series(panel, kept), origins[kept], first[kept]
         lengths = lengths[kept]
-    if (first < lookback + 1).all():
-        i = int(np.argmin(first))
+    short = first < lookback + 1
+    if short.all() or (short.any() and not spare):
+        # the fix for the longest series when none holds a window (dropping the shortest
+        # would not do), else for the shortest
+        i = int(np.argmax(first)) if short.all() else int(np.argmin(first))
         most = (int(lengths[i, 0]) - horizon - lookback - 1) // step + 1
         fix = f"Pass n_windows <= {most}, or a smaller step." if most >= 1 else \
+            "No series is long enough for one window: give longer series, or lower horizon." \
+            if short.all() and panel.n_series > 1 else \
             f"Series {panel.ids[i]!r} is too short for one window: drop it, or lower horizon."
         raise InputError(
             f"n_windows={n_windows} with step={step} and horizon={horizon} needs "

@@ -249,7 +249,9 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         A series shorter than the first window is forecast from its window padded in front
         by the model the others train; one with fewer than 3 rows before the first origin is
         neither trained on nor scored, and the backtest's ``left_out`` names it (only a panel
-        where no series holds a window before the first origin is refused).
+        where no series holds a window before the first origin is refused). With
+        ``training="sequence"`` or a given ``val_size``, which take rows of every series, a
+        series shorter than the first window is refused as before.
 
         Returns:
             A :class:`rnnkit.evaluate.Backtest`: per-origin, per-step errors of the model and

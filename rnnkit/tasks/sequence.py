@@ -212,8 +212,8 @@ def _labels(y: Any) -> np.ndarray:
                          f"[samples].{hint}")
     labels = np.asarray(y, dtype=object).reshape(-1)
     if labels.size == 0:
-        raise InputError("y is empty; fit needs a label for each of at least 2 sequences. "
-                         "Pass the data's labels.")
+        raise InputError("y is empty: there is nothing to fit or score. Pass the labels of "
+                         "the sequences.")
     missing = [i for i, v in enumerate(labels.tolist())
                if v is None or (isinstance(v, float) and np.isnan(v))]
     if missing:
@@ -229,8 +229,8 @@ def _numbers(y: Any) -> np.ndarray:
         raise InputError(f"y must be numbers for a regressor ({e}). Convert the targets to "
                          "numbers, or use SequenceClassifier for labels.") from e
     if target.size == 0:
-        raise InputError(f"y is empty (shape {target.shape}); fit needs a target for each of "
-                         "at least 2 sequences. Pass the data's targets.")
+        raise InputError(f"y is empty (shape {target.shape}): there is nothing to fit or "
+                         "score. Pass the targets of the sequences.")
     if not np.isfinite(target).all():
         row = np.argwhere(~np.isfinite(target.reshape(len(target), -1)))[0][0]
         raise InputError(f"y has NaN or inf at row {row}. Drop or fill those targets.")

@@ -207,9 +207,14 @@ def test_forecast_with_future_covariates_and_sequence_training(tmp_path, capsys)
         code, _, err = run(base + ["--future", future], capsys)
         assert said in one_line_error(code, err)
         assert not (tmp_path / "run").exists()  # before any training
+    frame.iloc[n:, [0, 2]].set_index("ds").to_parquet(tmp_path / "future.parquet")
+    code, out, err = run(base + ["--future", tmp_path / "future.parquet"], capsys)
+    assert code == 0, err  # a time index is read as the time column, by the check too
+    by_index = pd.read_csv(tmp_path / "run" / "forecast.csv")
     code, out, err = run(base + ["--future", tmp_path / "future.csv"], capsys)
     assert code == 0, err
     forecast = pd.read_csv(tmp_path / "run" / "forecast.csv")
+    pd.testing.assert_frame_equal(by_index, forecast)
     assert len(forecast) == 24 and forecast["ds"].iloc[0] == "2024-01-31 00:00:00"
     code, out, err = run(["predict", tmp_path / "run" / "model", tmp_path / "history.csv",
                           "--future", tmp_path / "future.csv", "--h", "24"], capsys)

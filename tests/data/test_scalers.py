@@ -65,3 +65,10 @@ def test_a_zero_forecast_of_never_negative_data_comes_back_as_zero_not_a_roundin
     np.testing.assert_array_equal(scaling.inverse_transform(zero), 0.0)  # sMAPE: 0%, not 200
     small = scaling.transform(np.full((1, 1), 0.05))  # a real value stays itself
     np.testing.assert_allclose(scaling.inverse_transform(small), 0.05)
+    tiny = np.linspace(9e-6, 1.1e-5, 24)[:, None]  # a positive series in small units, logged
+    logged = Scaling(Scaler().fit([np.log(tiny)]), log_target=True, nonnegative=True)
+    np.testing.assert_allclose(logged.inverse_transform(logged.transform(tiny)), tiny)
+    raw = Scaling(Scaler("none").fit([tiny]), nonnegative=True)  # no scale to measure by
+    np.testing.assert_allclose(raw.inverse_transform(tiny), tiny)
+    np.testing.assert_array_equal(raw.inverse_transform(-tiny), 0.0)  # still floored at 0
+

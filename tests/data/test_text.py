@@ -48,3 +48,11 @@ def test_words_of_any_script_are_whole_and_old_vocabularies_read_as_before():
     assert Vocabulary.from_dict(old).tokenizer == "ascii"
     with pytest.raises(InputError, match="min_count=5 keeps no token.*Pass min_count=2"):
         Vocabulary.build(["un café", "le café"], min_count=5)
+
+
+def test_arrays_of_strings_are_texts_or_token_lists_and_3d_ones_are_numbers():
+    from rnnkit.data.text import is_text
+
+    assert is_text(np.array(["good film", "bad film"]))
+    assert is_text(np.array([["good", "film"], ["bad", "film"]]))  # pre-tokenised
+    assert not is_text(np.zeros((2, 3, 1)).astype(str))  # numbers kept as text

@@ -119,6 +119,12 @@ def test_a_backtest_scores_series_shorter_than_a_window_and_names_those_it_canno
     with pytest.raises(InputError, match="n_windows=2 .* Pass n_windows <= 1"):
         rnnkit.Forecaster(**FAST).backtest(pd.concat([recent("a", 17), recent("b", 17)]),
                                            n_windows=2, step=3)  # no series long enough
+    with pytest.raises(InputError, match="rows of series 'a', which has 17 .* Pass n_windows "
+                                         "<= 1"):  # the fix for the longest, which works:
+        rnnkit.Forecaster(**FAST).backtest(pd.concat([recent("a", 17), recent("b", 5)]),
+                                           n_windows=2, step=3)
+    assert rnnkit.Forecaster(**FAST).backtest(pd.concat([recent("a", 17), recent("b", 5)]),
+                                              n_windows=1, step=3).n_windows == 1
 
 
 def test_a_holdout_too_long_for_the_series_names_the_longest_that_works():
@@ -132,7 +138,14 @@ def test_a_holdout_too_long_for_the_series_names_the_longest_that_works():
         == 35  # the bound said is the bound
     with pytest.raises(InputError, match="Pass test_size <= 3,"):  # FAST's horizon
         rnnkit.Forecaster(**FAST).evaluate(data, test_size=70)
-    with pytest.raises(InputError, match="3 observations is too short to evaluate"):
+    for options, k, most in ((dict(strategy="seq2seq"), 40, 35),  # each bound said trains
+                             (dict(training="sequence", lookback=None), 40, 23),
+                             (dict(strategy="recursive"), 71, 69)):
+        model = rnnkit.Forecaster(**FAST | {"horizon": None} | options)
+        with pytest.raises(InputError, match=f"Pass test_size <= {most},"):
+            model.evaluate(data, test_size=k)
+        assert model.evaluate(data, test_size=most).test_size == most
+    with pytest.raises(InputError, match="The series are too short to evaluate"):
         rnnkit.Forecaster(**FAST | {"horizon": None}).evaluate(data.tail(3))
 
 
@@ -143,6 +156,13 @@ def test_a_models_data_with_a_gap_another_frequency_or_no_ids_is_told_what_is_wr
     model = rnnkit.Forecaster(**FAST).fit(monthly)
     with pytest.raises(InputError, match="fitted without fill: give those values \\(add the "):
         model.predict(data=monthly.drop(index=30))  # one month missing
+    outage = monthly.assign(y=monthly["y"].where(~monthly.index.isin(range(10, 46))))
+    with pytest.raises(InputError, match="fitted without fill"):  # values missing, not rows
+        model.predict(data=outage)
+    steps = monthly.assign(ds=np.arange(60))  # integer time steps: no grid, the same advice
+    with pytest.raises(InputError, match="fitted without fill"):
+        rnnkit.Forecaster(**FAST).fit(steps).predict(data=steps.assign(
+            y=steps["y"].where(steps.index != 50)))
     quarterly = monthly.iloc[::3]  # a fit would have --fill; predict has not
     with pytest.raises(InputError, match="The model's steps are 'MS', and the data fills fewer"):
         model.predict(data=quarterly)

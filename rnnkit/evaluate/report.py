@@ -289,8 +289,10 @@ class Backtest:
 
     def table(self) -> str:
         """The scores as a plain-text table (best marked; how several series combine)."""
+        line = interval_line(self.intervals)
         return format_scores(self.scores) + start_note(self.scores) + pooling_note(
-            _n_series(self.forecasts, self.id_col), self.scales) + self.left_out_note()
+            _n_series(self.forecasts, self.id_col), self.scales) + \
+            (f"\n{line}" if line else "") + self.left_out_note()
 
     def left_out_note(self) -> str:
         """A line naming the series too short to score ('' when every series is scored)."""

@@ -51,6 +51,10 @@ def test_backtest_reports_interval_coverage_and_width():
     assert bt.intervals["mean_width"] == pytest.approx((hi - lo).mean())
     assert bt.intervals["nominal_coverage"] == pytest.approx(0.8)
     assert "nominal 80%" in bt.interval_line()
+    assert bt.interval_line() in bt.table()  # as an evaluation's table has it
+    one_step = rnnkit.Forecaster(quantiles=(0.1, 0.5, 0.9), **FAST).evaluate(
+        _series(), protocol="one-step", test_size=4)  # a backtest of one-step forecasts
+    assert "nominal 80%" in one_step.table()
 
 
 def test_evaluate_reports_the_holdout_interval_and_it_is_calibrated_on_noise():

@@ -582,6 +582,14 @@ def _assemble(ids: np.ndarray, values: np.ndarray, statics: np.ndarray | None, c
 def _check_roles(c: Columns) -> None:
     """A column plays one role: target, past, future or static covariate."""
     seen: dict[str, str] = {c.target_col: "target_col"}
+    for arg in ("time_col", "id_col"):  # --time-col y: "duplicate timestamps in 'y'" before
+        col = getattr(c, arg)
+        if col in seen:
+            what = "times" if arg == "time_col" else "series ids"
+            raise InputError(f"{arg}={col!r} is also the {seen[col]}: one column cannot be "
+                             f"both. Name the column of {what} ({arg} / "
+                             f"--{arg.replace('_', '-')}).")
+        seen[col] = arg
     for arg in ("feature_cols", "future_cols", "static_cols"):
         for col in getattr(c, arg):
             if col in seen:

@@ -209,3 +209,9 @@ def test_months_written_as_yyyymm_integers_are_told_how_to_read_as_dates():
     assert load_panel(fixed, Columns(time_col="month")).freq == "MS"  # the fix works
     assert "renumber the steps" in message(pd.DataFrame({"t": [1, 2, 4], "y": [1.0, 2, 3]}),
                                            Columns(time_col="t"))
+
+
+def test_the_target_named_as_the_time_or_id_column_says_so():
+    frame = load_dataset("airline")
+    assert "time_col='y' is also the target_col" in message(frame, Columns(time_col="y"))
+    assert "id_col='y' is also the target_col" in message(frame, Columns(id_col="y"))

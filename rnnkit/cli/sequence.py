@@ -35,8 +35,8 @@ def _run(task: str, data: str, target: str, sequence_cols: str, id_col: str, tim
     _check_test_size(test_size)
     from rnnkit.files import check_out_dir
 
-    if out is not None:
-        check_out_dir(out, model=True)  # before the training, not after it
+    out = out or default_out("classify" if task == "classification" else "regress", data)
+    check_out_dir(out, model=True)  # before the training, not after it
     target_arg = "label_col" if task == "classification" else "target_col"
     if text_col:
         _check_columns(data, [(text_col, "text_col"), (target, target_arg)])
@@ -154,10 +154,10 @@ def tag(
     beside the majority tag and a model that reads each step alone (no context)."""
     _check_test_size(test_size)
     TaggerOptions(**options).validate()
-    if out is not None:
-        from rnnkit.files import check_out_dir
+    from rnnkit.files import check_out_dir
 
-        check_out_dir(out, model=True)  # before the training, not after it
+    out = out or default_out("tag", data)
+    check_out_dir(out, model=True)  # before the training, not after it
     _check_columns(data, [(label_col, "label_col"), (id_col, "id_col"), (time_col, "time_col")],
                    sequence_cols)
     from rnnkit.tasks.sequence_jobs import run_tagging_job

@@ -86,12 +86,15 @@ def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = Non
             f"{spec.horizon}, horizon={test_size}, or strategy='recursive'.")
     # fit would refuse it in terms of the horizon and validation the user may not have set
     if not _trains(options, panel, test_size):
-        i = int(np.argmax(panel.lengths))
+        # window training needs a window on some series (the longest tells), sequence
+        # training or a given val_size on every one (the shortest)
+        every = options.training != "window" or options.val_size is not None
+        i = int(np.argmin(panel.lengths) if every else np.argmax(panel.lengths))
         raise InputError(
             f"{given}={test_size} holds out {test_size} steps, which leaves too few rows to "
-            f"train a model that forecasts them (series {panel.ids[i]!r}, the longest, keeps "
-            f"{int(panel.lengths[i]) - test_size} of its {int(panel.lengths[i])} rows). "
-            + _shorter_holdout(options, panel, given))
+            f"train a model that forecasts them (series {panel.ids[i]!r}, the "
+            f"{'shortest' if every else 'longest'}, keeps {int(panel.lengths[i]) - test_size} "
+            f"of its {int(panel.lengths[i])} rows). " + _shorter_holdout(options, panel, given))
     lengths = panel.lengths
     train_panel = first_rows(panel, lengths - test_size)
     spec = resolve(options, train_panel, test_size)
@@ -167,22 +170,40 @@ def _trains(options: ForecastOptions, panel: Panel, test_size: int) -> bool:
         return False
     part = select_series(panel, scored)
     train = first_rows(part, part.lengths - test_size)
-    spec = resolve(options, train, test_size)
+    try:
+        spec = resolve(options, train, test_size)
+    except InputError:  # such a holdout is refused for another reason (season_lags)
+        return False
     if options.strategy != "recursive" and test_size > spec.horizon:
         return False
     stateful = options.training == "sequence"
-    cut = train.lengths - validation_rows(options, spec, train.lengths, stateful)
+    val = validation_rows(options, spec, train.lengths, stateful)
+    cut = train.lengths - val
     short = cut < (spec.lookback + spec.steps if stateful else spec.steps + 1)
+    if stateful and (val < spec.horizon).any():  # its validation scores whole horizons
+        return False
     return not (short.all() or (short.any() and stateful) or (cut < 1).any())
 
 
 def _shorter_holdout(options: ForecastOptions, panel: Panel, given: str) -> str:
-    """The fix for a holdout too long: the longest that trains (found by halving, as a
-    longer holdout leaves less to train on), or that the series are too short for any."""
+    """The fix for a holdout too long: the longest that trains, where that can be found by
+    halving (window training with the default validation: a longer holdout leaves less to
+    train on); elsewhere (sequence training, a given val_size, whose series must all train,
+    and season_lags) a shorter one, without a number that might not hold."""
+    if options.training != "window" or options.val_size is not None or options.season_lags:
+        shortest = panel.ids[int(np.argmin(panel.lengths))]
+        return (f"Every series must keep a window and its validation rows before the holdout: "
+                f"pass a shorter {given}, drop the shortest series ({shortest!r}), or give "
+                "longer series.")
+
+    def trains(k: int) -> bool:  # a horizon given without test_size is the holdout
+        return _trains(replace(options, horizon=k) if given == "horizon" else options,
+                       panel, k)
+
     low, high = 0, int(panel.lengths.max()) - 3  # low trains (0: none found yet)
     while high > low:
         middle = (low + high + 1) // 2
-        if _trains(options, panel, middle):
+        if trains(middle):
             low = middle
         else:
             high = middle - 1
@@ -285,22 +306,24 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
     # a sequence model trains on every series' stream, and a validation of given rows takes
     # them from every series: there a series shorter than the first window is refused
     spare = options.training == "window" and options.val_size is None
-    if spare and (first >= lookback + 1).any() and len(left_out):
+    before = max(lookback, spec.steps)  # rows before the first origin: a window, and the
+    # first fit's window of real targets
+    if spare and (first >= before + 1).any() and len(left_out):
         panel, origins, first = select_series(panel, kept), origins[kept], first[kept]
         lengths = lengths[kept]
-    short = first < lookback + 1
+    short = first < before + 1
     if short.all() or (short.any() and not spare):
-        # the fix for the longest series when none holds a window (dropping the shortest
-        # would not do), else for the shortest
-        i = int(np.argmax(first)) if short.all() else int(np.argmin(first))
-        most = (int(lengths[i, 0]) - horizon - lookback - 1) // step + 1
+        # the fix for the longest series where a window on one will do (dropping the
+        # shortest would not), else for the shortest (every series must hold one)
+        i = int(np.argmax(first)) if spare else int(np.argmin(first))
+        most = (int(lengths[i, 0]) - horizon - before - 1) // step + 1
         fix = f"Pass n_windows <= {most}, or a smaller step." if most >= 1 else \
             "No series is long enough for one window: give longer series, or lower horizon." \
             if short.all() and panel.n_series > 1 else \
             f"Series {panel.ids[i]!r} is too short for one window: drop it, or lower horizon."
         raise InputError(
             f"n_windows={n_windows} with step={step} and horizon={horizon} needs "
-            f"{lookback + 1 + horizon + step * (n_windows - 1)} rows of series "
+            f"{before + 1 + horizon + step * (n_windows - 1)} rows of series "
             f"{panel.ids[i]!r}, which has {int(lengths[i, 0])} (lookback={lookback} before the "
             f"first window). {fix}")
     S, K = origins.shape

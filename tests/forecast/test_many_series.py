@@ -125,6 +125,9 @@ def test_a_backtest_scores_series_shorter_than_a_window_and_names_those_it_canno
                                            n_windows=2, step=3)
     assert rnnkit.Forecaster(**FAST).backtest(pd.concat([recent("a", 17), recent("b", 5)]),
                                               n_windows=1, step=3).n_windows == 1
+    with pytest.raises(InputError, match="rows of series 'b', which has 15"):  # every series
+        rnnkit.Forecaster(**FAST | {"training": "sequence"}).backtest(  # trains: the shortest
+            pd.concat([recent("a", 40), recent("b", 15)]), n_windows=2, step=3)
 
 
 def test_a_holdout_too_long_for_the_series_names_the_longest_that_works():
@@ -139,12 +142,20 @@ def test_a_holdout_too_long_for_the_series_names_the_longest_that_works():
     with pytest.raises(InputError, match="Pass test_size <= 3,"):  # FAST's horizon
         rnnkit.Forecaster(**FAST).evaluate(data, test_size=70)
     for options, k, most in ((dict(strategy="seq2seq"), 40, 35),  # each bound said trains
-                             (dict(training="sequence", lookback=None), 40, 23),
                              (dict(strategy="recursive"), 71, 69)):
         model = rnnkit.Forecaster(**FAST | {"horizon": None} | options)
         with pytest.raises(InputError, match=f"Pass test_size <= {most},"):
             model.evaluate(data, test_size=k)
         assert model.evaluate(data, test_size=most).test_size == most
+    with pytest.raises(InputError, match="Pass horizon <= 35,"):  # the horizon is the holdout
+        rnnkit.Forecaster(**FAST | {"horizon": 40}).evaluate(data)
+    assert rnnkit.Forecaster(**FAST | {"horizon": 35}).evaluate(data).test_size == 35
+    # where every series must train (sequence training), a longer holdout may leave a short
+    # series out and train again: no bound is promised, the ways out are named
+    with pytest.raises(InputError, match="Every series must keep a window .* pass a shorter "
+                                         "test_size, drop the shortest series"):
+        rnnkit.Forecaster(**FAST | {"horizon": None, "training": "sequence",
+                                    "lookback": None}).evaluate(data, test_size=40)
     with pytest.raises(InputError, match="The series are too short to evaluate"):
         rnnkit.Forecaster(**FAST | {"horizon": None}).evaluate(data.tail(3))
 

@@ -537,3 +537,11 @@ def test_cli_errors_name_the_flags_not_the_python_arguments():
     assert as_flags("target_col='sales (units)' is not a column", ["forecast"]) == \
         "--target-col 'sales (units)' is not a column"
     assert as_flags("feature_cols=['y'] overlaps", ["forecast"]) == "feature_cols=['y'] overlaps"
+    # a tuple of numbers is the flag's list; a bound keeps its sign; other brackets stay
+    assert as_flags("quantiles=(0.1, 2.0) must be in (0, 1). Pass e.g. quantiles=(0.1, 0.5).",
+                    ["forecast"]) == \
+        "--quantiles 0.1,2.0 must be in (0, 1). Pass e.g. --quantiles 0.1,0.5."
+    assert as_flags("Pass test_size <= 71, or n_windows <= 5.", ["backtest"]) == \
+        "Pass test_size <= 71, or --n-windows <= 5."  # backtest has no --test-size
+    assert as_flags("static_cols=('a', 'b') overlaps", ["forecast"]) == \
+        "static_cols=('a', 'b') overlaps"

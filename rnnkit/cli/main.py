@@ -79,9 +79,17 @@ def as_flags(message: str, argv: list[str]) -> str:
 
     def flag(match: re.Match) -> str:
         name, value = match.group(1), match.group(2)
-        if name not in flags or value.startswith(("[", "(")):
+        if name not in flags or value.startswith("["):
             return match.group(0)
         on, off = flags[name]
+        if value.startswith("("):  # a tuple of numbers: the flag's comma-separated list
+            items = [v.strip() for v in value[1:-1].split(",") if v.strip()]
+            if not items or not all(re.fullmatch(r"[-+]?[\d.]+(e[-+]?\d+)?", v)
+                                    for v in items):
+                return match.group(0)
+            return f"{on} {','.join(items)}"
+        if value.startswith("<="):  # a bound: 'Pass test_size <= 71'
+            return f"{on} {value}"
         if value in ("True", "False") and off is not None:
             return on if value == "True" else off
         if value[:1] in "'\"" and value[-1:] == value[:1] and len(value) >= 2:
@@ -91,6 +99,8 @@ def as_flags(message: str, argv: list[str]) -> str:
 
     # a name at the start of a word (not inside a path such as runs/seed=1); a value quoted,
     # or up to a space, comma, semicolon, bracket or a sentence's last dot
+    message = re.sub(r"(?<![^\s(])([a-z][a-z0-9_]*)=(\([^()]*\))", flag, message)  # tuples
+    message = re.sub(r"(?<![^\s(])([a-z][a-z0-9_]*) (<= [\d.]+)", flag, message)  # bounds
     return re.sub(r"(?<![^\s(])([a-z][a-z0-9_]*)=('[^']*'|\"[^\"]*\"|[^\s,;()]+?)"
                   r"(?=[\s,;)]|\.(?:\s|$)|$)", flag, message)
 

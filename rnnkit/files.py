@@ -33,7 +33,7 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
         from rnnkit.errors import InputError
 
         raise InputError(f"{str(path)!r} is a directory; a file name was expected there. Pass "
-                         f"a file name, e.g. {str(path / 'predictions.csv')!r}.")
+                         "a file's name (a new file inside that directory will do).")
     make_parent(path)
     remove_stale(path)
     fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), dir=path.parent)

@@ -26,6 +26,7 @@ import io
 import json
 import math
 import os
+import sys
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -53,8 +54,17 @@ class TrackingOptions:
 
 def start(estimator: Any) -> float:
     """The time a tracked call starts; before any training, a missing backend package is
-    one line naming the install."""
-    check_backend(getattr(estimator, "tracking", None))
+    one line naming the install, and a tracking_dir that cannot hold runs one line too."""
+    tracking = getattr(estimator, "tracking", None)
+    check_backend(tracking)
+    if tracking:
+        root = Path(getattr(estimator, "tracking_dir", "runs/tracking"))
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise InputError(f"tracking_dir={str(root)!r} cannot hold the tracked runs "
+                             f"({e.strerror or e}): a directory is expected. Pass another "
+                             "tracking_dir.") from None
     return time.time()
 
 
@@ -86,6 +96,17 @@ def record(estimator: Any, action: str, data: Any = None, scores: dict | None = 
     tracking = getattr(estimator, "tracking", None)
     if not tracking:
         return None
+    try:
+        return _record(estimator, tracking, action, data, scores, model, started)
+    except Exception as error:  # the fit is done: a failed log must not lose it
+        print(f"rnnkit: warning: tracking={tracking!r} could not log this {action} "
+              f"({type(error).__name__}: {' '.join(str(error).split())[:300]}); the model "
+              "and the outputs are as without tracking.", file=sys.stderr, flush=True)
+        return None
+
+
+def _record(estimator: Any, tracking: str, action: str, data: Any, scores: dict | None,
+            model: Any, started: float | None) -> Path:
     model = estimator if model is None else model
     kind = type(estimator).__name__
     run = _new_run_dir(Path(getattr(estimator, "tracking_dir", "runs/tracking")), kind, action)
@@ -148,6 +169,9 @@ def _to_mlflow(run: Path, about: dict, histories: list, final: dict) -> None:
 
     root = run.parent.resolve()
     uri = os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{root / 'mlflow.db'}"
+    # a server that does not answer: a few seconds, not minutes of retries (unless set)
+    os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "1")
+    os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "10")
     client = MlflowClient(tracking_uri=uri)
     experiment = client.get_experiment_by_name("rnnkit")
     experiment_id = experiment.experiment_id if experiment else client.create_experiment(

@@ -72,8 +72,8 @@ class TuneResult:
         best_score, default_score: their score, and the estimator-as-given's (trial 0),
             both under the same protocol (``metric``, ``direction``).
         best_estimator: the best settings refitted on all the data.
-        trials: one row per trial: number, state (COMPLETE or PRUNED), score, seconds, and
-            a column per searched argument.
+        trials: one row per trial: number, state (COMPLETE, PRUNED or FAIL), score,
+            seconds, why it failed (``error``), and a column per searched argument.
         importances: how much each argument explained the scores (fANOVA; empty when
             fewer than two trials completed).
     """
@@ -87,6 +87,7 @@ class TuneResult:
     trials: pd.DataFrame
     importances: dict = field(default_factory=dict)
     study: Any = None
+    failed: str = ""  # why every drawn setting failed, when none of them ran
 
     def table(self) -> str:
         shown = self.trials.copy()
@@ -100,7 +101,9 @@ class TuneResult:
         return (f"best {self.metric} {self.best_score:.4f} ({better} is better) vs the "
                 f"default's {default}\nbest settings: "
                 + (", ".join(f"{k}={_show(v)}" for k, v in self.best_params.items())
-                   or "the estimator as given (no setting of the space did better)"))
+                   or ("the estimator as given: no drawn setting ran (the first said: "
+                       f"{self.failed})" if self.failed else
+                       "the estimator as given (no setting of the space did better)")))
 
     def plot(self):
         """Score against trial (pruned trials crossed, the best so far as a line, the
@@ -150,6 +153,10 @@ class TuneResult:
                     "best_score": json_value(self.best_score),
                     "default_score": json_value(self.default_score),  # NaN: null
                     "best_params": self.best_params, "importances": self.importances}
+            runs = len(getattr(self.best_estimator, "histories_", None) or [1])
+            if runs > 1:  # the trials compared one run each; the saved model is an ensemble
+                best["saved_model"] = (f"refit with the estimator's repeats: {runs} runs, "
+                                       "averaged (each trial scored one run)")
             write_text_atomic(stage / "best.json", json.dumps(best, indent=2, default=_show))
             save_figure(self.plot(), stage / "tuning.png")
             self.best_estimator.save(stage / "model")
@@ -212,6 +219,10 @@ def tune(estimator: Any, data: Any, y: Any = None, *, space: dict | Callable | N
         # a profile base asked for is the "season" norm's: the search keeps that norm
         space = {k: v for k, v in SPACES[kind].items() if k != "window_norm"}
     space = SPACES[kind] if space is None else space
+    if not callable(space) and not isinstance(space, dict):
+        raise InputError(f"space={space!r} must be a dict {{argument: choices}} or a function "
+                         f"of an Optuna trial; got a {type(space).__name__}. Pass e.g. "
+                         "space={'hidden_size': [16, 64]}.")
     if not callable(space):
         _check_space(estimator, space)
     metric, direction = METRICS[kind]
@@ -230,8 +241,20 @@ def tune(estimator: Any, data: Any, y: Any = None, *, space: dict | Callable | N
             trial.set_user_attr("shown", {k: getattr(estimator, k, None) for k in searched})
         else:
             params = space(trial) if callable(space) else _suggest(trial, space)
+        if not isinstance(params, dict):
+            raise _GivenFails(InputError(
+                f"space(trial) returned a {type(params).__name__}; a space function returns "
+                "a dict {argument: value}. Return e.g. {'hidden_size': "
+                "trial.suggest_int('hidden_size', 8, 64)}."))
+        params = {k: v.item() if hasattr(v, "item") else v for k, v in params.items()}
         trial.set_user_attr("params", params)  # what a space function returned, by name
-        model = clone(base).set_params(**params)
+        try:
+            model = clone(base).set_params(**params)
+            # a setting the estimator refuses fails here (with its reason), not in the fit
+            (model.validate if hasattr(model, "validate") else model.options().validate)()
+        except InputError as e:
+            trial.set_user_attr("error", " ".join(str(e).split()))
+            raise
         last = [0]
 
         def report(epoch, train_loss, val_loss):
@@ -258,6 +281,7 @@ def tune(estimator: Any, data: Any, y: Any = None, *, space: dict | Callable | N
         except InputError as e:
             if trial.number == 0:  # the estimator as given cannot run: no setting will help
                 raise _GivenFails(e) from e
+            trial.set_user_attr("error", " ".join(str(e).split()))
             raise
         trial.set_user_attr("seconds", time.perf_counter() - started)
         return value
@@ -285,6 +309,9 @@ def tune(estimator: Any, data: Any, y: Any = None, *, space: dict | Callable | N
                          "prune=False.")
     first = study.trials[0]
     default_score = first.value if first.state.name == "COMPLETE" else None
+    drawn = [t for t in study.trials if t.number > 0 or default is not None]
+    errors = [t.user_attrs["error"] for t in drawn if t.user_attrs.get("error")]
+    failed = errors[0] if drawn and len(errors) == len(drawn) else ""  # none of them ran
     best_params = dict(study.best_trial.user_attrs.get("params", study.best_trial.params))
     best = clone(estimator).set_params(**best_params)
     if refit:
@@ -292,7 +319,7 @@ def tune(estimator: Any, data: Any, y: Any = None, *, space: dict | Callable | N
     return TuneResult(best_params=best_params, best_score=float(study.best_value),
                       default_score=default_score, metric=metric, direction=direction,
                       best_estimator=best, trials=_trials(study),
-                      importances=_importances(optuna, study), study=study)
+                      importances=_importances(optuna, study), study=study, failed=failed)
 
 
 def _optuna():
@@ -351,11 +378,11 @@ def _check_space(estimator: Any, space: dict) -> None:
             raise InputError(f"space names {name!r}, which is not an argument of "
                              f"{type(estimator).__name__}.{hint} Pass arguments of the "
                              "estimator as the space's keys.")
-        ok = (isinstance(spec, list) and len(spec) > 0) or (
-            isinstance(spec, tuple) and (
-                (len(spec) == 2 and all(isinstance(v, int | float) for v in spec)
-                 and spec[0] < spec[1])
-                or (len(spec) == 3 and spec[0] == "log" and 0 < spec[1] < spec[2])))
+        numbers = isinstance(spec, tuple) and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in spec[-2:])
+        ok = (isinstance(spec, list) and len(spec) > 0) or (numbers and (
+            (len(spec) == 2 and spec[0] < spec[1])
+            or (len(spec) == 3 and spec[0] == "log" and 0 < spec[1] < spec[2])))
         if not ok:
             raise InputError(f"space[{name!r}]={spec!r} is not a search range; expected a list "
                              "of choices, (low, high) or ('log', low, high). Pass e.g. "
@@ -380,7 +407,8 @@ def _trials(study: Any) -> pd.DataFrame:
     for t in study.trials:
         row = {"number": t.number, "state": t.state.name,
                "score": t.value if t.state.name == "COMPLETE" else np.nan,
-               "seconds": round(float(t.user_attrs.get("seconds", np.nan)), 2)}
+               "seconds": round(float(t.user_attrs.get("seconds", np.nan)), 2),
+               "error": t.user_attrs.get("error", "")}
         rows.append(row | t.user_attrs.get("shown", {}) | dict(t.params))
     return pd.DataFrame(rows)
 

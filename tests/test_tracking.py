@@ -86,6 +86,33 @@ def test_a_missing_backend_is_one_line_before_any_training(monkeypatch):
         rnnkit.Forecaster(tracking="wandb").fit("airline")
 
 
+def test_a_tracking_dir_that_is_a_file_is_one_line_before_training(tmp_path, capsys):
+    (tmp_path / "afile").write_text("mine")
+    f = rnnkit.Forecaster(**FORECAST, tracking="files", tracking_dir=str(tmp_path / "afile"))
+    with pytest.raises(rnnkit.InputError, match="tracking_dir='.*afile' cannot hold"):
+        f.fit("airline")
+    assert not hasattr(f, "model_") and (tmp_path / "afile").read_text() == "mine"
+    code, out, err = run(["forecast", "airline", "--epochs", "1", "--track", "files",
+                          "--tracking-dir", tmp_path / "afile", "--out", tmp_path / "o"],
+                         capsys)
+    assert "--tracking-dir" in one_line_error(code, err) and not (tmp_path / "o").exists()
+
+
+def test_a_log_that_fails_after_training_loses_neither_the_model_nor_the_outputs(
+        tmp_path, capsys, monkeypatch):
+    import rnnkit.tracking as tracking
+
+    def refused(*args):
+        raise RuntimeError("the tracking server said no")
+
+    monkeypatch.setattr(tracking, "_epochs_csv", refused)  # as a full disk, a server would
+    f = rnnkit.Forecaster(**FORECAST, tracking="files", tracking_dir=str(tmp_path))
+    f.fit("airline")  # trained, and a warning said what failed
+    assert "could not log this fit (RuntimeError: the tracking server said no)" in \
+        capsys.readouterr().err
+    assert len(f.predict()) == 6 and not hasattr(f, "tracked_run_")
+
+
 def test_the_cli_tracks_the_scored_fit_and_the_refit(tmp_path, capsys):
     code, out, err = run(["forecast", "airline", "--epochs", "1", "--hidden-size", "4",
                           "--repeats", "1", "--verbose", "0", "--test-size", "12",

@@ -72,6 +72,12 @@ def test_the_best_is_refitted_and_saved_with_the_table_and_figure(tmp_path):
     assert saved["best_params"]["hidden_size"] == best.hidden_size
     assert (tmp_path / "out" / "tuning.png").stat().st_size > 0
     assert rnnkit.load(tmp_path / "out" / "model").hidden_size == best.hidden_size
+    assert "saved_model" not in saved  # SMALL fits one run: the model the trials scored
+    ensemble = rnnkit.tune(rnnkit.Forecaster(**SMALL | {"repeats": None}), "airline",
+                           space=SPACE, n_trials=1, prune=False)  # 5 runs on small data
+    ensemble.save(tmp_path / "five")
+    assert "5 runs, averaged (each trial scored one run)" in json.loads(
+        (tmp_path / "five" / "best.json").read_text())["saved_model"]
 
 
 def test_a_sequence_classifier_is_tuned_by_stratified_cross_validation():
@@ -93,6 +99,20 @@ def test_a_bad_space_or_estimator_is_one_clear_line():
         rnnkit.tune(rnnkit.SequenceRegressor(), np.zeros((4, 3, 1)))
     with pytest.raises(rnnkit.InputError, match="tune searches a Forecaster"):
         rnnkit.tune(rnnkit.SequenceTagger(), np.zeros((4, 3, 1)), np.zeros((4, 3)))
+    with pytest.raises(rnnkit.InputError, match="space='hidden_size' must be a dict"):
+        rnnkit.tune(rnnkit.Forecaster(), "airline", space="hidden_size")  # AttributeError
+    with pytest.raises(rnnkit.InputError, match=r"space\['learning_rate'\]=\('log', 'a'"):
+        rnnkit.tune(rnnkit.Forecaster(), "airline", space={"learning_rate": ("log", "a", "b")})
+    with pytest.raises(rnnkit.InputError, match="space\\(trial\\) returned a list"):
+        rnnkit.tune(rnnkit.Forecaster(**SMALL), "airline", space=lambda t: [1], n_trials=2)
+
+
+def test_settings_that_all_fail_are_said_with_their_reason_not_hidden():
+    result = rnnkit.tune(rnnkit.Forecaster(**SMALL), "airline", space={"cell": ["foo", "bar"]},
+                         n_trials=3, refit=False)
+    assert list(result.trials["state"]) == ["COMPLETE", "FAIL", "FAIL"]
+    assert "is not one of ['rnn', 'lstm', 'gru']" in result.trials["error"].iloc[1]
+    assert "no drawn setting ran (the first said: cell=" in result.summary()
 
 
 def test_the_cli_prints_the_trials_and_the_best_beside_the_default(tmp_path, capsys):

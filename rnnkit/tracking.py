@@ -164,14 +164,24 @@ def _epochs_csv(histories: list) -> str:
 
 
 def _to_mlflow(run: Path, about: dict, histories: list, final: dict) -> None:
+    """Log the run to MLflow; a server that does not answer gets a few seconds, not
+    minutes of retries (unless the user's environment sets them; restored after)."""
+    bounded = {"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "1", "MLFLOW_HTTP_REQUEST_TIMEOUT": "10"}
+    added = [k for k in bounded if k not in os.environ]
+    os.environ.update({k: bounded[k] for k in added})
+    try:
+        _log_mlflow(run, about, histories, final)
+    finally:
+        for k in added:
+            os.environ.pop(k, None)
+
+
+def _log_mlflow(run: Path, about: dict, histories: list, final: dict) -> None:
     from mlflow.entities import Metric, Param
     from mlflow.tracking import MlflowClient
 
     root = run.parent.resolve()
     uri = os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{root / 'mlflow.db'}"
-    # a server that does not answer: a few seconds, not minutes of retries (unless set)
-    os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "1")
-    os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "10")
     client = MlflowClient(tracking_uri=uri)
     experiment = client.get_experiment_by_name("rnnkit")
     experiment_id = experiment.experiment_id if experiment else client.create_experiment(

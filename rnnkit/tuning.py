@@ -215,10 +215,14 @@ def tune(estimator: Any, data: Any, y: Any = None, *, space: dict | Callable | N
     if kind != "Forecaster" and y is None:
         raise InputError(f"y is missing: a {kind} is tuned on sequences X (data) and their "
                          "targets y. Pass tune(model, X, y).")
-    if space is None and (getattr(estimator, "base_seasons", None) or 1) > 1:
-        # a profile base asked for is the "season" norm's: the search keeps that norm
-        space = {k: v for k, v in SPACES[kind].items() if k != "window_norm"}
-    space = SPACES[kind] if space is None else space
+    if space is None:
+        space = dict(SPACES[kind])
+        if (getattr(estimator, "base_seasons", None) or 1) > 1:
+            # a profile base asked for is the "season" norm's: the search keeps that norm
+            space.pop("window_norm")
+        if getattr(estimator, "network", None) == "mlp":  # the window MLP has no cell nor
+            space.pop("cell")  # layers to choose: trials on them would score alike
+            space.pop("num_layers")
     if not callable(space) and not isinstance(space, dict):
         raise InputError(f"space={space!r} must be a dict {{argument: choices}} or a function "
                          f"of an Optuna trial; got a {type(space).__name__}. Pass e.g. "

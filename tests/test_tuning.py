@@ -167,3 +167,10 @@ def test_a_profile_base_asked_for_keeps_the_season_norm_in_the_default_search():
                          seed=0, refit=False, prune=False)
     assert "window_norm" not in result.trials.columns
     assert np.isfinite(result.trials["score"].to_numpy()).all()
+
+
+def test_the_default_search_of_a_window_mlp_leaves_out_what_it_has_not():
+    result = rnnkit.tune(rnnkit.Forecaster(**SMALL, network="mlp"), "airline", n_trials=2,
+                         seed=0, refit=False, prune=False)
+    assert {"cell", "num_layers"}.isdisjoint(result.trials.columns)
+    assert "hidden_size" in result.trials.columns

@@ -169,7 +169,7 @@ def fpp3_series() -> dict[str, tuple[pd.DataFrame, int]]:
 
 
 def run(name: str, data: pd.DataFrame, horizon: int, args: dict, params: dict) -> dict:
-    model = rnnkit.Forecaster(seed=0, verbose=0, **(args | params))
+    model = rnnkit.Forecaster(**({"seed": 0, "verbose": 0} | args | params))
     started = time.perf_counter()
     evaluation = model.evaluate(data, test_size=horizon)
     seconds = time.perf_counter() - started

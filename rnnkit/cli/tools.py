@@ -71,8 +71,8 @@ def inspect(
     layer: Annotated[int, typer.Option(help="Which recurrent layer to draw.")] = 0,
     units: Annotated[int, typer.Option(help="Units in the line plot.")] = 4,
     sequence: Annotated[int, typer.Option(
-        help="Sequence models: which sequence of DATA to inspect, counted in the order of "
-             "their sorted ids (inspect.json names the id).")] = 0,
+        help="Sequence models: which sequence of DATA to inspect, counted in the order "
+             "their ids first appear in DATA, from 0 (inspect.json names the id).")] = 0,
 ) -> None:
     """Heatmaps of every state and gate over time, and the units that change most: over the
     last window of DATA (forecasters) or over one sequence of DATA (models of rnnkit

@@ -231,11 +231,15 @@ def sequences_from_frame(frame, id_col: str, time_col: str | None, sequence_cols
             raise InputError(f"sequence {row[id_col]!r} has {int(twice.sum())} repeated "
                              f"{time_col!r} value(s) (first: {step!r}): one row per "
                              "sequence and step. Drop or aggregate the duplicates.")
-    order = [id_col] + ([time_col] if time_col else [])
-    frame = frame.sort_values(order, kind="stable")
-    ids, starts = np.unique(frame[id_col].to_numpy(), return_index=True)
-    starts = np.sort(starts)
-    bounds = np.append(starts, len(frame))
+    # sequences in the order their ids first appear in the data (as a user lists them),
+    # each one's rows by step
+    keys = pd.DataFrame({"id": pd.factorize(frame[id_col])[0]})  # positions as its index
+    if time_col:
+        keys["step"] = frame[time_col].reset_index(drop=True)
+    keys = keys.sort_values(list(keys.columns), kind="stable")
+    frame = frame.iloc[keys.index.to_numpy()]
+    codes = keys["id"].to_numpy()
+    bounds = np.append(np.flatnonzero(np.diff(codes, prepend=-1)), len(frame))
     block = frame.loc[:, list(sequence_cols)]
     values = block.apply(pd.to_numeric, errors="coerce").to_numpy(float)
     text = np.isnan(values) & block.notna().to_numpy()  # a value that is not a number

@@ -79,6 +79,24 @@ def test_a_long_frame_keeps_ids_as_written_orders_dates_and_refuses_repeats(tmp_
     assert sequences_from_frame(mixed, "id", "t", ["x"], "label")[3].tolist() == ["1", "b"]
 
 
+def test_sequences_keep_the_order_their_ids_first_appear_in_and_each_reads_by_step():
+    """Ids were sorted ("s10" before "s2"), so predictions and inspect --sequence N did not
+    follow the file; rows of a sequence may be interleaved with others' and out of step."""
+    import pandas as pd
+
+    from rnnkit.data.sequences import sequences_from_frame
+
+    frame = pd.DataFrame({"id": ["s2", "s10", "s2", "s1", "s10"], "t": [1, 0, 0, 0, 1],
+                          "x": [2.0, 10.0, 1.0, 100.0, 20.0], "label": [0, 1, 0, 2, 1]},
+                         index=[7, 7, 3, 1, 0])  # an index that is neither unique nor sorted
+    X, y, _, ids = sequences_from_frame(frame, "id", "t", ["x"], "label")
+    assert ids.tolist() == ["s2", "s10", "s1"] and y.tolist() == [0, 1, 2]
+    assert [x[:, 0].tolist() for x in X] == [[1.0, 2.0], [10.0, 20.0], [100.0]]
+    X, _, _, ids = sequences_from_frame(frame, "id", None, ["x"], "label")  # rows as written
+    assert ids.tolist() == ["s2", "s10", "s1"]
+    assert [x[:, 0].tolist() for x in X] == [[2.0, 1.0], [10.0, 20.0], [100.0]]
+
+
 def test_auto_normalisation_is_per_sequence_for_one_channel_and_both_for_several():
     from rnnkit.data.sequence_inputs import InputEncoder
 

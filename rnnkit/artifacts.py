@@ -59,11 +59,13 @@ def write_model(
     document["meta_sha256"] = meta_checksum(document)
     text = json.dumps(document, indent=2, sort_keys=False, allow_nan=False)
     if path.suffix == ".zip":
-        _check_zip_target(path)
+        folder, kept = _check_zip_target(path)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as z:
-            z.writestr(META, text)
-            z.writestr(WEIGHTS, blob)
+            z.writestr(folder + META, text)
+            z.writestr(folder + WEIGHTS, blob)
+            for info, data in kept:  # what the user keeps beside a model (a README) stays
+                z.writestr(info, data)
         return write_bytes_atomic(path, buffer.getvalue())
     if path.exists() and not path.is_dir():
         raise ArtifactError(
@@ -85,31 +87,32 @@ def write_model(
     return path
 
 
-def _check_zip_target(path: Path) -> None:
-    """An existing ``.zip`` is replaced only when it holds a model (a zip of other files, or
-    a file that is no zip, would be lost)."""
+def _check_zip_target(path: Path) -> tuple[str, list[tuple[zipfile.ZipInfo, bytes]]]:
+    """Where an existing ``.zip`` holds its model ("" at its top, or its one folder) and the
+    other entries to keep beside the new one; "" and none for a new file. A zip that holds
+    no model, or a file that is no zip, is refused (saving would replace what it holds)."""
     if path.is_dir():
         raise ArtifactError(f"path={str(path)!r} is a directory, but a zipped model is written "
                             "there. Pass a new name ending in .zip, or a directory name.")
     if not path.exists():
-        return
+        return "", []
     try:
         with zipfile.ZipFile(path) as z:
-            names = set(z.namelist())
-    except (zipfile.BadZipFile, OSError):
+            entries = z.infolist()
+            names = [e.filename for e in entries]
+            folder = _zip_folder(names)
+            own = {folder + META, folder + WEIGHTS}
+            if folder + META in names and len(entries) <= MAX_ZIP_ENTRIES:
+                return folder, [(e, z.read(e)) for e in entries if e.filename not in own]
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError,
+            RuntimeError):
         names = None
-    files = None if names is None else {n for n in names if not n.endswith("/")}
-    folders = {n.split("/")[0] for n in files or ()}  # a model zipped in its folder loads too
-    prefix = "" if files and META in files else \
-        f"{next(iter(folders))}/" if len(folders) == 1 else None
-    own = set() if prefix is None else {prefix + META, prefix + WEIGHTS}
-    if files is None or prefix is None or prefix + META not in files or files - own:
-        others = sorted((files or set()) - own)
-        what = "not a zip" if files is None else \
-            f"a zip of other files ({', '.join(others[:3]) or 'no model'})"
-        raise ArtifactError(
-            f"path={str(path)!r} is {what}, not a model; saving there would replace it. "
-            "Pass a new name ending in .zip, or a zipped model's own name to overwrite it.")
+    others = sorted(n for n in names or () if not n.endswith("/"))
+    what = "not a zip" if names is None else \
+        f"a zip of other files ({', '.join(others[:3]) or 'no model'})"
+    raise ArtifactError(
+        f"path={str(path)!r} is {what}, not a model; saving there would replace it. "
+        "Pass a new name ending in .zip, or a zipped model's own name to overwrite it.")
 
 
 def _others(path: Path) -> list[Path]:

@@ -215,7 +215,8 @@ def test_a_save_never_replaces_a_folder_of_other_files_and_keeps_extras_of_a_mod
 
 
 def test_a_save_never_replaces_a_zip_of_other_files(saved, tmp_path):
-    """save('photos.zip') replaced a user's zip with the model."""
+    """save('photos.zip') replaced a user's zip with the model; a zipped model with a note
+    beside it was refused as another zip."""
     import zipfile
 
     work, _ = saved
@@ -238,6 +239,15 @@ def test_a_save_never_replaces_a_zip_of_other_files(saved, tmp_path):
     shutil.make_archive(str(tmp_path / "v1"), "zip", tmp_path / "folder", "v1")
     rnnkit.load(tmp_path / "v1.zip").save(tmp_path / "v1.zip")
     assert rnnkit.load(tmp_path / "v1.zip").predict().equals(model.predict())
+    # a zip of a model's folder with a note beside: overwritten in place, the note kept
+    (tmp_path / "folder" / "v1" / "README.txt").write_text("what this model is")
+    shutil.make_archive(str(tmp_path / "noted"), "zip", tmp_path / "folder", "v1")
+    model.save(tmp_path / "noted.zip")
+    with zipfile.ZipFile(tmp_path / "noted.zip") as z:
+        assert z.read("v1/README.txt") == b"what this model is"
+        assert {"v1/model.json", "v1/weights.safetensors"} <= set(z.namelist())
+        assert "model.json" not in z.namelist()
+    assert rnnkit.load(tmp_path / "noted.zip").predict().equals(model.predict())
 
 
 def test_a_link_to_a_model_saves_the_model_and_a_zip_of_its_folder_loads(saved, tmp_path):

@@ -340,8 +340,11 @@ def _forecast_score(data: Any, n_windows: int) -> Callable:
         from rnnkit.forecast.spec import resolve
 
         horizon = resolve(model.options(), model.panel(data, fresh=True)).horizon
-        result = model.backtest(data, n_windows=n_windows, step=max(1, horizon // n_windows),
-                                baselines=False)
+        try:
+            result = model.backtest(data, n_windows=n_windows,
+                                    step=max(1, horizon // n_windows), baselines=False)
+        except InputError as e:  # tune sets the step itself: fewer windows is the way out
+            raise InputError(str(e).replace(", or a smaller step.", ".")) from e
         return float(result.scores.loc[result.model, "MASE"])
 
     return score

@@ -158,7 +158,9 @@ def test_a_setting_the_estimator_as_given_cannot_run_is_one_line_at_once(capsys)
     """Every trial failed alike, each with a logged traceback, then the advice was to give
     more trials."""
     code, out, err = run(["tune", "airline", "--n-windows", "1000", "--n-trials", "2"], capsys)
-    assert "--n-windows 1000" in one_line_error(code, err) and "Trial" not in err
+    line = one_line_error(code, err)
+    assert "--n-windows 1000" in line and "Trial" not in err
+    assert "Pass --n-windows <= " in line and "step" not in line.split("Pass")[-1]  # not tune's
 
 
 def test_a_profile_base_asked_for_keeps_the_season_norm_in_the_default_search():

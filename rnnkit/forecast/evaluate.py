@@ -317,7 +317,8 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
         # shortest would not), else for the shortest (every series must hold one)
         i = int(np.argmax(first)) if spare else int(np.argmin(first))
         most = (int(lengths[i, 0]) - horizon - before - 1) // step + 1
-        fix = f"Pass n_windows <= {most}, or a smaller step." if most >= 1 else \
+        fix = f"Pass n_windows <= {most}" + (", or a smaller step." if step > 1 else ".") \
+            if most >= 1 else \
             "No series is long enough for one window: give longer series, or lower horizon." \
             if short.all() and panel.n_series > 1 else \
             f"Series {panel.ids[i]!r} is too short for one window: drop it, or lower horizon."

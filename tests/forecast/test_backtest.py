@@ -57,6 +57,8 @@ def test_refit_trains_on_the_data_before_each_group_only():
 def test_too_many_windows_is_a_clear_error():
     with pytest.raises(InputError, match=r"n_windows=40 .* Pass n_windows <= \d+, or a smaller"):
         rnnkit.Forecaster(**FAST).backtest(_frame(), n_windows=40, step=2)
+    with pytest.raises(InputError, match=r"n_windows=80 with step=1 .* Pass n_windows <= \d+\.$"):
+        rnnkit.Forecaster(**FAST).backtest(_frame(), n_windows=80, step=1)  # no smaller step
 
 
 def test_strategy_table_adds_the_ensemble_of_strategies():

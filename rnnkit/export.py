@@ -111,7 +111,8 @@ def _kind(estimator: Any) -> str:
             "a Forecaster fitted with training='sequence' cannot be exported: its forecast "
             "continues from the recurrent state carried over the whole history (and advanced "
             "by update), not from a window of the last lookback rows, so no fixed graph of a "
-            "window gives its predictions. Fit with training='window' to export.")
+            "window gives its predictions. Fit with training='window' (CLI: rnnkit forecast "
+            "--training window) to export.")
     return kind
 
 

@@ -242,6 +242,8 @@ def test_stateful_forecaster_is_refused(tmp_path):
     with pytest.raises(InputError, match="state") as info:
         f.export(tmp_path / "stateful.onnx")
     assert "training='window'" in str(info.value) and "\n" not in str(info.value)
+    assert "(CLI: rnnkit forecast --training window)" in str(info.value)  # rnnkit export's
+    # own options hold no --training, so the message names the command that fits
     assert not (tmp_path / "stateful.onnx").exists()
 
 

@@ -39,12 +39,13 @@ from torch import nn
 
 from rnnkit._version import __version__
 from rnnkit.errors import InputError
-from rnnkit.files import write_bytes_atomic
+from rnnkit.files import check_out_file, write_bytes_atomic
 
 __all__ = ["FORMATS", "describe_export", "export"]
 
 FORMATS = ("onnx", "torchscript")
 SUFFIXES = {".onnx": "onnx", ".pt": "torchscript"}
+FORMAT_NAMES = {"onnx": "ONNX", "torchscript": "TorchScript"}
 OPSET = 17
 IO_FILE = "rnnkit_io.json"  # the description's name inside a TorchScript file
 F64 = torch.float64
@@ -68,6 +69,8 @@ def export(estimator: Any, path: str | os.PathLike, format: str | None = None) -
         NotFittedError: the estimator is not fitted.
     """
     fmt = _format(path, format)
+    check_out_file(path, "path=", f"the {FORMAT_NAMES[fmt]} graph", (".onnx",) if fmt == "onnx" else
+                   (".pt", ".pth"))
     if fmt == "onnx":
         _onnx()  # before any work: say at once what is missing
     serving = _serving(estimator)

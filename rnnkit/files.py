@@ -73,6 +73,31 @@ def check_out_dir(out: str | os.PathLike, model: bool = False) -> None:
     _check_above(out)
 
 
+def check_out_file(out: str | os.PathLike, argument: str, writes: str,
+                   suffixes: tuple[str, ...]) -> None:
+    """Before writing one file (``writes``: what goes there): refuse a directory, a model's
+    own file and an existing file of another kind than ``suffixes`` (a training CSV replaced
+    by a graph), so that nothing the user had is lost; a file of the same kind is replaced
+    (atomically), as the user asked."""
+    from rnnkit.errors import InputError
+
+    out = Path(out)
+    named = f"{argument}{str(out)!r}" if argument.endswith("=") else f"{argument} {str(out)!r}"
+    if out.is_dir():
+        raise InputError(f"{named} is a directory; {writes} goes in a file. "
+                         f"Pass a file's name ending in {suffixes[0]}.")
+    if out.name in ("model.json", "weights.safetensors") and \
+            (out.parent / "model.json").is_file():
+        raise InputError(f"{named} is a file of the model in "
+                         f"{str(out.parent)!r}; {writes} would replace it and break the model. "
+                         f"Pass a new name ending in {suffixes[0]}, outside the model's folder.")
+    if out.exists() and out.suffix.lower() not in suffixes:
+        kind = f"{out.suffix} file" if out.suffix else "file without a suffix"
+        raise InputError(f"{named} is an existing {kind}; {writes} would "
+                         f"replace it. Pass a new name ending in {suffixes[0]}.")
+    _check_above(out)
+
+
 def _check_above(path: Path) -> None:
     for above in path.parents:
         if above.exists():

@@ -398,6 +398,19 @@ def test_without_onnx_says_how_to_install(sequences, tmp_path, monkeypatch):
     assert model.export(tmp_path / "m.pt").exists()  # TorchScript needs only torch
 
 
+def test_an_export_never_replaces_a_file_of_another_kind(sequences, tmp_path):
+    """format='onnx' over a training CSV replaced the CSV with a graph."""
+    model = sequences("regressor")
+    (tmp_path / "train.csv").write_text("id,step,x\n")
+    with pytest.raises(InputError, match=r"path='.*train.csv' is an existing .csv file; the "
+                                         r"ONNX graph would replace it. Pass a new name ending "
+                                         r"in .onnx"):
+        model.export(tmp_path / "train.csv", format="onnx")
+    assert (tmp_path / "train.csv").read_text() == "id,step,x\n"
+    model.export(tmp_path / "m.pt")
+    assert model.export(tmp_path / "m.pt").exists()  # a graph over a graph: replaced
+
+
 def test_import_stays_light():
     code = ("import sys, rnnkit, rnnkit.tasks.base; "
             "print('onnx' in sys.modules, 'rnnkit.export' in sys.modules)")

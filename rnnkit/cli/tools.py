@@ -37,6 +37,10 @@ def predict(
 
             raise InputError(f"--out {str(out)!r} is the {what} file: the forecast would "
                              "replace it. Pass another --out.")
+    if out is not None:
+        from rnnkit.files import check_out_file
+
+        check_out_file(out, "--out", "the predictions' CSV", (".csv", ".txt", ".tsv"))
     model = load(model_path)
     if future_file is not None and not getattr(model, "future_cols", ()):
         from rnnkit.errors import InputError
@@ -225,7 +229,8 @@ def export(
 
     check_value("--format", format, "str", ("onnx", "torchscript"))
     from rnnkit.errors import InputError
-    from rnnkit.export import describe_export
+    from rnnkit.export import FORMAT_NAMES, describe_export
+    from rnnkit.files import check_out_file
     from rnnkit.tasks import load
 
     suffix = ".onnx" if format == "onnx" else ".pt"
@@ -234,8 +239,10 @@ def export(
         raise InputError(f"--out {str(out)!r} names a {Path(out).suffix} file but --format is "
                          f"{format}. Pass --format {'onnx' if suffix == '.pt' else 'torchscript'}"
                          f", or an --out ending in {suffix}.")
-    model = load(model_path)
     target = out or model_path.resolve().with_name(model_path.resolve().name + suffix)
+    check_out_file(target, "--out", f"the {FORMAT_NAMES[format]} graph",
+                   (".onnx",) if format == "onnx" else (".pt", ".pth"))
+    model = load(model_path)
     written = model.export(target, format=format)
     about = describe_export(model)
     typer.echo(f"wrote {written} ({format}): {about['summary']}")

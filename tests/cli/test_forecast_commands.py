@@ -253,13 +253,27 @@ def test_paths_that_cannot_be_written_or_read_are_one_line(tmp_path, capsys, mon
     adir.mkdir()
     cases = {
         "is a file, not a directory": ["predict", model, "airline", "--out", afile / "x.csv"],
-        "is a directory; a file name": ["predict", model, "airline", "--out", adir],
+        "is a directory; the predictions' CSV goes in a file": ["predict", model, "airline",
+                                                                "--out", adir],
+        # a model's own file, or a file of another kind, is not replaced by a CSV or a graph
+        "is a file of the model in": ["predict", model, "airline", "--out",
+                                      model / "model.json"],
+        "weights.safetensors' is a file of the model": ["export", model, "--out",
+                                                         model / "weights.safetensors"],
+        "is an existing file without a suffix; the ONNX graph would replace it": [
+            "export", model, "--format", "onnx", "--out", afile],
+        "is an existing .json file; the predictions' CSV would": [
+            "predict", model, "airline", "--out", tmp_path / "run" / "metrics.json"],
         "is a directory; a CSV or Parquet": ["predict", model, adir],
         "reads no future covariates": ["predict", model, "airline", "--future", "nofile.csv"],
     }
     for pattern, argv in cases.items():
         assert pattern in one_line_error(*run(argv, capsys)[:3:2])
     assert afile.read_text() == "mine" and not any(adir.iterdir())
+    import rnnkit
+
+    assert len(rnnkit.load(model).predict()) == 24  # the model still loads
+    assert json.loads((tmp_path / "run" / "metrics.json").read_text())
     # a plain OSError (here a name too long; a read-only or full disk alike): one line
     long_name = tmp_path / ("a" * 300 + ".csv")
     assert "File name too long" in one_line_error(

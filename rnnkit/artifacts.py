@@ -149,8 +149,9 @@ def read_model(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, np.nd
     path = Path(path)
     if not path.exists():
         raise ArtifactError(f"model path {str(path)!r} does not exist. Pass the directory or .zip "
-                            "that save() wrote, or the model/ folder inside the OUT of a "
-                            "`rnnkit forecast --out OUT` run.")
+                            "that save() wrote, or the model/ folder inside the --out "
+                            "folder of a CLI run (rnnkit forecast, classify, regress, tag, "
+                            "tune).")
     text, blob = _read_parts(path)
     try:
         meta = json.loads(text, parse_constant=_no_constant)

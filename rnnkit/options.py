@@ -52,7 +52,8 @@ def check_value(name: str, value: Any, check: str, choices: tuple = (),
     if value is None and check.endswith("|None"):
         return
     kind = check.removesuffix("|None")
-    example = f" (the default is {default!r})" if default is not MISSING else ""
+    example = "" if default is MISSING else " (left out, it is set from the data)" \
+        if default is None else f" (the default is {default!r})"
     if choices and value not in choices:
         close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1)
         hint = f" Did you mean {close[0]!r}?" if close else ""

@@ -545,3 +545,11 @@ def test_cli_errors_name_the_flags_not_the_python_arguments():
         "Pass test_size <= 71, or --n-windows <= 5."  # backtest has no --test-size
     assert as_flags("static_cols=('a', 'b') overlaps", ["forecast"]) == \
         "static_cols=('a', 'b') overlaps"
+    # an option named alone, where its name has an underscore; not in quotes or paths
+    assert as_flags("sequence_cols='y' is already label_col. Drop it from sequence_cols.",
+                    ["classify"]) == \
+        "--sequence-cols y is already --label-col. Drop it from --sequence-cols."
+    assert as_flags("Try more steps (max_steps), or 'max_steps' in runs/max_steps.csv, "
+                    "max_steps.x, f(max_steps) and time_zone.", ["classify"]) == \
+        "Try more steps (--max-steps), or 'max_steps' in runs/max_steps.csv, max_steps.x, " \
+        "f(--max-steps) and time_zone."

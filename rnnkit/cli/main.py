@@ -71,8 +71,9 @@ def as_flags(message: str, argv: list[str]) -> str:
     ``name=value`` whose name is an option of the command run, at the start of a word,
     becomes ``--name value`` (``hidden_size=0`` -> ``--hidden-size 0``, ``cell='gru'`` ->
     ``--cell gru``, ``max_time=None`` -> ``--max-time none``, ``bidirectional=False`` ->
-    ``--no-bidirectional``); paths and quoted text are left alone, and so is a message that
-    already gives both spellings."""
+    ``--no-bidirectional``), and so does an option named alone, where its name has an
+    underscore (``Drop it from sequence_cols`` -> ``--sequence-cols``); paths and quoted
+    text are left alone, and so is a message that already gives both spellings."""
     flags = _flags(argv)
     if not flags or "(Python:" in message or "(CLI:" in message:
         return message
@@ -101,8 +102,13 @@ def as_flags(message: str, argv: list[str]) -> str:
     # or up to a space, comma, semicolon, bracket or a sentence's last dot
     message = re.sub(r"(?<![^\s(])([a-z][a-z0-9_]*)=(\([^()]*\))", flag, message)  # tuples
     message = re.sub(r"(?<![^\s(])([a-z][a-z0-9_]*) (<= [\d.]+)", flag, message)  # bounds
-    return re.sub(r"(?<![^\s(])([a-z][a-z0-9_]*)=('[^']*'|\"[^\"]*\"|[^\s,;()]+?)"
-                  r"(?=[\s,;)]|\.(?:\s|$)|$)", flag, message)
+    message = re.sub(r"(?<![^\s(])([a-z][a-z0-9_]*)=('[^']*'|\"[^\"]*\"|[^\s,;()]+?)"
+                     r"(?=[\s,;)]|\.(?:\s|$)|$)", flag, message)
+    # an option named without a value ("Drop it from sequence_cols"): a name with an
+    # underscore, not quoted nor inside a path or a file name
+    return re.sub(r"(?<![\w/.'\"=-])([a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9])(?![\w=/'\"(-])(?!\.\w)",
+                  lambda m: flags[m.group(1)][0] if m.group(1) in flags else m.group(0),
+                  message)
 
 
 def _flags(argv: list[str]) -> dict[str, tuple[str, str | None]]:

@@ -19,7 +19,9 @@ StaticCols = Annotated[str, typer.Option(help="Comma-separated per-sequence cova
                                          rich_help_panel="Data")]
 IdCol = Annotated[str, typer.Option(help="Which sequence a row belongs to.",
                                     rich_help_panel="Data")]
-TimeCol = Annotated[str, typer.Option(help="Order of steps within a sequence.",
+TimeCol = Annotated[str, typer.Option(help="Order of steps within a sequence, read one "
+                                           "after another (a gap is not filled); none: the "
+                                           "rows' order in the file.",
                                       rich_help_panel="Data")]
 TestSize = Annotated[float, typer.Option(help="Share of sequences held out for the scores.",
                                          rich_help_panel="Output")]
@@ -33,20 +35,26 @@ def _run(task: str, data: str, target: str, sequence_cols: str, id_col: str, tim
          static_cols: str, out: Path | None, test_size: float, text_col: str | None,
          params: dict[str, Any]) -> None:
     _check_test_size(test_size)
+    time_col = _time_col(time_col)
     from rnnkit.files import check_out_dir
 
     out = out or default_out("classify" if task == "classification" else "regress", data)
     check_out_dir(out, model=True)  # before the training, not after it
     target_arg = "label_col" if task == "classification" else "target_col"
     if text_col:
-        _check_columns(data, [(text_col, "text_col"), (target, target_arg)])
+        if sequence_cols or static_cols:
+            raise InputError(f"--text-col {text_col} reads one text per row, as the whole "
+                             f"sequence; --{'sequence' if sequence_cols else 'static'}-cols "
+                             "name the columns of numeric sequences in a long frame. Pass "
+                             "--text-col for texts, or --sequence-cols for numbers.")
+        _check_columns(data, [(target, target_arg), (text_col, "text_col")])
     else:
         _check_columns(data, [(target, target_arg), (id_col, "id_col"), (time_col, "time_col")],
                        sequence_cols, static_cols)
     from rnnkit.tasks.sequence_jobs import run_sequence_job
 
     seed = params.pop("seed")
-    run = run_sequence_job(task, data, target, _names(sequence_cols), id_col, time_col or None,
+    run = run_sequence_job(task, data, target, _names(sequence_cols), id_col, time_col,
                            _names(static_cols), test_size, seed, text_col, **params)
     _report(run, "classify" if task == "classification" else "regress", data, out, test_size)
 
@@ -56,9 +64,23 @@ def _check_columns(data: str, named: list[tuple[str, str]], sequence_cols: str =
     """The columns named on the command line, checked against DATA's header before pandas
     or torch load (see :mod:`rnnkit.data.header`)."""
     from rnnkit.data.header import check_columns
+    from rnnkit.data.sequences import check_roles
 
-    check_columns(data, named + [(c, "sequence_cols") for c in _names(sequence_cols)]
-                  + [(c, "static_cols") for c in _names(static_cols)])
+    named = named + [(c, "sequence_cols") for c in _names(sequence_cols)] + \
+        [(c, "static_cols") for c in _names(static_cols)]
+    check_roles(named)
+    check_columns(data, named, layout=LONG_FRAME)
+
+
+LONG_FRAME = ("The sequence commands read a long frame: one row per sequence and step, with "
+              "the sequence's id, the step, the label and one column per feature; a file of "
+              "one row per sequence and a column per step is wide: melt it into long rows "
+              "(pandas' DataFrame.melt).")
+
+
+def _time_col(value: str) -> str | None:
+    """--time-col as the job reads it: none (or nothing) reads the rows in the file's order."""
+    return None if value.strip().lower() in ("", "none") else value
 
 
 def _check_test_size(test_size: float) -> None:
@@ -153,6 +175,7 @@ def tag(
     """A label for every step (--task regression: a number), scored over the held-out steps
     beside the majority tag and a model that reads each step alone (no context)."""
     _check_test_size(test_size)
+    time_col = _time_col(time_col)
     TaggerOptions(**options).validate()
     from rnnkit.files import check_out_dir
 
@@ -163,6 +186,6 @@ def tag(
     from rnnkit.tasks.sequence_jobs import run_tagging_job
 
     seed = options.pop("seed")
-    run = run_tagging_job(data, label_col, _names(sequence_cols), id_col, time_col or None,
+    run = run_tagging_job(data, label_col, _names(sequence_cols), id_col, time_col,
                           test_size, seed, **options)
     _report(run, "tag", data, out, test_size)

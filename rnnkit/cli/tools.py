@@ -19,13 +19,17 @@ def _columns_help(kind: str) -> str:
 @app.command()
 def predict(
     model_path: Annotated[Path, typer.Argument(metavar="MODEL", help="A saved model directory.")],
-    data: Annotated[str, typer.Argument(help="History to forecast from (CSV, Parquet, name).")],
-    h: Annotated[int | None, typer.Option(help="Steps to forecast (default: horizon).")] = None,
+    data: Annotated[str, typer.Argument(
+        help="History to forecast from, or sequences to answer for (CSV, Parquet, name).")],
+    h: Annotated[int | None, typer.Option(
+        help="Forecasters: steps to forecast (default: horizon).")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="CSV file to write.")] = None,
     future_file: Annotated[str | None, typer.Option(
         "--future", help="CSV/Parquet with the future covariates over the forecast.")] = None,
 ) -> None:
-    """Forecast with a saved model from the end of DATA; print or write a CSV."""
+    """Predict with a saved model: a forecaster forecasts from the end of DATA, a sequence
+    model answers for each sequence of DATA (read with the columns it was fitted on); print
+    or write a CSV."""
     from rnnkit.files import write_text_atomic
     from rnnkit.tasks import load
     from rnnkit.tasks.forecaster import Forecaster

@@ -301,6 +301,12 @@ def _from_path(path: Path, text: str, id_col: str | None = None,
             frame = pd.read_csv(path, sep=sep, dtype={id_col: str} if id_col else None)
             if sep != ",":  # a spreadsheet's export where the comma is the decimal mark
                 frame = _decimal_commas(frame, exclude=id_col)
+        elif suffix in (".npz", ".npy"):
+            raise InputError(
+                f"{what}={text!r} is a NumPy {suffix} file; the command line reads tables "
+                "(.csv, .tsv or .parquet). Load its arrays with numpy.load and fit them in Python "
+                "(rnnkit.SequenceClassifier().fit(X, y)), or write them as a long CSV: one row "
+                "per sequence and step (id, step, label, one column per feature).")
         else:
             raise InputError(
                 f"{what}={text!r} has extension {suffix!r}; expected .csv, .tsv or .parquet. "

@@ -50,10 +50,11 @@ def separator(path: Path) -> str:
     return found[0] if found else ","
 
 
-def check_columns(data: object, wanted: list[tuple[str, str]]) -> None:
+def check_columns(data: object, wanted: list[tuple[str, str]], layout: str = "") -> None:
     """Each ``(column, argument)`` must be a column of ``data`` where its columns are known
     cheaply; the first that is not is an InputError naming the argument, the columns there
-    and the closest one."""
+    (the first few of many) and the closest one. ``layout``: said where a missing id or
+    step column suggests a file of another layout."""
     names = column_names(data)
     if names is None:
         return
@@ -62,4 +63,8 @@ def check_columns(data: object, wanted: list[tuple[str, str]]) -> None:
             close = difflib.get_close_matches(column, names, n=1)
             hint = f" Did you mean {close[0]!r}? Pass --{arg.replace('_', '-')} {close[0]}." \
                 if close else f" Pass --{arg.replace('_', '-')} with one of them."
-            raise InputError(f"{arg}={column!r} is not a column; columns are {names}.{hint}")
+            if layout and not close and arg in ("id_col", "time_col"):
+                hint += f" {layout}"
+            shown = str(names) if len(names) <= 12 else \
+                f"{str(names[:8])[:-1]}, ... ({len(names)} columns)]"
+            raise InputError(f"{arg}={column!r} is not a column; columns are {shown}.{hint}")

@@ -3,6 +3,7 @@ with the layout mistakes users make most often caught here, once."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -184,11 +185,29 @@ def _steps(col, name: str):
     from rnnkit.data.frames import day_first
 
     try:
-        return pd.to_datetime(col, dayfirst=day_first(col))
+        with warnings.catch_warnings():  # pandas' guess at a format is not the user's concern
+            warnings.simplefilter("ignore", UserWarning)
+            return pd.to_datetime(col, dayfirst=day_first(col))
     except (ValueError, TypeError) as e:
         raise InputError(f"time_col={name!r} must hold step numbers or timestamps to order each "
                          f"sequence; it holds {col.iloc[0]!r}. Name the step column, or none "
                          "(rows are then read in their order).") from e
+
+
+def check_roles(roles: Sequence[tuple[str | None, str]]) -> None:
+    """Each column plays one part. ``roles``: (column, argument) pairs, the target's first; a
+    column named twice (the label read as an input, a static column also a sequence column)
+    is refused naming both arguments."""
+    seen: dict[str, str] = {}
+    for column, arg in roles:
+        if not column:
+            continue
+        if column in seen:
+            why = ": read as an input, the target gives the answer away" \
+                if seen[column] == roles[0][1] else ""
+            raise InputError(f"{arg}={column!r} is already {seen[column]}; a column plays one "
+                             f"part{why}. Drop it from {arg}, or name another column.")
+        seen[column] = arg
 
 
 def sequences_from_frame(frame, id_col: str, time_col: str | None, sequence_cols: Sequence[str],
@@ -214,7 +233,7 @@ def sequences_from_frame(frame, id_col: str, time_col: str | None, sequence_cols
                              f"{[str(c) for c in frame.columns]}.{hint}")
     if not sequence_cols:
         raise InputError("sequence_cols is empty: name the columns that vary along each "
-                         "sequence (CLI: --sequence-cols a,b,c).")
+                         "sequence, one or more.")
     if frame[id_col].isna().any():
         rows = np.flatnonzero(frame[id_col].isna().to_numpy())
         raise InputError(f"id_col={id_col!r} is empty in {len(rows)} row(s) (first: row "
@@ -226,11 +245,9 @@ def sequences_from_frame(frame, id_col: str, time_col: str | None, sequence_cols
         twice = frame.duplicated([id_col, time_col])
         if twice.any():
             row = frame[twice].iloc[0]
-            step = row[time_col].item() if isinstance(row[time_col], np.generic) else \
-                row[time_col]
             raise InputError(f"sequence {row[id_col]!r} has {int(twice.sum())} repeated "
-                             f"{time_col!r} value(s) (first: {step!r}): one row per "
-                             "sequence and step. Drop or aggregate the duplicates.")
+                             f"{time_col!r} value(s) (first: {plain_value(row[time_col])!r}): one "
+                             "row per sequence and step. Drop or aggregate the duplicates.")
     # sequences in the order their ids first appear in the data (as a user lists them),
     # each one's rows by step
     keys = pd.DataFrame({"id": pd.factorize(frame[id_col])[0]})  # positions as its index
@@ -245,15 +262,14 @@ def sequences_from_frame(frame, id_col: str, time_col: str | None, sequence_cols
     text = np.isnan(values) & block.notna().to_numpy()  # a value that is not a number
     if text.any():
         row, col = np.argwhere(text)[0]
-        sid = frame[id_col].iloc[row]
-        sid = sid.item() if isinstance(sid, np.generic) else sid
-        at = frame.index[row]
-        at = at.item() if isinstance(at, np.generic) else at
-        raise InputError(f"column {sequence_cols[col]!r} must be numeric; sequence {sid!r} "
-                         f"holds {block.iloc[row, col]!r} (row {at!r} of the data). Fix or "
+        raise InputError(f"column {sequence_cols[col]!r} must be numeric; sequence "
+                         f"{plain_value(frame[id_col].iloc[row])!r} holds {block.iloc[row, col]!r} "
+                         f"(row {plain_value(frame.index[row])!r} of the data). Fix or "
                          "drop that value.")
     seqs = [values[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
     per_sequence = frame.groupby(id_col, sort=False)
+    check_targets_present(frame[target_col], target_col, frame[id_col],
+                          frame[time_col] if time_col else None)
     if per_step:
         labels = frame[target_col].to_numpy()
         y_steps = [labels[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
@@ -264,5 +280,53 @@ def sequences_from_frame(frame, id_col: str, time_col: str | None, sequence_cols
         raise InputError(f"{target_col!r} changes within sequence {bad[bad > 1].index[0]!r}; "
                          "it must be one value per sequence.")
     y = targets.first().to_numpy()
-    static = per_sequence[list(static_cols)].first().to_numpy(float) if static_cols else None
+    static = _static(frame, id_col, codes, static_cols) if static_cols else None
     return seqs, y, static, per_sequence[id_col].first().to_numpy()
+
+
+def check_targets_present(target, target_col: str, ids, steps=None,
+                          unit: str = "sequence") -> None:
+    """An empty target (a missing label, a NaN number) is named by its sequence (and step;
+    ``unit``: "row" where ``ids`` are the rows of the data), before a split or a fit would
+    blame something else."""
+    import pandas as pd
+
+    missing = pd.isna(pd.Series(target)).to_numpy()
+    if missing.any():
+        i = int(np.flatnonzero(missing)[0])
+        where = f"{unit} {plain_value(pd.Series(ids).iloc[i])!r}" + (
+            f", step {plain_value(pd.Series(steps).iloc[i])!r}" if steps is not None else "")
+        raise InputError(f"column {target_col!r} (the target) is empty in "
+                         f"{int(missing.sum())} row(s) (first: {where}). Give every row its "
+                         "target, or drop those rows.")
+
+
+def _static(frame, id_col: str, codes: np.ndarray, static_cols: Sequence[str]) -> np.ndarray:
+    """One number per sequence and static column (``codes``: each row's sequence, in order);
+    text, or a value that changes within a sequence, is refused naming the first."""
+    import pandas as pd
+
+    block = frame.loc[:, list(static_cols)]
+    values = block.apply(pd.to_numeric, errors="coerce")
+    text = values.isna().to_numpy() & block.notna().to_numpy()
+    if text.any():
+        row, col = np.argwhere(text)[0]
+        sid = plain_value(frame[id_col].iloc[row])
+        raise InputError(f"static_cols: column {static_cols[col]!r} must be numeric; sequence "
+                         f"{sid!r} holds {block.iloc[row, col]!r}. "
+                         "Encode it as numbers (0/1 for two values, one column per value for "
+                         "more), or drop it from static_cols.")
+    varies = values.groupby(codes).nunique(dropna=False).to_numpy() > 1
+    if varies.any():
+        seq, col = np.argwhere(varies)[0]
+        first = int(np.flatnonzero(codes == seq)[0])
+        raise InputError(f"static_cols: column {static_cols[col]!r} changes within sequence "
+                         f"{plain_value(frame[id_col].iloc[first])!r}; a static covariate is one "
+                         "value per sequence. Read it as a sequence column (sequence_cols), "
+                         "or give it one value per sequence.")
+    return values.groupby(codes).first().to_numpy(float)
+
+
+def plain_value(value):
+    """A numpy scalar as the Python value it holds (an id or label printed as written)."""
+    return value.item() if isinstance(value, np.generic) else value

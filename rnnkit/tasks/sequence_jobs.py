@@ -12,7 +12,12 @@ import pandas as pd
 
 from rnnkit import tracking
 from rnnkit.data.frames import Columns, read_data
-from rnnkit.data.sequences import sequences_from_frame
+from rnnkit.data.sequences import (
+    check_roles,
+    check_targets_present,
+    plain_value,
+    sequences_from_frame,
+)
 from rnnkit.errors import InputError
 from rnnkit.evaluate.sequence_scores import (
     classification_baselines,
@@ -59,6 +64,9 @@ def _read(data: Any, schema: dict, with_target: bool = True):
         ids = (frame[schema["id_col"]].to_numpy() if schema["id_col"] in frame.columns
                else np.arange(len(frame)))
         y = frame[schema["target_col"]].to_numpy() if with_target else None
+        if with_target:  # named by its row in the file
+            check_targets_present(y, schema["target_col"], ids, unit="sequence" if
+                                  schema["id_col"] in frame.columns else "row")
         texts = frame[schema["text_col"]]
         if texts.isna().any():  # named by its row in the file, before any split or shuffle
             row = int(np.flatnonzero(texts.isna().to_numpy())[0])
@@ -130,6 +138,14 @@ def run_sequence_job(task: str, data: Any, target_col: str, sequence_cols: list[
     """
     schema = {"target_col": target_col, "sequence_cols": list(sequence_cols), "id_col": id_col,
               "time_col": time_col, "static_cols": list(static_cols or ()), "text_col": text_col}
+    if text_col and (sequence_cols or static_cols):
+        raise InputError(f"text_col={text_col!r} reads one text per row, as the whole sequence; "
+                         f"{'sequence' if sequence_cols else 'static'}_cols name the columns "
+                         "of numeric sequences in a long frame. Pass text_col for texts, or "
+                         "sequence_cols for numbers.")
+    check_roles([(target_col, "target_col"), (id_col, "id_col"), (time_col, "time_col")]
+                + [(c, "sequence_cols") for c in sequence_cols]
+                + [(c, "static_cols") for c in static_cols or ()] + [(text_col, "text_col")])
     X, y, static, ids = _read(data, schema)
     if task == "regression":
         try:
@@ -190,6 +206,8 @@ def run_tagging_job(data: Any, label_col: str, sequence_cols: list[str], id_col:
     from rnnkit.evaluate.sequence_scores import tagging_baselines
     from rnnkit.tasks.tagger import SequenceTagger
 
+    check_roles([(label_col, "label_col"), (id_col, "id_col"), (time_col, "time_col")]
+                + [(c, "sequence_cols") for c in sequence_cols])
     frame = read_data(data, Columns(id_col=id_col))  # ids as written: "007" != "7"
     X, y, _, ids = sequences_from_frame(frame, id_col, time_col, sequence_cols, label_col,
                                         per_step=True)
@@ -260,16 +278,11 @@ def one_class_warning(model: SequenceClassifier, predicted: np.ndarray,
     values, counts = np.unique(y_train, return_counts=True)
     majority = values[np.argmax(counts)]
     what = "it learned nothing beyond the majority" if seen[0] == majority else \
-        f"not even the most common one ({_plain(majority)!r}): worse than guessing the " \
+        f"not even the most common one ({plain_value(majority)!r}): worse than guessing the " \
         "majority"
-    return [f"WARNING: the model predicts {_plain(seen[0])!r} for every sequence although training "
-            f"had {len(values)} classes: {what}. Try more steps (max_steps), repeats, or "
-            "another front end."]
-
-
-def _plain(value: Any) -> Any:
-    """A numpy scalar as the Python value it holds (a label printed as the user wrote it)."""
-    return value.item() if isinstance(value, np.generic) else value
+    return [f"WARNING: the model predicts {plain_value(seen[0])!r} for every sequence although "
+            f"training had {len(values)} classes: {what}. Try more steps (max_steps; CLI: "
+            "--max-steps), repeats, or another front end."]
 
 
 def score_table(scores: dict[str, dict[str, float]], runs: pd.DataFrame | None = None) -> str:
@@ -335,6 +348,19 @@ def _split(index: np.ndarray, test_size: float, seed: int, labels: Any = None
     one line saying why ``test_size`` cannot split them."""
     from sklearn.model_selection import train_test_split
 
+    if labels is not None:
+        counts = pd.Series(labels).value_counts()
+        if pd.api.types.is_numeric_dtype(counts.index) and len(counts) > 0.5 * len(index) \
+                and len(counts) > 10:
+            raise InputError(f"the labels hold {len(counts)} different numbers over "
+                             f"{len(index)} sequences, most of them once: numbers to regress "
+                             "on, not classes. Use rnnkit regress (SequenceRegressor), or "
+                             "bin the numbers into classes.")
+        if (counts < 2).any():
+            raise InputError(f"class {plain_value(counts.index[-1])!r} has {int(counts.iloc[-1])} "
+                             f"sequence; a split keeps every class in both parts, so each "
+                             f"needs 2 or more ({int((counts < 2).sum())} class(es) have 1). "
+                             "Give more sequences of it, or drop it.")
     try:
         return train_test_split(index, test_size=test_size, random_state=seed, stratify=labels)
     except ValueError as e:

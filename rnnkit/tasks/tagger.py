@@ -104,9 +104,9 @@ class SequenceTagger(TaggerOptions, RnnkitEstimator):
         real = labels[valid]
         if all(isinstance(v, float | np.floating) for v in real[:1000].tolist()) and \
                 not np.all(np.mod(real.astype(float), 1) == 0):
-            raise InputError("y holds fractional numbers, which a classifier would treat as "
-                             "thousands of classes. Pass task='regression' for a number per "
-                             "step, or labels for task='classification'.")
+            raise InputError("the labels (y) hold fractional numbers, which a classifier "
+                             "would treat as thousands of classes. Pass task='regression' for a "
+                             "number per step, or labels for task='classification'.")
         # one dtype for the labels: 0 and 0.0 are one class; labels numpy cannot order
         # (numbers and text) are compared as text, in classes and ids alike
         real = np.asarray(real.tolist())

@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pandas as pd
+import pytest
 from cli_support import one_line_error, run
 
 AXES = ",".join(f"{k}_{a}" for k in ("body_acc", "gyro", "total_acc") for a in "xyz")
@@ -164,3 +165,92 @@ def test_regress_on_texts_and_on_a_column_of_labels(tmp_path, capsys):
     code, out, err = run(["regress", tmp_path / "labels.csv", "--sequence-cols", "v",
                           "--target-col", "kind", "--max-steps", "2"], capsys)
     assert "--target-col kind must hold numbers" in one_line_error(code, err)
+
+
+def _long(tmp_path, n=12, steps=5, **columns):
+    """A small long frame (id, step, label, x) with columns changed or added."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"id": np.repeat([f"s{i}" for i in range(n)], steps),
+                          "step": np.tile(np.arange(steps), n),
+                          "label": np.repeat(["a", "b"] * (n // 2), steps),
+                          "x": rng.normal(size=n * steps)})
+    frame = frame.assign(**columns)
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    return tmp_path / "d.csv"
+
+
+def test_a_column_plays_one_part_and_static_columns_are_numbers_per_sequence(tmp_path, capsys):
+    """The label read as an input scored 1.000; a text static column was a traceback; a
+    static column that changes within a sequence, or --text-col beside --sequence-cols
+    (which it ignored), were silently accepted."""
+    data = _long(tmp_path, sex=np.repeat(["f", "m"] * 6, 5), age=np.arange(60) // 5,
+                 height=np.arange(60))
+    out = ["--epochs", "1", "--out", tmp_path / "o"]
+    cases = {
+        "--sequence-cols label is already --label-col; a column plays one part: read as an "
+        "input, the target gives the answer away. Drop it from --sequence-cols":
+            ["classify", data, "--sequence-cols", "x, label"],
+        "--static-cols x is already --sequence-cols":
+            ["classify", data, "--sequence-cols", "x", "--static-cols", "x"],
+        "--static-cols: column 'sex' must be numeric; sequence 's0' holds 'f'":
+            ["regress", data, "--target-col", "age", "--sequence-cols", "x", "--static-cols",
+             "sex"],
+        "--static-cols: column 'height' changes within sequence 's0'":
+            ["classify", data, "--sequence-cols", "x", "--static-cols", "age,height"],
+        "--text-col x reads one text per row":
+            ["classify", data, "--sequence-cols", "x", "--text-col", "x"],
+    }
+    for said, argv in cases.items():
+        code, _, err = run([*argv, *out], capsys)
+        assert said in one_line_error(code, err), err
+    assert not (tmp_path / "o").exists()
+    import rnnkit
+    from rnnkit.tasks.sequence_jobs import run_sequence_job
+
+    with pytest.raises(rnnkit.InputError, match="sequence_cols='label' is already target_col"):
+        run_sequence_job("classification", data, "label", ["x", "label"])
+
+
+def test_an_empty_label_is_named_by_its_sequence_and_numbers_are_sent_to_regress(
+        tmp_path, capsys):
+    """A missing label blamed --test-size (and quoted scikit-learn); so did numbers given to
+    classify; a NaN target was named by its row after the shuffle."""
+    label = np.repeat(["a", "b"] * 6, 5).astype(object)
+    label[17] = None  # sequence s3, step 2
+    data = _long(tmp_path, label=label)
+    code, _, err = run(["classify", data, "--sequence-cols", "x", "--epochs", "1"], capsys)
+    assert "column 'label' (the target) is empty in 1 row(s) (first: sequence 's3', step 2)" \
+        in one_line_error(code, err)
+    data = _long(tmp_path, n=40, label=np.repeat(np.linspace(0, 1, 40), 5))
+    code, _, err = run(["classify", data, "--sequence-cols", "x", "--epochs", "1"], capsys)
+    assert "the labels hold 40 different numbers over 40 sequences" in one_line_error(code, err)
+    assert "rnnkit regress" in err
+    data = _long(tmp_path, label=np.repeat(["a"] * 11 + ["b"], 5))
+    code, _, err = run(["classify", data, "--sequence-cols", "x", "--epochs", "1"], capsys)
+    assert "class 'b' has 1 sequence" in one_line_error(code, err) and "test_size" not in err
+
+
+def test_time_col_none_reads_rows_in_order_and_a_text_step_is_one_line(tmp_path, capsys):
+    data = _long(tmp_path, step="t" + pd.Series(np.tile(np.arange(5), 12)).astype(str))
+    code, _, err = run(["classify", data, "--sequence-cols", "x", "--epochs", "1"], capsys)
+    assert "--time-col step must hold step numbers or timestamps" in one_line_error(code, err)
+    code, _, err = run(["classify", data, "--sequence-cols", "x", "--epochs", "1",
+                        "--hidden-size", "4", "--time-col", "none", "--out", tmp_path / "o"],
+                       capsys)
+    assert code == 0, err
+
+
+def test_a_wide_file_and_a_numpy_file_say_what_the_command_line_reads(tmp_path, capsys):
+    wide = pd.DataFrame(np.zeros((3, 40)), columns=[f"t{i}" for i in range(40)])
+    wide.insert(0, "label", ["a", "b", "a"])
+    wide.to_csv(tmp_path / "wide.csv", index=False)
+    code, _, err = run(["classify", tmp_path / "wide.csv", "--sequence-cols", "t0"], capsys)
+    line = one_line_error(code, err)
+    assert "... (41 columns)]" in line and "long frame" in line and len(line) < 600
+    np.savez(tmp_path / "arrays.npz", X=np.zeros((2, 3)), y=np.zeros(2))
+    code, _, err = run(["classify", tmp_path / "arrays.npz", "--sequence-cols", "x"], capsys)
+    assert "is a NumPy .npz file" in one_line_error(code, err) and "numpy.load" in err
+    code, _, err = run(["classify", "activity", "--label-col", "activity", "--sequence-cols",
+                        AXES, "--epochs", "0"], capsys)
+    assert "--epochs 0 must be an integer >= 1 (left out, it is set from the data)" in \
+        one_line_error(code, err)

@@ -64,7 +64,7 @@ def _check_columns(data: str, named: list[tuple[str, str]], sequence_cols: str =
     """The columns named on the command line, checked against DATA's header before pandas
     or torch load (see :mod:`rnnkit.data.header`)."""
     from rnnkit.data.header import check_columns
-    from rnnkit.data.sequences import check_roles
+    from rnnkit.data.roles import check_roles
 
     named = named + [(c, "sequence_cols") for c in _names(sequence_cols)] + \
         [(c, "static_cols") for c in _names(static_cols)]

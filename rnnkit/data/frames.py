@@ -20,6 +20,7 @@ import pandas as pd
 
 from rnnkit.data.header import separator
 from rnnkit.data.native import to_pandas
+from rnnkit.data.roles import check_roles
 from rnnkit.data.sessions import Sessions, is_sessions
 from rnnkit.data.zones import Zone, ZonedTimes, read_offsets, read_zoned
 from rnnkit.errors import InputError
@@ -586,25 +587,10 @@ def _assemble(ids: np.ndarray, values: np.ndarray, statics: np.ndarray | None, c
 
 
 def _check_roles(c: Columns) -> None:
-    """A column plays one role: target, past, future or static covariate."""
-    seen: dict[str, str] = {c.target_col: "target_col"}
-    for arg in ("time_col", "id_col"):  # --time-col y: "duplicate timestamps in 'y'" before
-        col = getattr(c, arg)
-        if col in seen:
-            what = "times" if arg == "time_col" else "series ids"
-            raise InputError(f"{arg}={col!r} is also the {seen[col]}: one column cannot be "
-                             f"both. Name the column of {what} ({arg} / "
-                             f"--{arg.replace('_', '-')}).")
-        seen[col] = arg
-    for arg in ("feature_cols", "future_cols", "static_cols"):
-        for col in getattr(c, arg):
-            if col in seen:
-                raise InputError(
-                    f"column {col!r} is in both {seen[col]} and {arg}. Give each column one "
-                    "role: past covariate (feature_cols), future covariate (future_cols) or "
-                    "static covariate (static_cols)."
-                )
-            seen[col] = arg
+    """A column plays one role: target, times, ids, past, future or static covariate."""
+    check_roles([(c.target_col, "target_col"), (c.time_col, "time_col"), (c.id_col, "id_col")]
+                + [(col, arg) for arg in ("feature_cols", "future_cols", "static_cols")
+                   for col in getattr(c, arg)], answer=False)
 
 
 def _static_rows(statics: np.ndarray, bounds: list[int], ids: list[str],

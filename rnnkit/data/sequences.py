@@ -194,22 +194,6 @@ def _steps(col, name: str):
                          "(rows are then read in their order).") from e
 
 
-def check_roles(roles: Sequence[tuple[str | None, str]]) -> None:
-    """Each column plays one part. ``roles``: (column, argument) pairs, the target's first; a
-    column named twice (the label read as an input, a static column also a sequence column)
-    is refused naming both arguments."""
-    seen: dict[str, str] = {}
-    for column, arg in roles:
-        if not column:
-            continue
-        if column in seen:
-            why = ": read as an input, the target gives the answer away" \
-                if seen[column] == roles[0][1] else ""
-            raise InputError(f"{arg}={column!r} is already {seen[column]}; a column plays one "
-                             f"part{why}. Drop it from {arg}, or name another column.")
-        seen[column] = arg
-
-
 def sequences_from_frame(frame, id_col: str, time_col: str | None, sequence_cols: Sequence[str],
                          target_col: str, static_cols: Sequence[str] = (),
                          per_step: bool = False):

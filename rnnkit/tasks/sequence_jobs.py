@@ -12,8 +12,8 @@ import pandas as pd
 
 from rnnkit import tracking
 from rnnkit.data.frames import Columns, read_data
+from rnnkit.data.roles import check_roles
 from rnnkit.data.sequences import (
-    check_roles,
     check_targets_present,
     plain_value,
     sequences_from_frame,

@@ -213,5 +213,5 @@ def test_months_written_as_yyyymm_integers_are_told_how_to_read_as_dates():
 
 def test_the_target_named_as_the_time_or_id_column_says_so():
     frame = load_dataset("airline")
-    assert "time_col='y' is also the target_col" in message(frame, Columns(time_col="y"))
-    assert "id_col='y' is also the target_col" in message(frame, Columns(id_col="y"))
+    assert "time_col='y' is already target_col" in message(frame, Columns(time_col="y"))
+    assert "id_col='y' is already target_col" in message(frame, Columns(id_col="y"))

@@ -11,7 +11,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from rnnkit.data.frames import _reindex, future_times_many
+from rnnkit.data.frames import _reindex
+from rnnkit.data.frequency import future_times_many
 from rnnkit.data.sessions import Sessions
 
 SERIES, H = 300, 169

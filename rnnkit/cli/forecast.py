@@ -144,13 +144,15 @@ def _check_future(options: dict[str, Any], future_file: str | None) -> None:
         raise InputError(f"--future {future_file!r}: no --future-cols names which of its "
                          "columns the model reads ahead. Pass --future-cols, or drop --future.")
     if future_file is not None:  # its file, columns and numbers, before minutes of training
-        from rnnkit.data.frames import Columns, _time_from_index, read_data
+        from rnnkit.data.columns import Columns
+        from rnnkit.data.frames import time_from_index
+        from rnnkit.data.reading import read_data
         from rnnkit.forecast.covariates import future_values
 
         time_col, id_col = options.get("time_col", "ds"), options.get("id_col", "unique_id")
         frame = read_data(future_file, Columns(time_col, options.get("target_col", "y"),
                                                id_col), what="--future")
-        frame = _time_from_index(frame, time_col)  # as predict reads it: a time index too
+        frame = time_from_index(frame, time_col)  # as predict reads it: a time index too
         missing = [c for c in (time_col, *cols) if c not in frame.columns]
         if missing:
             raise InputError(f"--future {future_file!r} has no column {missing[0]!r}; it needs "

@@ -63,8 +63,8 @@ def _check_columns(data: str, named: list[tuple[str, str]], sequence_cols: str =
                    static_cols: str = "") -> None:
     """The columns named on the command line, checked against DATA's header before pandas
     or torch load (see :mod:`rnnkit.data.header`)."""
+    from rnnkit.data.columns import check_roles
     from rnnkit.data.header import check_columns
-    from rnnkit.data.roles import check_roles
 
     named = named + [(c, "sequence_cols") for c in _names(sequence_cols)] + \
         [(c, "static_cols") for c in _names(static_cols)]

@@ -181,7 +181,8 @@ def shapes(
     if data.isascii() and data.isdigit():
         lengths: int | list[int] = int(data)
     else:
-        from rnnkit.data.frames import Columns, load_panel
+        from rnnkit.data.columns import Columns
+        from rnnkit.data.frames import load_panel
 
         panel = load_panel(data, Columns(time_col, target_col, id_col))
         lengths = panel.lengths if panel.n_series > 1 else panel.lengths[0]

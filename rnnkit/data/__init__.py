@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 _LAZY = {
     "WindowPlan": "explain", "explain_windows": "explain",
-    "Columns": "frames", "Panel": "frames", "future_times": "frames", "load_panel": "frames",
-    "read_data": "frames", "season_length": "frames",
+    "Columns": "columns", "Panel": "frames", "future_times": "frequency",
+    "load_panel": "frames", "read_data": "reading", "season_length": "frequency",
     "Scaler": "scalers",
     "as_3d": "validation", "check_choice": "validation", "check_positive_int": "validation",
     "Windows": "windows", "make_windows": "windows", "seasonal_windows": "windows",
@@ -36,15 +36,11 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from rnnkit.data.columns import Columns
     from rnnkit.data.explain import WindowPlan, explain_windows
-    from rnnkit.data.frames import (
-        Columns,
-        Panel,
-        future_times,
-        load_panel,
-        read_data,
-        season_length,
-    )
+    from rnnkit.data.frames import Panel, load_panel
+    from rnnkit.data.frequency import future_times, season_length
+    from rnnkit.data.reading import read_data
     from rnnkit.data.scalers import Scaler
     from rnnkit.data.validation import as_3d, check_choice, check_positive_int
     from rnnkit.data.windows import Windows, make_windows, seasonal_windows

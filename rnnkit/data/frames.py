@@ -1,52 +1,31 @@
-"""Reading and validating time-series frames: one series or many in the long format.
+"""Long frames of time series (one series or many) validated into a :class:`Panel`: one
+grouped array with offsets and an id index, each series sorted, regular and finite.
 
 Validation happens once, early, in a fixed order, and every message names the argument,
-what was expected, what was received and the fix.
+what was expected, what was received and the fix. Reading a file is :mod:`reading`'s, the
+columns' parts :mod:`columns`', a time column :mod:`times`', a frequency's season
+:mod:`frequency`'s.
 """
 
 from __future__ import annotations
 
 import difflib
-import os
-import re
 import warnings
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from rnnkit.data.header import separator
-from rnnkit.data.native import to_pandas
-from rnnkit.data.roles import check_roles
+from rnnkit.data.columns import Columns, check_roles
+from rnnkit.data.reading import check_array, numeric_column, read_data
 from rnnkit.data.sessions import Sessions, is_sessions
-from rnnkit.data.zones import Zone, ZonedTimes, read_offsets, read_zoned
+from rnnkit.data.times import day_first, fmt_time, read_times, user_times
+from rnnkit.data.zones import Zone
 from rnnkit.errors import InputError
 
 FILLS = ("ffill", "interpolate", "zero", "drop")
 SINGLE_ID = "series"
-
-_SEASONS = {"MS": 12, "ME": 12, "M": 12, "BMS": 12, "BME": 12, "QS": 4, "QE": 4, "Q": 4,
-            "W": 52, "D": 7, "B": 5, "h": 24, "H": 24, "min": 1440, "T": 1440, "s": 60}
-
-
-@dataclass(frozen=True)
-class Columns:
-    """The column schema of a long frame."""
-
-    time_col: str = "ds"
-    target_col: str = "y"
-    id_col: str = "unique_id"
-    feature_cols: tuple[str, ...] = ()  # past covariates: observed up to the forecast origin
-    future_cols: tuple[str, ...] = ()  # future covariates: known over the horizon too
-    static_cols: tuple[str, ...] = ()  # one value per series
-
-    @property
-    def value_cols(self) -> tuple[str, ...]:
-        """The columns of ``Panel.values``: target, past covariates, future covariates."""
-        return (self.target_col, *self.feature_cols, *self.future_cols)
 
 
 @dataclass
@@ -152,180 +131,7 @@ class Panel:
         return frame
 
 
-_MONTHS_QUARTERS = {"MS", "ME", "M", "BMS", "BME", "QS", "QE", "Q", "BQS", "BQE", "BQ"}
-_YEARS = {"Y", "YS", "YE", "A", "AS", "AE", "BY", "BYS", "BYE", "BA", "BAS", "BAE"}
-
-
-def is_yearly(freq: str | None) -> bool:
-    """Whether a frequency counts years (one or several a step): a calendar with no season."""
-    return bool(freq) and freq.lstrip("0123456789").split("-")[0] in _YEARS
-
-
-def season_is_a_year(freq: str | None) -> bool:
-    """Whether a frequency's season is one year: monthly and quarterly data, whose seasons
-    (years) are alike step for step (a daily season is not: weekdays differ from weekends)."""
-    return bool(freq) and freq.lstrip("0123456789").split("-")[0] in _MONTHS_QUARTERS \
-        and freq[: len(freq) - len(freq.lstrip("0123456789"))] in ("", "1")
-
-
-def season_length(freq: str | None) -> int | None:
-    """The usual seasonal period of a frequency: monthly 12, daily 7, hourly 24, ..."""
-    if not freq:
-        return None
-    if is_sessions(freq):
-        return Sessions.from_freq(freq).season  # a day of open slots, or a week of days
-    base = freq.lstrip("0123456789").split("-")[0]
-    if base in _SEASONS and freq[: len(freq) - len(freq.lstrip("0123456789"))] in ("", "1"):
-        return _SEASONS[base]
-    if freq == "30min":
-        return 48
-    if freq == "15min":
-        return 96
-    return None
-
-
-def future_times(last: object, freq: str | None, h: int, step: int = 1) -> np.ndarray:
-    """The ``h`` timestamps after ``last``."""
-    if freq is None:
-        return int(last) + step * np.arange(1, h + 1, dtype=np.int64)
-    if is_sessions(freq):
-        return Sessions.from_freq(freq).following(last, h)
-    return pd.date_range(start=pd.Timestamp(last), periods=h + 1, freq=freq)[1:].to_numpy()
-
-
-def future_times_many(lasts: Any, freq: str | None, h: int, step: int = 1) -> np.ndarray:
-    """The ``h`` timestamps after each of ``lasts``: ``[S, h]``, as :func:`future_times`
-    gives them one series at a time. Fixed-length frequencies and integer steps are one
-    broadcast; calendar offsets (month starts, weeks) one vector sum a step; session
-    calendars series by series."""
-    if freq is None:
-        return np.asarray(lasts, dtype=np.int64)[:, None] + step * np.arange(1, h + 1,
-                                                                             dtype=np.int64)
-    if is_sessions(freq) or len(lasts) == 0:
-        return np.array([future_times(t, freq, h, step) for t in lasts]).reshape(len(lasts), h)
-    offset = pd.tseries.frequencies.to_offset(freq)
-    last = pd.DatetimeIndex(np.asarray(lasts, dtype="datetime64[ns]"))
-    if isinstance(offset, pd.offsets.Tick | pd.offsets.Day):  # a fixed length (naive times)
-        length = pd.Timedelta(days=offset.n) if isinstance(offset, pd.offsets.Day) \
-            else pd.Timedelta(offset)
-        span = np.arange(1, h + 1) * length.to_timedelta64().astype("timedelta64[ns]")
-        return last.to_numpy()[:, None] + span
-    return np.stack([(last + k * offset).to_numpy() for k in range(1, h + 1)], axis=1)
-
-
-def read_data(data: object, columns: Columns = Columns(), what: str = "DATA") -> pd.DataFrame:
-    """A pandas DataFrame from a DataFrame (pandas, polars eager or lazy, pyarrow), a pandas
-    Series indexed by time, a CSV/Parquet path, a bundled dataset name or a numpy series;
-    ``what`` names the argument in messages (DATA, future)."""
-    data = to_pandas(data, columns.time_col, columns.target_col)
-    if isinstance(data, pd.DataFrame):
-        return data
-    if isinstance(data, np.ndarray):
-        return _from_array(data, columns)
-    if isinstance(data, str | os.PathLike):
-        return _from_path(Path(data), str(data), columns.id_col, what)
-    raise InputError(
-        f"data of type {type(data).__name__} is not readable; expected a DataFrame (pandas, "
-        "polars or pyarrow), a pandas Series indexed by time, a CSV or Parquet path, a bundled "
-        "dataset name or a numpy array. Convert it to one of those."
-    )
-
-
-def _from_array(a: np.ndarray, columns: Columns) -> pd.DataFrame:
-    if a.ndim == 3:
-        raise InputError(
-            f"data is a 3-D array {a.shape}: a forecaster expects one series, [T] or [T, F]. "
-            "An array [samples, timesteps, features] belongs to SequenceRegressor or "
-            "SequenceClassifier; for forecasting pass the raw series."
-        )
-    if a.ndim not in (1, 2):
-        raise InputError(f"data has shape {a.shape}; expected a series [T] or [T, F].")
-    a = a.reshape(len(a), -1)
-    cols = {columns.time_col: np.arange(len(a)), columns.target_col: a[:, 0]}
-    cols.update({f"x{j}": a[:, j] for j in range(1, a.shape[1])})  # extra columns: x1, x2, ...
-    return pd.DataFrame(cols)
-
-
-def _check_array(a: np.ndarray, columns: Columns) -> None:
-    """A 2-D array is [T, columns], the target first; every other column (x1, x2, ...) must
-    be named as a covariate, or it would be read and never used."""
-    if a.ndim != 2 or a.shape[1] < 2:
-        return
-    named = {*columns.feature_cols, *columns.future_cols, *columns.static_cols}
-    extra = [f"x{j}" for j in range(1, a.shape[1])]
-    unused = [x for x in extra if x not in named]
-    if not unused:
-        return
-    if a.shape[0] == 1:
-        raise InputError(
-            f"data is a row vector of shape {a.shape}; a series is read as [T] or [T, columns] "
-            "with time down the rows. Pass a 1-D array (a.ravel()) or transpose it to [T, 1] "
-            "(a.T)."
-        )
-    names = ", ".join(unused if len(unused) <= 3 else [*unused[:2], "...", unused[-1]])
-    raise InputError(
-        f"data is a 2-D array of shape {a.shape}, read as [T, columns] with column 0 the target; "
-        f"column(s) {names} are not named as covariates and would be ignored. Name them "
-        f"(feature_cols={tuple(unused[:3])!r}{'...' if len(unused) > 3 else ''}), pass a frame "
-        "with named columns, or pass only the target (a[:, 0])."
-    )
-
-
-def _from_path(path: Path, text: str, id_col: str | None = None,
-               what: str = "DATA") -> pd.DataFrame:
-    from rnnkit.datasets import DATASETS, load_dataset
-
-    if not path.exists():
-        if text in DATASETS:
-            return load_dataset(text)
-        datasets = f", or a bundled dataset name: {', '.join(DATASETS)}" if what == "DATA" \
-            else ""
-        raise InputError(f"{what}={text!r}: no such file. Give a CSV or Parquet path{datasets}.")
-    if path.is_dir():
-        raise InputError(f"{what}={text!r} is a directory; a CSV or Parquet file was expected. "
-                         "Pass a file inside it.")
-    if path.stat().st_size == 0:
-        raise InputError(f"{what}={text!r} is empty. Give a CSV or Parquet file with rows.")
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".parquet", ".pq"):
-            try:
-                frame = pd.read_parquet(path)
-            except ImportError as e:
-                raise InputError(
-                    f"{what}={text!r} is Parquet, which needs pyarrow. Install it with "
-                    "pip install 'rnnkit[parquet]', or give a CSV."
-                ) from e
-        elif suffix in (".csv", ".tsv", ".txt", ".gz", ""):
-            # series ids stay text: "001" and "1" are two series, and keep their zeros
-            sep = separator(path)
-            frame = pd.read_csv(path, sep=sep, dtype={id_col: str} if id_col else None)
-            if sep != ",":  # a spreadsheet's export where the comma is the decimal mark
-                frame = _decimal_commas(frame, exclude=id_col)
-        elif suffix in (".npz", ".npy"):
-            raise InputError(
-                f"{what}={text!r} is a NumPy {suffix} file; the command line reads tables "
-                "(.csv, .tsv or .parquet). Load its arrays with numpy.load and fit them in Python "
-                "(rnnkit.SequenceClassifier().fit(X, y)), or write them as a long CSV: one row "
-                "per sequence and step (id, step, label, one column per feature).")
-        else:
-            raise InputError(
-                f"{what}={text!r} has extension {suffix!r}; expected .csv, .tsv or .parquet. "
-                "Convert the file, or rename it if it is a CSV."
-            )
-    except (pd.errors.EmptyDataError, pd.errors.ParserError, ValueError, OSError) as e:
-        if isinstance(e, InputError):
-            raise
-        raise InputError(
-            f"{what}={text!r} could not be read ({type(e).__name__}: {str(e).splitlines()[0]}). "
-            "Check that it is a valid CSV or Parquet file."
-        ) from e
-    if frame.empty:
-        raise InputError(f"{what}={text!r} has no rows. Give a file with observations.")
-    return frame
-
-
-def _time_from_index(frame: pd.DataFrame, time_col: str) -> pd.DataFrame:
+def time_from_index(frame: pd.DataFrame, time_col: str) -> pd.DataFrame:
     """A frame indexed by time, as a pandas Series is read (``rnnkit.data.native``): where
     ``time_col`` is not a column but the index holds timestamps or periods, or is named
     ``time_col``, the index becomes that column."""
@@ -412,50 +218,6 @@ def _columns_fit_for(arg: str, frame: pd.DataFrame) -> list[str]:
     return [str(c) for c in frame.columns if pd.api.types.is_float_dtype(head[c])][:1]
 
 
-_DECIMAL_COMMA = r"^\s*[-+]?\d+,\d+\s*$"  # 10,06: a number with a decimal comma
-_THOUSANDS = r"^\s*[-+]?\d{1,3}(,\d{3})+(\.\d*)?\s*$"  # 9,007 or 1,234,567.5: thousands
-
-
-def _decimal_commas(frame: pd.DataFrame, exclude: str | None = None) -> pd.DataFrame:
-    """Text columns whose every value is a number written with a decimal comma (a
-    spreadsheet's export in many locales, beside ';' as the separator), as numbers."""
-    for col in frame.columns:
-        if col == exclude or not pd.api.types.is_object_dtype(frame[col]) and \
-                not pd.api.types.is_string_dtype(frame[col]):
-            continue
-        text = frame[col].dropna().astype(str)
-        if len(text) and text.str.match(_DECIMAL_COMMA).all():
-            frame[col] = pd.to_numeric(frame[col].str.replace(",", ".", regex=False))
-    return frame
-
-
-def _numeric(frame: pd.DataFrame, col: str) -> np.ndarray:
-    series = frame[col]
-    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
-        converted = pd.to_numeric(series, errors="coerce")
-        bad = converted.isna() & series.notna()
-        if bad.any():
-            row = int(np.flatnonzero(bad.to_numpy())[0])
-            value = str(series.iloc[row])
-            if re.match(_THOUSANDS, value):  # 9,007: nine thousand, or nine with decimals?
-                fix = (f"If the commas separate thousands (9,007 for 9007), remove them "
-                       f"(frame[{col!r}].str.replace(',', '').astype(float), or read the CSV "
-                       "with pandas.read_csv(..., thousands=',')); if they are decimal "
-                       "commas, save the CSV with ';' as the separator, which rnnkit reads "
-                       "with decimal commas.")
-            elif re.match(_DECIMAL_COMMA, value):
-                fix = (f"Its numbers have decimal commas: convert them (frame[{col!r}].str."
-                       "replace(',', '.').astype(float)), or save the CSV with ';' as the "
-                       "separator, which rnnkit reads with decimal commas.")
-            else:
-                fix = "Fix or drop the non-numeric values."
-            raise InputError(
-                f"column {col!r} must be numeric; row {row} holds {series.iloc[row]!r}. {fix}"
-            )
-        series = converted
-    return series.to_numpy(dtype=np.float64)
-
-
 def load_panel(
     data: object, columns: Columns = Columns(), *, fill: str | None = None,
     freq: str | None = None, min_rows: int = 2, zone: Zone | None = None,
@@ -472,11 +234,11 @@ def load_panel(
     if isinstance(data, Panel):
         return data
     if isinstance(data, np.ndarray):
-        _check_array(data, columns)
+        check_array(data, columns)
     c = columns
     frame = read_data(data, columns)
     if isinstance(frame, pd.DataFrame):
-        frame = _time_from_index(frame, c.time_col)
+        frame = time_from_index(frame, c.time_col)
     if frame.empty:
         raise InputError("data has no rows. Give a frame with observations.")
     for col, arg in [(c.time_col, "time_col"), (c.target_col, "target_col")] + [
@@ -499,8 +261,8 @@ def load_panel(
     ids = frame[c.id_col].astype(str).to_numpy() if has_id else np.full(len(frame), SINGLE_ID)
     _check_roles(c)
     value_cols = list(c.value_cols)
-    values = np.column_stack([_numeric(frame, col) for col in value_cols])
-    statics = np.column_stack([_numeric(frame, col) for col in c.static_cols]) \
+    values = np.column_stack([numeric_column(frame, col) for col in value_cols])
+    statics = np.column_stack([numeric_column(frame, col) for col in c.static_cols]) \
         if c.static_cols else None
     if dayfirst is None:  # a new fit: told from the values; a model's data: the model's
         dayfirst = day_first(frame[c.time_col])
@@ -571,7 +333,7 @@ def _assemble(ids: np.ndarray, values: np.ndarray, statics: np.ndarray | None, c
                 at = t[np.argmax(k) + inside[0]]
                 raise InputError(
                     f"fill='drop' drops {inside.size} row(s) inside series {sid!r} (first at "
-                    f"{_fmt(at)}), which leaves gaps in its time steps. Use fill='interpolate' "
+                    f"{fmt_time(at)}), which leaves gaps in its time steps. Use fill='interpolate' "
                     "or 'ffill' for missing values inside a series; 'drop' is for those at "
                     "its start or end.")
         per_values = [v[k] for v, k in zip(per_values, keep, strict=True)]
@@ -621,91 +383,11 @@ def _first_appearance_codes(ids: np.ndarray) -> np.ndarray:
     return rank[inverse]
 
 
-def parse_times(col: pd.Series, name: str, clock: str = "utc",
-                dayfirst: bool | None = None) -> np.ndarray:
-    """The naive times of ``col``; zoned ones on ``clock`` (a model's, see
-    :mod:`rnnkit.data.zones`); numeric dates day first as ``dayfirst`` says (None: told
-    from the values)."""
-    times, zoned = read_times(col, name, dayfirst)
-    return times if zoned is None else zoned.on(clock)[0]
-
-
-def read_times(col: pd.Series, name: str, dayfirst: bool | None = None
-               ) -> tuple[np.ndarray, ZonedTimes | None]:
-    """The times of a time column ``[n]`` (datetime64[ns] or int64), and for zoned
-    timestamps both of their readings (UTC, the wall clock); the first is UTC then.
-    ``dayfirst``: whether numeric dates (01/02/1949) put the day first (None: told from
-    the values, see :func:`day_first`)."""
-    if pd.api.types.is_integer_dtype(col):
-        return col.to_numpy(dtype=np.int64), None
-    zoned = None
-    try:
-        try:
-            with warnings.catch_warnings():  # pandas' "could not infer format": dateutil
-                warnings.simplefilter("ignore", UserWarning)  # reads them one by one, right
-                parsed = pd.to_datetime(col, dayfirst=day_first(col) if dayfirst is None
-                                        else dayfirst)
-        except ValueError as e:
-            if "timezone" not in str(e).lower():
-                raise
-            zoned = read_offsets(col)  # offsets that vary: a zoned frame written as text
-            parsed = pd.Series(zoned.utc)
-    except (ValueError, TypeError) as e:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            bad = pd.to_datetime(col, errors="coerce").isna() & col.notna()
-        row = int(np.flatnonzero(bad.to_numpy())[0]) if bad.any() else 0
-        raise InputError(
-            f"time_col={name!r} must hold timestamps or integers; row {row} holds "
-            f"{col.iloc[row]!r}. Fix the value, or name the right column (time_col / --time-col)."
-        ) from e
-    if parsed.isna().any():
-        row = int(np.flatnonzero(parsed.isna().to_numpy())[0])
-        raise InputError(f"time_col={name!r} is empty at row {row}. Fill or drop that row.")
-    zoned = zoned or read_zoned(parsed)
-    if zoned is not None:
-        return zoned.utc, zoned
-    return parsed.to_numpy(dtype="datetime64[ns]"), None
-
-
-_NUMERIC_DATE = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}\b"  # 01/02/1949, 13.01.2024
-
-
-def day_first(col: pd.Series) -> bool:
-    """Whether dates written with two small numbers in front (``01/02/1949``) put the day
-    first. pandas reads them month first, so day-first dates became the wrong days (a
-    monthly series read as the first twelve days of each year). Told from the values: the
-    field that exceeds 12 somewhere is the day; else the field that never changes is (a
-    monthly or quarterly series is stamped on one day of the month); else month first."""
-    if not (pd.api.types.is_object_dtype(col) or pd.api.types.is_string_dtype(col)):
-        return False
-    fields = col.astype(str).str.extract(_NUMERIC_DATE)
-    if fields.isna().any().any() or fields.empty:
-        return False
-    first, second = fields[0].astype(int), fields[1].astype(int)
-    if (first > 12).any() or (second > 12).any():
-        return bool((first > 12).any())
-    return bool(first.nunique() == 1 and second.nunique() > 1)
-
-
-def user_times(times: np.ndarray, zone: Zone | None) -> np.ndarray | pd.DatetimeIndex:
-    """Grid times as the user's timestamps: in their zone again where they had one."""
-    return times if zone is None or not np.issubdtype(np.asarray(times).dtype,
-                                                      np.datetime64) else zone.user_times(times)
-
-
-def _fmt(t: object) -> str:
-    if isinstance(t, np.datetime64 | pd.Timestamp):
-        ts = pd.Timestamp(t)
-        return str(ts.date()) if ts == ts.normalize() else str(ts)
-    return str(t)
-
-
 def _check_duplicates(ids: list[str], times: list[np.ndarray], c: Columns) -> None:
     for sid, t in zip(ids, times, strict=True):
         dup = t[1:] == t[:-1]
         if dup.any():
-            first = _fmt(t[1:][dup][0])
+            first = fmt_time(t[1:][dup][0])
             raise InputError(
                 f"series {sid!r} has {int(dup.sum())} duplicate timestamp(s) in "
                 f"{c.time_col!r}, first {first}. Aggregate or drop duplicates (one row per "
@@ -720,9 +402,9 @@ def _check_sessions(ids, times, sessions: Sessions) -> None:
     for sid, t in zip(ids, times, strict=True):
         k = sessions.first_off(t)
         if k is not None:
-            where = (f"expected {_fmt(sessions.following(t[k - 1], 1)[0])} (the next open slot) "
-                     f"after {_fmt(t[k - 1])}, found {_fmt(t[k])}") if k else \
-                f"{_fmt(t[0])} is not an open slot"
+            where = (f"expected {fmt_time(sessions.following(t[k - 1], 1)[0])} (the next open "
+                     f"slot) after {fmt_time(t[k - 1])}, found {fmt_time(t[k])}") if k else \
+                f"{fmt_time(t[0])} is not an open slot"
             raise InputError(
                 f"series {sid!r} is off the session calendar {sessions.to_freq()!r}: {where}. "
                 "Pass the rows of the open slots, in order, with none missing within a day.")
@@ -752,8 +434,8 @@ def _reindex(values, times, freq, ids):
                 "the frequency the timestamps follow (e.g. 'W-MON' for weeks of Mondays)"
             raise InputError(
                 f"freq={freq!r} puts series {sid!r} on a grid that {int(off.sum())} of its "
-                f"{len(t)} timestamps are not on (first: {_fmt(t[np.argmax(off)])}; the grid "
-                f"starts {_fmt(grid[0]) if len(grid) else 'nowhere'}): their observations "
+                f"{len(t)} timestamps are not on (first: {fmt_time(t[np.argmax(off)])}; the grid "
+                f"starts {fmt_time(grid[0]) if len(grid) else 'nowhere'}): their observations "
                 f"would be dropped. Pass {follow}, or resample the data to {freq!r} first.")
         frame = pd.DataFrame(v, index=index).reindex(grid)
         out_v.append(frame.to_numpy())
@@ -798,7 +480,7 @@ def _check_finite(ids, values, times, cols, fill, model: tuple | None = None):
         if fill is None:
             rows, col_idx = np.nonzero(bad)
             col = cols[int(col_idx[0])]
-            where = ", ".join(_fmt(x) for x in t[rows[col_idx == col_idx[0]]][:3])
+            where = ", ".join(fmt_time(x) for x in t[rows[col_idx == col_idx[0]]][:3])
             count = int(bad[:, col_idx[0]].sum())
             head = (f"column {col!r} of series {sid!r} has {count} missing or infinite "
                     f"value(s), first at {where}.")
@@ -923,8 +605,8 @@ def _dates_as_integers(t: np.ndarray) -> tuple[str, str] | None:
 def _irregular(sid: str, expected: object, before: object, found: object,
                freq: str | None = None) -> InputError:
     return InputError(
-        f"series {sid!r} has irregular timestamps: expected {_fmt(expected)} after "
-        f"{_fmt(before)}, found {_fmt(found)}. Resample to a regular grid, or pass "
+        f"series {sid!r} has irregular timestamps: expected {fmt_time(expected)} after "
+        f"{fmt_time(before)}, found {fmt_time(found)}. Resample to a regular grid, or pass "
         f"freq={'...' if freq is None else repr(freq)} with fill=... (CLI: --freq, --fill) to "
         "reindex and fill the gaps."
     )

@@ -2,7 +2,7 @@
 
 rnnkit works on pandas inside. A polars DataFrame or LazyFrame, a pyarrow Table, or a pandas
 Series with a DatetimeIndex (or any index) is converted here, once, where data enters
-(:func:`rnnkit.data.frames.read_data`); what the estimator returns as a frame is converted back
+(:func:`rnnkit.data.reading.read_data`); what the estimator returns as a frame is converted back
 to the type the caller gave (:func:`to_native`). The libraries are recognised by their module
 name, so none of them is imported unless the caller already uses it: the base import stays as
 it is, and without polars nothing here costs anything.

@@ -182,7 +182,7 @@ def _steps(col, name: str):
     numbers = pd.to_numeric(col, errors="coerce")
     if numbers.notna().all():
         return numbers
-    from rnnkit.data.frames import day_first
+    from rnnkit.data.times import day_first
 
     try:
         with warnings.catch_warnings():  # pandas' guess at a format is not the user's concern

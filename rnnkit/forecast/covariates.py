@@ -9,20 +9,12 @@ import numpy as np
 import pandas as pd
 
 from rnnkit.data.calendar import calendar_cycles, calendar_features, calendar_names
-from rnnkit.data.frames import (
-    Columns,
-    Panel,
-    _fmt,
-    _numeric,
-    _time_from_index,
-    future_times_many,
-    load_panel,
-    parse_times,
-    read_data,
-    season_length,
-    with_columns,
-)
+from rnnkit.data.columns import Columns
+from rnnkit.data.frames import Panel, load_panel, time_from_index, with_columns
+from rnnkit.data.frequency import future_times_many, season_length
+from rnnkit.data.reading import numeric_column, read_data
 from rnnkit.data.season_lags import future_lags, lag_columns, lag_names
+from rnnkit.data.times import fmt_time, parse_times
 from rnnkit.data.zones import Zone
 from rnnkit.errors import InputError
 from rnnkit.forecast.options import ForecastOptions
@@ -70,7 +62,7 @@ def future_values(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:
     """The future covariates ``cols`` of ``frame`` as numbers (``[rows, len(cols)]``); a text
     value is refused with its column and row."""
     try:
-        return np.stack([_numeric(frame, c) for c in cols], axis=1) if len(frame) else \
+        return np.stack([numeric_column(frame, c) for c in cols], axis=1) if len(frame) else \
             np.zeros((0, len(cols)))
     except InputError as error:
         raise InputError(f"future: {error}") from None
@@ -93,13 +85,13 @@ def future_block(options: ForecastOptions, freq: str | None, step: int, has_id: 
         if future is None:
             raise InputError(
                 f"this model reads future covariates {cols}: predict needs their values for the "
-                f"{steps} steps after the history (from {_fmt(times[0][0])} for series "
+                f"{steps} steps after the history (from {fmt_time(times[0][0])} for series "
                 f"{ids[0]!r}). Pass future=<a frame with {time_col!r}"
                 f"{', ' + repr(id_col) if has_id else ''} and {cols}>.")
         # read as DATA is (its series ids kept as text), so "001" matches "001"
         frame = read_data(future, Columns(time_col, options.target_col, id_col),
                           what="future")
-        frame = _time_from_index(frame, time_col)  # a frame indexed by time, as DATA is read
+        frame = time_from_index(frame, time_col)  # a frame indexed by time, as DATA is read
         for col in [time_col, *cols] + ([id_col] if has_id else []):
             if col not in frame.columns:
                 raise InputError(f"future has no column {col!r}; it needs {time_col!r}"
@@ -118,7 +110,7 @@ def future_block(options: ForecastOptions, freq: str | None, step: int, has_id: 
         missing = ~np.isfinite(block).all(axis=2)  # [S, steps]
         if missing.any():
             k = int(np.flatnonzero(missing.any(axis=1))[0])  # the first series lacking some
-            where = ", ".join(_fmt(x) for x in times[k][missing[k]][:3])
+            where = ", ".join(fmt_time(x) for x in times[k][missing[k]][:3])
             raise InputError(
                 f"future covariates {cols} are missing or NaN for series {ids[k]!r} at {where}"
                 f"{' ...' if missing[k].sum() > 3 else ''} ({int(missing[k].sum())} of the "

@@ -9,13 +9,9 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from rnnkit.data.frames import (
-    Panel,
-    first_rows,
-    future_times_many,
-    select_series,
-    user_times,
-)
+from rnnkit.data.frames import Panel, first_rows, select_series
+from rnnkit.data.frequency import future_times_many
+from rnnkit.data.times import user_times
 from rnnkit.data.windows import make_windows
 from rnnkit.errors import InputError
 from rnnkit.evaluate import METRICS, Backtest, Evaluation

@@ -8,8 +8,9 @@ import sys
 import numpy as np
 import torch
 
-from rnnkit.data.frames import Panel, _fmt
+from rnnkit.data.frames import Panel
 from rnnkit.data.scalers import Scaler, Scaling, multiplicative
+from rnnkit.data.times import fmt_time
 from rnnkit.data.windows import front_padded, make_windows
 from rnnkit.errors import InputError
 from rnnkit.evaluate.diagnosis import time_note
@@ -190,7 +191,7 @@ def _scaling(options: ForecastOptions, spec: ForecastSpec, panel: Panel, cut: np
         row = int(np.argmax(panel.series(s)[:, 0] <= 0))
         raise InputError(f"transform='log' needs a positive target; series {panel.ids[s]!r} "
                          f"has {float(panel.series(s)[row, 0])!r} at "
-                         f"{_fmt(panel.series_times(s)[row])}. "
+                         f"{fmt_time(panel.series_times(s)[row])}. "
                          "Pass transform='none' (or 'auto').")
     nonnegative = all((t >= 0).all() for t in target)
     rows = [panel.series(s)[:c].copy() for s, c in enumerate(cut)]

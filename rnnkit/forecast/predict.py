@@ -9,7 +9,9 @@ import numpy as np
 import pandas as pd
 import torch
 
-from rnnkit.data.frames import Panel, future_times_many, select_series, user_times
+from rnnkit.data.frames import Panel, select_series
+from rnnkit.data.frequency import future_times_many
+from rnnkit.data.times import user_times
 from rnnkit.data.windows import front_padded, origin_windows
 from rnnkit.errors import InputError
 from rnnkit.forecast import stateful

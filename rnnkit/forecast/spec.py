@@ -12,7 +12,8 @@ import pandas as pd
 import torch
 
 from rnnkit.data.calendar import calendar_cycles
-from rnnkit.data.frames import Panel, is_yearly, season_is_a_year, season_length
+from rnnkit.data.frames import Panel
+from rnnkit.data.frequency import is_yearly, season_is_a_year, season_length
 from rnnkit.data.scalers import Scaling
 from rnnkit.data.sessions import Sessions, is_sessions
 from rnnkit.data.zones import Zone

@@ -6,8 +6,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from rnnkit.data.frames import Panel, _fmt, future_times
+from rnnkit.data.frames import Panel
+from rnnkit.data.frequency import future_times
 from rnnkit.data.sessions import Sessions, is_sessions
+from rnnkit.data.times import fmt_time
 from rnnkit.data.windows import origin_windows
 from rnnkit.errors import InputError
 from rnnkit.forecast.options import ForecastOptions
@@ -149,8 +151,8 @@ def update(options: ForecastOptions, fitted: FittedForecast, panel: Panel) -> No
                 fitted.freq).first_off(np.array([fitted.last_times[r], t[0]])) is None):
             # (a session calendar may skip whole days, as holidays are)
             raise InputError(
-                f"update: series {sid!r} ends at {_fmt(fitted.last_times[r])}, so new "
-                f"observations must start at {_fmt(expected)}; they start at {_fmt(t[0])}. "
+                f"update: series {sid!r} ends at {fmt_time(fitted.last_times[r])}, so new "
+                f"observations must start at {fmt_time(expected)}; they start at {fmt_time(t[0])}. "
                 "Pass only the rows that follow the history, without gaps or repeats.")
         if len(t) > 1 and fitted.freq is None and (np.diff(t) != fitted.step).any():
             raise InputError(f"update: series {sid!r} must advance by {fitted.step} per row.")

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 from rnnkit import tracking
-from rnnkit.data.frames import Columns, read_data
-from rnnkit.data.roles import check_roles
+from rnnkit.data.columns import Columns, check_roles
+from rnnkit.data.reading import read_data
 from rnnkit.data.sequences import (
     check_targets_present,
     plain_value,

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rnnkit.data.frames import Columns, load_panel
+from rnnkit.data.columns import Columns
+from rnnkit.data.frames import load_panel
 from rnnkit.datasets import load_dataset
 from rnnkit.errors import InputError
 

@@ -7,7 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rnnkit.data.frames import Columns, future_times, load_panel, season_length
+from rnnkit.data.columns import Columns
+from rnnkit.data.frames import load_panel
+from rnnkit.data.frequency import future_times, season_length
 from rnnkit.data.validation import as_3d
 from rnnkit.errors import InputError
 
@@ -143,7 +145,7 @@ def test_data_layer_never_imports_torch():
 @pytest.mark.parametrize("freq", ["MS", "ME", "QS-OCT", "YE-DEC", "W-SUN", "h", "30min", "D",
                                   "B", "2MS", "SMS", None])
 def test_future_times_of_many_series_at_once_equal_one_date_range_each(freq):
-    from rnnkit.data.frames import future_times, future_times_many
+    from rnnkit.data.frequency import future_times, future_times_many
 
     rng = np.random.default_rng(0)
     if freq is None:

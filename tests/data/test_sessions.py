@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 import rnnkit
-from rnnkit.data.frames import future_times, load_panel, season_length
+from rnnkit.data.frames import load_panel
+from rnnkit.data.frequency import future_times, season_length
 from rnnkit.data.sessions import Sessions
 from rnnkit.errors import InputError
 

@@ -1,12 +1,31 @@
-"""Which part each column of a frame plays: the target, the times, the ids, the inputs. One
-column plays one part; the forecaster's and the sequence commands' columns are checked here
-alike."""
+"""The columns of a long frame and the part each plays: the target, the times, the ids,
+the inputs (:class:`Columns`); one column plays one part, the forecaster's and the sequence
+commands' columns checked alike (:func:`check_roles`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rnnkit.errors import InputError
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The column schema of a long frame."""
+
+    time_col: str = "ds"
+    target_col: str = "y"
+    id_col: str = "unique_id"
+    feature_cols: tuple[str, ...] = ()  # past covariates: observed up to the forecast origin
+    future_cols: tuple[str, ...] = ()  # future covariates: known over the horizon too
+    static_cols: tuple[str, ...] = ()  # one value per series
+
+    @property
+    def value_cols(self) -> tuple[str, ...]:
+        """The columns of ``Panel.values``: target, past covariates, future covariates."""
+        return (self.target_col, *self.feature_cols, *self.future_cols)
+
 
 
 def check_roles(roles: Sequence[tuple[str | None, str]], answer: bool = True) -> None:

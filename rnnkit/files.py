@@ -76,9 +76,10 @@ def check_out_dir(out: str | os.PathLike, model: bool = False) -> None:
 def check_out_file(out: str | os.PathLike, argument: str, writes: str,
                    suffixes: tuple[str, ...]) -> None:
     """Before writing one file (``writes``: what goes there): refuse a directory, a model's
-    own file and an existing file of another kind than ``suffixes`` (a training CSV replaced
-    by a graph), so that nothing the user had is lost; a file of the same kind is replaced
-    (atomically), as the user asked."""
+    own file, what is not a regular file, and an existing file with a suffix of another kind
+    than ``suffixes`` (a training CSV replaced by a graph), so that nothing the user had is
+    lost; a file of the same kind, or without a suffix (a name the user chose, written
+    before), is replaced (atomically), as the user asked."""
     from rnnkit.errors import InputError
 
     out = Path(out)
@@ -91,8 +92,12 @@ def check_out_file(out: str | os.PathLike, argument: str, writes: str,
         raise InputError(f"{named} is a file of the model in "
                          f"{str(out.parent)!r}; {writes} would replace it and break the model. "
                          f"Pass a new name ending in {suffixes[0]}, outside the model's folder.")
-    if out.exists() and out.suffix.lower() not in suffixes:
-        kind = f"{out.suffix} file" if out.suffix else "file without a suffix"
+    if out.exists() and not out.is_file():  # /dev/null, a pipe: a rename would replace it
+        raise InputError(f"{named} is not a regular file; {writes} is written to a file (a "
+                         f"new one replaces it in one step). Pass a file's name ending in "
+                         f"{suffixes[0]}.")
+    if out.is_file() and out.suffix and out.suffix.lower() not in suffixes:
+        kind = f"{out.suffix} file"
         raise InputError(f"{named} is an existing {kind}; {writes} would "
                          f"replace it. Pass a new name ending in {suffixes[0]}.")
     _check_above(out)

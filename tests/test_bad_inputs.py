@@ -553,3 +553,7 @@ def test_cli_errors_name_the_flags_not_the_python_arguments():
                     "max_steps.x, f(max_steps) and time_zone.", ["classify"]) == \
         "Try more steps (--max-steps), or 'max_steps' in runs/max_steps.csv, max_steps.x, " \
         "f(--max-steps) and time_zone."
+    for untouched in ("name the right column (time_col / --time-col).",  # gives both already
+                      r"C:\data\max_steps\x.csv", "docs#max_steps", "`max_steps`",
+                      "max_steps; CLI: --max-steps"):
+        assert as_flags(untouched, ["classify", "--time-col", "t"]) == untouched

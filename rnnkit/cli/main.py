@@ -77,6 +77,7 @@ def as_flags(message: str, argv: list[str]) -> str:
     flags = _flags(argv)
     if not flags or "(Python:" in message or "(CLI:" in message:
         return message
+    given = message
 
     def flag(match: re.Match) -> str:
         name, value = match.group(1), match.group(2)
@@ -105,10 +106,12 @@ def as_flags(message: str, argv: list[str]) -> str:
     message = re.sub(r"(?<![^\s(])([a-z][a-z0-9_]*)=('[^']*'|\"[^\"]*\"|[^\s,;()]+?)"
                      r"(?=[\s,;)]|\.(?:\s|$)|$)", flag, message)
     # an option named without a value ("Drop it from sequence_cols"): a name with an
-    # underscore, not quoted nor inside a path or a file name
-    return re.sub(r"(?<![\w/.'\"=-])([a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9])(?![\w=/'\"(-])(?!\.\w)",
-                  lambda m: flags[m.group(1)][0] if m.group(1) in flags else m.group(0),
-                  message)
+    # underscore, not quoted nor inside a path, a URL or code, and not where the message
+    # gives the flag beside it ("time_col / --time-col")
+    return re.sub(r"(?<![\w/.'\"`=\\#-])([a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9])"
+                  r"(?![\w=/'\"`(\\-])(?!\.\w)",
+                  lambda m: flags[m.group(1)][0] if m.group(1) in flags and
+                  flags[m.group(1)][0] not in given else m.group(0), message)
 
 
 def _flags(argv: list[str]) -> dict[str, tuple[str, str | None]]:

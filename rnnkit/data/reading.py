@@ -109,10 +109,9 @@ def _from_path(path: Path, text: str, id_col: str | None = None,
                 frame = _decimal_commas(frame, exclude=id_col)
         elif suffix in (".npz", ".npy"):
             raise InputError(
-                f"{what}={text!r} is a NumPy {suffix} file; the command line reads tables "
-                "(.csv, .tsv or .parquet). Load its arrays with numpy.load and fit them in Python "
-                "(rnnkit.SequenceClassifier().fit(X, y)), or write them as a long CSV: one row "
-                "per sequence and step (id, step, label, one column per feature).")
+                f"{what}={text!r} is a NumPy {suffix} file, not a table (.csv, .tsv or "
+                ".parquet). Load it with numpy.load and pass its arrays in Python, or write "
+                "them as a CSV in the long layout (one row per step).")
         else:
             raise InputError(
                 f"{what}={text!r} has extension {suffix!r}; expected .csv, .tsv or .parquet. "

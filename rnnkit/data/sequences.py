@@ -300,7 +300,17 @@ def _static(frame, id_col: str, codes: np.ndarray, static_cols: Sequence[str]) -
                          f"{sid!r} holds {block.iloc[row, col]!r}. "
                          "Encode it as numbers (0/1 for two values, one column per value for "
                          "more), or drop it from static_cols.")
-    varies = values.groupby(codes).nunique(dropna=False).to_numpy() > 1
+    per_sequence = values.groupby(codes)
+    empty = per_sequence.count().to_numpy() == 0  # no value in any of the sequence's rows
+    if empty.any():
+        seq, col = np.argwhere(empty)[0]
+        first = int(np.flatnonzero(codes == seq)[0])
+        more = int(empty[:, col].sum()) - 1
+        raise InputError(f"static_cols: column {static_cols[col]!r} is empty for sequence "
+                         f"{plain_value(frame[id_col].iloc[first])!r}"
+                         f"{f' (and {more} more)' if more else ''}. Give each sequence its "
+                         "value, or drop the column from static_cols.")
+    varies = per_sequence.nunique().to_numpy() > 1  # a value on its first row only will do
     if varies.any():
         seq, col = np.argwhere(varies)[0]
         first = int(np.flatnonzero(codes == seq)[0])
@@ -308,7 +318,7 @@ def _static(frame, id_col: str, codes: np.ndarray, static_cols: Sequence[str]) -
                          f"{plain_value(frame[id_col].iloc[first])!r}; a static covariate is one "
                          "value per sequence. Read it as a sequence column (sequence_cols), "
                          "or give it one value per sequence.")
-    return values.groupby(codes).first().to_numpy(float)
+    return per_sequence.first().to_numpy(float)
 
 
 def plain_value(value):

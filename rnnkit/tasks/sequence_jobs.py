@@ -350,8 +350,10 @@ def _split(index: np.ndarray, test_size: float, seed: int, labels: Any = None
 
     if labels is not None:
         counts = pd.Series(labels).value_counts()
-        if pd.api.types.is_numeric_dtype(counts.index) and len(counts) > 0.5 * len(index) \
-                and len(counts) > 10:
+        numbers = pd.api.types.is_numeric_dtype(counts.index) and \
+            not pd.api.types.is_bool_dtype(counts.index)
+        fractional = numbers and bool(np.any(np.mod(counts.index.to_numpy(float), 1) != 0))
+        if numbers and len(counts) > 10 and (fractional or (counts == 1).mean() > 0.5):
             raise InputError(f"the labels hold {len(counts)} different numbers over "
                              f"{len(index)} sequences, most of them once: numbers to regress "
                              "on, not classes. Use rnnkit regress (SequenceRegressor), or "

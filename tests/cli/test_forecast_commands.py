@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -251,6 +252,8 @@ def test_paths_that_cannot_be_written_or_read_are_one_line(tmp_path, capsys, mon
     afile.write_text("mine")
     adir = tmp_path / "adir"
     adir.mkdir()
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)  # as /dev/null, not a file that a rename may replace
     cases = {
         "is a file, not a directory": ["predict", model, "airline", "--out", afile / "x.csv"],
         "is a directory; the predictions' CSV goes in a file": ["predict", model, "airline",
@@ -260,8 +263,9 @@ def test_paths_that_cannot_be_written_or_read_are_one_line(tmp_path, capsys, mon
                                       model / "model.json"],
         "weights.safetensors' is a file of the model": ["export", model, "--out",
                                                          model / "weights.safetensors"],
-        "is an existing file without a suffix; the ONNX graph would replace it": [
-            "export", model, "--format", "onnx", "--out", afile],
+        "is an existing .csv file; the ONNX graph would replace it": [
+            "export", model, "--format", "onnx", "--out", tmp_path / "run" / "forecast.csv"],
+        "is not a regular file": ["predict", model, "airline", "--out", pipe],  # /dev/null
         "is an existing .json file; the predictions' CSV would": [
             "predict", model, "airline", "--out", tmp_path / "run" / "metrics.json"],
         "is a directory; a CSV or Parquet": ["predict", model, adir],
@@ -269,7 +273,10 @@ def test_paths_that_cannot_be_written_or_read_are_one_line(tmp_path, capsys, mon
     }
     for pattern, argv in cases.items():
         assert pattern in one_line_error(*run(argv, capsys)[:3:2])
-    assert afile.read_text() == "mine" and not any(adir.iterdir())
+    assert afile.read_text() == "mine" and not any(adir.iterdir()) and pipe.is_fifo()
+    for _ in range(2):  # a name without a suffix, chosen by the user: written, then replaced
+        assert run(["predict", model, "airline", "--out", tmp_path / "preds"], capsys)[0] == 0
+    assert pd.read_csv(tmp_path / "preds").shape[0] == 24
     import rnnkit
 
     assert len(rnnkit.load(model).predict()) == 24  # the model still loads
@@ -298,8 +305,6 @@ def test_paths_that_cannot_be_written_or_read_are_one_line(tmp_path, capsys, mon
     assert "no room left" in one_line_error(code, err)
     after = {p.name: p.read_bytes() for p in (tmp_path / "ins").iterdir()}
     assert after == before
-    import os
-
     here = os.getcwd()
     try:
         os.chdir(model)

@@ -228,6 +228,10 @@ def test_an_empty_label_is_named_by_its_sequence_and_numbers_are_sent_to_regress
     data = _long(tmp_path, label=np.repeat(["a"] * 11 + ["b"], 5))
     code, _, err = run(["classify", data, "--sequence-cols", "x", "--epochs", "1"], capsys)
     assert "class 'b' has 1 sequence" in one_line_error(code, err) and "test_size" not in err
+    # integer classes, two of them with one sequence: classes still, not numbers to regress
+    data = _long(tmp_path, n=22, label=np.repeat(list(range(10)) * 2 + [10, 11], 5))
+    code, _, err = run(["classify", data, "--sequence-cols", "x", "--epochs", "1"], capsys)
+    assert "class 11 has 1 sequence" in one_line_error(code, err)
 
 
 def test_time_col_none_reads_rows_in_order_and_a_text_step_is_one_line(tmp_path, capsys):
@@ -249,7 +253,8 @@ def test_a_wide_file_and_a_numpy_file_say_what_the_command_line_reads(tmp_path, 
     assert "... (41 columns)]" in line and "long frame" in line and len(line) < 600
     np.savez(tmp_path / "arrays.npz", X=np.zeros((2, 3)), y=np.zeros(2))
     code, _, err = run(["classify", tmp_path / "arrays.npz", "--sequence-cols", "x"], capsys)
-    assert "is a NumPy .npz file" in one_line_error(code, err) and "numpy.load" in err
+    assert "is a NumPy .npz file, not a table" in one_line_error(code, err)
+    assert "numpy.load" in err
     code, _, err = run(["classify", "activity", "--label-col", "activity", "--sequence-cols",
                         AXES, "--epochs", "0"], capsys)
     assert "--epochs 0 must be an integer >= 1 (left out, it is set from the data)" in \

@@ -141,3 +141,21 @@ def test_a_value_that_is_not_a_number_is_named_not_called_nan():
     X, *_ = sequences_from_frame(f, "id", "t", ["value"], "label")
     assert np.isnan(X[1][3, 0])
 
+
+
+def test_a_static_value_on_the_first_row_only_is_the_sequences_and_none_at_all_is_refused():
+    import pandas as pd
+
+    from rnnkit.data.sequences import sequences_from_frame
+    from rnnkit.errors import InputError
+
+    frame = pd.DataFrame({"id": ["a", "a", "b", "b"], "t": [0, 1, 0, 1], "x": [1.0, 2, 3, 4],
+                          "y": [0, 0, 1, 1], "age": [30, None, 40, None]})
+    assert sequences_from_frame(frame, "id", "t", ["x"], "y", ["age"])[2].tolist() == \
+        [[30.0], [40.0]]
+    with pytest.raises(InputError, match="column 'age' is empty for sequence 'b'. Give each"):
+        sequences_from_frame(frame.assign(age=[30, None, None, None]), "id", "t", ["x"], "y",
+                             ["age"])
+    with pytest.raises(InputError, match="column 'age' changes within sequence 'a'"):
+        sequences_from_frame(frame.assign(age=[30, 31, 40, None]), "id", "t", ["x"], "y",
+                             ["age"])

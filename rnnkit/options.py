@@ -41,8 +41,11 @@ def validate_fields(obj: Any, cls: type) -> None:
     """Every declared argument of ``cls`` on ``obj`` against its declaration."""
     for f in fields(cls):
         if f.metadata:
-            check_value(f.name, getattr(obj, f.name), f.metadata["check"],
-                        f.metadata["choices"], f.default)
+            value = getattr(obj, f.name)
+            if type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0:
+                value = value.item()  # np.int64(4) from a grid: the number it holds
+                setattr(obj, f.name, value)
+            check_value(f.name, value, f.metadata["check"], f.metadata["choices"], f.default)
 
 
 def check_value(name: str, value: Any, check: str, choices: tuple = (),

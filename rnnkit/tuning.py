@@ -228,6 +228,7 @@ def tune(estimator: Any, data: Any, y: Any = None, *, space: dict | Callable | N
                          f"of an Optuna trial; got a {type(space).__name__}. Pass e.g. "
                          "space={'hidden_size': [16, 64]}.")
     if not callable(space):
+        space = {name: _plain(spec) for name, spec in space.items()}  # np.int64(4) -> 4
         _check_space(estimator, space)
     metric, direction = METRICS[kind]
     base = clone(estimator)
@@ -372,6 +373,15 @@ def _suggest(trial: Any, space: dict) -> dict:
         else:
             params[name] = trial.suggest_float(name, spec[0], spec[1])
     return params
+
+
+def _plain(spec: Any) -> Any:
+    """A space's choices or bounds with numpy numbers (a grid from np.arange) as Python's."""
+    if isinstance(spec, list | tuple):
+        items = [v.item() if type(v).__module__ == "numpy" and getattr(v, "ndim", None) == 0
+                 else v for v in spec]
+        return type(spec)(items)
+    return spec
 
 
 def _check_space(estimator: Any, space: dict) -> None:

@@ -325,6 +325,17 @@ SEQUENCE = [
     ("one string to predict", lambda: rnnkit.SequenceClassifier(**SMALL).fit(
         ["good film", "bad film"] * 15, Y2).predict("good film"), InputError,
      ["one string", "[text]"]),
+    ("a missing text among texts", lambda: rnnkit.SequenceClassifier(**SMALL).fit(
+        ["good film", "bad film"] * 15, Y2).predict([None, "good film"]), InputError,
+     ["text 0 is None", "Fill or drop"]),
+    ("tagger given texts", lambda: rnnkit.SequenceTagger(**SMALL).fit(
+        ["a b c", "d e"], [["x", "y", "z"], ["x", "y"]]), InputError,
+     ["X holds texts", "numeric sequences", "one-hot"]),
+    ("translator given numbers", lambda: rnnkit.SequenceToSequence(**SMALL).fit(
+        [85, 12], ["a", "b"]), InputError, ["X[0] is 85, one symbol", "[[85, 12], [7]]"]),
+    ("a frame as sequences", lambda: rnnkit.SequenceClassifier(**SMALL).fit(
+        pd.DataFrame({"text": ["a b", "c"] * 15}), Y2), InputError,
+     ["got DataFrame", "frame['text']"]),
     ("translator one-hot arrays", lambda: rnnkit.SequenceToSequence(**SMALL).fit(
         np.eye(3)[np.zeros((4, 5), int)], ["ab"] * 4), InputError,
      ["X[0] holds vectors", "argmax(-1)"]),

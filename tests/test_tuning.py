@@ -176,3 +176,11 @@ def test_the_default_search_of_a_window_mlp_leaves_out_what_it_has_not():
                          seed=0, refit=False, prune=False)
     assert {"cell", "num_layers"}.isdisjoint(result.trials.columns)
     assert "hidden_size" in result.trials.columns
+
+
+def test_a_space_of_numpy_numbers_is_read_as_numbers():
+    """space={'hidden_size': (np.int64(4), np.int64(8))} was 'not a search range'."""
+    result = rnnkit.tune(rnnkit.Forecaster(**SMALL), "airline", n_trials=2, seed=0, refit=False,
+                         space={"hidden_size": (np.int64(4), np.int64(8)),
+                                "learning_rate": [np.float64(1e-3), np.float64(3e-3)]})
+    assert len(result.trials) == 2 and result.trials["hidden_size"].between(4, 8).all()

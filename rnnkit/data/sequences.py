@@ -24,9 +24,13 @@ def pad_sequences(X: object, name: str = "X") -> tuple[np.ndarray, np.ndarray]:
     if isinstance(X, np.ndarray) and X.dtype != object:
         return _pad_array(X, name)
     if not isinstance(X, Sequence | np.ndarray) or len(X) == 0:
+        frame = "DataFrame" in type(X).__name__
         raise InputError(
-            f"{name} must be an array [samples, timesteps, features] or a non-empty list of "
-            f"[timesteps, features] arrays; got {type(X).__name__}."
+            f"{name} must be an array [samples, timesteps, features], a non-empty list of "
+            f"[timesteps, features] arrays, or texts; got {type(X).__name__}. "
+            + ("Pass one column of texts as a Series (frame['text']), or a long frame's "
+               "sequences through rnnkit classify / regress." if frame else
+               "Pass one of those.")
         )
     seqs = []
     for i, s in enumerate(X):
@@ -123,8 +127,10 @@ def warn_channels_first(shape: tuple[int, ...], name: str = "X") -> None:
              f"{name}.transpose(0, 2, 1).")
 
 
-def pad_labels(y: object, lengths: np.ndarray, fill: object, name: str = "y") -> np.ndarray:
-    """Per-step labels ``[N, T_max]`` (object array), ``fill`` after each sequence's end.
+def pad_labels(y: object, lengths: np.ndarray, fill: object, name: str = "y",
+               steps: int | None = None) -> np.ndarray:
+    """Per-step labels ``[N, steps]`` (object array; ``steps`` defaults to the longest
+    length), ``fill`` after each sequence's end.
 
     ``y`` is a list of per-sequence labels, or a rectangle ``[N, T]`` padded like X: its
     steps after each sequence's length (NaN padding of X) are ignored."""
@@ -137,7 +143,7 @@ def pad_labels(y: object, lengths: np.ndarray, fill: object, name: str = "y") ->
     if len(rows) != len(lengths):
         raise InputError(f"{name} has {len(rows)} sequences of labels but X has {len(lengths)}. "
                          "Pass one label sequence per input sequence.")
-    out = np.full((len(rows), int(lengths.max())), fill, dtype=object)
+    out = np.full((len(rows), steps or int(lengths.max())), fill, dtype=object)
     for i, (r, n) in enumerate(zip(rows, lengths, strict=True)):  # per sequence, not per step
         r = np.asarray(r, dtype=object).reshape(-1)
         if rectangle and len(r) > n:

@@ -113,6 +113,8 @@ def is_text(X: object) -> bool:
         return X.ndim < 3  # texts or token lists; [samples, timesteps, features] is numbers
     if not isinstance(X, Sequence | np.ndarray) or len(X) == 0:
         return False
-    first = X[0]
+    # the first that is not missing (a None or NaN among texts is a missing text, named so)
+    first = next((x for x in X if x is not None and not (isinstance(x, float) and x != x)),
+                 None)
     return isinstance(first, str) or (isinstance(first, Sequence) and len(first) > 0
                                       and isinstance(first[0], str))

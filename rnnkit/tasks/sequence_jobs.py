@@ -314,11 +314,29 @@ def cross_validate(estimator: SequenceEstimator, X: Any, y: Any, static: Any = N
     from rnnkit.options import check_value
 
     check_value("folds", folds, "int>=2")
+    if not isinstance(estimator, SequenceClassifier | SequenceRegressor):
+        raise InputError(f"estimator is a {type(estimator).__name__}; cross_validate scores "
+                         "a SequenceClassifier or a SequenceRegressor (one answer per "
+                         "sequence) beside its baselines. Pass one of those, or split the "
+                         "data and score the model by hand (model.score).")
     from sklearn.base import clone
     from sklearn.model_selection import KFold, StratifiedKFold
 
     classify = isinstance(estimator, SequenceClassifier)
     y = np.asarray(y)
+    if len(y) < folds:
+        raise InputError(f"folds={folds} needs at least {folds} sequences; y holds {len(y)}. "
+                         f"Pass folds <= {len(y)}.")
+    if classify:
+        labels, counts = np.unique(y.astype(str) if y.dtype == object else y,
+                                   return_counts=True)
+        if counts.min() < folds:
+            raise InputError(f"folds={folds}: class {plain_value(labels[counts.argmin()])!r} "
+                             f"has {int(counts.min())} sequence(s), and each fold's test part "
+                             "holds every class. " + (
+                                 f"Pass folds <= {int(counts.min())}, or give more sequences "
+                                 "of that class." if counts.min() >= 2 else "Give more "
+                                 "sequences of that class, or drop it."))
     splitter = (StratifiedKFold if classify else KFold)(folds, shuffle=True, random_state=seed)
     items = X if isinstance(X, np.ndarray) else list(X)
 

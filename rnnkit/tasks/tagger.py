@@ -12,8 +12,9 @@ import torch
 from rnnkit import tracking
 from rnnkit.data.holdout import split_holdout
 from rnnkit.data.scalers import standardisation
-from rnnkit.data.sequence_inputs import InputEncoder
+from rnnkit.data.sequence_inputs import InputEncoder, plain_texts
 from rnnkit.data.sequences import pad_labels, pad_sequences, step_mask
+from rnnkit.data.text import is_text
 from rnnkit.errors import InputError
 from rnnkit.nn.config import RecurrentConfig
 from rnnkit.nn.summary import format_summary
@@ -53,12 +54,16 @@ class SequenceTagger(TaggerOptions, RnnkitEstimator):
             X: ``[N, T, F]`` or a list of ``[T_i, F]``; y: ``[N, T]`` or a list of ``[T_i]``.
         """
         self.validate()
+        if is_text(plain_texts(X)):
+            raise InputError("X holds texts, but a SequenceTagger reads numeric sequences "
+                             "[samples, timesteps, features] (a label per step). Encode each "
+                             "step as numbers (one-hot tokens, say) and pass those.")
         started = tracking.start(self)
         n = len(X) if isinstance(X, list) else len(np.asarray(X))
         holdout = split_holdout(n, self.val_size, self.seed, order=self.holdout)
         self.inputs_ = InputEncoder(normalize="channel", scaler=self.scaler)
         data = self.inputs_.fit_transform(X, None, rows=holdout.train)
-        targets = pad_labels(y, data.lengths, None)
+        targets = pad_labels(y, data.lengths, None, steps=data.x.shape[1])  # as X is padded
         valid = step_mask(data.lengths, data.x.shape[1])  # [N, T]
         if self.task == "classification":
             target, loss = self._class_ids(targets, valid), masked_cross_entropy
@@ -146,14 +151,17 @@ class SequenceTagger(TaggerOptions, RnnkitEstimator):
         return out.double().cpu().numpy(), data.lengths
 
     def predict_proba(self, X: Any) -> np.ndarray | list[np.ndarray]:
-        """Class probabilities per step: ``[N, T, C]`` (a list of ``[T_i, C]`` if ragged)."""
+        """Class probabilities per step: ``[N, T, C]``, NaN on the padded steps of a
+        rectangle (a list of ``[T_i, C]`` if ragged)."""
         self._check_fitted("predict")
         if self.task != "classification":
             raise InputError("predict_proba is for task='classification'; this tagger predicts "
                              "numbers: call predict.")
         logits, lengths = self._outputs(X)
         e = np.exp(logits - logits.max(-1, keepdims=True))
-        return _as_given(X, e / e.sum(-1, keepdims=True), lengths)
+        proba = e / e.sum(-1, keepdims=True)
+        proba[~step_mask(lengths, proba.shape[1])] = np.nan  # a rectangle's padded steps
+        return _as_given(X, proba, lengths)
 
     def _self_check(self) -> None:
         X, _ = self.inputs_.canonical()
@@ -163,17 +171,21 @@ class SequenceTagger(TaggerOptions, RnnkitEstimator):
         self.predict(X)
 
     def predict(self, X: Any) -> np.ndarray | list[np.ndarray]:
-        """The most probable label per step (the user's labels), or the value per step."""
+        """The most probable label per step (the user's labels), or the value per step; on the
+        padded steps of a rectangle (NaN in X) None, or NaN for values."""
         self._check_fitted("predict")
         if self.task == "regression":
             out, lengths = self._outputs(X)
             values = out[..., 0] * self.y_std_ + self.y_mean_
             values[~step_mask(lengths, values.shape[1])] = np.nan  # padded steps (a rectangle)
             return _as_given(X, values, lengths)
-        proba = self.predict_proba(X)
-        if isinstance(proba, list):
-            return [self.classes_[p.argmax(-1)] for p in proba]
-        return self.classes_[proba.argmax(-1)]
+        logits, lengths = self._outputs(X)
+        labels = _as_given(X, self.classes_[logits.argmax(-1)], lengths)
+        padded = ~step_mask(lengths, logits.shape[1])
+        if isinstance(labels, np.ndarray) and padded.any():  # a rectangle's padded steps
+            labels = labels.astype(object)  # hold no label: None, as NaN for numbers
+            labels[padded] = None
+        return labels
 
     def score(self, X: Any, y: Any) -> float:
         """Accuracy over all real (not padded) steps; R² for task='regression'."""

@@ -157,9 +157,13 @@ def _symbols(X: Any, name: str) -> list[list]:
     for i, seq in enumerate(X):
         symbols = list(seq) if isinstance(seq, str) else list(np.asarray(seq).tolist()) \
             if isinstance(seq, np.ndarray) else list(seq) if hasattr(seq, "__iter__") else None
+        if symbols is None:
+            raise InputError(f"{name}[{i}] is {seq!r}, one symbol, not a sequence of them; "
+                             f"{name} is a list of sequences (strings or lists of symbols). "
+                             f"Pass e.g. {name}=['abc', 'de'], or [[85, 12], [7]].")
         if not symbols:
-            raise InputError(f"{name}[{i}] is {'empty' if symbols == [] else repr(seq)}; every "
-                             "sequence needs at least one symbol. Drop it or fill it.")
+            raise InputError(f"{name}[{i}] is empty; every sequence needs at least one "
+                             "symbol. Drop it or fill it.")
         if isinstance(symbols[0], list | dict | set):
             raise InputError(
                 f"{name}[{i}] holds vectors ({type(symbols[0]).__name__}s, e.g. one-hot rows of "

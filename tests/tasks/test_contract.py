@@ -50,3 +50,21 @@ def test_estimator_contract(kind, cell, tmp_path):
     back = rnnkit.load(tmp_path / "m")
     assert type(back) is type(model) and back.get_params() == model.get_params()
     np.testing.assert_array_equal(predict(back), out)
+
+
+@pytest.mark.parametrize("kind", list(CASES))
+def test_numpy_numbers_from_a_grid_are_the_numbers_they_hold(kind, tmp_path):
+    """hidden_size=np.int64(4) (a grid from np.arange) was refused as 'not an integer', and
+    bidirectional=np.bool_(False) as 'not True or False'."""
+    make, fit, predict, _ = CASES[kind]
+    plain = make("lstm")
+    given = make("lstm").set_params(hidden_size=np.int64(4), seed=np.int64(0))
+    if kind != "Forecaster":
+        plain.set_params(bidirectional=False)
+        given.set_params(bidirectional=np.bool_(False))
+    fit(plain)
+    fit(given)
+    assert type(given.hidden_size) is int and type(given.seed) is int
+    np.testing.assert_array_equal(predict(given), predict(plain))
+    given.save(tmp_path / "m")  # plain JSON numbers
+    np.testing.assert_array_equal(predict(rnnkit.load(tmp_path / "m")), predict(plain))

@@ -247,3 +247,19 @@ def test_static_frames_are_matched_by_column_name(tmp_path):
         X, cov[:, 0], static=numbered)
     np.testing.assert_array_equal(by_number.predict(X, static=numbered[[2, 0, 1]]),
                                   by_number.predict(X, static=numbered))
+
+
+def test_cross_validate_says_which_class_is_too_small_and_which_estimators_it_scores():
+    """A class smaller than the folds (PigCVP: 2 sequences a class, folds=5 by default) and a
+    tagger were raw scikit-learn and TypeError messages."""
+    from rnnkit.tasks.sequence_jobs import cross_validate
+
+    X = np.random.default_rng(0).normal(size=(20, 6, 1))
+    y = np.array(["a"] * 18 + ["b"] * 2)
+    with pytest.raises(InputError, match="folds=5: class 'b' has 2 sequence.* Pass folds <= 2"):
+        cross_validate(rnnkit.SequenceClassifier(**FAST), X, y)
+    with pytest.raises(InputError, match="folds=30 needs at least 30 sequences; y holds 20"):
+        cross_validate(rnnkit.SequenceRegressor(**FAST), X, np.arange(20.0), folds=30)
+    with pytest.raises(InputError, match="estimator is a SequenceTagger; cross_validate"):
+        cross_validate(rnnkit.SequenceTagger(), X, [np.zeros(6)] * 20, folds=2)
+    assert len(cross_validate(rnnkit.SequenceClassifier(**FAST), X, y, folds=2)) == 2

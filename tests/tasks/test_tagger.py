@@ -149,6 +149,16 @@ def test_a_nan_padded_rectangle_fits_predicts_and_scores_with_its_rectangle_of_l
     values = rnnkit.SequenceTagger(task="regression", hidden_size=4, epochs=2, verbose=0).fit(
         X, np.nan_to_num(X[..., 0])).predict(X)
     assert np.isnan(values[0, 3:]).all() and np.isfinite(values[0, :3]).all()
+    # a rectangle wider than its longest sequence (fit failed on a broadcast); the padded
+    # steps get no label (they were given made-up ones) and no probability
+    wide = np.concatenate([X, np.full((16, 2, 1), np.nan)], axis=1)
+    wide_labels = np.concatenate([labels, np.full((16, 2), "n")], axis=1)
+    model = rnnkit.SequenceTagger(hidden_size=4, epochs=2, verbose=0).fit(wide, wide_labels)
+    predicted = model.predict(wide)
+    assert predicted.shape == (16, 8) and predicted[0, 3:].tolist() == [None] * 5
+    assert set(predicted[0, :3]) <= {"p", "n"}
+    assert predicted[1, :6].tolist() == model.predict(cut)[1].tolist()
+    assert np.isnan(model.predict_proba(wide)[0, 3:]).all()
 
 
 def test_missing_labels_are_refused_before_training_and_mixed_labels_score_as_text():

@@ -325,6 +325,8 @@ SEQUENCE = [
     ("one string to predict", lambda: rnnkit.SequenceClassifier(**SMALL).fit(
         ["good film", "bad film"] * 15, Y2).predict("good film"), InputError,
      ["one string", "[text]"]),
+    ("two budgets", lambda: rnnkit.SequenceClassifier(epochs=1, max_steps=30).fit(X3, Y2),
+     InputError, ["epochs=1 and max_steps=30 are two budgets", "Pass one"]),
     ("a missing text among texts", lambda: rnnkit.SequenceClassifier(**SMALL).fit(
         ["good film", "bad film"] * 15, Y2).predict([None, "good film"]), InputError,
      ["text 0 is None", "Fill or drop"]),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from rnnkit.data.holdout import ORDERS
 from rnnkit.data.sequence_inputs import NORMALISATIONS
+from rnnkit.errors import InputError
 from rnnkit.nn.config import CELLS, FRONT_ENDS, SUMMARIES
 from rnnkit.options import option, validate_fields
 from rnnkit.tracking import TrackingOptions
@@ -101,6 +102,10 @@ class SequenceOptions(RecurrentOptions, TrainingOptions):
         """Check every argument against its declaration (an InputError naming the first bad
         one, what it accepts and the fix)."""
         validate_fields(self, type(self))
+        if self.epochs is not None and self.max_steps is not None:
+            raise InputError(f"epochs={self.epochs} and max_steps={self.max_steps} are two "
+                             "budgets for one training; only one would be used. Pass one of "
+                             "them.")
         return self
 
 

@@ -276,7 +276,12 @@ class SequenceEstimator(RnnkitEstimator):
         from rnnkit.nn.inspect import inspect_core
 
         self._check_fitted("inspect")
-        one = [X] if is_text([X]) else [np.asarray(X)]
+        if not is_text([X]):  # one row of a NaN-padded rectangle: its padding cut off
+            X = np.asarray(X)
+            if X.dtype.kind == "f" and len(X):
+                real = ~np.isnan(X.reshape(len(X), -1)).all(1)
+                X = X[: len(real) - int(np.argmax(real[::-1]))] if real.any() else X
+        one = [X]
         data = self.inputs_.transform(one, None if not self.inputs_.static_size
                                       else np.zeros((1, self.inputs_.static_size)))
         member = getattr(self.model_, "members", [self.model_])[0]

@@ -36,3 +36,15 @@ def test_inspect_a_given_window_and_before_fit():
     f.fit("airline")
     ins = f.inspect(np.arange(30.0) + 100)
     assert ins.layers[0][0]["c"].shape == (30, 4)
+
+
+def test_one_row_of_a_nan_padded_rectangle_is_inspected_without_its_padding():
+    """X[0] of a NaN-padded array was refused as 'NaN inside its sequences'."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 12, 2))
+    X[:, 8:] = np.nan
+    model = rnnkit.SequenceClassifier(max_steps=3, hidden_size=4, front_end="none",
+                                      verbose=0).fit(X, [0, 1] * 10)
+    padded, cut = model.inspect(X[0]), model.inspect(X[0, :8])
+    assert padded.inputs.shape == cut.inputs.shape == (8, 2)
+    np.testing.assert_array_equal(padded.inputs, cut.inputs)

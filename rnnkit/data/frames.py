@@ -13,6 +13,7 @@ import difflib
 import warnings
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,7 +21,7 @@ import pandas as pd
 from rnnkit.data.columns import Columns, check_roles
 from rnnkit.data.reading import check_array, numeric_column, read_data
 from rnnkit.data.sessions import Sessions, is_sessions
-from rnnkit.data.times import day_first, fmt_time, read_times, user_times
+from rnnkit.data.times import check_zone, day_first, fmt_time, read_times, user_times
 from rnnkit.data.zones import Zone
 from rnnkit.errors import InputError
 
@@ -48,6 +49,8 @@ class Panel:
         zone: how zoned timestamps sit on the naive ``times`` (see :mod:`rnnkit.data.zones`);
             None for timestamps without a zone.
         dayfirst: dates written as numbers (01/02/1949) were read day first.
+        integer_ids: the id column held integers: ``ids`` are their text, and answers give
+            them back as integers (:meth:`user_ids`).
     """
 
     ids: list[str]
@@ -62,6 +65,11 @@ class Panel:
     extra_cols: tuple[str, ...] = ()
     zone: Zone | None = None
     dayfirst: bool = False
+    integer_ids: bool = False
+
+    def user_ids(self, ids: Any) -> np.ndarray:
+        """Series ids (text inside) as the user's column held them."""
+        return as_user_ids(ids, self.integer_ids)
 
     @classmethod
     def from_series(cls, ids: list[str], values: list[np.ndarray], times: list[np.ndarray],
@@ -122,7 +130,7 @@ class Panel:
     def to_frame(self) -> pd.DataFrame:
         """The long frame again, in the user's column names."""
         c = self.columns
-        frame = pd.DataFrame({c.id_col: np.repeat(self.ids, self.lengths),
+        frame = pd.DataFrame({c.id_col: self.user_ids(np.repeat(self.ids, self.lengths)),
                               c.time_col: user_times(self.times, self.zone)})
         for j, name in enumerate(c.value_cols):
             frame[name] = self.values[:, j]
@@ -267,8 +275,11 @@ def load_panel(
     if dayfirst is None:  # a new fit: told from the values; a model's data: the model's
         dayfirst = day_first(frame[c.time_col])
     times, zoned = read_times(frame[c.time_col], c.time_col, dayfirst)
+    if fitted:
+        check_zone(c.time_col, zone, zoned)
     build = partial(_assemble, ids, values, statics, c, has_id, fill, freq, min_rows,
-                    dayfirst=dayfirst, fitted=fitted)
+                    dayfirst=dayfirst, fitted=fitted,
+                    integer_ids=has_id and pd.api.types.is_integer_dtype(frame[c.id_col]))
     if zoned is None:
         return build(times, None)
     if zone is not None:
@@ -301,7 +312,7 @@ def _wall_grid(freq: str | None) -> bool:
 def _assemble(ids: np.ndarray, values: np.ndarray, statics: np.ndarray | None, c: Columns,
               has_id: bool, fill: str | None, freq: str | None, min_rows: int,
               times: np.ndarray, zone: Zone | None, dayfirst: bool = False,
-              fitted: bool = False) -> Panel:
+              fitted: bool = False, integer_ids: bool = False) -> Panel:
     """The rest of :func:`load_panel` once the times are read (one reading of them)."""
     value_cols = list(c.value_cols)
     order = np.lexsort((times, _first_appearance_codes(ids)))  # by series, then time
@@ -345,7 +356,7 @@ def _assemble(ids: np.ndarray, values: np.ndarray, statics: np.ndarray | None, c
     found, step = _regular(series_ids, per_times, integer, freq, c.time_col)
     return Panel.from_series(series_ids, per_values, per_times, found, step=step,
                              columns=c, has_id=has_id, static=static, zone=zone,
-                             dayfirst=dayfirst)
+                             dayfirst=dayfirst, integer_ids=integer_ids)
 
 
 def _check_roles(c: Columns) -> None:
@@ -652,6 +663,11 @@ def _first_break(sid: str, t: np.ndarray) -> InputError:
     return _irregular(sid, t[g] + common, t[g], t[g + 1])
 
 
+def as_user_ids(ids: Any, integer: bool) -> np.ndarray:
+    """Series ids (text inside) as integers where the user's id column held them."""
+    return np.asarray(ids).astype(np.int64) if integer else np.asarray(ids)
+
+
 def select_series(panel: Panel, keep: list[int] | np.ndarray) -> Panel:
     """The series at positions ``keep``."""
     return replace(
@@ -659,7 +675,8 @@ def select_series(panel: Panel, keep: list[int] | np.ndarray) -> Panel:
                           [panel.series_times(k) for k in keep], panel.freq, step=panel.step,
                           columns=panel.columns, has_id=panel.has_id,
                           static=None if panel.static is None else panel.static[keep]),
-        extra_cols=panel.extra_cols, zone=panel.zone, dayfirst=panel.dayfirst)
+        extra_cols=panel.extra_cols, zone=panel.zone, dayfirst=panel.dayfirst,
+        integer_ids=panel.integer_ids)
 
 
 def first_rows(panel: Panel, stop: np.ndarray) -> Panel:

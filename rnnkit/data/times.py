@@ -22,6 +22,27 @@ def parse_times(col: pd.Series, name: str, clock: str = "utc",
     return times if zoned is None else zoned.on(clock)[0]
 
 
+def check_zone(name: str, zone: Zone | None, zoned: ZonedTimes | None,
+               what: str = "data") -> None:
+    """New times for a fitted model (``zone``: how its training times were zoned; ``zoned``:
+    the new ones' zone) must be zoned as the training times were: naive times read for a
+    zoned model would be taken as UTC (forecasts stamped hours off), zoned ones for a naive
+    model would lose their zone."""
+    if (zone is None) == (zoned is None):
+        return
+    if zone is not None:
+        where = f"in {zone.tz}" if zone.tz else "with UTC offsets"
+        fix = f"frame[{name!r}].dt.tz_localize({zone.tz!r})" if zone.tz else \
+            "with their UTC offsets, as at fit"
+        raise InputError(f"time_col={name!r} of {what} has no time zone, but the model was "
+                         f"fitted on times {where}; read as they are, its forecasts would be "
+                         f"stamped at other hours. Pass the times zoned: {fix}.")
+    raise InputError(f"time_col={name!r} of {what} is zoned ({zoned.tz or 'UTC offsets'}), but "
+                     "the model was fitted on times without a zone. Pass them as at fit, "
+                     f"without a zone (frame[{name!r}].dt.tz_localize(None) keeps the local "
+                     "clock, .dt.tz_convert(None) gives UTC), or refit on zoned times.")
+
+
 def read_times(col: pd.Series, name: str, dayfirst: bool | None = None
                ) -> tuple[np.ndarray, ZonedTimes | None]:
     """The times of a time column ``[n]`` (datetime64[ns] or int64), and for zoned
@@ -30,6 +51,17 @@ def read_times(col: pd.Series, name: str, dayfirst: bool | None = None
     the values, see :func:`day_first`)."""
     if pd.api.types.is_integer_dtype(col):
         return col.to_numpy(dtype=np.int64), None
+    if pd.api.types.is_float_dtype(col):  # read as nanoseconds since 1970, they collided
+        values = col.to_numpy(dtype=np.float64)
+        if np.isfinite(values).all() and (values == np.round(values)).all():
+            return values.astype(np.int64), None  # whole numbers: steps
+        row = int(np.flatnonzero(~np.isfinite(values) | (values != np.round(values)))[0])
+        if np.isnan(values[row]):
+            raise InputError(f"time_col={name!r} is empty at row {row}. Fill or drop that "
+                             "row.")
+        raise InputError(f"time_col={name!r} must hold timestamps or integer steps; row {row} "
+                         f"holds {float(values[row])!r}. Number the steps with integers (0, "
+                         "1, 2, ...), or give dates.")
     zoned = None
     try:
         try:

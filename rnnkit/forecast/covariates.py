@@ -14,7 +14,7 @@ from rnnkit.data.frames import Panel, load_panel, time_from_index, with_columns
 from rnnkit.data.frequency import future_times_many, season_length
 from rnnkit.data.reading import numeric_column, read_data
 from rnnkit.data.season_lags import future_lags, lag_columns, lag_names
-from rnnkit.data.times import fmt_time, parse_times
+from rnnkit.data.times import check_zone, fmt_time, read_times
 from rnnkit.data.zones import Zone
 from rnnkit.errors import InputError
 from rnnkit.forecast.options import ForecastOptions
@@ -97,8 +97,12 @@ def future_block(options: ForecastOptions, freq: str | None, step: int, has_id: 
                 raise InputError(f"future has no column {col!r}; it needs {time_col!r}"
                                  f"{', ' + repr(id_col) if has_id else ''} and {cols}.")
         # read as the training times were (zoned ones on the model's clock)
-        when = pd.Series(parse_times(frame[time_col], time_col, zone.clock if zone else "utc",
-                                     dayfirst)) if freq else frame[time_col]
+        if freq:
+            parsed, zoned = read_times(frame[time_col], time_col, dayfirst)
+            check_zone(time_col, zone, zoned, what="future")
+            when = pd.Series(parsed if zoned is None else zoned.on(zone.clock)[0])
+        else:
+            when = frame[time_col]
         keys = frame[id_col].astype(str) if has_id else pd.Series("series", index=frame.index)
         values = future_values(frame, cols)
         table = pd.DataFrame(values, columns=cols,

@@ -141,7 +141,7 @@ def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = Non
                               "actual": np.concatenate(actual)})
     for k, p in predictions.items():
         forecasts[k] = np.asarray(p).reshape(-1)
-    forecasts.insert(0, options.id_col, np.repeat(panel.ids, test_size))
+    forecasts.insert(0, options.id_col, panel.user_ids(np.repeat(panel.ids, test_size)))
     intervals = None
     if options.quantiles:  # the outer levels' interval on the holdout: coverage and width
         levels = forecast_at(options, fitted, panel, series, origin, test_size,
@@ -218,7 +218,6 @@ def predict_windows(options: ForecastOptions, fitted: FittedForecast, panel: Pan
         raise InputError("predict_windows needs a model that forecasts the horizon at once "
                          "(direct or seq2seq). Use backtest(...) or predict(data=...) for a "
                          "recursive one.")
-    contexts(fitted, panel)  # validates ids, lengths and features
     spec = fitted.spec
     # with future covariates an origin needs them over its whole horizon, inside the data
     ahead = spec.horizon if spec.n_future else 1
@@ -231,6 +230,7 @@ def predict_windows(options: ForecastOptions, fitted: FittedForecast, panel: Pan
                          f"lookback ({spec.lookback} rows) before them and {after}: {need} "
                          f"rows, but series {panel.ids[i]!r} has {int(panel.lengths[i])}. "
                          "Give longer histories, or use predict(data=...) on short ones.")
+    contexts(fitted, panel)  # validates ids and features
     windows = make_windows([panel.series(s)[:, :1] for s in range(panel.n_series)],
                            spec.lookback, ahead, stride, series_names=panel.ids)
     series, at = windows.series, windows.target_times()
@@ -260,7 +260,8 @@ def predict_windows(options: ForecastOptions, fitted: FittedForecast, panel: Pan
     for k, q in enumerate(options.quantiles or ()):  # as predict() gives them
         frame[f"{options.target_col}_q{q:g}"] = y[..., k].reshape(-1)
     if fitted.has_id:
-        frame.insert(0, options.id_col, np.repeat(np.asarray(panel.ids)[windows.series], h))
+        frame.insert(0, options.id_col,
+                     panel.user_ids(np.repeat(np.asarray(panel.ids)[windows.series], h)))
     return frame
 
 
@@ -387,7 +388,7 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
                             for k in order}, index=pd.RangeIndex(1, horizon + 1, name="step"))
     cutoff, ds = panel.times[start - 1], panel.times[start[:, None] + steps]
     forecasts = pd.DataFrame({
-        options.id_col: np.repeat(np.asarray(panel.ids)[rows], horizon),
+        options.id_col: panel.user_ids(np.repeat(np.asarray(panel.ids)[rows], horizon)),
         "cutoff": user_times(np.repeat(cutoff, horizon), panel.zone),
         options.time_col: user_times(ds.reshape(-1), panel.zone),
         "step": np.tile(np.arange(1, horizon + 1), S * K), "actual": actual.reshape(-1)})

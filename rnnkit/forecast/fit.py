@@ -124,7 +124,9 @@ def fit(options: ForecastOptions, panel: Panel, network: str | None = None,
     fitted = FittedForecast(spec, assemble(members, options.ensemble), scaling,
                             list(panel.ids), context, panel.last_times, panel.freq,
                             panel.step, panel.has_id, histories, final_epochs,
-                            zone=panel.zone, dayfirst=panel.dayfirst)
+                            zone=panel.zone, dayfirst=panel.dayfirst,
+                            lengths=[int(n) for n in panel.lengths],
+                            integer_ids=panel.integer_ids)
     if options.season_lags:
         from rnnkit.data.season_lags import tail
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from rnnkit.data.frames import Panel, select_series
+from rnnkit.data.frames import Panel, as_user_ids, select_series
 from rnnkit.data.frequency import future_times_many
 from rnnkit.data.times import user_times
 from rnnkit.data.windows import front_padded, origin_windows
@@ -31,7 +31,7 @@ def predict(options: ForecastOptions, fitted: FittedForecast, h: int | None = No
     else:
         context, names, last = contexts(fitted, panel)
     if ids is not None:
-        wanted = [str(i) for i in ids]
+        wanted = [str(i) for i in ([ids] if isinstance(ids, str | int) else ids)]
         missing = [i for i in wanted if i not in names]
         if missing:
             raise InputError(f"ids {missing[:5]} are not among the series "
@@ -56,7 +56,8 @@ def predict(options: ForecastOptions, fitted: FittedForecast, h: int | None = No
     else:
         levels = forecast_rows(options, fitted, context, rows, h, future=block,
                                all_quantiles=True)
-    frame = to_frame(options, fitted, levels[..., point_index(options)], names, last)
+    frame = to_frame(options, fitted, levels[..., point_index(options)], names, last,
+                     fitted.integer_ids if panel is None else panel.integer_ids)
     for k, q in enumerate(options.quantiles or ()):
         frame[f"{options.target_col}_q{q:g}"] = levels[..., k].reshape(-1)
     return frame
@@ -95,6 +96,16 @@ def contexts(fitted: FittedForecast, panel: Panel) -> tuple[np.ndarray, list[str
             f"data has {panel.n_features} value columns but the model was trained on "
             f"{fitted.spec.n_features}. Pass the same feature_cols and future_cols as in "
             "training.")
+    if fitted.lengths is not None:  # fewer rows than the window where training had them
+        for s, sid in enumerate(panel.ids):  # (the newest rows alone, say): a forecast
+            need = min(lookback, fitted.lengths[fitted.index[sid]])  # from padding
+            if panel.lengths[s] < need:
+                raise InputError(
+                    f"data holds {int(panel.lengths[s])} row(s) of series {sid!r}, but the "
+                    f"model reads its last {lookback} (lookback): padded in front with its "
+                    "first value, they would give a forecast of made-up history. Pass the "
+                    f"series' recent history, at least {need} rows, or give rows that "
+                    "continue the training data to update(rows), then predict().")
     context = np.stack([front_padded(panel.series(s), lookback)[-lookback:]
                         for s in range(panel.n_series)])  # a short series: its first value
     return context, list(panel.ids), panel.last_times
@@ -163,13 +174,13 @@ def forecast_rows(options: ForecastOptions, fitted: FittedForecast, context: np.
 
 
 def to_frame(options: ForecastOptions, fitted: FittedForecast, forecast: np.ndarray,
-             ids: list[str], last: list) -> pd.DataFrame:
+             ids: list[str], last: list, integer_ids: bool = False) -> pd.DataFrame:
     h = forecast.shape[1]
     times = future_times_many(last, fitted.freq, h, fitted.step).reshape(-1)
     frame = pd.DataFrame({options.time_col: user_times(times, fitted.zone),
                           options.target_col: forecast.reshape(-1)})
     if fitted.has_id:
-        frame.insert(0, options.id_col, np.repeat(ids, h))
+        frame.insert(0, options.id_col, as_user_ids(np.repeat(ids, h), integer_ids))
     return frame
 
 

@@ -225,6 +225,8 @@ class FittedForecast:
         zone: how the training data's zoned timestamps sit on the time grid (None: they
             had no zone); predictions are returned in that zone.
         dayfirst: the training data's numeric dates put the day first (so do new rows').
+        lengths: each series' rows in training (and updates); None in files before it.
+        integer_ids: the training data's ids were integers (answers give them back so).
     """
 
     spec: ForecastSpec
@@ -242,6 +244,8 @@ class FittedForecast:
     season_tails: list[np.ndarray] | None = None
     zone: Zone | None = None
     dayfirst: bool = False
+    lengths: list[int] | None = None
+    integer_ids: bool = False
 
     @property
     def index(self) -> dict[str, int]:
@@ -273,6 +277,8 @@ class FittedForecast:
             "network": _config(self.network),
             "zone": self.zone.to_dict() if self.zone else None,
             "dayfirst": self.dayfirst,
+            "lengths": self.lengths,
+            "integer_ids": self.integer_ids,
         }
 
     def tensors(self) -> dict[str, np.ndarray]:
@@ -311,7 +317,18 @@ class FittedForecast:
                    tensors["context"], [_time_from_json(t) for t in fitted["last_times"]],
                    fitted["freq"], fitted["step"], fitted["has_id"], histories,
                    fitted.get("final_epochs"), state, tails, Zone.from_dict(fitted.get("zone")),
-                   bool(fitted.get("dayfirst", False)))
+                   bool(fitted.get("dayfirst", False)), _lengths(fitted.get("lengths"), fitted),
+                   fitted.get("integer_ids") is True)
+
+
+def _lengths(value: Any, fitted: dict) -> list[int] | None:
+    """The series' training lengths of a model file (None in files before them)."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) != len(fitted["ids"]) or not all(
+            isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in value):
+        raise ValueError("'lengths' must hold one count of rows per series")
+    return list(value)
 
 
 def check_h(options: ForecastOptions, fitted: FittedForecast, h: int | None) -> int:

@@ -172,6 +172,8 @@ def update(options: ForecastOptions, fitted: FittedForecast, panel: Panel) -> No
             values = _with_history_lags(fitted, r, values, options.season_lags)
         fitted.context[r] = np.concatenate([fitted.context[r], values])[-lookback:]
         fitted.last_times[r] = panel.series_times(s)[-1]
+        if fitted.lengths is not None:
+            fitted.lengths[r] += len(values)
 
 
 def _with_history_lags(fitted: FittedForecast, r: int, values: np.ndarray, n: int

@@ -216,3 +216,35 @@ def test_the_target_named_as_the_time_or_id_column_says_so():
     frame = load_dataset("airline")
     assert "time_col='y' is already target_col" in message(frame, Columns(time_col="y"))
     assert "id_col='y' is already target_col" in message(frame, Columns(id_col="y"))
+
+
+def test_fractional_time_steps_are_named_and_whole_ones_are_steps():
+    """ds = 0.0, 0.5, 1.0 ... was read as nanoseconds since 1970: '42 duplicate timestamps,
+    first 1970-01-01'."""
+    halves = pd.DataFrame({"ds": np.arange(60) * 0.5, "y": np.arange(60.0)})
+    assert message(halves) == ("time_col='ds' must hold timestamps or integer steps; row 1 "
+                               "holds 0.5. Number the steps with integers (0, 1, 2, ...), or "
+                               "give dates.")
+    assert "is empty at row 3" in message(halves.assign(ds=[0.0, 1, 2, np.nan] + list(
+        range(4, 60))))
+    panel = load_panel(halves.assign(ds=np.arange(60) * 1.0))
+    assert panel.times.dtype == np.int64 and panel.freq is None and panel.times[-1] == 59
+
+
+def test_integer_ids_come_back_as_integers_in_every_answer(tmp_path):
+    """Integer series ids came back as text, so merging forecasts with the data failed."""
+    import rnnkit
+
+    frame = pd.DataFrame({"unique_id": np.repeat([7, 8], 30), "ds": np.tile(np.arange(30), 2),
+                          "y": np.sin(np.arange(60.0))})
+    small = dict(epochs=1, hidden_size=4, repeats=1, max_time=None, verbose=0, horizon=3)
+    model = rnnkit.Forecaster(**small).fit(frame)
+    for answer in (model.predict(), model.predict(data=frame), model.predict(ids=8),
+                   rnnkit.Forecaster(**small).evaluate(frame, test_size=3).forecasts,
+                   rnnkit.Forecaster(**small).backtest(frame, n_windows=2).forecasts):
+        assert answer["unique_id"].dtype == np.int64, answer
+    assert model.predict(ids=8)["unique_id"].tolist() == [8] * 3
+    model.save(tmp_path / "m")
+    assert rnnkit.load(tmp_path / "m").predict()["unique_id"].dtype == np.int64
+    assert load_panel(frame.assign(unique_id=frame["unique_id"].astype(str))).integer_ids \
+        is False  # ids written as text stay text

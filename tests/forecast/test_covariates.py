@@ -139,15 +139,28 @@ def test_past_covariates_are_never_read_beyond_the_origin(training):
 
 def test_a_time_zone_aware_future_frame_matches_the_training_times():
     """Training times with a time zone are read as UTC instants; the future frame's are read
-    the same way (they never matched, and every step was reported missing)."""
+    the same way (they never matched, and every step was reported missing). Times without
+    a zone, for a model of zoned times, are refused: read as UTC they were hours off where
+    they were local times (the forecasts stamped two hours late)."""
     full = one_series(64, "h", promo=1.0)
     full["ds"] = full["ds"].dt.tz_localize("UTC").dt.tz_convert("Europe/Paris")  # aware
     f = rnnkit.Forecaster(**(FAST | {"lookback": 8, "horizon": 4, "epochs": 1,
                                      "future_cols": ("promo",)})).fit(full.iloc[:60])
     aware = f.predict(future=full.iloc[60:][["ds", "promo"]])
+    assert str(aware["ds"].dt.tz) == "Europe/Paris" and len(aware) == 4
     naive = full.iloc[60:][["ds", "promo"]].assign(
-        ds=full["ds"].iloc[60:].dt.tz_convert(None))
-    pd.testing.assert_frame_equal(aware, f.predict(future=naive))
+        ds=full["ds"].iloc[60:].dt.tz_localize(None))
+    with pytest.raises(InputError, match=r"time_col='ds' of future has no time zone, but the "
+                                         r"model was fitted on times in Europe/Paris.*"
+                                         r"tz_localize\('Europe/Paris'\)"):
+        f.predict(future=naive)
+    with pytest.raises(InputError, match="time_col='ds' of data has no time zone"):
+        f.predict(data=full.iloc[:60].assign(ds=full["ds"].iloc[:60].dt.tz_convert(None)))
+    plain = rnnkit.Forecaster(**(FAST | {"lookback": 8, "horizon": 4, "epochs": 1})).fit(
+        full.iloc[:60].assign(ds=full["ds"].iloc[:60].dt.tz_convert(None)))
+    with pytest.raises(InputError, match=r"of data is zoned \(Europe/Paris\), but the model "
+                                         r"was fitted on times without a zone"):
+        plain.predict(data=full.iloc[:60])
 
 
 def test_a_future_file_matches_zero_padded_ids_of_a_custom_id_column(tmp_path):
@@ -161,3 +174,24 @@ def test_a_future_file_matches_zero_padded_ids_of_a_custom_id_column(tmp_path):
                           epoch_size=16).fit(tmp_path / "data.csv")
     forecast = f.predict(future=tmp_path / "future.csv")  # "001" in both files, as text
     assert list(forecast["store"].unique()) == ["001", "002"] and len(forecast) == 6
+
+
+def test_a_history_shorter_than_the_window_is_refused_where_training_had_more(tmp_path):
+    """predict(data=the newest rows) padded them with their first value and forecast a flat
+    line from made-up history, without a word."""
+    full = one_series(64, "h")
+    f = rnnkit.Forecaster(**(FAST | {"lookback": 8, "horizon": 4, "epochs": 1})).fit(
+        full.iloc[:60])
+    with pytest.raises(InputError, match=r"data holds 3 row\(s\) of series 'series', but the "
+                                         r"model reads its last 8 \(lookback\).*at least 8 "
+                                         r"rows.*update\(rows\)"):
+        f.predict(data=full.iloc[57:60])
+    pd.testing.assert_frame_equal(f.predict(data=full.iloc[52:60]), f.predict())
+    f.update(full.iloc[60:62])  # rows that continue the history: counted with it
+    assert f.fitted_.lengths == [62]
+    f.save(tmp_path / "m")
+    assert rnnkit.load(tmp_path / "m").fitted_.lengths == [62]
+    short = rnnkit.Forecaster(**(FAST | {"lookback": 8, "horizon": 2, "epochs": 1}))
+    short.fit(pd.concat([full.iloc[:40].assign(unique_id="a"),
+                         full.iloc[:6].assign(unique_id="b")]))  # 'b' padded in training
+    assert len(short.predict(data=full.iloc[:6].assign(unique_id="b"))) == 2  # as it was

@@ -133,7 +133,11 @@ def test_a_short_history_with_season_lags_and_a_non_positive_new_value_are_refus
 def test_predict_on_a_few_rows_uses_the_models_grid_and_one_step_checks_its_size():
     data = one_series(60, "D", seasons=((7, 1.0),))
     model = rnnkit.Forecaster(**(FAST | {"lookback": 7})).fit(data)
-    assert len(model.predict(data=data.iloc[-2:])) == 3  # two rows cannot tell a frequency
+    # two rows cannot tell a frequency: read on the model's grid, they are refused for
+    # being fewer than the window (not for their frequency), and a window's worth forecasts
+    with pytest.raises(rnnkit.InputError, match="data holds 2 row.* at least 7 rows"):
+        model.predict(data=data.iloc[-2:])
+    assert len(model.predict(data=data.iloc[-7:])) == 3
     with pytest.raises(rnnkit.InputError, match="test_size=0 must be an integer >= 1"):
         rnnkit.Forecaster(**FAST).evaluate(data, test_size=0, protocol="one-step")
     with pytest.raises(rnnkit.InputError, match="Pass n_windows <= 15"):

@@ -104,8 +104,8 @@ def contexts(fitted: FittedForecast, panel: Panel) -> tuple[np.ndarray, list[str
                     f"data holds {int(panel.lengths[s])} row(s) of series {sid!r}, but the "
                     f"model reads its last {lookback} (lookback): padded in front with its "
                     "first value, they would give a forecast of made-up history. Pass the "
-                    f"series' recent history, at least {need} rows, or give rows that "
-                    "continue the training data to update(rows), then predict().")
+                    f"series' recent history, at least {need} rows (in Python, rows that "
+                    "continue the training data may go to update(rows), then predict()).")
     context = np.stack([front_padded(panel.series(s), lookback)[-lookback:]
                         for s in range(panel.n_series)])  # a short series: its first value
     return context, list(panel.ids), panel.last_times

@@ -62,6 +62,9 @@ def predict(
         from rnnkit.tasks.sequence_jobs import predict_frame
 
         frame = predict_frame(model, data, str(model_path))
+    from rnnkit.data.native import to_pandas
+
+    frame = to_pandas(frame)  # a model fitted on polars in Python answers in polars
     if out is None:
         typer.echo(frame.to_csv(index=False), nl=False)
     else:

@@ -7,6 +7,7 @@ hands them with the data to the engine, and keeps what the engine learned in ``f
 from __future__ import annotations
 
 import copy
+import importlib.util
 import os
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -17,7 +18,7 @@ import torch
 
 from rnnkit import tracking
 from rnnkit.data.frames import Panel
-from rnnkit.data.native import frame_kind, to_native
+from rnnkit.data.native import frame_kind, to_native, to_pandas
 from rnnkit.errors import InputError
 from rnnkit.forecast.options import ForecastOptions
 from rnnkit.forecast.spec import FittedForecast
@@ -439,7 +440,8 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         return other
 
     def _fitted_meta(self) -> dict:
-        return self._learned().to_meta()
+        # the frame library fitted on: a loaded model answers in it too (where installed)
+        return self._learned().to_meta() | {"frame_kind": getattr(self, "frame_kind_", None)}
 
     def _tensors(self) -> dict[str, np.ndarray]:
         return self._learned().tensors()
@@ -454,6 +456,9 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
                             options.ensemble)
 
         self.fitted_ = FittedForecast.from_meta(options, fitted, tensors, build)
+        kind = fitted.get("frame_kind")
+        self.frame_kind_ = kind if kind in ("polars", "pyarrow") and \
+            importlib.util.find_spec(kind) is not None else None  # else pandas
 
     def _self_check(self) -> None:
         fitted = self.fitted_
@@ -466,7 +471,7 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         if not np.isfinite(fitted.context).all():
             raise ValueError("the stored context holds non-finite numbers")
         if not self.future_cols:  # a forecast needs no more than what the file holds
-            out = self.predict()
+            out = to_pandas(self.predict())  # (in the frame library fitted on)
             if not np.isfinite(out.select_dtypes("number").to_numpy(dtype=float)).all():
                 raise ValueError("the model forecasts non-finite numbers")
 

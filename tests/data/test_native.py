@@ -50,6 +50,21 @@ def test_the_same_forecast_from_a_polars_frame_eager_and_lazy():
     np.testing.assert_allclose(lazy["y"].to_numpy(), expected["y"].to_numpy())
 
 
+def test_a_model_fitted_on_polars_answers_in_polars_after_load_and_the_cli_in_csv(
+        tmp_path, capsys):
+    """After save and load a polars-fitted model answered in pandas."""
+    pl = pytest.importorskip("polars", reason="polars (rnnkit[polars]) is not installed")
+    from cli.cli_support import run
+
+    frame = monthly()
+    rnnkit.Forecaster(**SMALL).fit(pl.from_pandas(frame)).save(tmp_path / "m")
+    loaded = rnnkit.load(tmp_path / "m")
+    assert isinstance(loaded.predict(), pl.DataFrame)
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    code, out, err = run(["predict", tmp_path / "m", tmp_path / "d.csv"], capsys)
+    assert code == 0 and out.startswith("ds,y"), err
+
+
 def test_a_series_becomes_time_and_target_columns_and_other_data_passes_through():
     series = pd.Series([1.0, 2.0], index=pd.period_range("2000-01", periods=2, freq="M"))
     frame = to_pandas(series, "when", "sales")

@@ -35,6 +35,14 @@ class Inspection:
     network_inputs: np.ndarray
     layers: list[list[dict[str, np.ndarray]]]
 
+    def __repr__(self) -> str:  # a summary, not every array in full
+        steps, width = self.inputs.shape if self.inputs.ndim == 2 else (len(self.inputs), 1)
+        units = self.layers[0][0]["h"].shape[1] if self.layers else 0
+        return (f"Inspection({self.cell}, {steps} steps x {width} inputs, {len(self.layers)} "
+                f"layer(s) x {len(self.layers[0]) if self.layers else 0} direction(s) x "
+                f"{units} units; arrays per layer and direction: {', '.join(self.names())}; "
+                "most_active_units() ranks the units; rnnkit.plots.inspect draws them)")
+
     def names(self) -> tuple[str, ...]:
         """The arrays each layer and direction holds."""
         return ("h", "c", *GATE_NAMES[self.cell]) if self.cell == "lstm" else (

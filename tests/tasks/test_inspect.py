@@ -48,3 +48,13 @@ def test_one_row_of_a_nan_padded_rectangle_is_inspected_without_its_padding():
     padded, cut = model.inspect(X[0]), model.inspect(X[0, :8])
     assert padded.inputs.shape == cut.inputs.shape == (8, 2)
     np.testing.assert_array_equal(padded.inputs, cut.inputs)
+
+
+def test_an_inspection_prints_as_a_summary_not_its_arrays():
+    X = np.random.default_rng(0).normal(size=(10, 6, 2))
+    model = rnnkit.SequenceClassifier(max_steps=2, hidden_size=4, front_end="none",
+                                      bidirectional=False, verbose=0).fit(X, [0, 1] * 5)
+    text = repr(model.inspect(X[0]))
+    assert text.startswith("Inspection(lstm, 6 steps x 2 inputs, 1 layer(s) x 1 direction(s) "
+                           "x 4 units; arrays per layer and direction: h, c, i, f, g, o")
+    assert "array(" not in text and len(text) < 300

@@ -377,6 +377,8 @@ def _suggest(trial: Any, space: dict) -> dict:
 
 def _plain(spec: Any) -> Any:
     """A space's choices or bounds with numpy numbers (a grid from np.arange) as Python's."""
+    if isinstance(spec, np.ndarray):  # np.arange(16, 65, 16): its values as choices
+        spec = spec.tolist()
     if isinstance(spec, list | tuple):
         items = [v.item() if type(v).__module__ == "numpy" and getattr(v, "ndim", None) == 0
                  else v for v in spec]

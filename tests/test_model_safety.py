@@ -272,3 +272,14 @@ def test_a_season_longer_than_the_weights_still_loads(tmp_path):
                               strategy="recursive", epochs=1, verbose=0).fit(data)
     model.save(tmp_path / "m")
     assert rnnkit.load(tmp_path / "m").predict().equals(model.predict())
+
+
+def test_a_model_saved_with_both_training_budgets_still_loads(tmp_path):
+    """Two budgets are refused at fit; a file that holds both (saved before) loads."""
+    X = np.random.default_rng(0).normal(size=(12, 5, 1))
+    model = rnnkit.SequenceClassifier(epochs=1, hidden_size=4, verbose=0).fit(X, [0, 1] * 6)
+    model.set_params(max_steps=3).save(tmp_path / "both")
+    np.testing.assert_array_equal(rnnkit.load(tmp_path / "both").predict_proba(X),
+                                  model.predict_proba(X))
+    with pytest.raises(rnnkit.InputError, match="two budgets"):
+        model.fit(X, [0, 1] * 6)

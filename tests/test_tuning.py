@@ -182,5 +182,6 @@ def test_a_space_of_numpy_numbers_is_read_as_numbers():
     """space={'hidden_size': (np.int64(4), np.int64(8))} was 'not a search range'."""
     result = rnnkit.tune(rnnkit.Forecaster(**SMALL), "airline", n_trials=2, seed=0, refit=False,
                          space={"hidden_size": (np.int64(4), np.int64(8)),
-                                "learning_rate": [np.float64(1e-3), np.float64(3e-3)]})
+                                "learning_rate": list(np.array([1e-3, 3e-3])),
+                                "batch_size": np.arange(16, 33, 16)})  # an array of choices
     assert len(result.trials) == 2 and result.trials["hidden_size"].between(4, 8).all()

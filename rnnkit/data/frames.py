@@ -543,8 +543,8 @@ def _regular(ids, times, integer, freq, time_col: str = "ds"):
                 g = gaps[0]
                 dates = _dates_as_integers(np.concatenate(times))
                 fix = (f"They look like {dates[0]} dates ({t[g]}): read them as dates, "
-                       f"frame[{time_col!r}] = pd.to_datetime(frame[{time_col!r}].astype(str),"
-                       f" format={dates[1]!r}).") if dates else \
+                       f"frame[{time_col!r}] = pd.to_datetime(frame[{time_col!r}]."
+                       f"astype('int64').astype(str), format={dates[1]!r}).") if dates else \
                     ("Add the missing steps as rows (their values may be empty, with "
                      "fill=...), or renumber the steps.")
                 raise InputError(
@@ -665,7 +665,7 @@ def _first_break(sid: str, t: np.ndarray) -> InputError:
 
 def as_user_ids(ids: Any, integer: bool) -> np.ndarray:
     """Series ids (text inside) as integers where the user's id column held them."""
-    return np.asarray(ids).astype(np.int64) if integer else np.asarray(ids)
+    return pd.to_numeric(np.asarray(ids)) if integer else np.asarray(ids)  # int64, uint64
 
 
 def select_series(panel: Panel, keep: list[int] | np.ndarray) -> Panel:

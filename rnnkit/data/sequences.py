@@ -155,6 +155,15 @@ def pad_labels(y: object, lengths: np.ndarray, fill: object, name: str = "y",
     return out
 
 
+def without_padding(x: np.ndarray) -> np.ndarray:
+    """One sequence ``[T, ...]`` cut before its trailing steps of NaN only (one row of a
+    NaN-padded rectangle, read as that sequence)."""
+    if x.dtype.kind != "f" or not len(x):
+        return x
+    real = ~np.isnan(x.reshape(len(x), -1)).all(1)
+    return x[: len(real) - int(np.argmax(real[::-1]))] if real.any() else x
+
+
 def step_mask(lengths: np.ndarray, steps: int) -> np.ndarray:
     """``[N, steps]``: True on each sequence's real steps."""
     return np.arange(steps) < np.asarray(lengths)[:, None]

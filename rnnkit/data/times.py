@@ -25,18 +25,20 @@ def parse_times(col: pd.Series, name: str, clock: str = "utc",
 def check_zone(name: str, zone: Zone | None, zoned: ZonedTimes | None,
                what: str = "data") -> None:
     """New times for a fitted model (``zone``: how its training times were zoned; ``zoned``:
-    the new ones' zone) must be zoned as the training times were: naive times read for a
-    zoned model would be taken as UTC (forecasts stamped hours off), zoned ones for a naive
-    model would lose their zone."""
+    the new ones' zone) must be zoned as the training times were where a reading would be a
+    guess: naive times for a model of a named zone on the UTC clock (hourly data: read as
+    UTC, local times were forecast hours off), zoned times for a naive model (their zone
+    lost). Naive times on a wall-clock model, or on one of offsets without a zone name, are
+    the model's own answers' and read as such."""
     if (zone is None) == (zoned is None):
         return
+    if zone is not None and (zone.clock == "wall" or zone.tz is None):
+        return  # naive times are the model's own (its answers): the wall clock, or UTC
     if zone is not None:
-        where = f"in {zone.tz}" if zone.tz else "with UTC offsets"
-        fix = f"frame[{name!r}].dt.tz_localize({zone.tz!r})" if zone.tz else \
-            "with their UTC offsets, as at fit"
         raise InputError(f"time_col={name!r} of {what} has no time zone, but the model was "
-                         f"fitted on times {where}; read as they are, its forecasts would be "
-                         f"stamped at other hours. Pass the times zoned: {fix}.")
+                         f"fitted on times in {zone.tz}; read as they are, its forecasts "
+                         "would be stamped at other hours. Pass the times zoned: "
+                         f"frame[{name!r}].dt.tz_localize({zone.tz!r}).")
     raise InputError(f"time_col={name!r} of {what} is zoned ({zoned.tz or 'UTC offsets'}), but "
                      "the model was fitted on times without a zone. Pass them as at fit, "
                      f"without a zone (frame[{name!r}].dt.tz_localize(None) keeps the local "

@@ -96,9 +96,10 @@ def contexts(fitted: FittedForecast, panel: Panel) -> tuple[np.ndarray, list[str
             f"data has {panel.n_features} value columns but the model was trained on "
             f"{fitted.spec.n_features}. Pass the same feature_cols and future_cols as in "
             "training.")
-    if fitted.lengths is not None:  # fewer rows than the window where training had them
-        for s, sid in enumerate(panel.ids):  # (the newest rows alone, say): a forecast
-            need = min(lookback, fitted.lengths[fitted.index[sid]])  # from padding
+    if fitted.lengths is not None and fitted.state is None:  # a window model given fewer
+        for s, sid in enumerate(panel.ids):  # rows than its window where training had them
+            need = min(lookback, fitted.lengths[fitted.index[sid]])  # (the newest alone):
+            # a forecast from padding (a sequence model runs over what it is given)
             if panel.lengths[s] < need:
                 raise InputError(
                     f"data holds {int(panel.lengths[s])} row(s) of series {sid!r}, but the "

@@ -13,6 +13,7 @@ import torch
 
 from rnnkit.data.holdout import Holdout, split_holdout
 from rnnkit.data.sequence_inputs import EncodedInputs, InputEncoder
+from rnnkit.data.sequences import without_padding
 from rnnkit.errors import InputError
 from rnnkit.nn.config import RecurrentConfig, SequenceNetConfig
 from rnnkit.nn.ensemble import Ensemble
@@ -118,6 +119,7 @@ class SequenceEstimator(RnnkitEstimator):
              labels: np.ndarray | None = None, checkpoint: Any = None,
              resume: bool = False) -> None:
         self.validate()
+        self.check_budget()
         n = _count(X)
         if len(target) != n:
             raise InputError(f"y has {len(target)} rows but X has {n} sequences. Pass one "
@@ -277,10 +279,7 @@ class SequenceEstimator(RnnkitEstimator):
 
         self._check_fitted("inspect")
         if not is_text([X]):  # one row of a NaN-padded rectangle: its padding cut off
-            X = np.asarray(X)
-            if X.dtype.kind == "f" and len(X):
-                real = ~np.isnan(X.reshape(len(X), -1)).all(1)
-                X = X[: len(real) - int(np.argmax(real[::-1]))] if real.any() else X
+            X = without_padding(np.asarray(X))
         one = [X]
         data = self.inputs_.transform(one, None if not self.inputs_.static_size
                                       else np.zeros((1, self.inputs_.static_size)))

@@ -327,16 +327,16 @@ def cross_validate(estimator: SequenceEstimator, X: Any, y: Any, static: Any = N
     if len(y) < folds:
         raise InputError(f"folds={folds} needs at least {folds} sequences; y holds {len(y)}. "
                          f"Pass folds <= {len(y)}.")
-    if classify:
+    if classify:  # stratified folds: refused where no class fills them (a rarer class
+        # than the folds is only warned about, by scikit-learn)
         labels, counts = np.unique(y.astype(str) if y.dtype == object else y,
                                    return_counts=True)
-        if counts.min() < folds:
-            raise InputError(f"folds={folds}: class {plain_value(labels[counts.argmin()])!r} "
-                             f"has {int(counts.min())} sequence(s), and each fold's test part "
-                             "holds every class. " + (
-                                 f"Pass folds <= {int(counts.min())}, or give more sequences "
-                                 "of that class." if counts.min() >= 2 else "Give more "
-                                 "sequences of that class, or drop it."))
+        if counts.max() < folds:
+            raise InputError(f"folds={folds}: no class has that many sequences (the largest, "
+                             f"{plain_value(labels[counts.argmax()])!r}, has "
+                             f"{int(counts.max())}), and stratified folds spread each class "
+                             f"over them. Pass folds <= {max(int(counts.max()), 2)}, or give "
+                             "more sequences.")
     splitter = (StratifiedKFold if classify else KFold)(folds, shuffle=True, random_state=seed)
     items = X if isinstance(X, np.ndarray) else list(X)
 

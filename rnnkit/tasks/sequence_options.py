@@ -102,11 +102,14 @@ class SequenceOptions(RecurrentOptions, TrainingOptions):
         """Check every argument against its declaration (an InputError naming the first bad
         one, what it accepts and the fix)."""
         validate_fields(self, type(self))
+        return self
+
+    def check_budget(self) -> None:
+        """Before a new fit (a saved model that holds both still loads): one budget."""
         if self.epochs is not None and self.max_steps is not None:
             raise InputError(f"epochs={self.epochs} and max_steps={self.max_steps} are two "
                              "budgets for one training; only one would be used. Pass one of "
                              "them.")
-        return self
 
 
 @dataclass(kw_only=True, eq=False, repr=False)

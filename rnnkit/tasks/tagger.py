@@ -13,7 +13,7 @@ from rnnkit import tracking
 from rnnkit.data.holdout import split_holdout
 from rnnkit.data.scalers import standardisation
 from rnnkit.data.sequence_inputs import InputEncoder, plain_texts
-from rnnkit.data.sequences import pad_labels, pad_sequences, step_mask
+from rnnkit.data.sequences import pad_labels, pad_sequences, step_mask, without_padding
 from rnnkit.data.text import is_text
 from rnnkit.errors import InputError
 from rnnkit.nn.config import RecurrentConfig
@@ -230,6 +230,7 @@ class SequenceTagger(TaggerOptions, RnnkitEstimator):
         seq = seq[:, None] if seq.ndim == 1 else seq
         if seq.ndim == 3 and len(seq) == 1:
             seq = seq[0]
+        seq = without_padding(seq)  # one row of a NaN-padded rectangle
         x = torch.from_numpy(self.inputs_.transform([seq]).x[0])
         return inspect_core(self.model_.core, x, seq)
 

@@ -206,8 +206,12 @@ def test_months_written_as_yyyymm_integers_are_told_how_to_read_as_dates():
                           "y": np.arange(36.0)})
     said = message(frame, Columns(time_col="month"))
     assert "They look like YYYYMM dates (197312)" in said and "format='%Y%m'" in said
-    fixed = frame.assign(month=pd.to_datetime(frame["month"].astype(str), format="%Y%m"))
-    assert load_panel(fixed, Columns(time_col="month")).freq == "MS"  # the fix works
+    for written in (frame, frame.assign(month=frame["month"] * 1.0)):  # integers or floats
+        assert "astype('int64').astype(str), format='%Y%m'" in message(
+            written, Columns(time_col="month"))
+        fixed = written.assign(month=pd.to_datetime(written["month"].astype("int64").astype(
+            str), format="%Y%m"))
+        assert load_panel(fixed, Columns(time_col="month")).freq == "MS"  # the fix works
     assert "renumber the steps" in message(pd.DataFrame({"t": [1, 2, 4], "y": [1.0, 2, 3]}),
                                            Columns(time_col="t"))
 
@@ -248,3 +252,14 @@ def test_integer_ids_come_back_as_integers_in_every_answer(tmp_path):
     assert rnnkit.load(tmp_path / "m").predict()["unique_id"].dtype == np.int64
     assert load_panel(frame.assign(unique_id=frame["unique_id"].astype(str))).integer_ids \
         is False  # ids written as text stay text
+
+
+def test_ids_beyond_int64_come_back_as_the_unsigned_integers_they_were():
+    import rnnkit
+
+    big = np.uint64(2**63 + 5)
+    frame = pd.DataFrame({"unique_id": np.repeat(np.array([big, big + np.uint64(1)]), 30),
+                          "ds": np.tile(np.arange(30), 2), "y": np.sin(np.arange(60.0))})
+    model = rnnkit.Forecaster(epochs=1, hidden_size=4, repeats=1, max_time=None, verbose=0,
+                              horizon=2).fit(frame)
+    assert model.predict()["unique_id"].tolist() == [int(big)] * 2 + [int(big) + 1] * 2

@@ -195,3 +195,30 @@ def test_a_history_shorter_than_the_window_is_refused_where_training_had_more(tm
     short.fit(pd.concat([full.iloc[:40].assign(unique_id="a"),
                          full.iloc[:6].assign(unique_id="b")]))  # 'b' padded in training
     assert len(short.predict(data=full.iloc[:6].assign(unique_id="b"))) == 2  # as it was
+
+
+def test_naive_times_are_refused_only_where_reading_them_would_be_a_guess():
+    """The first zone check refused a daily model's naive times (they are its wall clock),
+    and the naive UTC times a model of unnamed offsets gives back itself."""
+    daily = one_series(60, "D")
+    zoned = daily.assign(ds=daily["ds"].dt.tz_localize("Europe/Berlin"))
+    model = rnnkit.Forecaster(**(FAST | {"lookback": 7, "horizon": 3, "epochs": 1})).fit(zoned)
+    naive = model.predict(data=daily)  # local midnights, as the model reads them
+    pd.testing.assert_frame_equal(naive, model.predict())
+    hourly = one_series(64, "h")
+    offsets = hourly.assign(ds=hourly["ds"].dt.tz_localize("UTC").dt.tz_convert(
+        "Europe/Paris").astype(str))  # a CSV of a zoned frame: offsets, no zone name
+    unnamed = rnnkit.Forecaster(**(FAST | {"lookback": 8, "horizon": 4, "epochs": 1})).fit(
+        offsets)
+    own = unnamed.predict()  # naive UTC times
+    unnamed.update(own)  # its own answers read back
+    assert len(unnamed.predict()) == 4
+
+
+def test_a_sequence_model_forecasts_from_a_few_rows_as_before():
+    """The window's row check refused a sequence-trained model, which runs over what it is
+    given from a zero state and reads no padding."""
+    data = one_series(40, "h")
+    model = rnnkit.Forecaster(**(FAST | {"lookback": 6, "horizon": 2, "epochs": 1,
+                                         "training": "sequence"})).fit(data)
+    assert len(model.predict(data=data.tail(4))) == 2

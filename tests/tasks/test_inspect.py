@@ -58,3 +58,11 @@ def test_an_inspection_prints_as_a_summary_not_its_arrays():
     assert text.startswith("Inspection(lstm, 6 steps x 2 inputs, 1 layer(s) x 1 direction(s) "
                            "x 4 units; arrays per layer and direction: h, c, i, f, g, o")
     assert "array(" not in text and len(text) < 300
+
+
+def test_a_tagger_inspects_one_row_of_a_nan_padded_rectangle_too():
+    X = np.random.default_rng(0).normal(size=(10, 8, 1))
+    X[:, 5:] = np.nan
+    tagger = rnnkit.SequenceTagger(hidden_size=4, epochs=1, verbose=0).fit(
+        X, np.where(np.nan_to_num(X[..., 0]) > 0, "p", "n"))
+    np.testing.assert_array_equal(tagger.inspect(X[0]).inputs, tagger.inspect(X[0, :5]).inputs)

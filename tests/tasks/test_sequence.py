@@ -256,10 +256,14 @@ def test_cross_validate_says_which_class_is_too_small_and_which_estimators_it_sc
 
     X = np.random.default_rng(0).normal(size=(20, 6, 1))
     y = np.array(["a"] * 18 + ["b"] * 2)
-    with pytest.raises(InputError, match="folds=5: class 'b' has 2 sequence.* Pass folds <= 2"):
-        cross_validate(rnnkit.SequenceClassifier(**FAST), X, y)
+    pig = np.array(["a", "a", "b", "b", "c", "c"] * 3 + ["d", "d"])  # 2 to 6 of a class
+    with pytest.raises(InputError, match="folds=7: no class has that many sequences \\(the "
+                                         "largest, 'a', has 6\\).* Pass folds <= 6"):
+        cross_validate(rnnkit.SequenceClassifier(**FAST), X, pig, folds=7)
     with pytest.raises(InputError, match="folds=30 needs at least 30 sequences; y holds 20"):
         cross_validate(rnnkit.SequenceRegressor(**FAST), X, np.arange(20.0), folds=30)
     with pytest.raises(InputError, match="estimator is a SequenceTagger; cross_validate"):
         cross_validate(rnnkit.SequenceTagger(), X, [np.zeros(6)] * 20, folds=2)
     assert len(cross_validate(rnnkit.SequenceClassifier(**FAST), X, y, folds=2)) == 2
+    with pytest.warns(UserWarning, match="least populated class"):  # a rare class: warned
+        assert len(cross_validate(rnnkit.SequenceClassifier(**FAST), X, y, folds=3)) == 3

@@ -330,6 +330,8 @@ def _assemble(ids: np.ndarray, values: np.ndarray, statics: np.ndarray | None, c
     if is_sessions(freq) and not integer:  # a session calendar (a model's): no grid to fill
         _check_sessions(series_ids, per_times, Sessions.from_freq(freq))
     given = [len(t) for t in per_times]
+    if fill is not None and fill != "drop" and freq is None and not integer:
+        freq = _fill_grid(per_times)  # the step kept between the gaps: theirs to fill
     if freq is not None and not integer and not is_sessions(freq):
         per_values, per_times = _reindex(per_values, per_times, freq, series_ids)
     added = [len(t) - n for t, n in zip(per_times, given, strict=True)]  # rows of the grid
@@ -618,16 +620,17 @@ def _irregular(sid: str, expected: object, before: object, found: object,
     return InputError(
         f"series {sid!r} has irregular timestamps: expected {fmt_time(expected)} after "
         f"{fmt_time(before)}, found {fmt_time(found)}. Resample to a regular grid, or pass "
-        f"freq={'...' if freq is None else repr(freq)} with fill=... (CLI: --freq, --fill) to "
-        "reindex and fill the gaps."
+        + (f"fill=... (CLI: --fill) to fill the gaps on its {freq!r} grid (freq={freq!r} "
+           "sets another)." if freq is not None else "freq=... with fill=... (CLI: --freq, "
+           "--fill) to reindex and fill the gaps.")
     )
 
 
-def _first_break(sid: str, t: np.ndarray) -> InputError:
-    """The first place irregular times ``t`` break their usual step. The step is inferred
-    on the longest stretch that keeps the most common gap, counted in calendar months when
-    the gaps are a month or more (months, quarters and years differ in days), else in time;
-    failing that the most common gap itself is the step."""
+def _usual_step(t: np.ndarray) -> tuple[str | None, np.ndarray, bool, Any]:
+    """The frequency irregular times ``t`` keep between their breaks, inferred on the
+    longest stretch that keeps the most common gap, counted in calendar months when the gaps
+    are a month or more (months, quarters and years differ in days), else in time; with the
+    gaps, whether they are months, and the usual one."""
     months = pd.DatetimeIndex(t).year.to_numpy() * 12 + pd.DatetimeIndex(t).month.to_numpy()
     diffs = np.diff(t)
     common = pd.Series(diffs).mode().iloc[0]
@@ -639,7 +642,30 @@ def _first_break(sid: str, t: np.ndarray) -> InputError:
     starts, ends = edges[0::2], edges[1::2]
     k = int(np.argmax(ends - starts))
     stretch = t[starts[k] : ends[k] + 1]  # the longest run of the usual gap, as times
-    freq = _infer_freq(stretch) if len(stretch) >= 3 else None
+    return (_infer_freq(stretch) if len(stretch) >= 3 else None), gaps, calendar, usual
+
+
+def _fill_grid(times: list[np.ndarray]) -> str | None:
+    """For ``fill=`` without ``freq=``: the frequency every series keeps between its gaps
+    (months with some missing, say), where each that has gaps shows the same one; None where
+    none has gaps, where they disagree, or where a series is on a session calendar (trading
+    days skip weekends: no gaps to fill)."""
+    found = set()
+    for t in times:
+        if len(t) < 3 or _infer_freq(t) is not None:
+            continue
+        if Sessions.detect(t) is not None:
+            return None
+        found.add(_usual_step(t)[0])
+    return found.pop() if len(found) == 1 and None not in found else None
+
+
+def _first_break(sid: str, t: np.ndarray) -> InputError:
+    """The first place irregular times ``t`` break their usual step (see
+    :func:`_usual_step`); failing that the most common gap itself is the step."""
+    diffs = np.diff(t)
+    common = pd.Series(diffs).mode().iloc[0]
+    freq, gaps, calendar, usual = _usual_step(t)
     if freq is not None:
         try:
             offset = pd.tseries.frequencies.to_offset(freq)

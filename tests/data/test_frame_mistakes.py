@@ -46,9 +46,10 @@ def test_a_missing_month_names_the_real_gap_and_the_fix_works():
     frame = frame[frame["ds"] != "1957-05-01"]
     text = message(frame)
     assert "expected 1957-05-01 after 1957-04-01, found 1957-06-01" in text
-    assert "freq='MS' with fill=" in text
-    panel = load_panel(frame, freq="MS", fill="interpolate")
-    assert panel.lengths.tolist() == [144] and panel.freq == "MS"
+    assert "fill=... (CLI: --fill) to fill the gaps on its 'MS' grid" in text
+    for given in ({"freq": "MS"}, {}):  # the fix works, with the grid named or not
+        panel = load_panel(frame, fill="interpolate", **given)
+        assert panel.lengths.tolist() == [144] and panel.freq == "MS"
 
 
 def test_month_ends_and_quarters_name_the_real_gap():
@@ -263,3 +264,20 @@ def test_ids_beyond_int64_come_back_as_the_unsigned_integers_they_were():
     model = rnnkit.Forecaster(epochs=1, hidden_size=4, repeats=1, max_time=None, verbose=0,
                               horizon=2).fit(frame)
     assert model.predict()["unique_id"].tolist() == [int(big)] * 2 + [int(big) + 1] * 2
+
+
+def test_fill_alone_fills_the_gaps_of_a_grid_the_series_keep_between_them():
+    """fill='interpolate' without freq= still said 'irregular timestamps' on monthly data
+    with months missing, although the message could name the frequency."""
+    months = pd.date_range("2000-01-01", periods=40, freq="MS")
+    frame = pd.DataFrame({"ds": months, "y": np.arange(40.0)}).drop(index=[10, 11, 30])
+    said = message(frame)
+    assert "irregular timestamps: expected 2000-11-01 after 2000-10-01" in said
+    assert "pass fill=... (CLI: --fill) to fill the gaps on its 'MS' grid" in said
+    panel = load_panel(frame, fill="interpolate")
+    assert panel.freq == "MS" and panel.lengths.tolist() == [40]
+    np.testing.assert_allclose(panel.values[:, 0], np.arange(40.0))  # a line, interpolated
+    # trading days skip weekends: no gaps there to fill, a session calendar as without fill
+    days = pd.bdate_range("2024-01-01", periods=60)
+    trading = load_panel(pd.DataFrame({"ds": days, "y": np.arange(60.0)}), fill="ffill")
+    assert trading.lengths.tolist() == [60]

@@ -39,7 +39,8 @@ def predict(
                 Path(given).resolve() == out.resolve():
             from rnnkit.errors import InputError
 
-            raise InputError(f"--out {str(out)!r} is the {what} file: the forecast would "
+            raise InputError(f"--out {str(out)!r} is the {what}"
+                             f"{' file' if Path(given).is_file() else ''}: the forecast would "
                              "replace it. Pass another --out.")
     if out is not None:
         from rnnkit.files import check_out_file

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from rnnkit.data.columns import Columns, check_roles
+from rnnkit.data.frequency import wall_grid
 from rnnkit.data.reading import check_array, numeric_column, read_data
 from rnnkit.data.sessions import Sessions, is_sessions
 from rnnkit.data.times import check_zone, day_first, fmt_time, read_times, user_times
@@ -276,7 +277,7 @@ def load_panel(
         dayfirst = day_first(frame[c.time_col])
     times, zoned = read_times(frame[c.time_col], c.time_col, dayfirst)
     if fitted:
-        check_zone(c.time_col, zone, zoned)
+        check_zone(c.time_col, zone, zoned, freq)
     build = partial(_assemble, ids, values, statics, c, has_id, fill, freq, min_rows,
                     dayfirst=dayfirst, fitted=fitted,
                     integer_ids=has_id and pd.api.types.is_integer_dtype(frame[c.id_col]))
@@ -291,22 +292,12 @@ def load_panel(
             return build(*zoned.on("utc"))
         except InputError:
             raise wall_error from None
-    if not _wall_grid(panel.freq):
+    if not wall_grid(panel.freq):
         try:
             return build(*zoned.on("utc"))
         except InputError:
             pass
     return panel
-
-
-def _wall_grid(freq: str | None) -> bool:
-    """Whether a grid of this frequency is kept on the wall clock: days and longer, and
-    sessions (shop hours); around-the-clock steps finer than a day run on UTC."""
-    if freq is None or is_sessions(freq):
-        return True
-    offset = pd.tseries.frequencies.to_offset(freq)
-    return not (isinstance(offset, pd.offsets.Tick) and pd.Timedelta(offset) < pd.Timedelta(
-        days=1))
 
 
 def _assemble(ids: np.ndarray, values: np.ndarray, statics: np.ndarray | None, c: Columns,
@@ -330,7 +321,7 @@ def _assemble(ids: np.ndarray, values: np.ndarray, statics: np.ndarray | None, c
     if is_sessions(freq) and not integer:  # a session calendar (a model's): no grid to fill
         _check_sessions(series_ids, per_times, Sessions.from_freq(freq))
     given = [len(t) for t in per_times]
-    if fill is not None and fill != "drop" and freq is None and not integer:
+    if fill is not None and freq is None and not integer:
         freq = _fill_grid(per_times)  # the step kept between the gaps: theirs to fill
     if freq is not None and not integer and not is_sessions(freq):
         per_values, per_times = _reindex(per_values, per_times, freq, series_ids)
@@ -620,8 +611,8 @@ def _irregular(sid: str, expected: object, before: object, found: object,
     return InputError(
         f"series {sid!r} has irregular timestamps: expected {fmt_time(expected)} after "
         f"{fmt_time(before)}, found {fmt_time(found)}. Resample to a regular grid, or pass "
-        + (f"fill=... (CLI: --fill) to fill the gaps on its {freq!r} grid (freq={freq!r} "
-           "sets another)." if freq is not None else "freq=... with fill=... (CLI: --freq, "
+        + (f"fill=... to fill the gaps on its {freq!r} grid (CLI: --fill; --freq sets "
+           "another grid)." if freq is not None else "freq=... with fill=... (CLI: --freq, "
            "--fill) to reindex and fill the gaps.")
     )
 

@@ -75,3 +75,13 @@ def future_times_many(lasts: Any, freq: str | None, h: int, step: int = 1) -> np
         span = np.arange(1, h + 1) * length.to_timedelta64().astype("timedelta64[ns]")
         return last.to_numpy()[:, None] + span
     return np.stack([(last + k * offset).to_numpy() for k in range(1, h + 1)], axis=1)
+
+
+def wall_grid(freq: str | None) -> bool:
+    """Whether a grid of this frequency is kept on the wall clock: days and longer, and
+    sessions (shop hours); around-the-clock steps finer than a day run on UTC."""
+    if freq is None or is_sessions(freq):
+        return True
+    offset = pd.tseries.frequencies.to_offset(freq)
+    return not (isinstance(offset, pd.offsets.Tick) and pd.Timedelta(offset) < pd.Timedelta(
+        days=1))

@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from rnnkit.data.frequency import wall_grid
 from rnnkit.data.zones import Zone, ZonedTimes, read_offsets, read_zoned
 from rnnkit.errors import InputError
 
@@ -22,23 +23,24 @@ def parse_times(col: pd.Series, name: str, clock: str = "utc",
     return times if zoned is None else zoned.on(clock)[0]
 
 
-def check_zone(name: str, zone: Zone | None, zoned: ZonedTimes | None,
+def check_zone(name: str, zone: Zone | None, zoned: ZonedTimes | None, freq: str | None,
                what: str = "data") -> None:
     """New times for a fitted model (``zone``: how its training times were zoned; ``zoned``:
-    the new ones' zone) must be zoned as the training times were where a reading would be a
-    guess: naive times for a model of a named zone on the UTC clock (hourly data: read as
-    UTC, local times were forecast hours off), zoned times for a naive model (their zone
-    lost). Naive times on a wall-clock model, or on one of offsets without a zone name, are
-    the model's own answers' and read as such."""
-    if (zone is None) == (zoned is None):
+    the new ones' zone; ``freq``: the model's) must be zoned as the training times were
+    where a reading would be a guess: on steps finer than a day (the UTC clock), naive times
+    for a zoned model (read as UTC, local times were forecast hours off) and zoned times for
+    a naive model (local or UTC?). On days and longer (the wall clock) either reads as the
+    local date."""
+    if (zone is None) == (zoned is None) or wall_grid(freq) or \
+            (zone is not None and zone.clock == "wall"):
         return
-    if zone is not None and (zone.clock == "wall" or zone.tz is None):
-        return  # naive times are the model's own (its answers): the wall clock, or UTC
     if zone is not None:
+        fix = f"frame[{name!r}].dt.tz_localize({zone.tz!r})" if zone.tz else \
+            "with their UTC offsets, as the training data had them (or in UTC, +00:00)"
         raise InputError(f"time_col={name!r} of {what} has no time zone, but the model was "
-                         f"fitted on times in {zone.tz}; read as they are, its forecasts "
-                         "would be stamped at other hours. Pass the times zoned: "
-                         f"frame[{name!r}].dt.tz_localize({zone.tz!r}).")
+                         f"fitted on times {'in ' + zone.tz if zone.tz else 'with UTC offsets'}"
+                         "; read as they are, its forecasts would be stamped at other hours. "
+                         f"Pass the times zoned: {fix}.")
     raise InputError(f"time_col={name!r} of {what} is zoned ({zoned.tz or 'UTC offsets'}), but "
                      "the model was fitted on times without a zone. Pass them as at fit, "
                      f"without a zone (frame[{name!r}].dt.tz_localize(None) keeps the local "

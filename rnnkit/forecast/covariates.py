@@ -99,7 +99,7 @@ def future_block(options: ForecastOptions, freq: str | None, step: int, has_id: 
         # read as the training times were (zoned ones on the model's clock)
         if freq:
             parsed, zoned = read_times(frame[time_col], time_col, dayfirst)
-            check_zone(time_col, zone, zoned, what="future")
+            check_zone(time_col, zone, zoned, freq, what="future")
             when = pd.Series(parsed if zoned is None else zoned.on(zone.clock)[0])
         else:
             when = frame[time_col]

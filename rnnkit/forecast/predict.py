@@ -103,8 +103,8 @@ def contexts(fitted: FittedForecast, panel: Panel) -> tuple[np.ndarray, list[str
             if panel.lengths[s] < need:
                 raise InputError(
                     f"data holds {int(panel.lengths[s])} row(s) of series {sid!r}, but the "
-                    f"model reads its last {lookback} (lookback): padded in front with its "
-                    "first value, they would give a forecast of made-up history. Pass the "
+                    f"model's window holds its last {lookback}: padded in front with their "
+                    "first value, they would give a forecast from made-up history. Pass the "
                     f"series' recent history, at least {need} rows (in Python, rows that "
                     "continue the training data may go to update(rows), then predict()).")
     context = np.stack([front_padded(panel.series(s), lookback)[-lookback:]

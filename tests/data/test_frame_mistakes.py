@@ -46,7 +46,7 @@ def test_a_missing_month_names_the_real_gap_and_the_fix_works():
     frame = frame[frame["ds"] != "1957-05-01"]
     text = message(frame)
     assert "expected 1957-05-01 after 1957-04-01, found 1957-06-01" in text
-    assert "fill=... (CLI: --fill) to fill the gaps on its 'MS' grid" in text
+    assert "fill=... to fill the gaps on its 'MS' grid (CLI: --fill" in text
     for given in ({"freq": "MS"}, {}):  # the fix works, with the grid named or not
         panel = load_panel(frame, fill="interpolate", **given)
         assert panel.lengths.tolist() == [144] and panel.freq == "MS"
@@ -273,7 +273,8 @@ def test_fill_alone_fills_the_gaps_of_a_grid_the_series_keep_between_them():
     frame = pd.DataFrame({"ds": months, "y": np.arange(40.0)}).drop(index=[10, 11, 30])
     said = message(frame)
     assert "irregular timestamps: expected 2000-11-01 after 2000-10-01" in said
-    assert "pass fill=... (CLI: --fill) to fill the gaps on its 'MS' grid" in said
+    assert "pass fill=... to fill the gaps on its 'MS' grid (CLI: --fill" in said
+    assert "fill='drop' drops 3 row(s) inside series" in message(frame, fill="drop")
     panel = load_panel(frame, fill="interpolate")
     assert panel.freq == "MS" and panel.lengths.tolist() == [40]
     np.testing.assert_allclose(panel.values[:, 0], np.arange(40.0))  # a line, interpolated

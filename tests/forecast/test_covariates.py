@@ -183,7 +183,7 @@ def test_a_history_shorter_than_the_window_is_refused_where_training_had_more(tm
     f = rnnkit.Forecaster(**(FAST | {"lookback": 8, "horizon": 4, "epochs": 1})).fit(
         full.iloc[:60])
     with pytest.raises(InputError, match=r"data holds 3 row\(s\) of series 'series', but the "
-                                         r"model reads its last 8 \(lookback\).*at least 8 "
+                                         r"model's window holds its last 8.*at least 8 "
                                          r"rows.*update\(rows\)"):
         f.predict(data=full.iloc[57:60])
     pd.testing.assert_frame_equal(f.predict(data=full.iloc[52:60]), f.predict())
@@ -210,9 +210,15 @@ def test_naive_times_are_refused_only_where_reading_them_would_be_a_guess():
         "Europe/Paris").astype(str))  # a CSV of a zoned frame: offsets, no zone name
     unnamed = rnnkit.Forecaster(**(FAST | {"lookback": 8, "horizon": 4, "epochs": 1})).fit(
         offsets)
-    own = unnamed.predict()  # naive UTC times
+    own = unnamed.predict()  # in UTC (+00:00)
     unnamed.update(own)  # its own answers read back
     assert len(unnamed.predict()) == 4
+    with pytest.raises(InputError, match="of data has no time zone, but the model was fitted "
+                                         "on times"):  # local, or UTC?
+        unnamed.predict(data=hourly)
+    naive_daily = rnnkit.Forecaster(**(FAST | {"lookback": 7, "horizon": 3, "epochs": 1})).fit(
+        daily)  # days: dates with offsets are the same dates
+    pd.testing.assert_frame_equal(naive_daily.predict(data=zoned), naive_daily.predict())
 
 
 def test_a_sequence_model_forecasts_from_a_few_rows_as_before():

@@ -86,8 +86,8 @@ def future_block(options: ForecastOptions, freq: str | None, step: int, has_id: 
             raise InputError(
                 f"this model reads future covariates {cols}: predict needs their values for the "
                 f"{steps} steps after the history (from {fmt_time(times[0][0])} for series "
-                f"{ids[0]!r}). Pass future=<a frame with {time_col!r}"
-                f"{', ' + repr(id_col) if has_id else ''} and {cols}>.")
+                f"{ids[0]!r}). Pass future= a frame with {time_col!r}"
+                f"{', ' + repr(id_col) if has_id else ''} and {cols} (CLI: --future FILE).")
         # read as DATA is (its series ids kept as text), so "001" matches "001"
         frame = read_data(future, Columns(time_col, options.target_col, id_col),
                           what="future")

@@ -144,42 +144,112 @@ def replace_dir(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+OUTPUTS = ".rnnkit-outputs.json"  # in an output directory: what each command wrote there last
+
+
 @contextlib.contextmanager
-def staged_dir(target: str | os.PathLike) -> Iterator[Path]:
-    """Write a set of outputs together: yields an empty directory beside ``target``; when the
-    block ends without an error, it replaces ``target`` in one step (entries of the old
-    ``target`` that the block did not write are carried over, in its subdirectories too, so
-    nothing of the user's is lost); on an error nothing at ``target`` changes."""
-    target = Path(target)
-    tmp = temp_dir(target)
+def staged_dir(target: str | os.PathLike, writer: str | None = None) -> Iterator[Path]:
+    """Write a run's outputs: yields an empty directory; when the block ends without an
+    error, what it holds moves to ``target``; on an error nothing at ``target`` changes.
+
+    A new ``target`` appears whole, in one rename. An existing one is never moved or
+    replaced as a whole (the user's other files there, links to them, files open for
+    writing and a shell inside it stay as they are): each output moves in by one rename, a
+    directory (``model/``) by one exchange that carries the user's other files in it over,
+    directories first. So a kill leaves every output whole, old or new. ``writer`` (the
+    command, "rnnkit backtest") names the outputs in ``.rnnkit-outputs.json``; those of its
+    last run into ``target`` that this one did not write (a figure of a strategy no longer
+    run) are removed, files only: another command's outputs and a model stay."""
+    from rnnkit.errors import InputError
+
+    target = Path(target).resolve()  # "." and ".." get a name; a link is written through
+    if target.exists() and not target.is_dir():
+        raise InputError(f"--out {str(target)!r} is a file; the outputs go in a directory. "
+                         "Pass a directory name.")
+    fresh = not target.exists()
+    if fresh:
+        stage = temp_dir(target)
+    else:
+        remove_stale(target / ".rnnkit-stage")
+        stage = Path(tempfile.mkdtemp(prefix=temp_prefix(target / ".rnnkit-stage"),
+                                      dir=target))
+        os.chmod(stage, 0o777 & ~umask())
     try:
-        yield tmp
-        if target.is_dir():
-            carry_over(target, tmp)
-        elif target.exists():
-            from rnnkit.errors import InputError
+        yield stage
+        stale: set[str] = set()
+        if writer is not None:
+            import json
 
-            raise InputError(f"--out {str(target)!r} is a file; the outputs go in a directory. "
-                             "Pass a directory name.")
-        replace_dir(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+            outputs = {} if fresh else _outputs(target)
+            written = sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*")
+                             if not p.is_dir() or p.is_symlink())
+            stale = set(outputs.get(writer, [])) - set(written)
+            (stage / OUTPUTS).write_text(json.dumps(outputs | {writer: written}, indent=1),
+                                         encoding="utf-8")
+        if fresh and not target.exists():
+            _rename(stage, target)
+            return
+        _move_in(stage, target, stale)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
 
 
-def carry_over(old: Path, new: Path) -> None:
+def _outputs(target: Path) -> dict[str, list[str]]:
+    """What each command wrote into ``target`` last (empty where nothing says)."""
+    import json
+
+    try:
+        outputs = json.loads((target / OUTPUTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return outputs if isinstance(outputs, dict) else {}
+
+
+def _move_in(stage: Path, target: Path, stale: set[str]) -> None:
+    """Each entry of ``stage`` into ``target`` in one step (directories first, the list of
+    outputs last); then the ``stale`` outputs of the writer's last run are removed."""
+    from rnnkit.errors import InputError
+
+    entries = sorted(stage.iterdir(), key=lambda p: (p.name == OUTPUTS,
+                                                     not p.is_dir() or p.is_symlink(), p.name))
+    for entry in entries:
+        there = target / entry.name
+        new_dir = entry.is_dir() and not entry.is_symlink()
+        old_dir = there.is_dir() and not there.is_symlink()
+        if (there.exists() or there.is_symlink()) and new_dir != old_dir:
+            kind = "directory" if new_dir else "file"
+            raise InputError(f"--out {str(target)!r} holds {entry.name!r}, where this run "
+                             f"writes a {kind} of that name. Move it, or pass another --out.")
+        if new_dir and old_dir:
+            carry_over(there, entry, _under(stale, entry.name))
+            replace_dir(entry, there)
+        else:
+            _rename(entry, there)
+    for name in stale:  # files of the last run at the top, not written again (never a model)
+        path = target / name
+        if "/" not in name and path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)
+
+
+def _under(names: set[str] | frozenset[str], folder: str) -> set[str]:
+    return {n[len(folder) + 1:] for n in names if n.startswith(folder + "/")}
+
+
+def carry_over(old: Path, new: Path, skip: set[str] | frozenset[str] = frozenset()) -> None:
     """Copy into ``new`` the entries of ``old`` it does not hold, directory by directory (a
-    user's notes in a model directory that ``new`` rewrites stay). An entry of ``new`` that
-    stands where ``old`` has one of another kind (a file for a directory) wins."""
+    user's notes in a model directory that ``new`` rewrites stay), but those ``skip`` names
+    (paths relative to ``old``: outputs of an earlier run, not the user's). An entry of
+    ``new`` that stands where ``old`` has one of another kind (a file for a directory)
+    wins."""
     for entry in old.iterdir():
-        if ".tmp-" in entry.name:
+        if ".tmp-" in entry.name or entry.name in skip:
             continue
         there = new / entry.name
         if not there.exists() and not there.is_symlink():
             copy_entry(entry, there)
         elif entry.is_dir() and not entry.is_symlink() and there.is_dir() \
                 and not there.is_symlink():
-            carry_over(entry, there)
+            carry_over(entry, there, _under(skip, entry.name))
 
 
 def temp_prefix(target: Path) -> str:

@@ -140,14 +140,15 @@ class TuneResult:
         return fig
 
     def save(self, out: str | Path) -> Path:
-        """Write ``trials.csv``, ``best.json``, ``tuning.png`` and the best ``model/`` to
-        ``out``, switched in together."""
+        """Write ``trials.csv``, ``best.json``, ``tuning.png`` and the best ``model/`` (where
+        it was refitted: ``refit=True``) to ``out``, each whole (see
+        :func:`rnnkit.files.staged_dir`)."""
         from rnnkit.files import staged_dir, write_text_atomic
         from rnnkit.plots import save_figure
         from rnnkit.tracking import json_value
 
         out = Path(out)
-        with staged_dir(out) as stage:
+        with staged_dir(out, "tune") as stage:
             write_text_atomic(stage / "trials.csv", self.trials.to_csv(index=False))
             best = {"metric": self.metric, "direction": self.direction,
                     "best_score": json_value(self.best_score),
@@ -157,9 +158,14 @@ class TuneResult:
             if runs > 1:  # the trials compared one run each; the saved model is an ensemble
                 best["saved_model"] = (f"refit with the estimator's repeats: {runs} runs, "
                                        "averaged (each trial scored one run)")
+            fitted = self.best_estimator._is_fitted()
+            if not fitted:  # tune(refit=False): the search's files, no model
+                best["saved_model"] = ("none: tuned with refit=False; fit best_estimator "
+                                       "and save it")
             write_text_atomic(stage / "best.json", json.dumps(best, indent=2, default=_show))
             save_figure(self.plot(), stage / "tuning.png")
-            self.best_estimator.save(stage / "model")
+            if fitted:
+                self.best_estimator.save(stage / "model")
         return out
 
 

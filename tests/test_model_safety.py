@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -146,6 +147,68 @@ def test_outputs_are_staged_together_and_keep_the_users_other_files(tmp_path):
         (stage / "model" / "model.json").write_text("{}")
     assert (out / "model" / "readme.txt").read_text() == "my notes"
     assert (out / "model" / "model.json").exists() and (out / "notes.txt").exists()
+
+
+def test_outputs_never_replace_an_existing_out_folder(tmp_path, monkeypatch):
+    """An existing --out was swapped whole: a log open in a subfolder lost its later lines,
+    hard links came apart and a shell inside it was left in a deleted folder."""
+    out = tmp_path / "project"
+    (out / "logs").mkdir(parents=True)
+    (out / "a").write_text("mine")
+    os.link(out / "a", out / "b")
+    inode = out.stat().st_ino
+    log = open(out / "logs" / "train.log", "w")  # noqa: SIM115 (kept open across the run)
+    log.write("before\n")
+    log.flush()
+    monkeypatch.chdir(out)
+    with staged_dir(".") as stage:  # "." had no name to stage beside
+        (stage / "metrics.json").write_text("{}")
+    log.write("after\n")
+    log.close()
+    assert (out / "logs" / "train.log").read_text() == "before\nafter\n"
+    assert out.stat().st_ino == inode and (out / "a").stat().st_ino == (out / "b").stat().st_ino
+    assert (out / "metrics.json").exists() and Path.cwd().samefile(out)
+    with staged_dir("..") as stage:  # copied the folder into itself
+        (stage / "up.txt").write_text("x")
+    assert (tmp_path / "up.txt").exists() and not any(".tmp-" in p.name for p in
+                                                      tmp_path.rglob("*"))
+
+
+def test_a_commands_outputs_of_its_last_run_are_removed_and_nothing_else(tmp_path):
+    out = tmp_path / "run"
+    with staged_dir(out, "backtest") as stage:
+        for name in ("backtest_direct.png", "backtest_recursive.png", "metrics.json"):
+            (stage / name).write_text("old")
+    (out / "notes.txt").write_text("mine")
+    with staged_dir(out, "forecast") as stage:  # another command's outputs stay
+        (stage / "forecast.csv").write_text("f")
+        (stage / "model").mkdir()
+        (stage / "model" / "model.json").write_text("{}")
+        (stage / "model" / "extra.bin").write_text("old model's")
+    (out / "model" / "README.md").write_text("my notes")
+    with staged_dir(out, "backtest") as stage:
+        (stage / "backtest.png").write_text("new")
+        (stage / "metrics.json").write_text("new")
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [".rnnkit-outputs.json", "backtest.png", "forecast.csv", "metrics.json",
+                     "model", "notes.txt"]
+    with staged_dir(out, "forecast") as stage:  # the model is exchanged whole: the user's
+        (stage / "model").mkdir()              # notes stay, the old model's extra goes
+        (stage / "model" / "model.json").write_text("{}")
+    assert sorted(p.name for p in (out / "model").iterdir()) == ["README.md", "model.json"]
+    assert not (out / "forecast.csv").exists() and (out / "backtest.png").exists()
+
+
+def test_an_output_where_the_user_has_another_kind_of_entry_is_refused(tmp_path):
+    from rnnkit.errors import InputError
+
+    out = tmp_path / "run"
+    (out / "model").mkdir(parents=True)
+    (out / "model" / "mine.txt").write_text("mine")
+    with pytest.raises(InputError, match="holds 'model', where this run writes a file"), \
+            staged_dir(out) as stage:
+        (stage / "model").write_text("a file")
+    assert (out / "model" / "mine.txt").read_text() == "mine"
 
 
 def test_a_cli_run_refuses_an_out_whose_model_is_a_file(tmp_path):

@@ -52,6 +52,11 @@ def forecast(
     check_out_dir(out, model=True)  # before the training, not after it
     _check_future(options, future_file)
     panel = read_before_torch(options, data)  # arguments, paths and columns, before torch
+    if future_file is not None:  # the rows the forecast reads, before the training
+        from rnnkit.forecast.covariates import check_future_covers
+
+        check_future_covers(ForecastOptions(**options), panel, future_file,
+                            None if refit else test_size)
     from rnnkit.tasks.forecaster import Forecaster
     from rnnkit.train.distributed import setup
 
@@ -87,7 +92,7 @@ def forecast(
     from rnnkit.plots import plot_forecast, plot_learning_curves, save_figure
 
     out = out or default_out("forecast", data)
-    with staged_dir(out) as stage:  # the run's outputs appear together or not at all
+    with staged_dir(out, "forecast") as stage:  # each output whole, or none
         write_text_atomic(stage / "forecast.csv", future.to_csv(index=False))
         write_text_atomic(stage / "holdout.csv", evaluation.forecasts.to_csv(index=False))
         # the curves and the diagnosis are the scored model's (the refit's curves are in
@@ -280,7 +285,7 @@ def backtest(
     out = out or default_out("backtest", data)
     frames = [bt.forecasts.assign(strategy=name) for name, bt in results.items()]
     metrics = {name: bt.to_dict() for name, bt in results.items()}
-    with staged_dir(out) as stage:
+    with staged_dir(out, "backtest") as stage:
         write_text_atomic(stage / "backtest.csv", pd.concat(frames).to_csv(index=False))
         write_text_atomic(stage / "metrics.json", json.dumps(metrics, indent=2, default=str))
         pictures = ["backtest.png"] if len(results) == 1 else \

@@ -106,7 +106,7 @@ def _report(run, command: str, data: str, out: Path | None, test_size: float) ->
     figure = (plot_confusion(run.confusion, run.classes) if task == "classification"
               else plot_scatter(run.predictions["true"], run.predictions["predicted"]))
     name = "confusion.png" if task == "classification" else "scatter.png"
-    with staged_dir(out) as stage:  # the run's outputs appear together or not at all
+    with staged_dir(out, command) as stage:  # each output whole, or none of them
         write_text_atomic(stage / "metrics.json", json.dumps(run.scores, indent=2))
         write_text_atomic(stage / "predictions.csv", run.predictions.to_csv(index=False))
         save_figure(figure, stage / name)

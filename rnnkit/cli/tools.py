@@ -78,8 +78,10 @@ def inspect(
     model_path: Annotated[Path, typer.Argument(metavar="MODEL", help="A saved model directory.")],
     data: Annotated[str | None, typer.Argument(help="History whose last window is inspected "
                                                     "(default: the last training window).")] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the figures.")
-                   ] = Path("runs/inspect"),
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Directory for the figures (default: runs/inspect/MODEL, MODEL "
+                            "named by its folder, or the folder above a folder named model)."
+    )] = None,
     layer: Annotated[int, typer.Option(help="Which recurrent layer to draw.")] = 0,
     units: Annotated[int, typer.Option(help="Units in the line plot.")] = 4,
     sequence: Annotated[int, typer.Option(
@@ -119,7 +121,8 @@ def inspect(
         raise InputError(f"--layer {layer} does not exist; the model has {len(ins.layers)} "
                          f"layer(s). Pass --layer 0..{len(ins.layers) - 1}.")
     written = []
-    with staged_dir(out) as stage:  # the figures and the summary appear together, or none
+    out = out or _inspect_out(model_path)
+    with staged_dir(out, "inspect") as stage:  # each figure whole, or none
         for d in range(len(ins.layers[layer])):
             name = f"heatmaps_layer{layer}" + ("_reverse" if d else "") + ".png"
             save_figure(plot_heatmaps(ins, layer, d), stage / name)
@@ -260,3 +263,11 @@ def export(
             shape = ", ".join(f"{a}={d}" if d is not None else a
                               for a, d in zip(item["shape"], item["dims"], strict=True))
             typer.echo(f"  {role} {item['name']} [{shape}] {item['dtype']}")
+
+
+def _inspect_out(model_path: Path) -> Path:
+    """``runs/inspect/<model>``: one folder per model, named by its folder (runs/forecast/
+    airline/model: airline), so that inspecting one model never replaces another's figures."""
+    path = model_path.resolve()
+    name = path.parent.name if path.name == "model" and path.parent.name else path.stem
+    return Path("runs") / "inspect" / name

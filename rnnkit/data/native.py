@@ -14,6 +14,8 @@ polars (eager and lazy) and pyarrow, and the round trip is tested.
 
 from __future__ import annotations
 
+import contextlib
+import re
 from typing import Any
 
 import pandas as pd
@@ -55,17 +57,73 @@ def to_pandas(data: Any, time_col: str = "ds", target_col: str = "y") -> Any:
     return data
 
 
-def to_native(frame: pd.DataFrame, kind: str | None) -> Any:
-    """A result frame in the library the caller's data came from (pandas when unknown)."""
+def to_native(frame: pd.DataFrame, kind: str | None,
+              times: tuple[str, str | None] | None = None) -> Any:
+    """A result frame in the library the caller's data came from (pandas when unknown).
+    ``times``: the time column and the type it had in the caller's data
+    (:func:`time_type`), which the answer's time column is given back in (a polars
+    ``Datetime('us')`` concatenates with the answer only if that is ``Datetime('us')`` too)."""
+    column, kind_of_time = times if times is not None else (None, None)
+    unit = re.match(r"datetime64\[(\w+)", kind_of_time or "")
+    if unit and column in frame.columns and \
+            pd.api.types.is_datetime64_any_dtype(frame[column].dtype):  # the unit, not the zone
+        frame = frame.assign(**{column: frame[column].dt.as_unit(unit.group(1))})
     if kind == "polars":
         import polars as pl
 
-        return _needs_pyarrow(lambda: pl.from_pandas(frame), "polars")
+        out = _needs_pyarrow(lambda: pl.from_pandas(frame), "polars")
+        if kind_of_time and column in out.columns:
+            unit = re.search(r"time_unit='(\w+)'", kind_of_time)
+            with contextlib.suppress(pl.exceptions.PolarsError):
+                if kind_of_time == "Date":
+                    out = out.with_columns(pl.col(column).cast(pl.Date))
+                elif unit and out.schema[column] != pl.Date:
+                    out = out.with_columns(pl.col(column).dt.cast_time_unit(unit.group(1)))
+        return out
     if kind == "pyarrow":
         import pyarrow as pa
 
-        return pa.Table.from_pandas(frame, preserve_index=False)
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        target = _arrow_type(kind_of_time) if kind_of_time else None
+        if target is not None and column in table.column_names:
+            with contextlib.suppress(pa.ArrowException):
+                table = table.set_column(table.column_names.index(column), column,
+                                         table[column].cast(target))
+        return table
     return frame
+
+
+def time_type(data: Any, column: str) -> str | None:
+    """The type of ``data``'s time column as its library names it (``datetime64[us]``,
+    polars ``Date`` or ``Datetime(time_unit='us', ...)``, arrow ``timestamp[ms]``); None
+    where ``data`` is no frame or the column holds no dates."""
+    kind = frame_kind(data)
+    try:
+        if kind == "pandas":
+            dtype = data.index.dtype if isinstance(data, pd.Series) else data[column].dtype
+            return str(dtype) if pd.api.types.is_datetime64_any_dtype(dtype) else None
+        if kind == "polars":
+            schema = data.collect_schema() if type(data).__name__ == "LazyFrame" else \
+                data.schema
+            dtype = str(schema[column])
+            return dtype if dtype == "Date" or dtype.startswith("Datetime") else None
+        if kind == "pyarrow":
+            dtype = str(data.schema.field(column).type)
+            return dtype if dtype.startswith(("timestamp", "date")) else None
+    except (KeyError, AttributeError, TypeError, ValueError):
+        return None
+    return None
+
+
+def _arrow_type(name: str):
+    import pyarrow as pa
+
+    if name.startswith("date32"):
+        return pa.date32()
+    if name.startswith("date64"):
+        return pa.date64()
+    found = re.fullmatch(r"timestamp\[(\w+)(?:, tz=(.+))?\]", name)
+    return pa.timestamp(found.group(1), tz=found.group(2)) if found else None
 
 
 def _from_series(series: pd.Series, time_col: str, target_col: str) -> pd.DataFrame:

@@ -118,7 +118,8 @@ def future_block(options: ForecastOptions, freq: str | None, step: int, has_id: 
             raise InputError(
                 f"future covariates {cols} are missing or NaN for series {ids[k]!r} at {where}"
                 f"{' ...' if missing[k].sum() > 3 else ''} ({int(missing[k].sum())} of the "
-                f"{steps} steps the forecast needs). Pass future with a finite row for each.")
+                f"{steps} steps the forecast needs). Pass future with a finite row for each "
+                "(CLI: --future FILE).")
         parts.append(block)
     if calendar:
         parts.append(calendar_features(times.reshape(-1), tuple(calendar)).reshape(
@@ -135,3 +136,20 @@ def static_table(panel: Panel) -> np.ndarray | None:
         return None
     mean, std = panel.static.mean(axis=0), panel.static.std(axis=0)
     return (panel.static - mean) / np.where(std > 0, std, 1.0)
+
+
+def check_future_covers(options: ForecastOptions, panel: Panel, future: Any,
+                        horizon: int | None = None) -> None:
+    """Before a fit: ``future`` holds finite values of the future covariates for every
+    series over the steps the forecast after the fit reads (the horizon after each series'
+    end; ``horizon``: an evaluation's, where no horizon is given), so that a file a month
+    short fails in a second, not after the training."""
+    from dataclasses import replace
+
+    from rnnkit.forecast.spec import resolve
+
+    spec = resolve(options, panel, horizon)
+    future_block(replace(options, season_lags=0), panel.freq, panel.step, panel.has_id, None,
+                 list(panel.ids), panel.last_times,
+                 spec.future_steps(spec.horizon, options.strategy), future, zone=panel.zone,
+                 dayfirst=panel.dayfirst)

@@ -25,7 +25,7 @@ from rnnkit.evaluate.baselines import (
 )
 from rnnkit.evaluate.diagnosis import diagnose
 from rnnkit.evaluate.statistical import NAMES, statistical_at
-from rnnkit.forecast.fit import fit, validation_rows
+from rnnkit.forecast.fit import fit, holds_lookback, validation_rows
 from rnnkit.forecast.options import ForecastOptions
 from rnnkit.forecast.pace import counts_epochs
 from rnnkit.forecast.predict import forecast_at
@@ -172,6 +172,8 @@ def _trains(options: ForecastOptions, panel: Panel, test_size: int) -> bool:
         return False
     if options.strategy != "recursive" and test_size > spec.horizon:
         return False
+    if not holds_lookback(options, spec, train.lengths):
+        return False
     stateful = options.training == "sequence"
     val = validation_rows(options, spec, train.lengths, stateful)
     cut = train.lengths - val
@@ -304,7 +306,9 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
     # them from every series: there a series shorter than the first window is refused
     spare = options.training == "window" and options.val_size is None
     before = max(lookback, spec.steps)  # rows before the first origin: a window, and the
-    # first fit's window of real targets
+    # first fit's window of real targets; a lookback given, and the steps after it
+    if options.lookback is not None:
+        before = max(before, options.lookback + spec.steps - 1)
     if spare and (first >= before + 1).any() and len(left_out):
         panel, origins, first = select_series(panel, kept), origins[kept], first[kept]
         lengths = lengths[kept]

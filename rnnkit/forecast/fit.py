@@ -66,6 +66,15 @@ def fit(options: ForecastOptions, panel: Panel, network: str | None = None,
             f"series {panel.ids[i]!r} has {lengths[i]} observations; with horizon={spec.steps} "
             f"and {val_rows[i]} held out for validation it needs at least {need + val_rows[i]}. "
             "Lower horizon or val_size, or drop the shortest series.")
+    if not holds_lookback(options, spec, lengths):
+        i = int(np.argmax(lengths))
+        most = int(lengths[i]) - spec.steps
+        fix = f"Pass lookback <= {most}, or leave it out (it is then set from the data)" \
+            if most >= 1 else "Lower horizon"
+        raise InputError(
+            f"lookback={options.lookback} with horizon={spec.steps} needs a series of at least "
+            f"{options.lookback + spec.steps} observations; the longest ({panel.ids[i]!r}) has "
+            f"{lengths[i]}, so every window would read made-up history. {fix}.")
     if short.size and options.verbose:
         names = ", ".join(repr(panel.ids[i]) for i in short[:3])
         more = f" and {short.size - 3} more" if short.size > 3 else ""
@@ -158,6 +167,14 @@ def check_scale(options: ForecastOptions, panel: Panel, cut: np.ndarray, scaling
             f"target_col={options.target_col!r} holds values up to {top:.3g}, beyond what "
             f"float32 training holds (about {FLOAT32_SAFE:.0e}). Scale the column down (divide "
             "it by a power of ten), or pass transform='log' for a positive target.")
+
+
+def holds_lookback(options: ForecastOptions, spec: ForecastSpec, lengths: np.ndarray) -> bool:
+    """Whether some series holds a lookback given by the user and the steps after it:
+    padding in front is for the short series of a panel; a lookback that no series holds
+    would train every window on made-up history (lookback=500 on 144 months)."""
+    return options.lookback is None or bool(
+        (np.asarray(lengths) >= options.lookback + spec.steps).any())
 
 
 def validation_rows(options: ForecastOptions, spec: ForecastSpec, lengths: np.ndarray,

@@ -18,7 +18,7 @@ import torch
 
 from rnnkit import tracking
 from rnnkit.data.frames import Panel
-from rnnkit.data.native import frame_kind, to_native, to_pandas
+from rnnkit.data.native import frame_kind, time_type, to_native, to_pandas
 from rnnkit.errors import InputError
 from rnnkit.forecast.options import ForecastOptions
 from rnnkit.forecast.spec import FittedForecast
@@ -120,6 +120,7 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         where = _checkpoint_dir(options, panel, checkpoint, resume, checkpoint_every)
         self.fitted_ = fit(options, panel, checkpoint=where)
         self.frame_kind_ = frame_kind(data)  # predict answers in the caller's frame type
+        self.time_type_ = time_type(data, self.time_col)  # and its time column's type
         tracking.record(self, "fit", data, started=started)
         return self
 
@@ -149,7 +150,7 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         # the model's own grid: a history of a few rows cannot tell its frequency
         panel = None if data is None else self.panel(data, freq=self.fitted_.freq, min_rows=1)
         frame = predict(self.options(), self.fitted_, h, panel, ids, future)
-        return to_native(frame, self._answer_kind(data))
+        return to_native(frame, self._answer_kind(data), self._answer_times(data))
 
     def predict_windows(self, data: Any, stride: int = 1, batch_size: int = 1024) -> pd.DataFrame:
         """Forecast from every origin of ``data`` with a full lookback before it and at
@@ -168,7 +169,7 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         self._check_fitted("predict")
         frame = predict_windows(self.options(), self.fitted_, self.panel(data), stride,
                                 batch_size)
-        return to_native(frame, self._answer_kind(data))
+        return to_native(frame, self._answer_kind(data), self._answer_times(data))
 
     def update(self, new_observations: Any) -> Forecaster:
         """Advance the model over observations that continue its series, without reading
@@ -230,7 +231,7 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         options, panel = self.options(), self.panel(data, fresh=True)
         where = _checkpoint_dir(options, panel, checkpoint, resume, 30.0, test_size)
         evaluation, fitted = evaluate(options, panel, test_size, checkpoint=where)
-        evaluation.estimator = self._fitted_copy(fitted, frame_kind(data))
+        evaluation.estimator = self._fitted_copy(fitted, data)
         tracking.record(self, "evaluate", data, scores=tracking.table_scores(evaluation.scores),
                         model=evaluation.estimator, started=started)
         return evaluation
@@ -264,7 +265,7 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         started = tracking.start(self)
         result, fitted = backtest(self.options(), self.panel(data, fresh=True), n_windows, step,
                                   refit, baselines)
-        result.estimator = self._fitted_copy(fitted, frame_kind(data))
+        result.estimator = self._fitted_copy(fitted, data)
         tracking.record(self, "backtest", data, scores=tracking.table_scores(result.scores),
                         model=result.estimator, started=started)
         return result
@@ -379,6 +380,13 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         this forecaster was fitted on (pandas after ``load``)."""
         return frame_kind(data) if data is not None else getattr(self, "frame_kind_", None)
 
+    def _answer_times(self, data: Any) -> tuple[str, str | None]:
+        """The time column, and the type it is returned in: that of ``data``'s, else of the
+        data fitted on (None: as rnnkit reads it, ``datetime64[ns]``)."""
+        if data is not None:
+            return self.time_col, time_type(data, self.time_col)
+        return self.time_col, getattr(self, "time_type_", None)
+
     # --- the learned state, by name ------------------------------------------------------
     @property
     def model_(self) -> torch.nn.Module:
@@ -433,15 +441,18 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         return self.fitted_
 
     # --- model file -------------------------------------------------------------------
-    def _fitted_copy(self, fitted: FittedForecast, kind: str | None = None) -> Forecaster:
+    def _fitted_copy(self, fitted: FittedForecast, data: Any = None) -> Forecaster:
+        """A copy holding ``fitted``, answering in the frame and time types of ``data``."""
         other = copy.copy(self)
         other.__dict__.pop("fitted_", None)
-        other.fitted_, other.frame_kind_ = fitted, kind
+        other.fitted_, other.frame_kind_ = fitted, frame_kind(data)
+        other.time_type_ = time_type(data, self.time_col)
         return other
 
     def _fitted_meta(self) -> dict:
         # the frame library fitted on: a loaded model answers in it too (where installed)
-        return self._learned().to_meta() | {"frame_kind": getattr(self, "frame_kind_", None)}
+        return self._learned().to_meta() | {"frame_kind": getattr(self, "frame_kind_", None),
+                                            "time_type": getattr(self, "time_type_", None)}
 
     def _tensors(self) -> dict[str, np.ndarray]:
         return self._learned().tensors()
@@ -459,6 +470,9 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
         kind = fitted.get("frame_kind")
         self.frame_kind_ = kind if kind in ("polars", "pyarrow") and \
             importlib.util.find_spec(kind) is not None else None  # else pandas
+        kind_of_time = fitted.get("time_type")
+        self.time_type_ = kind_of_time if isinstance(kind_of_time, str) and (
+            self.frame_kind_ is not None or kind_of_time.startswith("datetime64")) else None
 
     def _self_check(self) -> None:
         fitted = self.fitted_

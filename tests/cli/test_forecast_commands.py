@@ -201,10 +201,13 @@ def test_forecast_with_future_covariates_and_sequence_training(tmp_path, capsys)
     bad.iloc[2, 1] = "oops"
     bad.to_csv(tmp_path / "bad.csv", index=False)
     frame.iloc[n:, [0, 1]].to_csv(tmp_path / "no_promo.csv", index=False)
+    frame.iloc[n:n + 23, [0, 2]].to_csv(tmp_path / "short.csv", index=False)
     for future, said in ((tmp_path / "bad.csv", "future: column 'promo' must be numeric; row "
                           "2 holds 'oops'"),  # a traceback after the fits, before
                          (tmp_path / "none.csv", "no such file. Give a CSV or Parquet path."),
-                         (tmp_path / "no_promo.csv", "has no column 'promo'")):
+                         (tmp_path / "no_promo.csv", "has no column 'promo'"),
+                         (tmp_path / "short.csv", "missing or NaN for series 'series' at "
+                          "2024-01-31 23:00:00 (1 of the 24 steps")):  # after the training
         code, _, err = run(base + ["--future", future], capsys)
         assert said in one_line_error(code, err)
         assert not (tmp_path / "run").exists()  # before any training

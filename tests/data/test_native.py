@@ -65,6 +65,27 @@ def test_a_model_fitted_on_polars_answers_in_polars_after_load_and_the_cli_in_cs
     assert code == 0 and out.startswith("ds,y"), err
 
 
+def test_a_forecast_keeps_the_type_of_the_callers_time_column(tmp_path):
+    """Dates of datetime64[us] (or polars Date / Datetime('us')) came back as [ns], so
+    pl.concat([history, forecast]) failed on its time column."""
+    pl = pytest.importorskip("polars", reason="polars (rnnkit[polars]) is not installed")
+    frame = monthly().astype({"ds": "datetime64[ms]"})
+    fitted = rnnkit.Forecaster(**SMALL).fit(frame)
+    assert fitted.predict()["ds"].dtype == np.dtype("datetime64[ms]")
+    expected = fitted.predict()["ds"].to_list()
+    for dtype in (pl.Date, pl.Datetime("us"), pl.Datetime("ms")):
+        history = pl.from_pandas(frame).with_columns(pl.col("ds").cast(dtype))
+        model = rnnkit.Forecaster(**SMALL).fit(history)
+        model.save(tmp_path / "m")
+        for answer in (model.predict(), rnnkit.load(tmp_path / "m").predict()):
+            assert answer.schema["ds"] == history.schema["ds"]
+            assert pl.concat([history, answer], how="vertical_relaxed").height == 78
+            assert answer["ds"].cast(pl.Datetime("us")).to_list() == expected
+    # newer data of another type: the answer follows it
+    newer = pl.from_pandas(frame).with_columns(pl.col("ds").cast(pl.Datetime("ms")))
+    assert model.predict(data=newer).schema["ds"] == pl.Datetime("ms")
+
+
 def test_a_series_becomes_time_and_target_columns_and_other_data_passes_through():
     series = pd.Series([1.0, 2.0], index=pd.period_range("2000-01", periods=2, freq="M"))
     frame = to_pandas(series, "when", "sales")

@@ -87,6 +87,18 @@ def test_an_evaluation_scores_the_series_long_enough_and_names_the_others():
         rnnkit.Forecaster(**FAST, freq="D").evaluate(new, test_size=3)  # nothing to score
 
 
+def test_a_lookback_no_series_holds_is_refused_and_its_bound_works():
+    """lookback=500 on 144 months trained every window on 356 made-up rows, silently."""
+    frame = _frame()  # 80, 60 and 70 rows
+    with pytest.raises(InputError, match=r"lookback=200 with horizon=3 needs a series of at "
+                                         r"least 203 observations; the longest \('s0'\) has "
+                                         r"80.* Pass lookback <= 77"):
+        rnnkit.Forecaster(**FAST | {"lookback": 200}).fit(frame)
+    rnnkit.Forecaster(**FAST | {"lookback": 77}).fit(frame)  # the bound works; shorter
+    with pytest.raises(InputError, match="Pass lookback <= 77"):  # series are padded
+        rnnkit.Forecaster(**FAST | {"lookback": 78}).fit(frame)
+
+
 def test_validation_rows_that_leave_a_series_nothing_before_them_are_refused():
     short = panel((3,), level=5, seed=7).assign(unique_id="short")
     both = pd.concat([_frame(), short], ignore_index=True)
@@ -117,13 +129,13 @@ def test_a_backtest_scores_series_shorter_than_a_window_and_names_those_it_canno
     others = bt.forecasts[bt.forecasts["unique_id"] != "short"].reset_index(drop=True)
     pd.testing.assert_frame_equal(others, alone.forecasts)
     with pytest.raises(InputError, match="n_windows=2 .* Pass n_windows <= 1"):
-        rnnkit.Forecaster(**FAST).backtest(pd.concat([recent("a", 17), recent("b", 17)]),
+        rnnkit.Forecaster(**FAST).backtest(pd.concat([recent("a", 20), recent("b", 20)]),
                                            n_windows=2, step=3)  # no series long enough
-    with pytest.raises(InputError, match="rows of series 'a', which has 17 .* Pass n_windows "
+    with pytest.raises(InputError, match="rows of series 'a', which has 20 .* Pass n_windows "
                                          "<= 1"):  # the fix for the longest, which works:
-        rnnkit.Forecaster(**FAST).backtest(pd.concat([recent("a", 17), recent("b", 5)]),
+        rnnkit.Forecaster(**FAST).backtest(pd.concat([recent("a", 20), recent("b", 5)]),
                                            n_windows=2, step=3)
-    assert rnnkit.Forecaster(**FAST).backtest(pd.concat([recent("a", 17), recent("b", 5)]),
+    assert rnnkit.Forecaster(**FAST).backtest(pd.concat([recent("a", 20), recent("b", 5)]),
                                               n_windows=1, step=3).n_windows == 1
     with pytest.raises(InputError, match="rows of series 'b', which has 15"):  # every series
         rnnkit.Forecaster(**FAST | {"training": "sequence"}).backtest(  # trains: the shortest
@@ -134,22 +146,25 @@ def test_a_holdout_too_long_for_the_series_names_the_longest_that_works():
     from conftest import one_series
 
     data = one_series(72, "MS", seasons=((12, 1.0),), seed=3)
+    with pytest.raises(InputError, match="Pass test_size <= 30,"):  # a lookback of 12 given:
+        rnnkit.Forecaster(**FAST | {"horizon": None}).evaluate(data, test_size=31)  # 12 + 31
+    few = FAST | {"lookback": 2}  # > 72 - 31 rows to train on
     for k in (70, 40, 36):  # 36: 36 rows cannot hold a window of 36 targets and a row before
         with pytest.raises(InputError, match="Pass test_size <= 35, or give longer series"):
-            rnnkit.Forecaster(**FAST | {"horizon": None}).evaluate(data, test_size=k)
-    assert rnnkit.Forecaster(**FAST | {"horizon": None}).evaluate(data, test_size=35).test_size \
+            rnnkit.Forecaster(**few | {"horizon": None}).evaluate(data, test_size=k)
+    assert rnnkit.Forecaster(**few | {"horizon": None}).evaluate(data, test_size=35).test_size \
         == 35  # the bound said is the bound
     with pytest.raises(InputError, match="Pass test_size <= 3,"):  # FAST's horizon
-        rnnkit.Forecaster(**FAST).evaluate(data, test_size=70)
+        rnnkit.Forecaster(**few).evaluate(data, test_size=70)
     for options, k, most in ((dict(strategy="seq2seq"), 40, 35),  # each bound said trains
                              (dict(strategy="recursive"), 71, 69)):
-        model = rnnkit.Forecaster(**FAST | {"horizon": None} | options)
+        model = rnnkit.Forecaster(**few | {"horizon": None} | options)
         with pytest.raises(InputError, match=f"Pass test_size <= {most},"):
             model.evaluate(data, test_size=k)
         assert model.evaluate(data, test_size=most).test_size == most
     with pytest.raises(InputError, match="Pass horizon <= 35,"):  # the horizon is the holdout
-        rnnkit.Forecaster(**FAST | {"horizon": 40}).evaluate(data)
-    assert rnnkit.Forecaster(**FAST | {"horizon": 35}).evaluate(data).test_size == 35
+        rnnkit.Forecaster(**few | {"horizon": 40}).evaluate(data)
+    assert rnnkit.Forecaster(**few | {"horizon": 35}).evaluate(data).test_size == 35
     # where every series must train (sequence training), a longer holdout may leave a short
     # series out and train again: no bound is promised, the ways out are named
     with pytest.raises(InputError, match="Every series must keep a window .* pass a shorter "
@@ -157,7 +172,7 @@ def test_a_holdout_too_long_for_the_series_names_the_longest_that_works():
         rnnkit.Forecaster(**FAST | {"horizon": None, "training": "sequence",
                                     "lookback": None}).evaluate(data, test_size=40)
     with pytest.raises(InputError, match="The series are too short to evaluate"):
-        rnnkit.Forecaster(**FAST | {"horizon": None}).evaluate(data.tail(3))
+        rnnkit.Forecaster(**few | {"horizon": None}).evaluate(data.tail(3))
 
 
 def test_a_models_data_with_a_gap_another_frequency_or_no_ids_is_told_what_is_wrong():

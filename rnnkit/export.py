@@ -92,6 +92,12 @@ def _format(path: str | os.PathLike, format: str | None) -> str:
         from rnnkit.options import check_value
 
         check_value("format", format, "str", FORMATS)
+        named = (SUFFIXES | {".pth": "torchscript"}).get(Path(path).suffix.lower())
+        if named is not None and named != format:  # a .pt file that torch.jit cannot load
+            raise InputError(
+                f"path={str(path)!r} names a {Path(path).suffix} file ({FORMAT_NAMES[named]}) "
+                f"but format={format!r}. Pass format={named!r}, or a path ending in "
+                f"{'.onnx' if format == 'onnx' else '.pt'}.")
         return format
     suffix = Path(path).suffix.lower()
     if suffix not in SUFFIXES:

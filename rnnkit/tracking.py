@@ -28,6 +28,7 @@ import math
 import os
 import sys
 import time
+import urllib.parse
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -181,7 +182,9 @@ def _log_mlflow(run: Path, about: dict, histories: list, final: dict) -> None:
     from mlflow.tracking import MlflowClient
 
     root = run.parent.resolve()
-    uri = os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{root / 'mlflow.db'}"
+    # quoted: a '#' or '?' in the folder's name would end the database's path
+    uri = os.environ.get("MLFLOW_TRACKING_URI") or \
+        f"sqlite:///{urllib.parse.quote(str(root / 'mlflow.db'))}"
     client = MlflowClient(tracking_uri=uri)
     experiment = client.get_experiment_by_name("rnnkit")
     experiment_id = experiment.experiment_id if experiment else client.create_experiment(

@@ -28,6 +28,7 @@ import json
 import math
 import os
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,7 +104,23 @@ class TuneResult:
                 + (", ".join(f"{k}={_show(v)}" for k, v in self.best_params.items())
                    or ("the estimator as given: no drawn setting ran (the first said: "
                        f"{self.failed})" if self.failed else
-                       "the estimator as given (no setting of the space did better)")))
+                       "the estimator as given (no setting of the space did better)"))
+                + self._tie_line())
+
+    def tied(self) -> int:
+        """Complete trials whose score equals the best's (to 6 significant digits)."""
+        done = self.trials.loc[self.trials["state"] == "COMPLETE", "score"].dropna()
+        return int(sum(f"{v:.6g}" == f"{self.best_score:.6g}" for v in done))
+
+    def _tie_line(self) -> str:
+        n = self.tied()
+        if n < 2:
+            return ""
+        return (f"\n{n} trials tie at the best score (equal to 6 significant digits): the "
+                "settings above are the first of them, not a winner. Such ties mean the "
+                "searched settings did not change the forecast (every model kept the same "
+                "start, say, when training stopped at epoch 0); widen the space, or train "
+                "longer.")
 
     def plot(self):
         """Score against trial (pruned trials crossed, the best so far as a line, the
@@ -153,7 +170,8 @@ class TuneResult:
             best = {"metric": self.metric, "direction": self.direction,
                     "best_score": json_value(self.best_score),
                     "default_score": json_value(self.default_score),  # NaN: null
-                    "best_params": self.best_params, "importances": self.importances}
+                    "best_params": self.best_params, "importances": self.importances,
+                    "tied_trials": self.tied()}
             runs = len(getattr(self.best_estimator, "histories_", None) or [1])
             if runs > 1:  # the trials compared one run each; the saved model is an ensemble
                 best["saved_model"] = (f"refit with the estimator's repeats: {runs} runs, "
@@ -294,12 +312,14 @@ def tune(estimator: Any, data: Any, y: Any = None, *, space: dict | Callable | N
                 raise _GivenFails(e) from e
             trial.set_user_attr("error", " ".join(str(e).split()))
             raise
-        trial.set_user_attr("seconds", time.perf_counter() - started)
+        finally:  # pruned and failed trials took time too
+            trial.set_user_attr("seconds", time.perf_counter() - started)
         return value
 
     sampler = optuna.samplers.TPESampler(seed=seed)
     pruner = optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=5) if prune \
         else optuna.pruners.NopPruner()
+    was = optuna.logging.get_verbosity()  # Optuna's own setting, given back after
     if not verbose:  # a failed trial is in the table; its traceback is not for the user
         optuna.logging.set_verbosity(optuna.logging.ERROR)
     study = optuna.create_study(direction=direction, sampler=sampler, pruner=pruner)
@@ -310,9 +330,14 @@ def tune(estimator: Any, data: Any, y: Any = None, *, space: dict | Callable | N
     if os.environ.get(SMOKE):  # a smoke run checks that the search runs: a few trials
         n_trials = min(n_trials, 3)
     try:
-        study.optimize(objective, n_trials=n_trials, timeout=timeout, catch=(InputError,))
+        with warnings.catch_warnings():
+            if not verbose:  # the sampler's notes on its own state, not the user's to act on
+                warnings.filterwarnings("ignore", category=UserWarning, module="optuna")
+            study.optimize(objective, n_trials=n_trials, timeout=timeout, catch=(InputError,))
     except _GivenFails as e:  # one line, before any search: the user's arguments are wrong
         raise e.error from None
+    finally:
+        optuna.logging.set_verbosity(was)
     complete = [t for t in study.trials if t.state.name == "COMPLETE"]
     if not complete:
         raise InputError(f"no trial of the {len(study.trials)} run completed (every one was "
@@ -327,10 +352,16 @@ def tune(estimator: Any, data: Any, y: Any = None, *, space: dict | Callable | N
     best = clone(estimator).set_params(**best_params)
     if refit:
         best.fit(data) if kind == "Forecaster" else best.fit(data, y, static=static)
+    if not verbose:
+        optuna.logging.set_verbosity(optuna.logging.ERROR)
+    try:
+        importances = _importances(optuna, study)
+    finally:
+        optuna.logging.set_verbosity(was)
     return TuneResult(best_params=best_params, best_score=float(study.best_value),
                       default_score=default_score, metric=metric, direction=direction,
-                      best_estimator=best, trials=_trials(study),
-                      importances=_importances(optuna, study), study=study, failed=failed)
+                      best_estimator=best, trials=_trials(study), importances=importances,
+                      study=study, failed=failed)
 
 
 def _optuna():
@@ -435,7 +466,13 @@ def _trials(study: Any) -> pd.DataFrame:
                "seconds": round(float(t.user_attrs.get("seconds", np.nan)), 2),
                "error": t.user_attrs.get("error", "")}
         rows.append(row | t.user_attrs.get("shown", {}) | dict(t.params))
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    for column in frame.columns[5:]:  # whole numbers stay whole beside a trial without one
+        given = [r[column] for r in rows if r.get(column) is not None]
+        if given and all(isinstance(v, int | np.integer) and not isinstance(v, bool)
+                         for v in given):
+            frame[column] = frame[column].astype("Int64")
+    return frame
 
 
 def _importances(optuna: Any, study: Any) -> dict:

@@ -409,6 +409,14 @@ def test_an_export_never_replaces_a_file_of_another_kind(sequences, tmp_path):
     assert (tmp_path / "train.csv").read_text() == "id,step,x\n"
     model.export(tmp_path / "m.pt")
     assert model.export(tmp_path / "m.pt").exists()  # a graph over a graph: replaced
+    # a graph of the other format behind a suffix that names one (torch.jit.load failed)
+    for path, fmt, said in (("a.pt", "onnx", "names a .pt file (TorchScript) but "
+                                             "format='onnx'. Pass format='torchscript'"),
+                            ("a.onnx", "torchscript", "names a .onnx file (ONNX) but "
+                                                      "format='torchscript'")):
+        with pytest.raises(InputError, match=re.escape(said)):
+            model.export(tmp_path / path, format=fmt)
+        assert not (tmp_path / path).exists()
 
 
 def test_import_stays_light():
@@ -431,5 +439,8 @@ def test_the_cli_exports_a_saved_model_and_prints_its_inputs(tmp_path, capsys):
     got = run_onnx(tmp_path / "model.onnx", {"context": context,
                                              "series": np.zeros(1, dtype=np.int64)})
     np.testing.assert_allclose(got[0, :, 0], f.predict()["y"].to_numpy(), rtol=1e-5)
+    f.save(tmp_path / "zipped.zip")  # beside a zipped model: zipped.onnx, not zipped.zip.onnx
+    code, out, err = run(["export", tmp_path / "zipped.zip"], capsys)
+    assert code == 0 and (tmp_path / "zipped.onnx").is_file(), err
     code, out, err = run(["export", tmp_path / "model", "--format", "pt"], capsys)
     assert "--format='pt' is not one of" in one_line_error(code, err)

@@ -145,6 +145,17 @@ def test_mlflow_logs_to_a_local_file_store(tmp_path, monkeypatch):
     assert {"params.json", "epochs.csv", "scores.json", "model"} <= names
 
 
+def test_mlflows_database_stays_in_a_tracking_dir_whose_name_holds_url_characters(
+        tmp_path, monkeypatch):
+    """tracking_dir='trk#1?x' put the database in a file 'trk#1' outside it."""
+    pytest.importorskip("mlflow", reason="mlflow (rnnkit[mlflow]) is not installed")
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    where = tmp_path / "trk#1?x"
+    rnnkit.Forecaster(**FORECAST, tracking="mlflow", tracking_dir=str(where)).fit("airline")
+    assert (where / "mlflow.db").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["trk#1?x"]
+
+
 def test_tensorboard_event_files_hold_the_losses(tmp_path):
     pytest.importorskip("tensorboard", reason="tensorboard (rnnkit[tensorboard]) is not "
                         "installed")

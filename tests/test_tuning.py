@@ -80,14 +80,37 @@ def test_the_best_is_refitted_and_saved_with_the_table_and_figure(tmp_path):
         (tmp_path / "five" / "best.json").read_text())["saved_model"]
 
 
+def test_tied_trials_are_said_and_a_search_without_refit_saves_its_files(tmp_path):
+    """Trials that all kept the same score named one's settings as the best; save() after
+    refit=False raised NotFittedError and wrote nothing."""
+    result = rnnkit.tune(rnnkit.Forecaster(**SMALL), "airline", space={"verbose": [0, 0]},
+                         n_trials=3, seed=0, refit=False, prune=False)  # nothing changes
+    assert result.tied() == 3
+    assert "3 trials tie at the best score" in result.summary()
+    result.save(tmp_path / "out")
+    saved = json.loads((tmp_path / "out" / "best.json").read_text())
+    assert saved["tied_trials"] == 3 and saved["saved_model"].startswith("none: tuned with "
+                                                                         "refit=False")
+    assert (tmp_path / "out" / "trials.csv").is_file() and not (tmp_path / "out" /
+                                                                 "model").exists()
+    distinct = rnnkit.tune(rnnkit.Forecaster(**SMALL), "airline", space=SPACE, n_trials=3,
+                           seed=0, refit=False, prune=False)
+    assert distinct.tied() == 1 and "tie" not in distinct.summary()
+
+
 def test_a_sequence_classifier_is_tuned_by_stratified_cross_validation():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(40, 12, 1))
     y = (X[:, :, 0].mean(1) > 0).astype(int)
+    optuna.logging.set_verbosity(optuna.logging.INFO)  # the user's, given back after
     result = rnnkit.tune(rnnkit.SequenceClassifier(max_steps=5, verbose=0), X, y,
                          space={"hidden_size": [8, 16]}, n_trials=2, folds=2, refit=False)
+    assert optuna.logging.get_verbosity() == optuna.logging.INFO  # was left at ERROR
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
     assert result.metric == "accuracy" and result.direction == "maximize"
     assert 0 <= result.best_score <= 1
+    # trial 0 leaves hidden_size to the data (None): the others' stay whole (not 8.0)
+    assert result.trials.to_csv(index=False).splitlines()[2].split(",")[-1] in ("8", "16")
 
 
 def test_a_bad_space_or_estimator_is_one_clear_line():

@@ -232,7 +232,8 @@ def export(
     format: Annotated[str, typer.Option(
         help="onnx (a graph for onnxruntime and other runtimes) or torchscript.")] = "onnx",
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="File to write (default: MODEL.onnx or MODEL.pt beside it).")
+        "--out", "-o", help="File to write (default: MODEL.onnx or MODEL.pt beside it, "
+                            "without a zipped model's .zip).")
     ] = None,
 ) -> None:
     """Write MODEL as one serving graph that computes its predictions (scaling, window
@@ -246,12 +247,14 @@ def export(
     from rnnkit.tasks import load
 
     suffix = ".onnx" if format == "onnx" else ".pt"
-    if out is not None and Path(out).suffix.lower() in (".onnx", ".pt") and \
-            Path(out).suffix.lower() != suffix:
+    if out is not None and Path(out).suffix.lower() in (".onnx", ".pt", ".pth") and \
+            Path(out).suffix.lower() not in (suffix, ".pth" if format == "torchscript" else ""):
         raise InputError(f"--out {str(out)!r} names a {Path(out).suffix} file but --format is "
                          f"{format}. Pass --format {'onnx' if suffix == '.pt' else 'torchscript'}"
                          f", or an --out ending in {suffix}.")
-    target = out or model_path.resolve().with_name(model_path.resolve().name + suffix)
+    where = model_path.resolve()  # beside it: a zipped model's name without .zip
+    target = out or where.with_name((where.stem if where.suffix.lower() == ".zip" else
+                                     where.name) + suffix)
     check_out_file(target, "--out", f"the {FORMAT_NAMES[format]} graph",
                    (".onnx",) if format == "onnx" else (".pt", ".pth"))
     model = load(model_path)

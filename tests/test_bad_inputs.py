@@ -436,6 +436,9 @@ CLI = [
     ("forecast missing file", lambda d: ["forecast", d / "nope.csv"], ["nope.csv"]),
     ("forecast bad column", lambda d: ["forecast", "airline", "--target-col", "value"],
      ["--target-col value is not a column"]),
+    ("forecast values only", lambda d: ["forecast", _csv(d, pd.DataFrame({"y": np.arange(
+        30.0)}), "values.csv")], ["no time column: add a column 'ds' of timestamps, or of "
+                                  "integer steps"]),  # it offered --time-col y, the target
     ("forecast horizon -3", lambda d: ["forecast", "airline", "--horizon", "-3"],
      ["horizon", "-3"]),
     ("forecast test-size 0", lambda d: ["forecast", "airline", "--test-size", "0"],

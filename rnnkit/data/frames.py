@@ -190,6 +190,9 @@ def _missing_column(name: str, arg: str, frame: pd.DataFrame, c: Columns,
         named = frame.index.name is not None and not isinstance(frame.index, pd.RangeIndex)
         index = f", or call .reset_index() if the index {frame.index.name!r} holds them" \
             if named else ""
+        if fitted:  # the model's names are fixed: predict has no flag to rename them
+            return InputError(f"{head} The model reads {what} from a column named {name!r}, "
+                              f"as its training data had: give the data that column{index}.")
         return InputError(f"{head} Give the data a column of {what} and name it with {arg} / "
                           f"{flag}{index}.")
     wanted = list(getattr(c, arg))

@@ -65,6 +65,12 @@ def check_columns(data: object, wanted: list[tuple[str, str]], layout: str = "")
                 if close else f" Pass --{arg.replace('_', '-')} with one of them."
             if layout and not close and arg in ("id_col", "time_col"):
                 hint += f" {layout}"
+            taken = {c for c, a in wanted if a != arg}
+            if arg == "time_col" and not close and not set(names) - taken:
+                # nothing else to name: the file has no time column at all
+                hint = (f" The file has no time column: add a column {column!r} of "
+                        "timestamps, or of integer steps 0, 1, 2, ... if the rows are in time "
+                        "order.")
             shown = str(names) if len(names) <= 12 else \
                 f"{str(names[:8])[:-1]}, ... ({len(names)} columns)]"
             raise InputError(f"{arg}={column!r} is not a column; columns are {shown}.{hint}")

@@ -25,6 +25,12 @@ def read_data(data: object, columns: Columns = Columns(), what: str = "DATA") ->
     data = to_pandas(data, columns.time_col, columns.target_col)
     if isinstance(data, pd.DataFrame):
         return data
+    if type(data).__name__ == "Dataset" and type(data).__module__.startswith("rnnkit."):
+        if isinstance(getattr(data, "frame", None), pd.DataFrame):  # a forecasting archive
+            return data.frame
+        raise InputError(f"data is the dataset {data.name!r} of sequences (X_train, y_train), "
+                         "not series to forecast. Fit a SequenceClassifier or "
+                         "SequenceRegressor on its X_train and y_train.")
     if isinstance(data, np.ndarray):
         return _from_array(data, columns)
     if isinstance(data, str | os.PathLike):
@@ -107,6 +113,10 @@ def _from_path(path: Path, text: str, id_col: str | None = None,
             frame = pd.read_csv(path, sep=sep, dtype={id_col: str} if id_col else None)
             if sep != ",":  # a spreadsheet's export where the comma is the decimal mark
                 frame = _decimal_commas(frame, exclude=id_col)
+        elif suffix == ".tsf":  # a forecasting archive (Monash): its long frame
+            from rnnkit.datasets.formats import read
+
+            frame = read(path).frame
         elif suffix in (".npz", ".npy"):
             raise InputError(
                 f"{what}={text!r} is a NumPy {suffix} file, not a table (.csv, .tsv or "
@@ -114,7 +124,8 @@ def _from_path(path: Path, text: str, id_col: str | None = None,
                 "them as a CSV in the long layout (one row per step).")
         else:
             raise InputError(
-                f"{what}={text!r} has extension {suffix!r}; expected .csv, .tsv or .parquet. "
+                f"{what}={text!r} has extension {suffix!r}; expected .csv, .tsv, .parquet or "
+                ".tsf. "
                 "Convert the file, or rename it if it is a CSV."
             )
     except (pd.errors.EmptyDataError, pd.errors.ParserError, ValueError, OSError) as e:

@@ -50,6 +50,23 @@ class Dataset:
     frame: pd.DataFrame | None = None
     info: dict = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        """One line: what the dataset holds, not every value of it."""
+        def shape(x: Any) -> str:
+            if x is None:
+                return "None"
+            if hasattr(x, "shape"):
+                return "[" + ", ".join(str(d) for d in x.shape) + "]"
+            return f"{len(x)} items"
+
+        if self.frame is not None:
+            series = self.frame["unique_id"].nunique() if "unique_id" in self.frame else 1
+            held = f"frame: {len(self.frame)} rows of {series} series"
+        else:
+            held = (f"X_train {shape(self.X_train)}, y_train {shape(self.y_train)}, "
+                    f"X_test {shape(self.X_test)}, y_test {shape(self.y_test)}")
+        return f"Dataset({self.name!r}: {held})"
+
 
 def read(path: str | Path) -> Dataset:
     """Read a dataset from ``path`` by its format: a ``.ts``, ``.arff`` or ``.tsf`` file (a

@@ -78,15 +78,16 @@ def _check_lag_history(options: ForecastOptions, fitted: FittedForecast, panel: 
                 f"{n} seasons). Pass at least {need} rows of each series' history.")
 
 
-def contexts(fitted: FittedForecast, panel: Panel) -> tuple[np.ndarray, list[str], list]:
+def contexts(fitted: FittedForecast, panel: Panel, id_col: str = "unique_id"
+             ) -> tuple[np.ndarray, list[str], list]:
     """The last ``lookback`` rows of each series of ``panel`` (checked against training)."""
     lookback = fitted.spec.lookback
     unknown = [i for i in panel.ids if i not in fitted.index]
     if unknown and fitted.has_id and not panel.has_id:  # its id column is missing
         raise InputError(
             f"data has no series id column, but the model was fitted on {len(fitted.ids)} "
-            f"series (known: {fitted.ids[:5]}...). Give the data its id column, as in "
-            "training (id_col, CLI: --id-col).")
+            f"series (known: {fitted.ids[:5]}...). Give the data its id column {id_col!r}, "
+            "as in training.")
     if unknown:
         raise InputError(
             f"series {unknown[:5]} were not seen in training (known: {fitted.ids[:5]}...). "

@@ -346,7 +346,9 @@ def check_h(options: ForecastOptions, fitted: FittedForecast, h: int | None) -> 
         raise InputError(
             f"h={h} is longer than the horizon={horizon} this {options.strategy} model was "
             "trained for. "
-            f"Pass h <= {horizon}, refit with horizon={h}, or use strategy='recursive'.")
+            f"Pass h <= {horizon} (CLI: --h {horizon}), or refit with horizon={h} or "
+            f"strategy='recursive' (CLI: rnnkit forecast --horizon {h} or --strategy "
+            "recursive).")
     return int(h)
 
 

@@ -55,6 +55,30 @@ def test_tsf_becomes_a_long_frame_with_timestamps(tmp_path):
     assert frame["ds"].iloc[2] == pd.Timestamp("2000-03-01")
 
 
+def test_a_forecaster_reads_a_tsf_file_or_its_dataset_and_refuses_a_dataset_of_sequences(
+        tmp_path, capsys):
+    """fit(Dataset) said 'not readable' without naming .frame; the CLI refused .tsf."""
+    from cli.cli_support import one_line_error, run
+
+    import rnnkit
+
+    (tmp_path / "tiny.tsf").write_text(TSF)
+    dataset = read(tmp_path / "tiny.tsf")
+    assert repr(dataset) == f"Dataset({dataset.name!r}: frame: 5 rows of 2 series)"
+    from rnnkit.data.reading import read_data
+
+    pd.testing.assert_frame_equal(read_data(dataset), dataset.frame)
+    pd.testing.assert_frame_equal(read_data(tmp_path / "tiny.tsf"), dataset.frame)
+    write_har(tmp_path / "UCI HAR Dataset")
+    har = read(tmp_path / "UCI HAR Dataset")
+    assert repr(har) == ("Dataset('uci_har': X_train [3, 128, 9], y_train [3], "
+                         "X_test [3, 128, 9], y_test [3])")
+    with pytest.raises(InputError, match="of sequences .* Fit a SequenceClassifier"):
+        rnnkit.Forecaster().fit(har)
+    code, _, err = run(["forecast", tmp_path / "tiny.tsf", "--horizon", "1"], capsys)
+    assert "series 'T2' (2 observations)" in one_line_error(code, err)  # read: too short
+
+
 def test_a_malformed_line_names_the_file_and_the_line(tmp_path):
     (tmp_path / "bad.ts").write_text(TS.replace("3,2,1:1,1,1:down", "3,x,1:1,1,1:down"))
     with pytest.raises(InputError, match=r"bad.ts, line 12: expected comma-separated"):

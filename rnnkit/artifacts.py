@@ -146,6 +146,9 @@ def read_model(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, np.nd
     Raises:
         ArtifactError: missing, not an rnnkit model, corrupt, truncated or of a future format.
     """
+    if not str(path):
+        raise ArtifactError("model path is empty. Pass the directory or .zip that save() "
+                            "wrote.")
     path = Path(path)
     if not path.exists():
         raise ArtifactError(f"model path {str(path)!r} does not exist. Pass the directory or .zip "
@@ -214,9 +217,16 @@ def _read_parts(path: Path) -> tuple[bytes, bytes]:
                 raise ArtifactError(f"{entry} is {entry.stat().st_size} bytes, more than a "
                                     f"model's {limit}. Pass a model rnnkit saved.")
         return _read_dir(path)
+    if path.name in (META, WEIGHTS) and (path.parent / META).is_file():
+        raise ArtifactError(f"{path} is one file of the model in {path.parent}; a model is "
+                            f"the folder that holds both. Pass {path.parent}.")
     try:
         with zipfile.ZipFile(path) as z:
             entries = z.infolist()
+            if any(e.filename.endswith(("/data.pkl", "/constants.pkl")) for e in entries):
+                raise ArtifactError(
+                    f"{path} is a TorchScript graph (what export writes), not a model file. "
+                    "Run it with torch.jit.load, or load the model it was exported from.")
             if len(entries) > MAX_ZIP_ENTRIES:
                 raise ArtifactError(f"{path} holds {len(entries)} entries; a model zip holds "
                                     f"{META} and {WEIGHTS}. Pass a zip rnnkit saved.")
@@ -225,10 +235,26 @@ def _read_parts(path: Path) -> tuple[bytes, bytes]:
                     _zip_entry(z, path, folder + WEIGHTS, MAX_WEIGHTS_BYTES))
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError, NotImplementedError,
             RuntimeError) as e:
+        if path.suffix.lower() == ".onnx":
+            raise ArtifactError(
+                f"{path} is an ONNX graph (what export writes), not a model file. Run it with "
+                "onnxruntime, or load the model it was exported from.") from e
+        if _starts_as_zip(path):
+            raise ArtifactError(
+                f"{path} is a damaged zip ({str(e)[:200]}): cut short or altered. Copy it "
+                "again from where it was saved, or save the model again.") from e
         raise ArtifactError(
             f"{path} is not an rnnkit model (expected a model directory or a .zip of one: "
             f"{str(e)[:200]}). Pass what rnnkit's save() wrote."
         ) from e
+
+
+def _starts_as_zip(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
 
 
 def _read_dir(path: Path, tries: int = 5) -> tuple[bytes, bytes]:

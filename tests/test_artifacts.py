@@ -70,6 +70,30 @@ def test_future_format(tmp_path):
         read_model(path)
 
 
+def test_a_models_own_file_a_cut_zip_an_export_and_an_empty_path_are_named(tmp_path):
+    """Each was 'not an rnnkit model ... Pass what rnnkit's save() wrote', although the
+    first is what save wrote (its folder is the model) and the second a damaged model."""
+    path, _ = _write(tmp_path / "m")
+    with pytest.raises(ArtifactError, match=f"one file of the model in {tmp_path / 'm'}.*Pass "
+                                            f"{tmp_path / 'm'}"):
+        read_model(path / META)
+    zipped, _ = _write(tmp_path / "m.zip")
+    blob = zipped.read_bytes()
+    (tmp_path / "cut.zip").write_bytes(blob[: len(blob) // 2])
+    with pytest.raises(ArtifactError, match="cut.zip is a damaged zip .*save the model again"):
+        read_model(tmp_path / "cut.zip")
+    with zipfile.ZipFile(tmp_path / "graph.pt", "w") as z:  # TorchScript's layout
+        for name in ("graph/data.pkl", "graph/code/__torch__.py", "graph/constants.pkl"):
+            z.writestr(name, b"x")
+    with pytest.raises(ArtifactError, match="is a TorchScript graph .* torch.jit.load"):
+        read_model(tmp_path / "graph.pt")
+    (tmp_path / "graph.onnx").write_bytes(b"\x08\x07onnx")
+    with pytest.raises(ArtifactError, match="is an ONNX graph .* onnxruntime"):
+        read_model(tmp_path / "graph.onnx")
+    with pytest.raises(ArtifactError, match="model path is empty"):
+        read_model("")
+
+
 def test_not_an_rnnkit_file(tmp_path):
     (tmp_path / "x.zip").write_bytes(b"hello")
     with pytest.raises(ArtifactError, match="not an rnnkit model"):

@@ -334,8 +334,11 @@ def _describe_forecaster(f: Any) -> dict:
             f"the last {spec.lookback} rows of each series up to the forecast origin, oldest "
             "first, in the user's units (no scaling, no log): the target first, then the "
             "feature columns in the model's order (past covariates, future covariates, "
-            "calendar features); a series shorter than the lookback repeats its first row in "
-            "front, as rnnkit does", columns=columns),
+            "calendar features" + (", then the target one, two, ... seasons before each row "
+                                   f"({spec.season} steps each: season_lags)"
+                                   if getattr(options, "season_lags", 0) else "")
+            + "); every row observed (rnnkit's predict refuses a history shorter than the "
+            "lookback where training had one)", columns=columns),
         _io("series", "int64", [("batch", None)],
             "the row of each forecast's series in series_ids (its scaling"
             + (", id vector and static covariates, stored in the graph" if
@@ -350,7 +353,10 @@ def _describe_forecaster(f: Any) -> dict:
             "after the context's last row), in the user's units" + (
                 "; calendar features are sine/cosine of the position in the hour/week/year "
                 "cycle (rnnkit.data.calendar.calendar_features of the step's timestamp)"
-                if spec.calendar else ""), columns=future))
+                if spec.calendar else "") + (
+                "; season lags are the target one, two, ... seasons before each step forecast "
+                "(observed: the horizon is at most a season)"
+                if getattr(options, "season_lags", 0) else ""), columns=future))
     quantile_names = [f"{target}_q{q:g}" for q in levels] or [target]
     outputs = [_io(
         "forecast", "float64",

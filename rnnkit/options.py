@@ -58,7 +58,9 @@ def check_value(name: str, value: Any, check: str, choices: tuple = (),
     example = "" if default is MISSING else " (left out, it is set from the data)" \
         if default is None else f" (the default is {default!r})"
     if choices and value not in choices:
-        close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1)
+        same_letters = [str(c) for c in choices if str(c).lower() == str(value).lower()]
+        close = same_letters or difflib.get_close_matches(str(value), [str(c) for c in choices],
+                                                          n=1)
         hint = f" Did you mean {close[0]!r}?" if close else ""
         fix = close[0] if close else (default if default not in (MISSING, None)
                                       else choices[0])

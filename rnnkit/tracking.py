@@ -58,6 +58,14 @@ def start(estimator: Any) -> float:
     one line naming the install, and a tracking_dir that cannot hold runs one line too."""
     tracking = getattr(estimator, "tracking", None)
     check_backend(tracking)
+    where = getattr(estimator, "tracking_dir", "runs/tracking")
+    if not str(where).strip():
+        raise InputError("tracking_dir='' names no directory. Pass a directory for the "
+                         "tracked runs, or leave it out (runs/tracking).")
+    if not tracking and str(where) != "runs/tracking":  # it would record nothing
+        raise InputError(f"tracking_dir={str(where)!r} is given but tracking is off, so "
+                         "nothing would be recorded there. Pass tracking='files' (or "
+                         "'mlflow', 'tensorboard'), or drop tracking_dir.")
     if tracking:
         root = Path(getattr(estimator, "tracking_dir", "runs/tracking"))
         try:

@@ -439,6 +439,14 @@ def _check_space(estimator: Any, space: dict) -> None:
         ok = (isinstance(spec, list) and len(spec) > 0) or (numbers and (
             (len(spec) == 2 and spec[0] < spec[1])
             or (len(spec) == 3 and spec[0] == "log" and 0 < spec[1] < spec[2])))
+        if numbers and len(spec) in (2, 3) and spec[-2] >= spec[-1]:  # the ends swapped
+            fixed = (*spec[:-2], spec[-1], spec[-2])
+            raise InputError(f"space[{name!r}]={spec!r} has its low end {spec[-2]!r} at or above "
+                             f"its high end {spec[-1]!r}. Pass space={{{name!r}: {fixed!r}}}.")
+        if numbers and len(spec) == 3 and spec[0] == "log" and spec[1] <= 0:
+            raise InputError(f"space[{name!r}]={spec!r} is a log range from {spec[1]!r}; a log "
+                             "range needs a positive low end. Pass a low end above 0, or "
+                             f"({spec[1]!r}, {spec[2]!r}) for a linear range.")
         if not ok:
             raise InputError(f"space[{name!r}]={spec!r} is not a search range; expected a list "
                              "of choices, (low, high) or ('log', low, high). Pass e.g. "

@@ -96,6 +96,13 @@ def test_a_tracking_dir_that_is_a_file_is_one_line_before_training(tmp_path, cap
                           "--tracking-dir", tmp_path / "afile", "--out", tmp_path / "o"],
                          capsys)
     assert "--tracking-dir" in one_line_error(code, err) and not (tmp_path / "o").exists()
+    # a directory given without tracking recorded nothing, silently; '' wrote into '.'
+    code, out, err = run(["forecast", "airline", "--epochs", "1", "--tracking-dir",
+                          tmp_path / "runs", "--out", tmp_path / "o"], capsys)
+    assert "is given but tracking is off" in one_line_error(code, err)
+    assert "--tracking files" in err and not (tmp_path / "o").exists()
+    with pytest.raises(rnnkit.InputError, match="tracking_dir='' names no directory"):
+        rnnkit.Forecaster(**FORECAST, tracking="files", tracking_dir="").fit("airline")
 
 
 def test_a_log_that_fails_after_training_loses_neither_the_model_nor_the_outputs(

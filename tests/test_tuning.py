@@ -116,8 +116,12 @@ def test_a_sequence_classifier_is_tuned_by_stratified_cross_validation():
 def test_a_bad_space_or_estimator_is_one_clear_line():
     with pytest.raises(rnnkit.InputError, match="'hiden_size'.*Did you mean 'hidden_size'"):
         rnnkit.tune(rnnkit.Forecaster(), "airline", space={"hiden_size": [8]})
-    with pytest.raises(rnnkit.InputError, match=r"space\['dropout'\]=\(0.5, 0.1\)"):
+    with pytest.raises(rnnkit.InputError, match=r"space\['dropout'\]=\(0.5, 0.1\) has its "
+                                                r"low end 0.5 at or above its high end 0.1. "
+                                                r"Pass space=\{'dropout': \(0.1, 0.5\)\}"):
         rnnkit.tune(rnnkit.Forecaster(), "airline", space={"dropout": (0.5, 0.1)})
+    with pytest.raises(rnnkit.InputError, match="a log range needs a positive low end"):
+        rnnkit.tune(rnnkit.Forecaster(), "airline", space={"dropout": ("log", 0, 0.5)})
     with pytest.raises(rnnkit.InputError, match="y is missing"):
         rnnkit.tune(rnnkit.SequenceRegressor(), np.zeros((4, 3, 1)))
     with pytest.raises(rnnkit.InputError, match="tune searches a Forecaster"):

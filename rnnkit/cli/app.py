@@ -68,8 +68,10 @@ def from_cli(check: str, value: Any, name: str) -> Any:
         try:
             return int(value) if kind.startswith("int") else float(value)
         except ValueError as e:
-            what = "a whole number" if kind.startswith("int") else "a number"
-            raise InputError(f"{flag} {value!r} must be {what} or none.") from e
+            what, like = ("a whole number", "24") if kind.startswith("int") else \
+                ("a number", "0.5")
+            raise InputError(f"{flag} {value!r} must be {what} or none. Pass e.g. {flag} "
+                             f"{like}, or {flag} none to leave it to the data.") from e
     if kind == "size" and value is not None:
         try:
             return int(value) if value.strip().isdigit() else float(value)

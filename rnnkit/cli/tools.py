@@ -45,7 +45,7 @@ def predict(
     if out is not None:
         from rnnkit.files import check_out_file
 
-        check_out_file(out, "--out", "the predictions' CSV", (".csv", ".txt", ".tsv"))
+        check_out_file(out, "--out", "the predictions' CSV", (".csv", ".tsv"))
     model = load(model_path)
     if future_file is not None and not getattr(model, "future_cols", ()):
         from rnnkit.errors import InputError

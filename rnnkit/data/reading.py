@@ -131,6 +131,13 @@ def _from_path(path: Path, text: str, id_col: str | None = None,
     except (pd.errors.EmptyDataError, pd.errors.ParserError, ValueError, OSError) as e:
         if isinstance(e, InputError):
             raise
+        if isinstance(e, UnicodeDecodeError):  # a CSV saved in Latin-1, cp1252, ...
+            raise InputError(
+                f"{what}={text!r} is not UTF-8 text (it holds the byte "
+                f"{e.object[e.start:e.start + 1]!r}): saved in another encoding (Latin-1, "
+                "Windows-1252). "
+                "Save it again as UTF-8 (in pandas: pd.read_csv(path, encoding='latin-1')"
+                ".to_csv(new_path, index=False)).") from e
         raise InputError(
             f"{what}={text!r} could not be read ({type(e).__name__}: {str(e).splitlines()[0]}). "
             "Check that it is a valid CSV or Parquet file."

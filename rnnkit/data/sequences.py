@@ -231,8 +231,12 @@ def sequences_from_frame(frame, id_col: str, time_col: str | None, sequence_cols
             raise InputError(f"column {col!r} is not in the data; columns are "
                              f"{[str(c) for c in frame.columns]}.{hint}")
     if not sequence_cols:
+        free = [str(c) for c in frame.columns if c not in needed]
+        numeric = [c for c in free if pd.api.types.is_numeric_dtype(frame[c])]
+        offer = f" Pass sequence_cols={','.join(numeric[:8])}" + (
+            " (the numeric columns left)." if len(numeric) > 1 else ".") if numeric else ""
         raise InputError("sequence_cols is empty: name the columns that vary along each "
-                         "sequence, one or more.")
+                         f"sequence, one or more (columns left: {free[:12]}).{offer}")
     if frame[id_col].isna().any():
         rows = np.flatnonzero(frame[id_col].isna().to_numpy())
         raise InputError(f"id_col={id_col!r} is empty in {len(rows)} row(s) (first: row "

@@ -15,8 +15,9 @@ from rnnkit.nn.config import GATES, RecurrentConfig
 
 BIAS_CONVENTION = (
     "torch keeps two bias vectors per gate block (b_ih and b_hh): G x (H x (X + H) + H + H). "
-    "Keras keeps one (G x (H x (X + H) + H)), so the same LSTM has 4H fewer parameters there "
-    "(GRU with reset_after=True, the Keras default, keeps two like torch)."
+    "Keras keeps one (G x (H x (X + H) + H)), so the same layer has G x H fewer parameters "
+    "there (an LSTM 4H, a SimpleRNN H); its GRU with reset_after=True, the default, keeps two "
+    "like torch."
 )
 
 

@@ -239,7 +239,7 @@ def _read_parts(path: Path) -> tuple[bytes, bytes]:
             raise ArtifactError(
                 f"{path} is an ONNX graph (what export writes), not a model file. Run it with "
                 "onnxruntime, or load the model it was exported from.") from e
-        if _starts_as_zip(path):
+        if isinstance(e, zipfile.BadZipFile | EOFError) and _starts_as_zip(path):
             raise ArtifactError(
                 f"{path} is a damaged zip ({str(e)[:200]}): cut short or altered. Copy it "
                 "again from where it was saved, or save the model again.") from e

@@ -156,10 +156,13 @@ def staged_dir(target: str | os.PathLike, writer: str | None = None) -> Iterator
     replaced as a whole (the user's other files there, links to them, files open for
     writing and a shell inside it stay as they are): each output moves in by one rename, a
     directory (``model/``) by one exchange that carries the user's other files in it over,
-    directories first. So a kill leaves every output whole, old or new. ``writer`` (the
-    command, "rnnkit backtest") names the outputs in ``.rnnkit-outputs.json``; those of its
-    last run into ``target`` that this one did not write (a figure of a strategy no longer
-    run) are removed, files only: another command's outputs and a model stay."""
+    directories first. So a kill leaves every output whole, old or new. A file at an
+    output's name that no rnnkit run is recorded to have written (the user's data, say) is
+    kept beside it as ``NAME.~1~`` (said on stderr), never overwritten. ``writer`` (the
+    command, "rnnkit backtest") records its outputs in ``.rnnkit-outputs.json``, with their
+    sizes and times; those of its last run that this one did not write (a figure of a
+    strategy no longer run) are removed if unchanged since; another command's outputs and
+    anything else stay."""
     from rnnkit.errors import InputError
 
     target = Path(target).resolve()  # "." and ".." get a name; a link is written through
@@ -176,80 +179,125 @@ def staged_dir(target: str | os.PathLike, writer: str | None = None) -> Iterator
         os.chmod(stage, 0o777 & ~umask())
     try:
         yield stage
-        stale: set[str] = set()
+        outputs = {} if fresh else _outputs(target)
         if writer is not None:
             import json
 
-            outputs = {} if fresh else _outputs(target)
-            written = sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*")
-                             if not p.is_dir() or p.is_symlink())
-            stale = set(outputs.get(writer, [])) - set(written)
+            written = {p.relative_to(stage).as_posix(): _stat(p) for p in stage.rglob("*")
+                       if not p.is_dir() or p.is_symlink()}
             (stage / OUTPUTS).write_text(json.dumps(outputs | {writer: written}, indent=1),
                                          encoding="utf-8")
         if fresh and not target.exists():
             _rename(stage, target)
             return
-        _move_in(stage, target, stale)
+        _check_kinds(stage, target)  # every clash before any output moves
+        ours = {name for files in outputs.values() for name in files} | {OUTPUTS}
+        _move_in(stage, target, ours)
+        if writer is not None:
+            _remove_stale(target, outputs.get(writer, {}), written)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
 
-def _outputs(target: Path) -> dict[str, list[str]]:
-    """What each command wrote into ``target`` last (empty where nothing says)."""
+def _stat(path: Path) -> list[int]:
+    st = path.lstat()
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _outputs(target: Path) -> dict[str, dict[str, list[int]]]:
+    """What each command wrote into ``target`` last: name -> [size, mtime_ns] (entries of
+    another shape, a hand-edited file, are ignored)."""
     import json
 
     try:
         outputs = json.loads((target / OUTPUTS).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return outputs if isinstance(outputs, dict) else {}
+    if not isinstance(outputs, dict):
+        return {}
+    return {writer: {name: stat for name, stat in files.items()
+                     if isinstance(name, str) and isinstance(stat, list) and len(stat) == 2
+                     and all(isinstance(v, int) for v in stat)}
+            for writer, files in outputs.items() if isinstance(files, dict)}
 
 
-def _move_in(stage: Path, target: Path, stale: set[str]) -> None:
-    """Each entry of ``stage`` into ``target`` in one step (directories first, the list of
-    outputs last); then the ``stale`` outputs of the writer's last run are removed."""
+def _check_kinds(stage: Path, target: Path) -> None:
     from rnnkit.errors import InputError
 
+    for entry in stage.iterdir():
+        there = target / entry.name
+        new_dir = entry.is_dir() and not entry.is_symlink()
+        if there.is_symlink() or not there.exists():
+            continue  # a link is replaced (what it points to stays)
+        if new_dir != there.is_dir():
+            kind = "directory" if new_dir else "file"
+            raise InputError(f"--out {str(target)!r} holds {entry.name!r}, where this run "
+                             f"writes a {kind} of that name. Move it, or pass another --out.")
+
+
+def _move_in(stage: Path, target: Path, ours: set[str]) -> None:
+    """Each entry of ``stage`` into ``target`` in one step (directories first, the list of
+    outputs last); a file there that is not ``ours`` is kept as ``NAME.~N~``."""
     entries = sorted(stage.iterdir(), key=lambda p: (p.name == OUTPUTS,
                                                      not p.is_dir() or p.is_symlink(), p.name))
     for entry in entries:
         there = target / entry.name
         new_dir = entry.is_dir() and not entry.is_symlink()
-        old_dir = there.is_dir() and not there.is_symlink()
-        if (there.exists() or there.is_symlink()) and new_dir != old_dir:
-            kind = "directory" if new_dir else "file"
-            raise InputError(f"--out {str(target)!r} holds {entry.name!r}, where this run "
-                             f"writes a {kind} of that name. Move it, or pass another --out.")
-        if new_dir and old_dir:
-            carry_over(there, entry, _under(stale, entry.name))
+        if there.is_symlink() and new_dir:
+            there.unlink()  # a rename cannot put a directory over a link
+        if new_dir and there.is_dir():
+            carry_over(there, entry)
             replace_dir(entry, there)
-        else:
-            _rename(entry, there)
-    for name in stale:  # files of the last run at the top, not written again (never a model)
+            continue
+        if there.is_file() and not there.is_symlink() and entry.name not in ours:
+            kept = _backup_name(there)
+            try:
+                os.link(there, kept)  # the user's file stays whole under its new name
+            except OSError:
+                shutil.copy2(there, kept)
+            print(f"rnnkit: {str(there)!r} was not written by rnnkit; kept as "
+                  f"{kept.name!r} beside the new one", file=sys.stderr)
+        _rename(entry, there)
+
+
+def _backup_name(path: Path) -> Path:
+    n = 1
+    while (path.with_name(f"{path.name}.~{n}~")).exists():
+        n += 1
+    return path.with_name(f"{path.name}.~{n}~")
+
+
+def _remove_stale(target: Path, before: dict[str, list[int]], written: dict) -> None:
+    """The files of the writer's last run that this one did not write, where unchanged
+    since (same size and time: not edited, not replaced by the user); then the folders
+    that left empty."""
+    folders = set()
+    for name, stat in before.items():
+        if name in written or name == OUTPUTS or ".." in Path(name).parts or \
+                Path(name).is_absolute():
+            continue
         path = target / name
-        if "/" not in name and path.is_file() and not path.is_symlink():
+        if path.is_file() and not path.is_symlink() and _stat(path) == stat:
             path.unlink(missing_ok=True)
+            folders.update(p for p in path.parents if p != target and target in p.parents)
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only where it is empty
 
 
-def _under(names: set[str] | frozenset[str], folder: str) -> set[str]:
-    return {n[len(folder) + 1:] for n in names if n.startswith(folder + "/")}
-
-
-def carry_over(old: Path, new: Path, skip: set[str] | frozenset[str] = frozenset()) -> None:
+def carry_over(old: Path, new: Path) -> None:
     """Copy into ``new`` the entries of ``old`` it does not hold, directory by directory (a
-    user's notes in a model directory that ``new`` rewrites stay), but those ``skip`` names
-    (paths relative to ``old``: outputs of an earlier run, not the user's). An entry of
-    ``new`` that stands where ``old`` has one of another kind (a file for a directory)
-    wins."""
+    user's notes in a model directory that ``new`` rewrites stay). An entry of ``new`` that
+    stands where ``old`` has one of another kind (a file for a directory) wins."""
     for entry in old.iterdir():
-        if ".tmp-" in entry.name or entry.name in skip:
+        if ".tmp-" in entry.name:
             continue
         there = new / entry.name
         if not there.exists() and not there.is_symlink():
             copy_entry(entry, there)
         elif entry.is_dir() and not entry.is_symlink() and there.is_dir() \
                 and not there.is_symlink():
-            carry_over(entry, there, _under(skip, entry.name))
+            carry_over(entry, there)
 
 
 def temp_prefix(target: Path) -> str:

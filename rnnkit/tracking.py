@@ -62,10 +62,6 @@ def start(estimator: Any) -> float:
     if not str(where).strip():
         raise InputError("tracking_dir='' names no directory. Pass a directory for the "
                          "tracked runs, or leave it out (runs/tracking).")
-    if not tracking and str(where) != "runs/tracking":  # it would record nothing
-        raise InputError(f"tracking_dir={str(where)!r} is given but tracking is off, so "
-                         "nothing would be recorded there. Pass tracking='files' (or "
-                         "'mlflow', 'tensorboard'), or drop tracking_dir.")
     if tracking:
         root = Path(getattr(estimator, "tracking_dir", "runs/tracking"))
         try:

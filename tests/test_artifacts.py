@@ -92,6 +92,10 @@ def test_a_models_own_file_a_cut_zip_an_export_and_an_empty_path_are_named(tmp_p
         read_model(tmp_path / "graph.onnx")
     with pytest.raises(ArtifactError, match="model path is empty"):
         read_model("")
+    with zipfile.ZipFile(tmp_path / "data.zip", "w") as z:  # whole, just not a model
+        z.writestr("train.csv", "ds,y\n")
+    with pytest.raises(ArtifactError, match="data.zip is not an rnnkit model"):
+        read_model(tmp_path / "data.zip")
 
 
 def test_not_an_rnnkit_file(tmp_path):

@@ -516,7 +516,8 @@ CLI = [
     ("inspect a forecaster's sequence", lambda d: ["inspect", _saved(), "airline",
                                                     "--sequence", "5"], ["--sequence 5"]),
     ("forecast lookback abc", lambda d: ["forecast", "airline", "--lookback", "abc"],
-     ["--lookback 'abc' must be a whole number or none. Pass e.g. --lookback 24"]),
+     ["--lookback 'abc' must be a whole number or none", "Pass --lookback followed by a "
+      "whole number"]),
     ("forecast latin-1 csv", lambda d: ["forecast", _bytes(d, "latin.csv",
                                                            b"ds,y\n2020-01-01,caf\xe9\n")],
      ["is not UTF-8 text", "Save it again as UTF-8"]),  # was: "Check that it is a valid CSV"
@@ -524,9 +525,6 @@ CLI = [
                                                 "label", "--id-col", "id", "--time-col",
                                                 "step"], ["columns left: ['x']",
                                                           "Pass --sequence-cols x."]),
-    ("predict over a text file", lambda d: ["predict", _saved(), "airline", "--out",
-                                            _bytes(d, "notes.txt", b"mine")],
-     ["notes.txt", "is an existing .txt file"]),
 ]
 
 

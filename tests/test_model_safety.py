@@ -211,6 +211,76 @@ def test_an_output_where_the_user_has_another_kind_of_entry_is_refused(tmp_path)
     assert (out / "model" / "mine.txt").read_text() == "mine"
 
 
+def test_a_users_file_at_an_outputs_name_is_kept_and_a_bad_record_deletes_nothing(
+        tmp_path, capsys):
+    """`rnnkit forecast forecast.csv --out .` replaced the data with the forecast; a
+    hand-edited record {"backtest": "abc"} deleted the user's files a, b and c."""
+    out = tmp_path / "project"
+    out.mkdir()
+    (out / "forecast.csv").write_text("the user's data")
+    for name in "abc":
+        (out / name).write_text("mine")
+    (out / ".rnnkit-outputs.json").write_text('{"backtest": "abc", "tag": [1, null]}')
+    with staged_dir(out, "backtest") as stage:
+        (stage / "forecast.csv").write_text("the forecast")
+    assert (out / "forecast.csv").read_text() == "the forecast"
+    assert (out / "forecast.csv.~1~").read_text() == "the user's data"
+    assert "kept as 'forecast.csv.~1~'" in capsys.readouterr().err
+    assert all((out / name).read_text() == "mine" for name in "abc")
+    with staged_dir(out, "backtest") as stage:  # now recorded as rnnkit's: replaced
+        (stage / "forecast.csv").write_text("again")
+    assert not (out / "forecast.csv.~2~").exists() and capsys.readouterr().err == ""
+    # an output the user edited since is not removed as stale
+    with staged_dir(out, "backtest") as stage:
+        (stage / "plot_a.png").write_text("a")
+        (stage / "plot_b.png").write_text("b")
+    (out / "plot_b.png").write_text("edited by hand")
+    with staged_dir(out, "backtest") as stage:
+        (stage / "forecast.csv").write_text("x")
+    assert not (out / "plot_a.png").exists() and (out / "plot_b.png").exists()
+
+
+def test_a_clash_is_refused_before_any_output_moves_and_a_link_is_replaced(tmp_path):
+    from rnnkit.errors import InputError
+
+    out = tmp_path / "run"
+    (out / "z.png").mkdir(parents=True)  # a folder where a file goes
+    with pytest.raises(InputError, match="holds 'z.png', where this run writes a file"), \
+            staged_dir(out) as stage:
+        (stage / "a.csv").write_text("new")
+        (stage / "z.png").write_text("new")
+    assert sorted(p.name for p in out.iterdir()) == ["z.png"]  # a.csv did not move in
+    (out / "z.png").rmdir()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "keep.txt").write_text("mine")
+    (out / "model").symlink_to(tmp_path / "elsewhere")
+    with staged_dir(out) as stage:
+        (stage / "model").mkdir()
+        (stage / "model" / "model.json").write_text("{}")
+    assert not (out / "model").is_symlink() and (out / "model" / "model.json").exists()
+    assert (tmp_path / "elsewhere" / "keep.txt").read_text() == "mine"
+
+
+def test_a_models_folder_no_longer_written_is_removed_with_its_files(tmp_path):
+    """tune(refit=False) into an earlier search's folder left its model beside a best.json
+    that says no model was saved; a user's file in that folder stays, and so does it."""
+    out = tmp_path / "search"
+    with staged_dir(out, "tune") as stage:
+        (stage / "best.json").write_text("{}")
+        (stage / "model").mkdir()
+        (stage / "model" / "model.json").write_text("{}")
+    with staged_dir(out, "tune") as stage:
+        (stage / "best.json").write_text("{}")
+    assert not (out / "model").exists()
+    with staged_dir(out, "tune") as stage:
+        (stage / "model").mkdir()
+        (stage / "model" / "model.json").write_text("{}")
+    (out / "model" / "notes.txt").write_text("mine")
+    with staged_dir(out, "tune") as stage:
+        (stage / "best.json").write_text("{}")
+    assert sorted(p.name for p in (out / "model").iterdir()) == ["notes.txt"]
+
+
 def test_a_cli_run_refuses_an_out_whose_model_is_a_file(tmp_path):
     from rnnkit.errors import InputError
     from rnnkit.files import check_out_dir

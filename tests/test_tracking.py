@@ -206,3 +206,17 @@ def test_scores_that_are_not_finite_are_written_as_null(tmp_path):
         best = scores[f"run{r}_best_val_loss"]
         assert best == pytest.approx(h.val_loss[h.best_epoch - 1] if h.best_epoch
                                      else h.initial_val_loss)
+
+
+def test_the_sequence_commands_track_into_the_directory_given(tmp_path, capsys):
+    """The check of --tracking-dir without tracking first refused classify's tracked runs
+    (its model is built untracked and tracked after the fit)."""
+    rows = [{"id": i, "step": t, "x": float(np.sin(i + t)), "label": i % 2}
+            for i in range(20) for t in range(8)]
+    pd.DataFrame(rows).to_csv(tmp_path / "seq.csv", index=False)
+    code, out, err = run(["classify", tmp_path / "seq.csv", "--label-col", "label",
+                          "--sequence-cols", "x", "--id-col", "id", "--time-col", "step",
+                          "--max-steps", "4", "--tracking", "files", "--tracking-dir",
+                          tmp_path / "trk", "--out", tmp_path / "o"], capsys)
+    assert code == 0, err
+    assert (only_run(tmp_path / "trk") / "params.json").is_file()

@@ -49,6 +49,15 @@ def _cli_default(check: str, default: Any) -> Any:
     return default
 
 
+def _check_tracking(options: dict[str, Any]) -> None:
+    """--tracking-dir without --tracking would record nothing there, silently."""
+    where = options.get("tracking_dir")
+    if where is not None and str(where) != "runs/tracking" and not options.get("tracking"):
+        raise InputError(f"--tracking-dir {where} is given but tracking is off, so nothing "
+                         "would be recorded there. Pass --tracking files (or mlflow, "
+                         "tensorboard), or drop --tracking-dir.")
+
+
 def from_cli(check: str, value: Any, name: str) -> Any:
     """A flag's value as the estimator takes it: "a,b" -> ("a", "b"), "0.1,0.9" ->
     (0.1, 0.9), "24" -> 24 and "0.1" -> 0.1 for sizes."""
@@ -68,10 +77,10 @@ def from_cli(check: str, value: Any, name: str) -> Any:
         try:
             return int(value) if kind.startswith("int") else float(value)
         except ValueError as e:
-            what, like = ("a whole number", "24") if kind.startswith("int") else \
-                ("a number", "0.5")
-            raise InputError(f"{flag} {value!r} must be {what} or none. Pass e.g. {flag} "
-                             f"{like}, or {flag} none to leave it to the data.") from e
+            what = "a whole number" if kind.startswith("int") else "a number"
+            raise InputError(f"{flag} {value!r} must be {what} or none (see rnnkit COMMAND "
+                             f"--help for what none means there). Pass {flag} followed by "
+                             f"{what}.") from e
     if kind == "size" and value is not None:
         try:
             return int(value) if value.strip().isdigit() else float(value)
@@ -114,6 +123,7 @@ def with_options(cls: type, skip: tuple[str, ...] = (), defaults: dict | None = 
         def command(**kwargs: Any) -> Any:
             options = {f.name: from_cli(f.metadata["check"], kwargs.pop(f.name), f.name)
                        for f in declared}
+            _check_tracking(options)
             return fn(**kwargs, options=options)
 
         command.__name__, command.__doc__ = fn.__name__, fn.__doc__

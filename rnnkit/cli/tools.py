@@ -45,7 +45,7 @@ def predict(
     if out is not None:
         from rnnkit.files import check_out_file
 
-        check_out_file(out, "--out", "the predictions' CSV", (".csv", ".tsv"))
+        check_out_file(out, "--out", "the predictions' CSV", (".csv", ".txt", ".tsv"))
     model = load(model_path)
     if future_file is not None and not getattr(model, "future_cols", ()):
         from rnnkit.errors import InputError
@@ -79,8 +79,8 @@ def inspect(
     data: Annotated[str | None, typer.Argument(help="History whose last window is inspected "
                                                     "(default: the last training window).")] = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Directory for the figures (default: runs/inspect/MODEL, MODEL "
-                            "named by its folder, or the folder above a folder named model)."
+        "--out", "-o", help="Directory for the figures (default: runs/inspect/NAME: a CLI "
+                            "run's runs/forecast/airline/model is forecast_airline)."
     )] = None,
     layer: Annotated[int, typer.Option(help="Which recurrent layer to draw.")] = 0,
     units: Annotated[int, typer.Option(help="Units in the line plot.")] = 4,
@@ -122,7 +122,7 @@ def inspect(
                          f"layer(s). Pass --layer 0..{len(ins.layers) - 1}.")
     written = []
     out = out or _inspect_out(model_path)
-    with staged_dir(out, "inspect") as stage:  # each figure whole, or none
+    with staged_dir(out, f"inspect --layer {layer}") as stage:  # each figure whole
         for d in range(len(ins.layers[layer])):
             name = f"heatmaps_layer{layer}" + ("_reverse" if d else "") + ".png"
             save_figure(plot_heatmaps(ins, layer, d), stage / name)
@@ -269,8 +269,13 @@ def export(
 
 
 def _inspect_out(model_path: Path) -> Path:
-    """``runs/inspect/<model>``: one folder per model, named by its folder (runs/forecast/
-    airline/model: airline), so that inspecting one model never replaces another's figures."""
+    """``runs/inspect/<model>``: one folder per model, named by its path (a CLI run's
+    runs/forecast/airline/model: forecast_airline; a folder or zip of another name: that
+    name), so that inspecting one model does not replace another's figures."""
     path = model_path.resolve()
-    name = path.parent.name if path.name == "model" and path.parent.name else path.stem
+    if path.name == "model" and path.parent.name:
+        above = path.parent.parent.name
+        name = f"{above}_{path.parent.name}" if above else path.parent.name
+    else:
+        name = path.stem
     return Path("runs") / "inspect" / name

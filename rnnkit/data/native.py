@@ -61,36 +61,54 @@ def to_native(frame: pd.DataFrame, kind: str | None,
               times: tuple[str, str | None] | None = None) -> Any:
     """A result frame in the library the caller's data came from (pandas when unknown).
     ``times``: the time column and the type it had in the caller's data
-    (:func:`time_type`), which the answer's time column is given back in (a polars
-    ``Datetime('us')`` concatenates with the answer only if that is ``Datetime('us')`` too)."""
+    (:func:`time_type`), which the answer's time column is given back in where its values
+    fit that type exactly (a polars ``Datetime('us')`` history concatenates with its
+    forecast; forecasts at 12:00 of a ``Date`` history stay datetimes)."""
     column, kind_of_time = times if times is not None else (None, None)
-    unit = re.match(r"datetime64\[(\w+)", kind_of_time or "")
-    if unit and column in frame.columns and \
-            pd.api.types.is_datetime64_any_dtype(frame[column].dtype):  # the unit, not the zone
-        frame = frame.assign(**{column: frame[column].dt.as_unit(unit.group(1))})
+    if not kind_of_time or column not in frame.columns or \
+            not pd.api.types.is_datetime64_any_dtype(frame[column].dtype) or \
+            not _fits(frame[column], kind_of_time):
+        kind_of_time = None
+    unit = re.search(r"datetime64\[(\w+)|time_unit='(\w+)'|timestamp\[(\w+)",
+                     kind_of_time or "")
+    unit = next((u for u in unit.groups() if u), None) if unit else None
+    if kind_of_time and unit and kind_of_time.startswith("datetime64"):  # the unit, not the zone
+        frame = frame.assign(**{column: frame[column].dt.as_unit(unit)})
     if kind == "polars":
         import polars as pl
 
         out = _needs_pyarrow(lambda: pl.from_pandas(frame), "polars")
-        if kind_of_time and column in out.columns:
-            unit = re.search(r"time_unit='(\w+)'", kind_of_time)
-            with contextlib.suppress(pl.exceptions.PolarsError):
-                if kind_of_time == "Date":
-                    out = out.with_columns(pl.col(column).cast(pl.Date))
-                elif unit and out.schema[column] != pl.Date:
-                    out = out.with_columns(pl.col(column).dt.cast_time_unit(unit.group(1)))
+        with contextlib.suppress(pl.exceptions.PolarsError):
+            if kind_of_time == "Date":
+                out = out.with_columns(pl.col(column).cast(pl.Date))
+            elif kind_of_time and unit:
+                out = out.with_columns(pl.col(column).dt.cast_time_unit(unit))
         return out
     if kind == "pyarrow":
         import pyarrow as pa
 
         table = pa.Table.from_pandas(frame, preserve_index=False)
         target = _arrow_type(kind_of_time) if kind_of_time else None
-        if target is not None and column in table.column_names:
+        if target is not None:
             with contextlib.suppress(pa.ArrowException):
                 table = table.set_column(table.column_names.index(column), column,
                                          table[column].cast(target))
         return table
     return frame
+
+
+def _fits(times: pd.Series, kind_of_time: str) -> bool:
+    """Whether ``times`` are exact in ``kind_of_time``: whole days for a date type, whole
+    units of a coarser time unit (nothing is cut off by the cast)."""
+    if kind_of_time == "Date" or kind_of_time.startswith("date"):
+        return bool((times == times.dt.normalize()).all())
+    unit = re.search(r"datetime64\[(\w+)|time_unit='(\w+)'|timestamp\[(\w+)", kind_of_time)
+    unit = next((u for u in unit.groups() if u), None) if unit else None
+    if unit not in ("s", "ms", "us", "ns"):
+        return False
+    step = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}[unit]
+    nanos = times.dt.as_unit("ns").astype("int64")
+    return bool((nanos % step == 0).all())
 
 
 def time_type(data: Any, column: str) -> str | None:

@@ -81,6 +81,15 @@ def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = Non
             f"{options.strategy} model forecasts at most its horizon. Pass test_size <= "
             f"{spec.horizon}, horizon={test_size}, or strategy='recursive'.")
     # fit would refuse it in terms of the horizon and validation the user may not have set
+    most = _longest_lookback(options, panel, test_size)
+    if most is not None:  # the lookback given, not the holdout, leaves no window
+        raise InputError(
+            f"lookback={options.lookback} is longer than the rows before the holdout of "
+            f"{test_size} steps hold (with a window of real history and validation rows "
+            "after it), so every window would read made-up history. "
+            + (f"Pass lookback <= {most}, or leave it out (it is then set from the data)."
+               if most else "Leave it out (it is then set from the data), or pass a "
+               f"shorter {given}."))
     if not _trains(options, panel, test_size):
         # window training needs a window on some series (the longest tells), sequence
         # training or a given val_size on every one (the shortest)
@@ -172,15 +181,32 @@ def _trains(options: ForecastOptions, panel: Panel, test_size: int) -> bool:
         return False
     if options.strategy != "recursive" and test_size > spec.horizon:
         return False
-    if not holds_lookback(options, spec, train.lengths):
-        return False
     stateful = options.training == "sequence"
     val = validation_rows(options, spec, train.lengths, stateful)
     cut = train.lengths - val
+    if not holds_lookback(options, spec, cut):
+        return False
     short = cut < (spec.lookback + spec.steps if stateful else spec.steps + 1)
     if stateful and (val < spec.horizon).any():  # its validation scores whole horizons
         return False
     return not (short.all() or (short.any() and stateful) or (cut < 1).any())
+
+
+def _longest_lookback(options: ForecastOptions, panel: Panel, test_size: int) -> int | None:
+    """Where the lookback the user gave is what keeps the fit before the holdout from
+    training (it would train without it): the longest that trains (0: none); else None."""
+    if options.lookback is None or options.training != "window" or \
+            _trains(options, panel, test_size) or \
+            not _trains(replace(options, lookback=None), panel, test_size):
+        return None
+    low, high = 0, options.lookback - 1  # low trains (0: none found yet)
+    while high > low:
+        middle = (low + high + 1) // 2
+        if _trains(replace(options, lookback=middle), panel, test_size):
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _shorter_holdout(options: ForecastOptions, panel: Panel, given: str) -> str:
@@ -305,29 +331,57 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
     # a sequence model trains on every series' stream, and a validation of given rows takes
     # them from every series: there a series shorter than the first window is refused
     spare = options.training == "window" and options.val_size is None
-    before = max(lookback, spec.steps)  # rows before the first origin: a window, and the
-    # first fit's window of real targets; a lookback given, and the steps after it
-    if options.lookback is not None:
-        before = max(before, options.lookback + spec.steps - 1)
-    if spare and (first >= before + 1).any() and len(left_out):
+    def needed(panel: Panel, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Rows each series needs before its first origin (a window, and the first fit's
+        window of real targets; with a lookback given, a whole window of real history
+        before that fit's validation rows), and those validation rows."""
+        before = np.full(len(first), max(lookback, spec.steps))
+        held = np.zeros(len(first), dtype=np.int64)
+        if options.lookback is not None and options.training == "window":
+            rows_before = np.maximum(first, 1)
+            first_spec = resolve(options, first_rows(panel, rows_before), horizon)
+            held = validation_rows(options, first_spec, rows_before)
+            before = np.maximum(before, options.lookback + first_spec.steps + held)
+        else:
+            before = before + 1
+        return before, held
+
+    def refused(short: np.ndarray) -> bool:
+        return bool(short.all() or (short.any() and not spare))
+
+    before, held = needed(panel, first)
+    if spare and (first >= before).any() and len(left_out):
         panel, origins, first = select_series(panel, kept), origins[kept], first[kept]
-        lengths = lengths[kept]
-    short = first < before + 1
-    if short.all() or (short.any() and not spare):
+        lengths, before, held = lengths[kept], before[kept], held[kept]
+    short = first < before
+    if refused(short):
         # the fix for the longest series where a window on one will do (dropping the
         # shortest would not), else for the shortest (every series must hold one)
-        i = int(np.argmax(first)) if spare else int(np.argmin(first))
-        most = (int(lengths[i, 0]) - horizon - before - 1) // step + 1
+        i = int(np.argmax(first - before)) if spare else int(np.argmin(first - before))
+        most, high = 0, n_windows - 1  # the most windows that fit (found by halving)
+        while high > most:
+            middle = (most + high + 1) // 2
+            at_first = panel.lengths - horizon - step * (middle - 1)
+            if refused(at_first < needed(panel, at_first)[0]):
+                high = middle - 1
+            else:
+                most = middle
+        shorter = " lower horizon" + (" or lookback" if options.lookback else "")
         fix = f"Pass n_windows <= {most}" + (", or a smaller step." if step > 1 else ".") \
             if most >= 1 else \
-            "No series is long enough for one window: give longer series, or lower horizon." \
+            f"No series is long enough for one window: give longer series, or{shorter}." \
             if short.all() and panel.n_series > 1 else \
-            f"Series {panel.ids[i]!r} is too short for one window: drop it, or lower horizon."
+            f"Series {panel.ids[i]!r} is too short for one window: " + (
+                "drop it, or" if panel.n_series > 1 else "give a longer series, or") + \
+            f"{shorter}."
+        read = f"lookback={options.lookback}" + (f" and {int(held[i])} validation rows"
+                                                 if held[i] else "") \
+            if options.lookback is not None else f"lookback={lookback}"
         raise InputError(
             f"n_windows={n_windows} with step={step} and horizon={horizon} needs "
-            f"{before + 1 + horizon + step * (n_windows - 1)} rows of series "
-            f"{panel.ids[i]!r}, which has {int(lengths[i, 0])} (lookback={lookback} before the "
-            f"first window). {fix}")
+            f"{int(before[i]) + horizon + step * (n_windows - 1)} rows of series "
+            f"{panel.ids[i]!r}, which has {int(lengths[i, 0])} ({read} before the first "
+            f"window). {fix}")
     S, K = origins.shape
     rows = np.repeat(np.arange(S), K)
     at = origins.reshape(-1)  # [S*K] first target row of each window in its series

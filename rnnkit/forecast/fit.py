@@ -66,15 +66,17 @@ def fit(options: ForecastOptions, panel: Panel, network: str | None = None,
             f"series {panel.ids[i]!r} has {lengths[i]} observations; with horizon={spec.steps} "
             f"and {val_rows[i]} held out for validation it needs at least {need + val_rows[i]}. "
             "Lower horizon or val_size, or drop the shortest series.")
-    if not holds_lookback(options, spec, lengths):
-        i = int(np.argmax(lengths))
-        most = int(lengths[i]) - spec.steps
+    if not holds_lookback(options, spec, cut):
+        i = int(np.argmax(cut))
+        most = int(cut[i]) - spec.steps
         fix = f"Pass lookback <= {most}, or leave it out (it is then set from the data)" \
-            if most >= 1 else "Lower horizon"
+            if most >= 1 else "Lower horizon or val_size"
         raise InputError(
-            f"lookback={options.lookback} with horizon={spec.steps} needs a series of at least "
-            f"{options.lookback + spec.steps} observations; the longest ({panel.ids[i]!r}) has "
-            f"{lengths[i]}, so every window would read made-up history. {fix}.")
+            f"lookback={options.lookback} is longer than any series holds: with horizon="
+            f"{spec.steps} and {val_rows[i]} rows held out for validation, the longest series "
+            f"({panel.ids[i]!r}, {lengths[i]} observations) leaves {int(cut[i])} rows for "
+            f"windows of {options.lookback + spec.steps}, so every window would read made-up "
+            f"history. {fix}.")
     if short.size and options.verbose:
         names = ", ".join(repr(panel.ids[i]) for i in short[:3])
         more = f" and {short.size - 3} more" if short.size > 3 else ""
@@ -169,12 +171,13 @@ def check_scale(options: ForecastOptions, panel: Panel, cut: np.ndarray, scaling
             "it by a power of ten), or pass transform='log' for a positive target.")
 
 
-def holds_lookback(options: ForecastOptions, spec: ForecastSpec, lengths: np.ndarray) -> bool:
-    """Whether some series holds a lookback given by the user and the steps after it:
-    padding in front is for the short series of a panel; a lookback that no series holds
-    would train every window on made-up history (lookback=500 on 144 months)."""
-    return options.lookback is None or bool(
-        (np.asarray(lengths) >= options.lookback + spec.steps).any())
+def holds_lookback(options: ForecastOptions, spec: ForecastSpec, cut: np.ndarray) -> bool:
+    """Whether some series holds a lookback given by the user and the steps after it in its
+    rows before ``cut`` (its validation rows): padding in front is for the short series of
+    a panel; a lookback that no series holds would train every window on made-up history
+    (lookback=500 on 144 months)."""
+    return options.lookback is None or options.training != "window" or bool(
+        (np.asarray(cut) >= options.lookback + spec.steps).any())
 
 
 def validation_rows(options: ForecastOptions, spec: ForecastSpec, lengths: np.ndarray,

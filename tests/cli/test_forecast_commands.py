@@ -61,6 +61,13 @@ def test_inspect_writes_the_pictures(tmp_path, capsys):
     code, _, err = run(["inspect", tmp_path / "run" / "model", "--layer", "3",
                         "--out", tmp_path / "ins"], capsys)
     assert "--layer 3 does not exist" in one_line_error(code, err)
+    # by default one folder per model (every model's went to runs/inspect), named by the
+    # command and data of a CLI run, so a forecast's and a tune's models of one dataset differ
+    from rnnkit.cli.tools import _inspect_out
+
+    assert _inspect_out(tmp_path / "runs" / "forecast" / "airline" / "model").parts[-2:] == \
+        ("inspect", "forecast_airline")
+    assert _inspect_out(tmp_path / "mine.zip").parts[-2:] == ("inspect", "mine")
 
 
 def _csv(tmp_path, frame, name="data.csv"):

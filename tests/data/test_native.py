@@ -84,6 +84,13 @@ def test_a_forecast_keeps_the_type_of_the_callers_time_column(tmp_path):
     # newer data of another type: the answer follows it
     newer = pl.from_pandas(frame).with_columns(pl.col("ds").cast(pl.Datetime("ms")))
     assert model.predict(data=newer).schema["ds"] == pl.Datetime("ms")
+    # times a Date cannot hold (12-hour steps read from dates) stay datetimes, not cut to
+    # the day (2024-02-29, 03-01, 03-01, ...)
+    daily = pl.from_pandas(monthly().assign(ds=pd.date_range("2024-01-01", periods=72,
+                                                             freq="D"))).with_columns(
+        pl.col("ds").cast(pl.Date))
+    halves = rnnkit.Forecaster(**SMALL | {"freq": "12h", "fill": "interpolate"}).fit(daily)
+    assert halves.predict()["ds"].dt.hour().to_list()[:2] == [12, 0]
 
 
 def test_a_series_becomes_time_and_target_columns_and_other_data_passes_through():

@@ -89,14 +89,24 @@ def test_an_evaluation_scores_the_series_long_enough_and_names_the_others():
 
 def test_a_lookback_no_series_holds_is_refused_and_its_bound_works():
     """lookback=500 on 144 months trained every window on 356 made-up rows, silently."""
-    frame = _frame()  # 80, 60 and 70 rows
-    with pytest.raises(InputError, match=r"lookback=200 with horizon=3 needs a series of at "
-                                         r"least 203 observations; the longest \('s0'\) has "
-                                         r"80.* Pass lookback <= 77"):
+    frame = _frame()  # 80, 60 and 70 rows; validation takes the last 5 of each
+    with pytest.raises(InputError, match=r"lookback=200 is longer than any series holds: with "
+                                         r"horizon=3 and 5 rows held out for validation, the "
+                                         r"longest series \('s0', 80 observations\) leaves 75 "
+                                         r"rows .* Pass lookback <= 72"):
         rnnkit.Forecaster(**FAST | {"lookback": 200}).fit(frame)
-    rnnkit.Forecaster(**FAST | {"lookback": 77}).fit(frame)  # the bound works; shorter
-    with pytest.raises(InputError, match="Pass lookback <= 77"):  # series are padded
-        rnnkit.Forecaster(**FAST | {"lookback": 78}).fit(frame)
+    rnnkit.Forecaster(**FAST | {"lookback": 72}).fit(frame)  # the bound works; shorter
+    with pytest.raises(InputError, match="Pass lookback <= 72"):  # series are padded
+        rnnkit.Forecaster(**FAST | {"lookback": 73}).fit(frame)
+    # an evaluation names the lookback, not the holdout, and its bound works too
+    with pytest.raises(InputError, match=r"lookback=200 is longer than the rows before the "
+                                         r"holdout of 3 steps hold.*Pass lookback <= (\d+)"
+                       ) as refused:
+        rnnkit.Forecaster(**FAST | {"lookback": 200}).evaluate(frame, test_size=3)
+    most = int(refused.value.args[0].split("lookback <= ")[1].split(",")[0])
+    rnnkit.Forecaster(**FAST | {"lookback": most}).evaluate(frame, test_size=3)
+    with pytest.raises(InputError, match=f"Pass lookback <= {most},"):
+        rnnkit.Forecaster(**FAST | {"lookback": most + 1}).evaluate(frame, test_size=3)
 
 
 def test_validation_rows_that_leave_a_series_nothing_before_them_are_refused():
@@ -129,13 +139,13 @@ def test_a_backtest_scores_series_shorter_than_a_window_and_names_those_it_canno
     others = bt.forecasts[bt.forecasts["unique_id"] != "short"].reset_index(drop=True)
     pd.testing.assert_frame_equal(others, alone.forecasts)
     with pytest.raises(InputError, match="n_windows=2 .* Pass n_windows <= 1"):
-        rnnkit.Forecaster(**FAST).backtest(pd.concat([recent("a", 20), recent("b", 20)]),
+        rnnkit.Forecaster(**FAST).backtest(pd.concat([recent("a", 21), recent("b", 21)]),
                                            n_windows=2, step=3)  # no series long enough
-    with pytest.raises(InputError, match="rows of series 'a', which has 20 .* Pass n_windows "
+    with pytest.raises(InputError, match="rows of series 'a', which has 21 .* Pass n_windows "
                                          "<= 1"):  # the fix for the longest, which works:
-        rnnkit.Forecaster(**FAST).backtest(pd.concat([recent("a", 20), recent("b", 5)]),
+        rnnkit.Forecaster(**FAST).backtest(pd.concat([recent("a", 21), recent("b", 5)]),
                                            n_windows=2, step=3)
-    assert rnnkit.Forecaster(**FAST).backtest(pd.concat([recent("a", 20), recent("b", 5)]),
+    assert rnnkit.Forecaster(**FAST).backtest(pd.concat([recent("a", 21), recent("b", 5)]),
                                               n_windows=1, step=3).n_windows == 1
     with pytest.raises(InputError, match="rows of series 'b', which has 15"):  # every series
         rnnkit.Forecaster(**FAST | {"training": "sequence"}).backtest(  # trains: the shortest
@@ -146,9 +156,11 @@ def test_a_holdout_too_long_for_the_series_names_the_longest_that_works():
     from conftest import one_series
 
     data = one_series(72, "MS", seasons=((12, 1.0),), seed=3)
-    with pytest.raises(InputError, match="Pass test_size <= 30,"):  # a lookback of 12 given:
-        rnnkit.Forecaster(**FAST | {"horizon": None}).evaluate(data, test_size=31)  # 12 + 31
-    few = FAST | {"lookback": 2}  # > 72 - 31 rows to train on
+    with pytest.raises(InputError, match="lookback=12 is longer than the rows before the "
+                                         "holdout of 31 steps hold.*Pass lookback <= 10,"):
+        rnnkit.Forecaster(**FAST | {"horizon": None}).evaluate(data, test_size=31)
+    rnnkit.Forecaster(**FAST | {"horizon": None, "lookback": 10}).evaluate(data, test_size=31)
+    few = FAST | {"lookback": 2}  # the bounds of the holdout itself, below
     for k in (70, 40, 36):  # 36: 36 rows cannot hold a window of 36 targets and a row before
         with pytest.raises(InputError, match="Pass test_size <= 35, or give longer series"):
             rnnkit.Forecaster(**few | {"horizon": None}).evaluate(data, test_size=k)

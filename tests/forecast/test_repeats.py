@@ -140,5 +140,6 @@ def test_predict_on_a_few_rows_uses_the_models_grid_and_one_step_checks_its_size
     assert len(model.predict(data=data.iloc[-7:])) == 3
     with pytest.raises(rnnkit.InputError, match="test_size=0 must be an integer >= 1"):
         rnnkit.Forecaster(**FAST).evaluate(data, test_size=0, protocol="one-step")
-    with pytest.raises(rnnkit.InputError, match="Pass n_windows <= 15"):
-        rnnkit.Forecaster(**FAST).backtest(data, n_windows=40, step=3)
+    with pytest.raises(rnnkit.InputError, match="Pass n_windows <= 14"):  # lookback 12
+        rnnkit.Forecaster(**FAST).backtest(data, n_windows=40, step=3)  # and 3 validation
+    assert rnnkit.Forecaster(**FAST).backtest(data, n_windows=14, step=3).n_windows == 14

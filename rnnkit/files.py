@@ -191,7 +191,7 @@ def staged_dir(target: str | os.PathLike, writer: str | None = None) -> Iterator
             _rename(stage, target)
             return
         _check_kinds(stage, target)  # every clash before any output moves
-        ours = {name for files in outputs.values() for name in files} | {OUTPUTS}
+        ours = {name: stat for files in outputs.values() for name, stat in files.items()}
         _move_in(stage, target, ours)
         if writer is not None:
             _remove_stale(target, outputs.get(writer, {}), written)
@@ -235,9 +235,10 @@ def _check_kinds(stage: Path, target: Path) -> None:
                              f"writes a {kind} of that name. Move it, or pass another --out.")
 
 
-def _move_in(stage: Path, target: Path, ours: set[str]) -> None:
+def _move_in(stage: Path, target: Path, ours: dict[str, list[int]]) -> None:
     """Each entry of ``stage`` into ``target`` in one step (directories first, the list of
-    outputs last); a file there that is not ``ours`` is kept as ``NAME.~N~``."""
+    outputs last). What stands at an output's name and is not recorded in ``ours`` as an
+    output, unchanged since (its size and time), is the user's: kept as ``NAME.~N~``."""
     entries = sorted(stage.iterdir(), key=lambda p: (p.name == OUTPUTS,
                                                      not p.is_dir() or p.is_symlink(), p.name))
     for entry in entries:
@@ -246,18 +247,37 @@ def _move_in(stage: Path, target: Path, ours: set[str]) -> None:
         if there.is_symlink() and new_dir:
             there.unlink()  # a rename cannot put a directory over a link
         if new_dir and there.is_dir():
-            carry_over(there, entry)
-            replace_dir(entry, there)
-            continue
-        if there.is_file() and not there.is_symlink() and entry.name not in ours:
+            if _recorded(there, entry, target, ours):
+                carry_over(there, entry)
+                replace_dir(entry, there)
+                continue
+            kept = _backup_name(there)
+            _rename(there, kept)  # the user's folder (a model of theirs), whole
+            _say_kept(there, kept)
+        elif entry.name != OUTPUTS and there.is_file() and not there.is_symlink() and \
+                ours.get(entry.name) != _stat(there):
             kept = _backup_name(there)
             try:
                 os.link(there, kept)  # the user's file stays whole under its new name
             except OSError:
                 shutil.copy2(there, kept)
-            print(f"rnnkit: {str(there)!r} was not written by rnnkit; kept as "
-                  f"{kept.name!r} beside the new one", file=sys.stderr)
+            _say_kept(there, kept)
         _rename(entry, there)
+
+
+def _recorded(old: Path, new: Path, target: Path, ours: dict[str, list[int]]) -> bool:
+    """Whether every file of ``old`` that ``new`` rewrites is an output recorded unchanged
+    (a model folder of an earlier run: exchanged, the user's other files carried over)."""
+    for path in new.rglob("*"):
+        there = old / path.relative_to(new)
+        if there.is_file() and ours.get(there.relative_to(target).as_posix()) != _stat(there):
+            return False
+    return True
+
+
+def _say_kept(there: Path, kept: Path) -> None:
+    print(f"rnnkit: {str(there)!r} has no record of being an unchanged rnnkit output; kept "
+          f"as {kept.name!r} beside the new one", file=sys.stderr)
 
 
 def _backup_name(path: Path) -> Path:
@@ -277,7 +297,9 @@ def _remove_stale(target: Path, before: dict[str, list[int]], written: dict) -> 
                 Path(name).is_absolute():
             continue
         path = target / name
-        if path.is_file() and not path.is_symlink() and _stat(path) == stat:
+        inside = all(not p.is_symlink() for p in [path, *path.parents]
+                     if p != target and target in p.parents)  # never through a link
+        if inside and path.is_file() and _stat(path) == stat:
             path.unlink(missing_ok=True)
             folders.update(p for p in path.parents if p != target and target in p.parents)
     for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):

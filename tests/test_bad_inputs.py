@@ -516,11 +516,13 @@ CLI = [
     ("inspect a forecaster's sequence", lambda d: ["inspect", _saved(), "airline",
                                                     "--sequence", "5"], ["--sequence 5"]),
     ("forecast lookback abc", lambda d: ["forecast", "airline", "--lookback", "abc"],
-     ["--lookback 'abc' must be a whole number or none", "Pass --lookback followed by a "
-      "whole number"]),
+     ["--lookback 'abc' must be a whole number or none", "as in --lookback 24"]),
     ("forecast latin-1 csv", lambda d: ["forecast", _bytes(d, "latin.csv",
                                                            b"ds,y\n2020-01-01,caf\xe9\n")],
      ["is not UTF-8 text", "Save it again as UTF-8"]),  # was: "Check that it is a valid CSV"
+    ("predict over a text file", lambda d: ["predict", _saved(), "airline", "--out",
+                                            _bytes(d, "notes.txt", b"mine")],
+     ["notes.txt", "is an existing .txt file", "Pass a new name ending in .csv"]),
     ("classify no sequence columns", lambda d: ["classify", _seq_csv(d), "--label-col",
                                                 "label", "--id-col", "id", "--time-col",
                                                 "step"], ["columns left: ['x']",

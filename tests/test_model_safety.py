@@ -240,6 +240,42 @@ def test_a_users_file_at_an_outputs_name_is_kept_and_a_bad_record_deletes_nothin
     assert not (out / "plot_a.png").exists() and (out / "plot_b.png").exists()
 
 
+def test_a_recorded_name_is_not_enough_to_replace_a_file_nor_to_delete_through_a_link(
+        tmp_path, capsys):
+    """The record was read by name alone: a user's file put back at an output's name was
+    replaced without a copy; stale removal followed a link at model/ out of the folder; a
+    user's own model/ folder (never recorded) was exchanged and deleted."""
+    out = tmp_path / "run"
+    with staged_dir(out, "forecast") as stage:
+        (stage / "forecast.csv").write_text("rnnkit's")
+    (out / "forecast.csv").unlink()
+    (out / "forecast.csv").write_text("the user's data, put back")
+    with staged_dir(out, "forecast") as stage:
+        (stage / "forecast.csv").write_text("new")
+    assert (out / "forecast.csv.~1~").read_text() == "the user's data, put back"
+    capsys.readouterr()
+    # a model saved by a search, moved elsewhere and linked back
+    with staged_dir(out, "tune") as stage:
+        (stage / "model").mkdir()
+        (stage / "model" / "model.json").write_text("{}")
+    (tmp_path / "elsewhere").mkdir()
+    (out / "model").rename(tmp_path / "elsewhere" / "mine")
+    (out / "model").symlink_to(tmp_path / "elsewhere" / "mine")
+    with staged_dir(out, "tune") as stage:  # writes no model: its old one is stale
+        (stage / "best.json").write_text("{}")
+    assert (tmp_path / "elsewhere" / "mine" / "model.json").read_text() == "{}"
+    # a model folder of the user's own, at the name where a run writes its model
+    mine = tmp_path / "project"
+    (mine / "model").mkdir(parents=True)
+    (mine / "model" / "model.json").write_text("my model")
+    with staged_dir(mine, "forecast") as stage:
+        (stage / "model").mkdir()
+        (stage / "model" / "model.json").write_text("the run's")
+    assert (mine / "model.~1~" / "model.json").read_text() == "my model"
+    assert (mine / "model" / "model.json").read_text() == "the run's"
+    assert "kept as 'model.~1~'" in capsys.readouterr().err
+
+
 def test_a_clash_is_refused_before_any_output_moves_and_a_link_is_replaced(tmp_path):
     from rnnkit.errors import InputError
 

@@ -53,7 +53,7 @@ def _check_tracking(options: dict[str, Any]) -> None:
     """--tracking-dir without --tracking would record nothing there, silently."""
     where = options.get("tracking_dir")
     if where is not None and str(where) != "runs/tracking" and not options.get("tracking"):
-        raise InputError(f"--tracking-dir {where} is given but tracking is off, so nothing "
+        raise InputError(f"--tracking-dir {str(where)!r} is given but tracking is off, so nothing "
                          "would be recorded there. Pass --tracking files (or mlflow, "
                          "tensorboard), or drop --tracking-dir.")
 
@@ -78,9 +78,10 @@ def from_cli(check: str, value: Any, name: str) -> Any:
             return int(value) if kind.startswith("int") else float(value)
         except ValueError as e:
             what = "a whole number" if kind.startswith("int") else "a number"
-            raise InputError(f"{flag} {value!r} must be {what} or none (see rnnkit COMMAND "
-                             f"--help for what none means there). Pass {flag} followed by "
-                             f"{what}.") from e
+            example = "24" if kind.startswith("int") else "2.5"
+            raise InputError(f"{flag} {value!r} must be {what} or none. Pass {what}, as in "
+                             f"{flag} {example}, or none where the help gives its meaning.") \
+                from e
     if kind == "size" and value is not None:
         try:
             return int(value) if value.strip().isdigit() else float(value)

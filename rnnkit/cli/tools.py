@@ -45,7 +45,7 @@ def predict(
     if out is not None:
         from rnnkit.files import check_out_file
 
-        check_out_file(out, "--out", "the predictions' CSV", (".csv", ".txt", ".tsv"))
+        check_out_file(out, "--out", "the predictions' CSV", (".csv", ".tsv"))
     model = load(model_path)
     if future_file is not None and not getattr(model, "future_cols", ()):
         from rnnkit.errors import InputError
@@ -122,7 +122,7 @@ def inspect(
                          f"layer(s). Pass --layer 0..{len(ins.layers) - 1}.")
     written = []
     out = out or _inspect_out(model_path)
-    with staged_dir(out, f"inspect --layer {layer}") as stage:  # each figure whole
+    with staged_dir(out, "inspect") as stage:  # each figure whole; another layer's go
         for d in range(len(ins.layers[layer])):
             name = f"heatmaps_layer{layer}" + ("_reverse" if d else "") + ".png"
             save_figure(plot_heatmaps(ins, layer, d), stage / name)

@@ -100,7 +100,7 @@ def to_native(frame: pd.DataFrame, kind: str | None,
 def _fits(times: pd.Series, kind_of_time: str) -> bool:
     """Whether ``times`` are exact in ``kind_of_time``: whole days for a date type, whole
     units of a coarser time unit (nothing is cut off by the cast)."""
-    if kind_of_time == "Date" or kind_of_time.startswith("date"):
+    if kind_of_time == "Date" or kind_of_time.startswith(("date32", "date64")):
         return bool((times == times.dt.normalize()).all())
     unit = re.search(r"datetime64\[(\w+)|time_unit='(\w+)'|timestamp\[(\w+)", kind_of_time)
     unit = next((u for u in unit.groups() if u), None) if unit else None

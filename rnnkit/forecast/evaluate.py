@@ -108,7 +108,8 @@ def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = Non
     name = model_name(options)
     predictions = {name: forecast_at(options, fitted, panel, series, origin, test_size)}
     mlp_options = baseline_options(options)
-    mlp = fit(mlp_options, train_panel, horizon=test_size) if options.network != "mlp" \
+    mlp = fit(mlp_options, train_panel, horizon=test_size, baseline=True) \
+        if options.network != "mlp" \
         else None  # the model is the MLP: no baseline of itself
     start = panel.offsets[:-1] + origin
     target = panel.target()
@@ -331,57 +332,70 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
     # a sequence model trains on every series' stream, and a validation of given rows takes
     # them from every series: there a series shorter than the first window is refused
     spare = options.training == "window" and options.val_size is None
-    def needed(panel: Panel, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Rows each series needs before its first origin (a window, and the first fit's
-        window of real targets; with a lookback given, a whole window of real history
-        before that fit's validation rows), and those validation rows."""
-        before = np.full(len(first), max(lookback, spec.steps))
-        held = np.zeros(len(first), dtype=np.int64)
-        if options.lookback is not None and options.training == "window":
-            rows_before = np.maximum(first, 1)
-            first_spec = resolve(options, first_rows(panel, rows_before), horizon)
-            held = validation_rows(options, first_spec, rows_before)
-            before = np.maximum(before, options.lookback + first_spec.steps + held)
-        else:
-            before = before + 1
-        return before, held
+    before = max(lookback, spec.steps)  # rows before the first origin: a window, and the
+    # first fit's window of real targets
+    given = options.lookback is not None and options.training == "window"
+
+    def short_of(first: np.ndarray) -> np.ndarray:
+        return first < before + 1
 
     def refused(short: np.ndarray) -> bool:
         return bool(short.all() or (short.any() and not spare))
 
-    before, held = needed(panel, first)
-    if spare and (first >= before).any() and len(left_out):
-        panel, origins, first = select_series(panel, kept), origins[kept], first[kept]
-        lengths, before, held = lengths[kept], before[kept], held[kept]
-    short = first < before
-    if refused(short):
-        # the fix for the longest series where a window on one will do (dropping the
-        # shortest would not), else for the shortest (every series must hold one)
-        i = int(np.argmax(first - before)) if spare else int(np.argmin(first - before))
-        most, high = 0, n_windows - 1  # the most windows that fit (found by halving)
+    def holds(first: np.ndarray) -> bool:
+        """Whether the first fit (on the rows before each series' first origin, the series
+        left out as below) holds a window of the lookback given before its validation
+        rows: fit's own rule."""
+        keep = np.flatnonzero(first >= 3)
+        leave = spare and (first >= before + 1).any() and len(keep) < len(first)
+        part = select_series(panel, keep) if leave else panel
+        rows = first[keep] if leave else np.maximum(first, 1)
+        train = first_rows(part, rows)
+        first_spec = resolve(options, train, horizon)
+        return holds_lookback(options, first_spec, train.lengths - validation_rows(
+            options, first_spec, train.lengths))
+
+    def works(k: int) -> bool:
+        first_k = lengths[:, 0] - horizon - step * (k - 1)
+        return not refused(short_of(first_k)) and (not given or holds(first_k))
+
+    if not works(n_windows):
+        most, high = 0, n_windows - 1  # the most windows that work (found by halving)
         while high > most:
             middle = (most + high + 1) // 2
-            at_first = panel.lengths - horizon - step * (middle - 1)
-            if refused(at_first < needed(panel, at_first)[0]):
-                high = middle - 1
-            else:
+            if works(middle):
                 most = middle
+            else:
+                high = middle - 1
+        short = short_of(first)
+        read = f"lookback={options.lookback if options.lookback is not None else lookback}"
+        fewer = (f"Pass n_windows <= {most}" + (", or a smaller step" if step > 1 else "")
+                 + (f", or a lookback below {options.lookback}" if given else "") + "."
+                 if most >= 1 else None)
+        if not refused(short):  # the windows fit; the first fit's validation leaves none
+            raise InputError(
+                f"n_windows={n_windows} with step={step} and horizon={horizon} leaves the "
+                f"first fit (on the rows before the first window) no window of {read} "
+                "before its validation rows, so every window would read made-up history. "
+                + (fewer or f"Lower {read.split('=')[0]} or horizon."))
+        # the fix for the longest series where a window on one will do (dropping the
+        # shortest would not), else for the shortest (every series must hold one)
+        i = int(np.argmax(first)) if spare else int(np.argmin(first))
         shorter = " lower horizon" + (" or lookback" if options.lookback else "")
-        fix = f"Pass n_windows <= {most}" + (", or a smaller step." if step > 1 else ".") \
-            if most >= 1 else \
-            f"No series is long enough for one window: give longer series, or{shorter}." \
-            if short.all() and panel.n_series > 1 else \
-            f"Series {panel.ids[i]!r} is too short for one window: " + (
-                "drop it, or" if panel.n_series > 1 else "give a longer series, or") + \
-            f"{shorter}."
-        read = f"lookback={options.lookback}" + (f" and {int(held[i])} validation rows"
-                                                 if held[i] else "") \
-            if options.lookback is not None else f"lookback={lookback}"
+        fix = fewer or (
+            f"No series is long enough for one window: give longer series, or{shorter}."
+            if short.all() and panel.n_series > 1 else
+            f"Series {panel.ids[i]!r} is too short for one window: "
+            + ("drop it, or" if panel.n_series > 1 else "give a longer series, or")
+            + f"{shorter}.")
         raise InputError(
-            f"n_windows={n_windows} with step={step} and horizon={horizon} needs "
-            f"{int(before[i]) + horizon + step * (n_windows - 1)} rows of series "
+            f"n_windows={n_windows} with step={step} and horizon={horizon} needs at least "
+            f"{before + 1 + horizon + step * (n_windows - 1)} rows of series "
             f"{panel.ids[i]!r}, which has {int(lengths[i, 0])} ({read} before the first "
             f"window). {fix}")
+    if spare and (first >= before + 1).any() and len(left_out):
+        panel, origins, first = select_series(panel, kept), origins[kept], first[kept]
+        lengths = lengths[kept]
     S, K = origins.shape
     rows = np.repeat(np.arange(S), K)
     at = origins.reshape(-1)  # [S*K] first target row of each window in its series
@@ -409,7 +423,7 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
             predictions[name][members] = forecast_at(options, fitted, panel, rows[members],
                                                      at[members], horizon)
         if with_mlp:
-            mlp = fit(mlp_options, train, horizon=horizon)
+            mlp = fit(mlp_options, train, horizon=horizon, baseline=True)
             predictions["window MLP"][members] = forecast_at(mlp_options, mlp, panel,
                                                              rows[members], at[members], horizon)
     target = panel.target()

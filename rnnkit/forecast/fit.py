@@ -24,8 +24,8 @@ from rnnkit.train.checkpoint import CheckpointDir
 
 
 def fit(options: ForecastOptions, panel: Panel, network: str | None = None,
-        horizon: int | None = None, checkpoint: CheckpointDir | None = None
-        ) -> FittedForecast:
+        horizon: int | None = None, checkpoint: CheckpointDir | None = None,
+        baseline: bool = False) -> FittedForecast:
     """Train ``options``'s network(s) on ``panel`` and return what was learned.
 
     Args:
@@ -34,6 +34,7 @@ def fit(options: ForecastOptions, panel: Panel, network: str | None = None,
         horizon: the steps an evaluation will score, when the arguments give no horizon.
         checkpoint: a directory each run checkpoints into (``fit-K.safetensors``,
             ``refit-K.safetensors``) and resumes from (see :mod:`rnnkit.train.checkpoint`).
+        baseline: a baseline beside a model (it takes the model's lookback as it is).
     """
     options.validate()
     if options.attention and options.strategy != "seq2seq":  # at fit: old files still load
@@ -66,7 +67,8 @@ def fit(options: ForecastOptions, panel: Panel, network: str | None = None,
             f"series {panel.ids[i]!r} has {lengths[i]} observations; with horizon={spec.steps} "
             f"and {val_rows[i]} held out for validation it needs at least {need + val_rows[i]}. "
             "Lower horizon or val_size, or drop the shortest series.")
-    if not holds_lookback(options, spec, cut):
+    if not baseline and not holds_lookback(options, spec, cut):  # (a baseline follows the
+        # model's lookback, which the model's own rules accepted: a sequence model's, say)
         i = int(np.argmax(cut))
         most = int(cut[i]) - spec.steps
         fix = f"Pass lookback <= {most}, or leave it out (it is then set from the data)" \

@@ -91,6 +91,9 @@ def test_a_forecast_keeps_the_type_of_the_callers_time_column(tmp_path):
         pl.col("ds").cast(pl.Date))
     halves = rnnkit.Forecaster(**SMALL | {"freq": "12h", "fill": "interpolate"}).fit(daily)
     assert halves.predict()["ds"].dt.hour().to_list()[:2] == [12, 0]
+    hourly = pd.DataFrame({"ds": pd.date_range("2024-01-01", periods=72, freq="h"),
+                           "y": monthly()["y"]}).astype({"ds": "datetime64[s]"})
+    assert rnnkit.Forecaster(**SMALL).fit(hourly).predict()["ds"].dtype == "datetime64[s]"
 
 
 def test_a_series_becomes_time_and_target_columns_and_other_data_passes_through():

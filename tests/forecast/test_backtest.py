@@ -57,8 +57,14 @@ def test_refit_trains_on_the_data_before_each_group_only():
 def test_too_many_windows_is_a_clear_error():
     with pytest.raises(InputError, match=r"n_windows=40 .* Pass n_windows <= \d+, or a smaller"):
         rnnkit.Forecaster(**FAST).backtest(_frame(), n_windows=40, step=2)
-    with pytest.raises(InputError, match=r"n_windows=80 with step=1 .* Pass n_windows <= \d+\.$"):
+    with pytest.raises(InputError, match=r"n_windows=80 with step=1 .* Pass n_windows <= "
+                                         r"(\d+), or a lookback below 14\.$") as refused:
         rnnkit.Forecaster(**FAST).backtest(_frame(), n_windows=80, step=1)  # no smaller step
+    most = int(refused.value.args[0].split("n_windows <= ")[1].split(",")[0])
+    assert rnnkit.Forecaster(**FAST).backtest(_frame(), n_windows=most, step=1).n_windows == \
+        most  # the bound works (it counts the first fit's validation rows)
+    with pytest.raises(InputError, match=f"Pass n_windows <= {most},"):
+        rnnkit.Forecaster(**FAST).backtest(_frame(), n_windows=most + 1, step=1)
 
 
 def test_strategy_table_adds_the_ensemble_of_strategies():

@@ -107,6 +107,11 @@ def test_a_lookback_no_series_holds_is_refused_and_its_bound_works():
     rnnkit.Forecaster(**FAST | {"lookback": most}).evaluate(frame, test_size=3)
     with pytest.raises(InputError, match=f"Pass lookback <= {most},"):
         rnnkit.Forecaster(**FAST | {"lookback": most + 1}).evaluate(frame, test_size=3)
+    # a sequence model's lookback (its validation takes fewer rows) is its window MLP's
+    # too: the baseline takes it as it is, not a refusal after the model trained
+    sequence = rnnkit.Forecaster(training="sequence", lookback=70, epochs=1, hidden_size=4,
+                                 repeats=1, verbose=0, max_time=None)
+    assert "window MLP" in sequence.evaluate("airline").scores.index
 
 
 def test_validation_rows_that_leave_a_series_nothing_before_them_are_refused():
@@ -141,8 +146,8 @@ def test_a_backtest_scores_series_shorter_than_a_window_and_names_those_it_canno
     with pytest.raises(InputError, match="n_windows=2 .* Pass n_windows <= 1"):
         rnnkit.Forecaster(**FAST).backtest(pd.concat([recent("a", 21), recent("b", 21)]),
                                            n_windows=2, step=3)  # no series long enough
-    with pytest.raises(InputError, match="rows of series 'a', which has 21 .* Pass n_windows "
-                                         "<= 1"):  # the fix for the longest, which works:
+    with pytest.raises(InputError, match="no window of lookback=12 before its validation "
+                                         "rows.* Pass n_windows <= 1"):  # the fix, which works:
         rnnkit.Forecaster(**FAST).backtest(pd.concat([recent("a", 21), recent("b", 5)]),
                                            n_windows=2, step=3)
     assert rnnkit.Forecaster(**FAST).backtest(pd.concat([recent("a", 21), recent("b", 5)]),

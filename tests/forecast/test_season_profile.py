@@ -163,8 +163,9 @@ def test_backtests_print_the_start_of_each_fit(monkeypatch):
     fits = []
     real_fit = evaluate_module.fit
 
-    def untrained_fit(options, train, network=None, horizon=None, checkpoint=None):
-        fitted = real_fit(options, train, network, horizon, checkpoint)
+    def untrained_fit(options, train, network=None, horizon=None, checkpoint=None,
+                      baseline=False):
+        fitted = real_fit(options, train, network, horizon, checkpoint, baseline)
         for member in fitted.members:
             start_at_base(member)  # the model forecasts its start: the row must match it
         if options.network == "recurrent":  # not the window MLP's

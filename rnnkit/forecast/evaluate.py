@@ -200,10 +200,17 @@ def _longest_lookback(options: ForecastOptions, panel: Panel, test_size: int) ->
             _trains(options, panel, test_size) or \
             not _trains(replace(options, lookback=None), panel, test_size):
         return None
-    low, high = 0, options.lookback - 1  # low trains (0: none found yet)
+    return largest(lambda k: _trains(replace(options, lookback=k), panel, test_size),
+                   options.lookback - 1)
+
+
+def largest(works, high: int) -> int:
+    """The largest k in 1..``high`` for which ``works(k)`` (true up to some k, false after:
+    found by halving); 0 where none does."""
+    low = 0
     while high > low:
         middle = (low + high + 1) // 2
-        if _trains(replace(options, lookback=middle), panel, test_size):
+        if works(middle):
             low = middle
         else:
             high = middle - 1
@@ -225,13 +232,7 @@ def _shorter_holdout(options: ForecastOptions, panel: Panel, given: str) -> str:
         return _trains(replace(options, horizon=k) if given == "horizon" else options,
                        panel, k)
 
-    low, high = 0, int(panel.lengths.max()) - 3  # low trains (0: none found yet)
-    while high > low:
-        middle = (low + high + 1) // 2
-        if trains(middle):
-            low = middle
-        else:
-            high = middle - 1
+    low = largest(trains, int(panel.lengths.max()) - 3)
     if low < 1:
         return "The series are too short to evaluate: give more rows."
     return f"Pass {given} <= {low}, or give longer series."
@@ -360,13 +361,7 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
         return not refused(short_of(first_k)) and (not given or holds(first_k))
 
     if not works(n_windows):
-        most, high = 0, n_windows - 1  # the most windows that work (found by halving)
-        while high > most:
-            middle = (most + high + 1) // 2
-            if works(middle):
-                most = middle
-            else:
-                high = middle - 1
+        most = largest(works, n_windows - 1)
         short = short_of(first)
         read = f"lookback={options.lookback if options.lookback is not None else lookback}"
         fewer = (f"Pass n_windows <= {most}" + (", or a smaller step" if step > 1 else "")

@@ -150,6 +150,26 @@ class SequenceTagger(TaggerOptions, RnnkitEstimator):
         out = self.model_(torch.from_numpy(data.x).to(device), torch.from_numpy(data.lengths))
         return out.double().cpu().numpy(), data.lengths
 
+    def encode(self, X: Any):
+        """What the recurrent core makes of each sequence: its output at every step (Keras's
+        ``return_sequences=True``, what the per-step head reads) and its final states
+        (``return_state=True``), exact for sequences of any length.
+
+        Returns:
+            An :class:`rnnkit.tasks.sequence_base.Encoding`: outputs ``[N, T, D*H]`` (zeros
+            after each length), lengths ``[N]``, h ``[L*D, N, H]`` and, for an LSTM, c.
+        """
+        from rnnkit.tasks.sequence_base import Encoding
+
+        self._check_fitted("encode")
+        data = self.inputs_.transform(X)
+        with torch.inference_mode():
+            outputs, final = self.model_.core(torch.from_numpy(data.x),
+                                              torch.from_numpy(data.lengths))
+        h, c = final if isinstance(final, tuple) else (final, None)
+        return Encoding(outputs.double().numpy(), data.lengths.astype(np.int64),
+                        h.double().numpy(), None if c is None else c.double().numpy())
+
     def predict_proba(self, X: Any) -> np.ndarray | list[np.ndarray]:
         """Class probabilities per step: ``[N, T, C]``, NaN on the padded steps of a
         rectangle (a list of ``[T_i, C]`` if ragged)."""

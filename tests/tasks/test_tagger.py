@@ -36,6 +36,26 @@ def test_padding_never_changes_a_prediction(fitted):
     assert batched.shape == (5, 2)
 
 
+def test_encode_gives_what_the_per_step_head_reads_and_the_final_states(fitted):
+    """A tagger had no encode (the classifier's and regressor's glass box)."""
+    import torch
+
+    model, X, _ = fitted
+    ragged = [X[0, :5], X[1], X[2, :7]]
+    enc = model.encode(ragged)
+    assert enc.outputs.shape[:2] == (3, X.shape[1]) and enc.lengths.tolist() == [5, X.shape[1],
+                                                                                7]
+    assert not enc.outputs[0, 5:].any()  # zeros after each length
+    head = model.model_.head
+    for k, x in enumerate(ragged):  # the head on the encoding gives predict's probabilities
+        logits = head(torch.from_numpy(enc.outputs[k, : len(x)]).float()).double().detach()
+        np.testing.assert_allclose(torch.softmax(logits, -1).numpy(),
+                                   model.predict_proba([x])[0], atol=1e-5)
+    # one forward layer: the final h is the output at the last real step of each sequence
+    np.testing.assert_allclose(enc.h[-1, 0], enc.outputs[0, 4], atol=1e-6)
+    assert enc.c is not None and enc.c.shape == enc.h.shape
+
+
 def test_variable_length_training_and_masked_loss():
     X, y = counting(128, max_count=4, seed=1)
     lengths = np.random.default_rng(0).integers(6, X.shape[1] + 1, size=len(X))

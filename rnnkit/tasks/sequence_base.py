@@ -278,6 +278,11 @@ class SequenceEstimator(RnnkitEstimator):
         from rnnkit.nn.inspect import inspect_core
 
         self._check_fitted("inspect")
+        if isinstance(X, list | tuple) and len(X) > 1 and \
+                all(isinstance(t, str) for t in X) and any(" " in t.strip() for t in X):
+            # tokens hold no spaces: these are texts, which predict reads one by one
+            raise InputError(f"X holds {len(X)} texts; inspect reads one text (a string, or "
+                             "a list of its tokens). Pass one of them, as in X[0].")
         if not is_text([X]):  # one row of a NaN-padded rectangle: its padding cut off
             X = without_padding(np.asarray(X))
         one = [X]

@@ -66,3 +66,15 @@ def test_a_tagger_inspects_one_row_of_a_nan_padded_rectangle_too():
     tagger = rnnkit.SequenceTagger(hidden_size=4, epochs=1, verbose=0).fit(
         X, np.where(np.nan_to_num(X[..., 0]) > 0, "p", "n"))
     np.testing.assert_array_equal(tagger.inspect(X[0]).inputs, tagger.inspect(X[0, :5]).inputs)
+
+
+def test_a_text_model_inspects_one_text_and_refuses_several():
+    """inspect(["a good film", "a dull one"]) read the two texts as one text's tokens."""
+    texts = ["a good film", "a dull film", "good fun", "dull and long"] * 5
+    labels = ["pos", "neg", "pos", "neg"] * 5
+    model = rnnkit.SequenceClassifier(embedding_dim=4, hidden_size=4, max_steps=2,
+                                      verbose=0).fit(texts, labels)
+    with pytest.raises(rnnkit.InputError, match="X holds 2 texts; inspect reads one text"):
+        model.inspect(["a good film", "a dull film"])
+    one = model.inspect("a good film")
+    np.testing.assert_array_equal(model.inspect(["a", "good", "film"]).inputs, one.inputs)

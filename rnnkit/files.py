@@ -191,7 +191,10 @@ def staged_dir(target: str | os.PathLike, writer: str | None = None) -> Iterator
             _rename(stage, target)
             return
         _check_kinds(stage, target)  # every clash before any output moves
-        ours = {name: stat for files in outputs.values() for name, stat in files.items()}
+        ours: dict[str, list[list[int]]] = {}  # name -> each command's record of it
+        for files in outputs.values():
+            for name, stat in files.items():
+                ours.setdefault(name, []).append(stat)
         _move_in(stage, target, ours)
         if writer is not None:
             _remove_stale(target, outputs.get(writer, {}), written)
@@ -235,10 +238,11 @@ def _check_kinds(stage: Path, target: Path) -> None:
                              f"writes a {kind} of that name. Move it, or pass another --out.")
 
 
-def _move_in(stage: Path, target: Path, ours: dict[str, list[int]]) -> None:
+def _move_in(stage: Path, target: Path, ours: dict[str, list[list[int]]]) -> None:
     """Each entry of ``stage`` into ``target`` in one step (directories first, the list of
-    outputs last). What stands at an output's name and is not recorded in ``ours`` as an
-    output, unchanged since (its size and time), is the user's: kept as ``NAME.~N~``."""
+    outputs last). What stands at an output's name and is not recorded in ``ours`` (by any
+    command) as an output unchanged since (its size and time) is the user's: kept as
+    ``NAME.~N~``."""
     entries = sorted(stage.iterdir(), key=lambda p: (p.name == OUTPUTS,
                                                      not p.is_dir() or p.is_symlink(), p.name))
     for entry in entries:
@@ -255,7 +259,7 @@ def _move_in(stage: Path, target: Path, ours: dict[str, list[int]]) -> None:
             _rename(there, kept)  # the user's folder (a model of theirs), whole
             _say_kept(there, kept)
         elif entry.name != OUTPUTS and there.is_file() and not there.is_symlink() and \
-                ours.get(entry.name) != _stat(there):
+                _stat(there) not in ours.get(entry.name, []):
             kept = _backup_name(there)
             try:
                 os.link(there, kept)  # the user's file stays whole under its new name
@@ -265,12 +269,13 @@ def _move_in(stage: Path, target: Path, ours: dict[str, list[int]]) -> None:
         _rename(entry, there)
 
 
-def _recorded(old: Path, new: Path, target: Path, ours: dict[str, list[int]]) -> bool:
+def _recorded(old: Path, new: Path, target: Path, ours: dict[str, list[list[int]]]) -> bool:
     """Whether every file of ``old`` that ``new`` rewrites is an output recorded unchanged
     (a model folder of an earlier run: exchanged, the user's other files carried over)."""
     for path in new.rglob("*"):
         there = old / path.relative_to(new)
-        if there.is_file() and ours.get(there.relative_to(target).as_posix()) != _stat(there):
+        if there.is_file() and \
+                _stat(there) not in ours.get(there.relative_to(target).as_posix(), []):
             return False
     return True
 
@@ -282,7 +287,7 @@ def _say_kept(there: Path, kept: Path) -> None:
 
 def _backup_name(path: Path) -> Path:
     n = 1
-    while (path.with_name(f"{path.name}.~{n}~")).exists():
+    while os.path.lexists(path.with_name(f"{path.name}.~{n}~")):  # a dangling link too
         n += 1
     return path.with_name(f"{path.name}.~{n}~")
 

@@ -238,6 +238,21 @@ def test_a_users_file_at_an_outputs_name_is_kept_and_a_bad_record_deletes_nothin
     with staged_dir(out, "backtest") as stage:
         (stage / "forecast.csv").write_text("x")
     assert not (out / "plot_a.png").exists() and (out / "plot_b.png").exists()
+    capsys.readouterr()
+    # commands taking turns: each one's outputs are rnnkit's, whichever wrote them last
+    for writer in ("forecast", "backtest", "forecast", "backtest"):
+        with staged_dir(out, writer) as stage:
+            (stage / "metrics.json").write_text(writer * 3)
+            (stage / "model").mkdir()
+            (stage / "model" / "model.json").write_text(writer)
+    assert "kept as" not in capsys.readouterr().err
+    assert not list(out.glob("*.~2~")) and not list(out.glob("model.~*"))
+    (out / "forecast.csv.~2~").symlink_to(tmp_path / "nowhere")  # a dangling link
+    (out / "forecast.csv").write_text("the user's again")
+    with staged_dir(out, "backtest") as stage:
+        (stage / "forecast.csv").write_text("new")
+    assert (out / "forecast.csv.~3~").read_text() == "the user's again"
+    assert not (tmp_path / "nowhere").exists()
 
 
 def test_a_recorded_name_is_not_enough_to_replace_a_file_nor_to_delete_through_a_link(

@@ -25,7 +25,7 @@ from rnnkit.evaluate.baselines import (
 )
 from rnnkit.evaluate.diagnosis import diagnose
 from rnnkit.evaluate.statistical import NAMES, statistical_at
-from rnnkit.forecast.fit import fit, holds_lookback, validation_rows
+from rnnkit.forecast.fit import fit, trains
 from rnnkit.forecast.options import ForecastOptions
 from rnnkit.forecast.pace import counts_epochs
 from rnnkit.forecast.predict import forecast_at
@@ -182,15 +182,7 @@ def _trains(options: ForecastOptions, panel: Panel, test_size: int) -> bool:
         return False
     if options.strategy != "recursive" and test_size > spec.horizon:
         return False
-    stateful = options.training == "sequence"
-    val = validation_rows(options, spec, train.lengths, stateful)
-    cut = train.lengths - val
-    if not holds_lookback(options, spec, cut):
-        return False
-    short = cut < (spec.lookback + spec.steps if stateful else spec.steps + 1)
-    if stateful and (val < spec.horizon).any():  # its validation scores whole horizons
-        return False
-    return not (short.all() or (short.any() and stateful) or (cut < 1).any())
+    return trains(options, spec, train.lengths)
 
 
 def _longest_lookback(options: ForecastOptions, panel: Panel, test_size: int) -> int | None:
@@ -335,7 +327,6 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
     spare = options.training == "window" and options.val_size is None
     before = max(lookback, spec.steps)  # rows before the first origin: a window, and the
     # first fit's window of real targets
-    given = options.lookback is not None and options.training == "window"
 
     def short_of(first: np.ndarray) -> np.ndarray:
         return first < before + 1
@@ -343,36 +334,44 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
     def refused(short: np.ndarray) -> bool:
         return bool(short.all() or (short.any() and not spare))
 
-    def holds(first: np.ndarray) -> bool:
-        """Whether the first fit (on the rows before each series' first origin, the series
-        left out as below) holds a window of the lookback given before its validation
-        rows: fit's own rule."""
+    def first_fit_trains(options: ForecastOptions, first: np.ndarray) -> bool:
+        """Whether the first fit (on the rows before each series' first origin, the
+        series left out as below) trains: fit's own rules."""
         keep = np.flatnonzero(first >= 3)
         leave = spare and (first >= before + 1).any() and len(keep) < len(first)
+        if not len(keep):
+            return False
         part = select_series(panel, keep) if leave else panel
-        rows = first[keep] if leave else np.maximum(first, 1)
-        train = first_rows(part, rows)
-        first_spec = resolve(options, train, horizon)
-        return holds_lookback(options, first_spec, train.lengths - validation_rows(
-            options, first_spec, train.lengths))
+        train = first_rows(part, first[keep] if leave else np.maximum(first, 1))
+        try:
+            return trains(options, resolve(options, train, horizon), train.lengths)
+        except InputError:
+            return False
 
-    def works(k: int) -> bool:
+    def works(k: int, options: ForecastOptions = options) -> bool:
         first_k = lengths[:, 0] - horizon - step * (k - 1)
-        return not refused(short_of(first_k)) and (not given or holds(first_k))
+        return not refused(short_of(first_k)) and first_fit_trains(options, first_k)
 
     if not works(n_windows):
         most = largest(works, n_windows - 1)
         short = short_of(first)
-        read = f"lookback={options.lookback if options.lookback is not None else lookback}"
+        given = options.lookback is not None
+        read = f"lookback={options.lookback if given else lookback}"
         fewer = (f"Pass n_windows <= {most}" + (", or a smaller step" if step > 1 else "")
                  + (f", or a lookback below {options.lookback}" if given else "") + "."
                  if most >= 1 else None)
-        if not refused(short):  # the windows fit; the first fit's validation leaves none
+        if not refused(short):  # the windows fit; the first fit's own rules leave it none
+            shorter = largest(lambda k: works(n_windows, replace(options, lookback=k)),
+                              options.lookback - 1) if given else 0
             raise InputError(
                 f"n_windows={n_windows} with step={step} and horizon={horizon} leaves the "
-                f"first fit (on the rows before the first window) no window of {read} "
-                "before its validation rows, so every window would read made-up history. "
-                + (fewer or f"Lower {read.split('=')[0]} or horizon."))
+                "first fit (on the rows before the first window) too few rows to train: a "
+                f"window ({read}) and its targets before its validation rows"
+                + (f" (val_size={options.val_size})" if options.val_size is not None else "")
+                + ". " + (fewer or (f"Pass lookback <= {shorter}." if shorter else
+                                    "Lower horizon" + (" or val_size"
+                                                       if options.val_size is not None
+                                                       else "") + ".")))
         # the fix for the longest series where a window on one will do (dropping the
         # shortest would not), else for the shortest (every series must hold one)
         i = int(np.argmax(first)) if spare else int(np.argmin(first))

@@ -173,6 +173,21 @@ def check_scale(options: ForecastOptions, panel: Panel, cut: np.ndarray, scaling
             "it by a power of ten), or pass transform='log' for a positive target.")
 
 
+def trains(options: ForecastOptions, spec: ForecastSpec, lengths: np.ndarray) -> bool:
+    """Whether ``fit`` trains on series of ``lengths`` with ``spec`` (its own refusals, in
+    short): a window of real targets after the validation rows on some series (on every one
+    for a sequence model, whose validation scores whole horizons), at least one row before
+    every series' validation rows, and a lookback given that some series holds."""
+    stateful = options.training == "sequence" and options.network == "recurrent"
+    val = validation_rows(options, spec, lengths, stateful)
+    cut = lengths - val
+    short = cut < (spec.lookback + spec.steps if stateful else spec.steps + 1)
+    if stateful and (val < spec.horizon).any():
+        return False
+    return not (short.all() or (short.any() and stateful) or (cut < 1).any()) and \
+        holds_lookback(options, spec, cut)
+
+
 def holds_lookback(options: ForecastOptions, spec: ForecastSpec, cut: np.ndarray) -> bool:
     """Whether some series holds a lookback given by the user and the steps after it in its
     rows before ``cut`` (its validation rows): padding in front is for the short series of

@@ -248,13 +248,15 @@ class SequenceEstimator(RnnkitEstimator):
         data = self.inputs_.transform(X, None if not self.inputs_.static_size
                                       else np.zeros((_count(X), self.inputs_.static_size)))
         member = getattr(self.model_, "members", [self.model_])[0]
+        device = next(member.parameters()).device
         with torch.inference_mode():
-            seen, lengths, _ = member.front(torch.from_numpy(data.x),
+            seen, lengths, _ = member.front(torch.from_numpy(data.x).to(device),
                                             torch.from_numpy(data.lengths))
             outputs, final = member.core(seen, lengths)
         h, c = final if isinstance(final, tuple) else (final, None)
-        return Encoding(outputs.double().numpy(), lengths.numpy().astype(np.int64),
-                        h.double().numpy(), None if c is None else c.double().numpy())
+        return Encoding(outputs.double().cpu().numpy(), lengths.cpu().numpy().astype(np.int64),
+                        h.double().cpu().numpy(),
+                        None if c is None else c.double().cpu().numpy())
 
     def attention_weights(self, X: Any, static: Any = None) -> np.ndarray:
         """Attention weights over the steps of each sequence ``[N, T']`` (pooling
@@ -278,6 +280,11 @@ class SequenceEstimator(RnnkitEstimator):
         from rnnkit.nn.inspect import inspect_core
 
         self._check_fitted("inspect")
+        if type(X).__name__ == "Series" or (isinstance(X, np.ndarray) and X.dtype.kind in "UO"):
+            X = list(X)  # texts in an array or a Series: read as a list of them
+        if isinstance(X, list | tuple) and len(X) == 1 and isinstance(X[0], str) and \
+                " " in X[0].strip():
+            X = X[0]  # [text]: the one text (its words would read as one unknown token)
         if isinstance(X, list | tuple) and len(X) > 1 and \
                 all(isinstance(t, str) for t in X) and any(" " in t.strip() for t in X):
             # tokens hold no spaces: these are texts, which predict reads one by one

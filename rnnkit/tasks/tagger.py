@@ -163,12 +163,14 @@ class SequenceTagger(TaggerOptions, RnnkitEstimator):
 
         self._check_fitted("encode")
         data = self.inputs_.transform(X)
+        device = next(self.model_.parameters()).device
         with torch.inference_mode():
-            outputs, final = self.model_.core(torch.from_numpy(data.x),
+            outputs, final = self.model_.core(torch.from_numpy(data.x).to(device),
                                               torch.from_numpy(data.lengths))
         h, c = final if isinstance(final, tuple) else (final, None)
-        return Encoding(outputs.double().numpy(), data.lengths.astype(np.int64),
-                        h.double().numpy(), None if c is None else c.double().numpy())
+        return Encoding(outputs.double().cpu().numpy(), data.lengths.astype(np.int64),
+                        h.double().cpu().numpy(),
+                        None if c is None else c.double().cpu().numpy())
 
     def predict_proba(self, X: Any) -> np.ndarray | list[np.ndarray]:
         """Class probabilities per step: ``[N, T, C]``, NaN on the padded steps of a

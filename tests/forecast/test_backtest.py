@@ -67,6 +67,20 @@ def test_too_many_windows_is_a_clear_error():
         rnnkit.Forecaster(**FAST).backtest(_frame(), n_windows=most + 1, step=1)
 
 
+@pytest.mark.parametrize("given", [{"val_size": 10}, {"training": "sequence"}])
+def test_the_windows_a_refusal_suggests_train_where_validation_takes_rows_of_every_series(
+        given):
+    """With val_size given, or sequence training, the n_windows suggested was then refused
+    by the first fit's own rules."""
+    model = rnnkit.Forecaster(**FAST | given)
+    with pytest.raises(InputError, match=r"Pass n_windows <= (\d+)") as refused:
+        model.backtest(_frame(), n_windows=40, step=2)
+    most = int(refused.value.args[0].split("n_windows <= ")[1].split(",")[0])
+    assert model.backtest(_frame(), n_windows=most, step=2).n_windows == most
+    with pytest.raises(InputError, match=f"Pass n_windows <= {most},"):
+        model.backtest(_frame(), n_windows=most + 1, step=2)
+
+
 def test_strategy_table_adds_the_ensemble_of_strategies():
     from rnnkit.forecast.evaluate import strategy_table
 

@@ -146,8 +146,9 @@ def test_a_backtest_scores_series_shorter_than_a_window_and_names_those_it_canno
     with pytest.raises(InputError, match="n_windows=2 .* Pass n_windows <= 1"):
         rnnkit.Forecaster(**FAST).backtest(pd.concat([recent("a", 21), recent("b", 21)]),
                                            n_windows=2, step=3)  # no series long enough
-    with pytest.raises(InputError, match="no window of lookback=12 before its validation "
-                                         "rows.* Pass n_windows <= 1"):  # the fix, which works:
+    with pytest.raises(InputError, match=r"too few rows to train: a window \(lookback=12\) "
+                                         "and its targets before its validation rows.* Pass "
+                                         "n_windows <= 1"):  # the fix, which works:
         rnnkit.Forecaster(**FAST).backtest(pd.concat([recent("a", 21), recent("b", 5)]),
                                            n_windows=2, step=3)
     assert rnnkit.Forecaster(**FAST).backtest(pd.concat([recent("a", 21), recent("b", 5)]),

@@ -78,3 +78,8 @@ def test_a_text_model_inspects_one_text_and_refuses_several():
         model.inspect(["a good film", "a dull film"])
     one = model.inspect("a good film")
     np.testing.assert_array_equal(model.inspect(["a", "good", "film"]).inputs, one.inputs)
+    # [text] read the whole text as one unknown token (1 step); an array of texts was
+    # called numeric sequences
+    np.testing.assert_array_equal(model.inspect(["a good film"]).inputs, one.inputs)
+    with pytest.raises(rnnkit.InputError, match="X holds 2 texts"):
+        model.inspect(np.array(["a good film", "a dull film"]))

@@ -161,8 +161,9 @@ def staged_dir(target: str | os.PathLike, writer: str | None = None) -> Iterator
     kept beside it as ``NAME.~1~`` (said on stderr), never overwritten. ``writer`` (the
     command, "rnnkit backtest") records its outputs in ``.rnnkit-outputs.json``, with their
     sizes and times; those of its last run that this one did not write (a figure of a
-    strategy no longer run) are removed if unchanged since; another command's outputs and
-    anything else stay."""
+    strategy no longer run) are removed if unchanged since. Another command's outputs of
+    the same names are replaced (they are rnnkit's, and now this command's); of other names
+    they stay, as does anything else."""
     from rnnkit.errors import InputError
 
     target = Path(target).resolve()  # "." and ".." get a name; a link is written through
@@ -185,7 +186,9 @@ def staged_dir(target: str | os.PathLike, writer: str | None = None) -> Iterator
 
             written = {p.relative_to(stage).as_posix(): _stat(p) for p in stage.rglob("*")
                        if not p.is_dir() or p.is_symlink()}
-            (stage / OUTPUTS).write_text(json.dumps(outputs | {writer: written}, indent=1),
+            others = {w: {n: st for n, st in files.items() if n not in written}
+                      for w, files in outputs.items() if w != writer}  # now this one's
+            (stage / OUTPUTS).write_text(json.dumps(others | {writer: written}, indent=1),
                                          encoding="utf-8")
         if fresh and not target.exists():
             _rename(stage, target)

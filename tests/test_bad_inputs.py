@@ -523,6 +523,11 @@ CLI = [
     ("predict over a text file", lambda d: ["predict", _saved(), "airline", "--out",
                                             _bytes(d, "notes.txt", b"mine")],
      ["notes.txt", "is an existing .txt file", "Pass a new name ending in .csv"]),
+    ("tag numeric labels of many values", lambda d: ["tag", _csv(d, pd.DataFrame(
+        {"id": np.repeat(np.arange(20), 8), "step": np.tile(np.arange(8), 20),
+         "f": np.arange(160.0), "k": np.arange(160)}), "tags.csv"), "--sequence-cols", "f",
+                                                     "--label-col", "k"],
+     ["--label-col 'k' holds 160 different numbers over 160 steps", "--task regression"]),
     ("classify no sequence columns", lambda d: ["classify", _seq_csv(d), "--label-col",
                                                 "label", "--id-col", "id", "--time-col",
                                                 "step"], ["columns left: ['x']",

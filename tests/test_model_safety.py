@@ -247,6 +247,8 @@ def test_a_users_file_at_an_outputs_name_is_kept_and_a_bad_record_deletes_nothin
             (stage / "model" / "model.json").write_text(writer)
     assert "kept as" not in capsys.readouterr().err
     assert not list(out.glob("*.~2~")) and not list(out.glob("model.~*"))
+    record = json.loads((out / ".rnnkit-outputs.json").read_text())
+    assert "metrics.json" in record["backtest"] and "metrics.json" not in record["forecast"]
     (out / "forecast.csv.~2~").symlink_to(tmp_path / "nowhere")  # a dangling link
     (out / "forecast.csv").write_text("the user's again")
     with staged_dir(out, "backtest") as stage:

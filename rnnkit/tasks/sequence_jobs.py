@@ -219,6 +219,18 @@ def run_tagging_job(data: Any, label_col: str, sequence_cols: list[str], id_col:
                      "id_col": id_col, "time_col": time_col, "static_cols": [],
                      "text_col": None}  # so `rnnkit inspect MODEL DATA` reads DATA alike
     task = model.task
+    if task == "classification":  # numbers of many values are values per step, not tags
+        steps = pd.Series(np.concatenate([np.asarray(t, dtype=object) for t in y]))
+        counts = steps.value_counts()
+        numbers = pd.api.types.is_numeric_dtype(pd.to_numeric(counts.index, errors="coerce")) \
+            and pd.to_numeric(counts.index, errors="coerce").notna().all() and \
+            not any(isinstance(v, bool | np.bool_) for v in counts.index)
+        if numbers and len(counts) > 10 and (
+                bool(np.any(np.mod(counts.index.to_numpy(float), 1) != 0))
+                or (counts == 1).mean() > 0.5 or len(counts) > 0.2 * len(steps)):
+            raise InputError(f"--label-col {label_col!r} holds {len(counts)} different numbers "
+                             f"over {len(steps)} steps: values per step, not tags. Pass "
+                             "--task regression, or bin the numbers into tags.")
     if task == "regression":
         try:
             y = [np.asarray(t, dtype=float) for t in y]
@@ -242,7 +254,9 @@ def run_tagging_job(data: Any, label_col: str, sequence_cols: list[str], id_col:
     if task == "classification":
         from sklearn.metrics import confusion_matrix
 
-        result.confusion = confusion_matrix(truth, guess, labels=model.classes_)
+        result.confusion = confusion_matrix(truth, guess, labels=model.classes_) \
+            if np.isin(truth, model.classes_).any() else \
+            np.zeros((len(model.classes_),) * 2, dtype=np.int64)  # no held-out tag was seen
     model.tracking = params.get("tracking")
     tracking.record(model, "fit", data, scores=_flat(scores), started=started)
     return result

@@ -55,9 +55,10 @@ PANELS = {
     "us_employment_monthly": (24, {}),
 }
 METRICS = ("MASE", "sMAPE")
-BASELINES = ("naive", "seasonal naive", "seasonal profile", "naive with drift", "window MLP",
-             "AutoETS", "AutoTheta")  # the model's start: the profile for monthly and
-# quarterly data, the drift base for yearly data
+BASELINES = ("naive", "seasonal naive", "seasonal profile", "naive with drift",
+             "year-ago naive", "window MLP", "AutoETS", "AutoTheta")  # the model's start:
+# the profile for monthly and quarterly data, the drift base for yearly data, the value a
+# year (52.18 weeks) before for weekly data
 
 
 def unseen() -> dict[str, tuple[pd.DataFrame, int]]:

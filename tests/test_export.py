@@ -90,6 +90,10 @@ def _panel() -> pd.DataFrame:
     return df.assign(size=df["unique_id"].map({"s0": 1.0, "s1": 2.0, "s2": 5.0}))
 
 
+def _weekly() -> pd.DataFrame:
+    return one_series(130, "W-SUN", seasons=((52, 2.0),), seed=3)
+
+
 def _promo() -> pd.DataFrame:
     return generate_series(2, 100, "D", seasons=((7, 2.0),), promo=3.0, seed=2)
 
@@ -110,6 +114,8 @@ FORECASTERS = {  # horizons kept short: the recursive and seq2seq graphs unroll 
     "rnn-direct": (_season, dict(cell="rnn", horizon=6)),
     # a window of 3 seasons for the profile, of which the network reads the last 12 steps
     "profile-reads": (_season, dict(base_seasons=3, lookback=12, horizon=6)),
+    # weekly data: the base a year (52.18 weeks) before, between the weeks around it
+    "weekly-year-ago": (_weekly, dict(lookback=60, horizon=6)),
     "gru-recursive": (_season, dict(cell="gru", strategy="recursive", horizon=6)),
     "rnn-seq2seq": (_season, dict(cell="rnn", strategy="seq2seq", horizon=6)),
     # the naive forecast with drift as the base (yearly data's default)

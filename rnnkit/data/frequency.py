@@ -1,5 +1,6 @@
 """Frequencies and their seasons: which frequencies count years, which season one is, the
-usual seasonal period of each, and the timestamps that follow a series' last."""
+usual seasonal period of each, a weekly year's length (not whole weeks), and the timestamps
+that follow a series' last."""
 
 from __future__ import annotations
 
@@ -30,6 +31,37 @@ def season_is_a_year(freq: str | None) -> bool:
     (years) are alike step for step (a daily season is not: weekdays differ from weekends)."""
     return bool(freq) and freq.lstrip("0123456789").split("-")[0] in _MONTHS_QUARTERS \
         and freq[: len(freq) - len(freq.lstrip("0123456789"))] in ("", "1")
+
+
+YEAR_WEEKS = 365.25 / 7  # a year of weekly data: 52.18 weeks, not 52
+
+
+def year_steps(freq: str | None, season: int | None) -> float:
+    """The length in steps of a season that is a year of whole steps only in name: 365.25 / 7
+    = 52.18 on weekly data with the season of 52 (a year ago is between 52 and 53 weeks
+    ago, and seasonal naive's 52 drifts a day and a quarter a year); 0 where the season is
+    whole steps (months, quarters, days, hours)."""
+    if season != 52 or not freq:
+        return 0.0
+    unit = freq.lstrip("0123456789")
+    weekly = unit.split("-")[0] == "W" and freq[: len(freq) - len(unit)] in ("", "1")
+    return YEAR_WEEKS if weekly else 0.0
+
+
+def year_ago_rows(h: int, year: float) -> tuple[np.ndarray, np.ndarray]:
+    """Where the value a year (``year`` steps, not whole) before each of ``h`` steps ahead
+    lies: step ``k`` (from 0) looks back as many whole years as reach observed rows, to the
+    fractional row ``k - ceil((k + 1) / year) * year`` counted from the first step ahead
+    (-1: the last observed row), read between the rows ``before`` and ``before + 1`` with
+    weight ``weight`` on the later one (linear interpolation).
+
+    Returns:
+        before ``[h]`` int64 (from -ceil(year) - 1 to -2), weight ``[h]`` float64 in [0, 1].
+    """
+    k = np.arange(h, dtype=np.float64)
+    back = k - np.ceil((k + 1) / year) * year  # in (-year - 1, -1]
+    before = np.minimum(np.floor(back), -2).astype(np.int64)
+    return before, np.clip(back - before, 0.0, 1.0)
 
 
 def season_length(freq: str | None) -> int | None:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnkit.data.frequency import year_ago_rows
+
 DRIFT = "naive with drift"  # the row of drift_at in the reports (yearly data)
 PROFILE = "seasonal profile"  # the row of profile_at (monthly and quarterly data)
+YEAR_AGO = "year-ago naive"  # the row of year_ago_at (weekly data)
+STARTS = (PROFILE, DRIFT, YEAR_AGO)  # the models' starts, printed beside them
 
 
 def naive_at(target: np.ndarray, start: np.ndarray, h: int) -> np.ndarray:
@@ -79,6 +83,27 @@ def profile_at(target: np.ndarray, start: np.ndarray, history: np.ndarray, h: in
     out = (shape + level)[:, np.arange(h) % season]
     out = np.exp(out) if log else out
     return np.maximum(out, 0.0) if nonnegative else out
+
+
+def year_ago_at(target: np.ndarray, start: np.ndarray, history: np.ndarray, h: int,
+                year: float, log: bool = False) -> np.ndarray:
+    """Each step's value a year before, a year of ``year`` steps that is not whole (weekly
+    data: 52.18 weeks), read between the two rows around it (see
+    :func:`rnnkit.data.frequency.year_ago_rows`); seasonal naive over the whole steps
+    (``round(year)``) where fewer rows than that are observed. With ``log``, read between
+    logs (as a model of a logged target reads it). The base weekly forecasts start from.
+
+    Shapes:
+        target: ``[total]``; start, history: ``[N]`` -> ``[N, h]``.
+    """
+    start, history = np.asarray(start), np.asarray(history)
+    before, weight = year_ago_rows(h, year)
+    rows = np.maximum(start[:, None] + before[None, :], 0)  # [N, h]
+    values = np.log(target) if log else target
+    out = values[rows] + weight[None, :] * (values[rows + 1] - values[rows])
+    out = np.exp(out) if log else out
+    return np.where(history[:, None] >= -before.min(), out,
+                    seasonal_naive_at(target, start, history, h, round(year)))
 
 
 def naive(history: np.ndarray, h: int) -> np.ndarray:

@@ -69,8 +69,9 @@ def _curves(train_losses: list[list[float]], val_losses: list[list[float]],
                 f"validated {worse:.0f}% worse than epoch 0, so early stopping kept epoch 0, "
                 "whose forecast is the window norm's base (with window_norm='season', seasonal "
                 "naive; on seasonal monthly and quarterly data, the seasonal profile of the "
-                "last years; on session data, that of the last week of open days; on yearly "
-                "data, the naive forecast with drift). The network found "
+                "last years; on session data, that of the last week of open days; on weekly "
+                "data, the value a year before; on yearly data, the naive forecast with "
+                "drift). The network found "
                 "nothing the base misses on these validation windows.")
     if kind == "underfit":
         fell = 100 * float(np.median([v[2] for v in runs]))

@@ -106,11 +106,14 @@ def pooling_note(n_series: int, scales: list[float] | None) -> str:
 def start_note(scores: pd.DataFrame) -> str:
     """A line saying what the model's start is, when the table prints it as a baseline (the
     seasonal profile of monthly, quarterly and session data, the naive forecast with drift
-    of yearly data): a model no better than that row has learned nothing its start misses."""
-    from rnnkit.evaluate.baselines import DRIFT, PROFILE
+    of yearly data, the year-ago value of weekly data): a model no better than that row has
+    learned nothing its start misses."""
+    from rnnkit.evaluate.baselines import DRIFT, PROFILE, YEAR_AGO
 
     starts = {PROFILE: "the mean shape of the last seasons at the last season's level",
-              DRIFT: "the last value, going on at the pace of the window"}
+              DRIFT: "the last value, going on at the pace of the window",
+              YEAR_AGO: "each week's value a year (52.18 weeks) before, between the weeks "
+                        "around it, where seasonal naive takes 52 weeks"}
     rows = [str(row) for row in scores.index]
     return "".join(f"\n({name}: where the model starts from, {what})"
                    for name, what in starts.items()

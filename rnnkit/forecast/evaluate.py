@@ -18,10 +18,13 @@ from rnnkit.evaluate import METRICS, Backtest, Evaluation
 from rnnkit.evaluate.baselines import (
     DRIFT,
     PROFILE,
+    STARTS,
+    YEAR_AGO,
     drift_at,
     naive_at,
     profile_at,
     seasonal_naive_at,
+    year_ago_at,
 )
 from rnnkit.evaluate.diagnosis import diagnose
 from rnnkit.evaluate.statistical import NAMES, statistical_at
@@ -123,6 +126,9 @@ def evaluate(options: ForecastOptions, panel: Panel, test_size: int | None = Non
         predictions[PROFILE] = profile_at(target, start, origin, test_size, spec.season,
                                           fitted.spec.profile, fitted.scaler.log_target,
                                           fitted.scaler.nonnegative)
+    if fitted.spec.year:  # likewise
+        predictions[YEAR_AGO] = year_ago_at(target, start, origin, test_size, fitted.spec.year,
+                                            fitted.scaler.log_target)
     if mlp is not None:
         predictions["window MLP"] = forecast_at(mlp_options, mlp, panel, series, origin,
                                                 test_size)
@@ -400,15 +406,18 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
     if with_mlp:
         predictions["window MLP"] = np.zeros((S * K, horizon))
     levels = np.zeros((S * K, horizon, len(options.quantiles or ())))  # [S*K, h, Q]
-    starts = np.zeros((S * K, 4), dtype=np.int64)  # each window's fit: profile, log, floor,
-    # window length (the drift's pace spans it)
+    starts = np.zeros((S * K, 5), dtype=np.int64)  # each window's fit: profile, log, floor,
+    # window length (the drift's pace spans it), a year-ago base
+    year = 0.0
     fitted = None
     for group in range(0, K, every):  # a (re)fit on everything before the group's origin
         train = first_rows(panel, origins[:, group])
         members = (np.arange(S * K) % K >= group) & (np.arange(S * K) % K < group + every)
         fitted = fit(options, train, horizon=horizon)  # the horizon the backtest scores
         starts[members] = (fitted.spec.profile, fitted.scaler.log_target,
-                           fitted.scaler.nonnegative, fitted.spec.lookback)
+                           fitted.scaler.nonnegative, fitted.spec.lookback,
+                           fitted.spec.year > 0)
+        year = fitted.spec.year or year
         if options.quantiles:
             levels[members] = forecast_at(options, fitted, panel, rows[members], at[members],
                                           horizon, all_quantiles=True)
@@ -439,11 +448,17 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
             m = (starts[:, :3] == (seasons, log, floor)).all(axis=1)
             predictions[PROFILE][m] = profile_at(target, start[m], at[m], horizon, season,
                                                  int(seasons), bool(log), bool(floor))
+    if year:  # likewise; seasonal naive where a fit's window was too short for it
+        predictions[YEAR_AGO] = predictions["seasonal naive"].copy()
+        for log in np.unique(starts[starts[:, 4] > 0, 1]):
+            m = (starts[:, 4] > 0) & (starts[:, 1] == log)
+            predictions[YEAR_AGO][m] = year_ago_at(target, start[m], at[m], horizon, year,
+                                                   bool(log))
     if baselines:
         predictions |= statistical_at(target, np.repeat(panel.offsets[:-1], K), start,
                                       horizon, season)
     order = [name, "naive", "seasonal naive"] + ([DRIFT] if spec.drift else []) + (
-        [PROFILE] if profile else []) + (
+        [PROFILE] if profile else []) + ([YEAR_AGO] if year else []) + (
         ["window MLP"] if with_mlp else []) + [n for n in NAMES if n in predictions]
     scales = [mase_scale(panel.series(s)[: origins[s, 0], 0], season or 1) for s in range(S)]
     scores = pd.DataFrame({
@@ -489,7 +504,8 @@ def interval_scores(levels: tuple[float, ...], quantiles: np.ndarray, actual: np
 def strategy_table(results: dict[str, Backtest]) -> pd.DataFrame:
     """One table for backtests of several strategies on the same origins: a row per strategy,
     the ensemble of the strategies (their mean forecast), then the baselines: the window
-    MLP and the model's start (seasonal profile, naive with drift) once per strategy that
+    MLP and the model's start (seasonal profile, naive with drift, year-ago naive) once per
+    strategy that
     has them (each strategy trains its own MLP and starts from its own base), the others
     once (the same)."""
     first = next(iter(results.values()))
@@ -504,7 +520,7 @@ def strategy_table(results: dict[str, Backtest]) -> pd.DataFrame:
     table = pd.DataFrame(rows).T.loc[:, list(METRICS)]
     baselines = first.scores.drop(index=first.model)
     if len(results) > 1:
-        each = ("window MLP", PROFILE, DRIFT)
+        each = ("window MLP", *STARTS)
         own = {f"{row} {name}": bt.scores.loc[row] for row in each
                for name, bt in results.items() if row in bt.scores.index}
         baselines = baselines.drop(index=[row for row in each if row in baselines.index])

@@ -24,7 +24,7 @@ def net_config(options: ForecastOptions, spec: ForecastSpec) -> ForecastNetConfi
     return ForecastNetConfig(recurrent, spec.steps, (0,), window_norm(options, spec),
                              tuple(options.quantiles or ()), spec.n_series, options.id_embedding,
                              spec.n_static, spec.n_future, spec.season or 0, spec.profile,
-                             spec.reads)
+                             spec.reads, spec.year)
 
 
 def window_norm(options: ForecastOptions, spec: ForecastSpec) -> str:
@@ -45,7 +45,7 @@ def build_network(options: ForecastOptions, spec: ForecastSpec, kind: str | None
     if (kind or options.network) == "mlp":
         return WindowMLP(spec.lookback, spec.n_features, spec.steps, (0,), options.hidden_size,
                          window_norm(options, spec), spec.n_future, spec.season or 0,
-                         spec.profile, spec.reads)
+                         spec.profile, spec.reads, spec.year)
     config = net_config(options, spec)
     if options.strategy == "seq2seq":
         from rnnkit.nn.seq2seq import Seq2SeqNet

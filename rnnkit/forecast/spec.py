@@ -13,7 +13,13 @@ import torch
 
 from rnnkit.data.calendar import calendar_cycles
 from rnnkit.data.frames import Panel
-from rnnkit.data.frequency import is_yearly, season_is_a_year, season_length
+from rnnkit.data.frequency import (
+    is_yearly,
+    season_is_a_year,
+    season_length,
+    year_ago_rows,
+    year_steps,
+)
 from rnnkit.data.scalers import Scaling
 from rnnkit.data.sessions import Sessions, is_sessions
 from rnnkit.data.zones import Zone
@@ -53,6 +59,10 @@ class ForecastSpec:
             A window longer than that holds the seasons the profile averages, beyond what
             the network needs to read (a week of days of 169 slots: 845 steps, of which
             the network reads 200); saved likewise.
+        year: weekly data's year, 52.18 weeks, where the base is the last season: it takes
+            each step's value a year before, between the weeks around it (seasonal naive
+            repeats 52 weeks ago, a day and a quarter earlier every year); 0: whole seasons.
+            Saved likewise.
     """
 
     lookback: int
@@ -70,6 +80,7 @@ class ForecastSpec:
     drift: bool = False
     profile: int = 1
     reads: int = 0
+    year: float = 0.0
 
     @property
     def val_rows(self) -> int:
@@ -115,6 +126,9 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
       holds those seasons, as many as the series' training rows allow, while the network
       reads the lookback's last steps of it (``reads``); a lookback given without
       ``base_seasons`` bounds the window (the profile averages the seasons it holds);
+    - year: on weekly data whose base is one season (52 weeks), the year of 52.18 weeks:
+      the base takes each week's value a year before, between the weeks around it, where
+      the window holds them (a lookback of 54 weeks or more);
     - validation: the horizon plus up to one season (or horizon) of further origins, a
       twentieth of the series at most, so early stopping reads several windows per series;
     - repeats: 5 seeded runs on small data (fewer than 200,000 window-steps), else 1;
@@ -154,6 +168,11 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
     profile = max(1, min(seasons, span // period)) if period else 1
     reads = lookback if profile > 1 and profile * period > lookback else 0
     lookback = max(lookback, profile * period) if profile > 1 else lookback
+    # weekly data's season is a year of 52.18 weeks: a base of one season reads a year ago
+    year = year_steps(freq, period) if options.window_norm == "season" and profile == 1 \
+        and not drift else 0.0
+    if year and lookback < -year_ago_rows(steps, year)[0].min():
+        year = 0.0  # the window must hold the weeks around a year ago
     paced = drift or (options.window_norm == "drift" and not period)  # by default or name
     if paced and options.lookback is None and lookback > 1:  # the pace over 3 horizons
         span = min(DRIFT_SPAN * lookback, max(lookback, room), MAX_LOOKBACK)
@@ -175,7 +194,7 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
     return ForecastSpec(lookback, h, steps, season, n_features, n_future, cycles,
                         panel.n_series if panel is not None else 1, len(options.static_cols),
                         origins if options.val_size is None else max(1, val - h + 1), repeats,
-                        bool(refit), drift, profile, reads)
+                        bool(refit), drift, profile, reads, year)
 
 
 def profile_seasons(freq: str | None, season: int) -> int:
@@ -266,7 +285,7 @@ class FittedForecast:
         s = self.spec
         return {
             "horizon": s.horizon, "lookback": s.lookback, "season_length": s.season,
-            "drift": s.drift, "profile": s.profile, "reads": s.reads,
+            "drift": s.drift, "profile": s.profile, "reads": s.reads, "year": s.year,
             "n_features": s.n_features, "freq": self.freq, "step": self.step,
             "has_id": self.has_id, "ids": self.ids,
             "last_times": [_time_to_json(t) for t in self.last_times],
@@ -305,7 +324,8 @@ class FittedForecast:
                             repeats=len(fitted.get("histories", [fitted["history"]])),
                             drift=bool(fitted.get("drift", False)),
                             profile=int(fitted.get("profile", 1)),
-                            reads=int(fitted.get("reads", 0)))  # files before it: all
+                            reads=int(fitted.get("reads", 0)),  # files before it: all
+                            year=float(fitted.get("year", 0.0)))  # before it: whole seasons
         histories = [History.from_dict(h) for h in fitted.get("histories", [fitted["history"]])]
         state = None
         if options.training == "sequence":

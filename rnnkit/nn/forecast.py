@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 import torch
 from torch import nn
 
+from rnnkit.data.frequency import year_ago_rows
 from rnnkit.errors import InputError
 from rnnkit.nn.config import RecurrentConfig
 from rnnkit.nn.core import RecurrentCore
@@ -40,6 +41,9 @@ class ForecastNetConfig:
             naive). Windows holding fewer whole seasons average those they hold.
         reads: the steps of each window the recurrent core reads, its last ones (0: all):
             a window may hold more seasons for the profile than the network needs to read.
+        year: a season of ``season`` steps that is a year not of whole steps (weekly data:
+            365.25 / 7 = 52.18): the "season" base of one season takes each step's value a
+            year before, between the two rows around it (0: the season's own steps).
         quantiles: levels in (0, 1), increasing: the head then predicts one value per level
             for one target, monotone by construction (the lowest, then positive increments).
         n_series, id_embedding: a learned vector of ``id_embedding`` numbers per series (of
@@ -61,6 +65,7 @@ class ForecastNetConfig:
     season: int = 0
     profile: int = 1
     reads: int = 0
+    year: float = 0.0
 
     @property
     def takes_series(self) -> bool:
@@ -93,6 +98,7 @@ class ForecastNetConfig:
             season=int(d.get("season", 0)),
             profile=int(d.get("profile", 1)),  # files before it: the last season
             reads=int(d.get("reads", 0)),  # files before it: the whole window
+            year=float(d.get("year", 0.0)),  # files before it: whole seasons
         )
 
 
@@ -109,13 +115,21 @@ class WindowNorm(nn.Module):
     """
 
     def __init__(self, mode: str, n_features: int, target_cols: tuple[int, ...],
-                 season: int = 0, horizon: int = 1, profile: int = 1) -> None:
+                 season: int = 0, horizon: int = 1, profile: int = 1, year: float = 0.0
+                 ) -> None:
         super().__init__()
         self.mode, self.season, self.horizon, self.profile = mode, season, horizon, profile
         mask = torch.zeros(n_features)
         mask[list(target_cols)] = 1.0
         self.register_buffer("mask", mask, persistent=False)
         self.register_buffer("cols", torch.tensor(target_cols), persistent=False)
+        self.year_rows = 0  # the window steps a year-ago base needs (0: none)
+        if mode == "season" and year and profile < 2:
+            before, weight = year_ago_rows(horizon, year)
+            self.year_rows = int(-before.min())
+            self.register_buffer("before", torch.from_numpy(before), persistent=False)
+            self.register_buffer("weight", torch.from_numpy(weight).float()[None, :, None],
+                                 persistent=False)
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
         if self.mode == "none":
@@ -136,6 +150,11 @@ class WindowNorm(nn.Module):
         """The last season of the window (or its profile over the last ``profile`` seasons,
         at the last season's level), repeated over the horizon: ``[B, H, nt]``."""
         m = self.season
+        if self.year_rows and steps >= self.year_rows:  # a year ago, between two rows
+            rows = x[:, steps + self.before].index_select(2, self.cols)  # [B, H, nt]
+            later = x[:, steps + 1 + self.before].index_select(2, self.cols)
+            weight = self.weight.to(x.dtype)
+            return rows + weight * (later - rows)
         phase = torch.arange(self.horizon, device=x.device) % m
         k = min(self.profile, steps // m)
         if k < 2:  # seasonal naive
@@ -161,7 +180,7 @@ class RecurrentForecastNet(nn.Module):
         rc = config.recurrent
         self.n_targets = len(config.target_cols)
         self.norm = WindowNorm(config.window_norm, rc.input_size, config.target_cols,
-                               config.season, config.horizon, config.profile)
+                               config.season, config.horizon, config.profile, config.year)
         self.core = RecurrentCore(rc)
         self.outputs = len(config.quantiles) or self.n_targets  # per horizon step
         self.series_inputs = series_inputs(config)
@@ -223,10 +242,12 @@ class WindowMLP(nn.Module):
         season: int = 0,
         profile: int = 1,
         reads: int = 0,
+        year: float = 0.0,
     ) -> None:
         super().__init__()
         self.horizon, self.n_targets, self.reads = horizon, len(target_cols), reads
-        self.norm = WindowNorm(window_norm, n_features, target_cols, season, horizon, profile)
+        self.norm = WindowNorm(window_norm, n_features, target_cols, season, horizon, profile,
+                               year)
         self.net = nn.Sequential(
             nn.Linear((reads or lookback) * n_features + horizon * future_size, hidden_size),
             nn.ReLU(),

@@ -89,21 +89,21 @@ def year_ago_at(target: np.ndarray, start: np.ndarray, history: np.ndarray, h: i
                 year: float, log: bool = False) -> np.ndarray:
     """Each step's value a year before, a year of ``year`` steps that is not whole (weekly
     data: 52.18 weeks), read between the two rows around it (see
-    :func:`rnnkit.data.frequency.year_ago_rows`); seasonal naive over the whole steps
-    (``round(year)``) where fewer rows than that are observed. With ``log``, read between
-    logs (as a model of a logged target reads it). The base weekly forecasts start from.
+    :func:`rnnkit.data.frequency.year_ago_rows`). Rows before a series' first are its first
+    value (as the network's window pads them). With ``log``, read between logs (as a model
+    of a logged target reads it). The base weekly forecasts start from.
 
     Shapes:
         target: ``[total]``; start, history: ``[N]`` -> ``[N, h]``.
     """
     start, history = np.asarray(start), np.asarray(history)
     before, weight = year_ago_rows(h, year)
-    rows = np.maximum(start[:, None] + before[None, :], 0)  # [N, h]
+    first = (start - history)[:, None]  # each series' first row
+    rows = np.maximum(start[:, None] + before[None, :], first)  # [N, h]
+    later = np.maximum(start[:, None] + before[None, :] + 1, first)
     values = np.log(target) if log else target
-    out = values[rows] + weight[None, :] * (values[rows + 1] - values[rows])
-    out = np.exp(out) if log else out
-    return np.where(history[:, None] >= -before.min(), out,
-                    seasonal_naive_at(target, start, history, h, round(year)))
+    out = values[rows] + weight[None, :] * (values[later] - values[rows])
+    return np.exp(out) if log else out
 
 
 def naive(history: np.ndarray, h: int) -> np.ndarray:

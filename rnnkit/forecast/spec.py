@@ -128,7 +128,10 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
       ``base_seasons`` bounds the window (the profile averages the seasons it holds);
     - year: on weekly data whose base is one season (52 weeks), the year of 52.18 weeks:
       the base takes each week's value a year before, between the weeks around it, where
-      the window holds them (a lookback of 54 weeks or more);
+      the window holds them (a lookback of 53 weeks or more); the direct strategy with
+      window training only (as the profile: a recursive model would read its own forecasts
+      a year on, the others have no seasonal base), and not with ``base_seasons`` given
+      (1 asks for seasonal naive);
     - validation: the horizon plus up to one season (or horizon) of further origins, a
       twentieth of the series at most, so early stopping reads several windows per series;
     - repeats: 5 seeded runs on small data (fewer than 200,000 window-steps), else 1;
@@ -170,7 +173,8 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
     lookback = max(lookback, profile * period) if profile > 1 else lookback
     # weekly data's season is a year of 52.18 weeks: a base of one season reads a year ago
     year = year_steps(freq, period) if options.window_norm == "season" and profile == 1 \
-        and not drift else 0.0
+        and options.base_seasons is None and options.strategy == "direct" \
+        and options.training == "window" else 0.0
     if year and lookback < -year_ago_rows(steps, year)[0].min():
         year = 0.0  # the window must hold the weeks around a year ago
     paced = drift or (options.window_norm == "drift" and not period)  # by default or name

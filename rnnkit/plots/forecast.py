@@ -109,7 +109,8 @@ def plot_backtest(backtest, max_origins: int = 12, strategy: str | None = None
     named = f" ({strategy})" if strategy else ""
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 8))
     colors = {"naive": "#ff7f0e", "seasonal naive": BASELINE_COLOR, "window MLP": "#9467bd",
-              "naive with drift": "#8c564b"}
+              "naive with drift": "#8c564b", "seasonal profile": "#17becf",
+              "year-ago naive": "#17becf"}
     for name in b.by_step.columns:
         is_model = name == b.model
         top.plot(b.by_step.index, b.by_step[name], marker="o", lw=2.0 if is_model else 1.0,

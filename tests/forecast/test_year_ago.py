@@ -8,11 +8,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from conftest import one_series
+from conftest import one_series, panel
 
 import rnnkit
 from rnnkit.data.frequency import YEAR_WEEKS, year_ago_rows, year_steps
-from rnnkit.evaluate.baselines import YEAR_AGO, seasonal_naive_at, year_ago_at
+from rnnkit.evaluate.baselines import YEAR_AGO, year_ago_at
 from rnnkit.forecast.networks import start_at_base
 from rnnkit.nn.forecast import WindowNorm
 
@@ -58,12 +58,13 @@ def test_the_year_ago_base_by_interpolation():
     # a window of 52 weeks cannot hold a year ago: seasonal naive, as without a year
     norm = WindowNorm("season", 2, (0,), season=52, horizon=13, year=YEAR_WEEKS)
     np.testing.assert_array_equal(norm(x[:, -52:])[1], x[:, -52:-39, :1])
-    # the report's row reads the same, and falls back likewise on short histories
+    # the report's row reads the same; a series of 40 rows before its origin is read as
+    # the network's window pads it, its first value repeated in front
     target = x[0, :, 0].numpy().astype(float)
     got = year_ago_at(target, np.array([60, 60]), np.array([60, 40]), 13, YEAR_WEEKS)
     np.testing.assert_allclose(got[0], _by_interp(target, 13), rtol=1e-12)
-    np.testing.assert_array_equal(got[1], seasonal_naive_at(target, np.array([60]),
-                                                             np.array([40]), 13, 52)[0])
+    padded = np.concatenate([np.full(30, target[20]), target[20:]])
+    np.testing.assert_allclose(got[1], _by_interp(padded, 13), rtol=1e-12)
     positive = np.exp(target)
     np.testing.assert_allclose(year_ago_at(positive, np.array([60]), np.array([60]), 13,
                                            YEAR_WEEKS, log=True)[0],
@@ -81,10 +82,19 @@ def test_weekly_data_starts_a_year_ago_and_keeps_it_in_the_file(tmp_path):
     loaded = rnnkit.load(tmp_path / "m")
     assert loaded.fitted_.spec.year == YEAR_WEEKS and loaded.model_.config.year == YEAR_WEEKS
     np.testing.assert_array_equal(loaded.predict()["y"], model.predict()["y"])
-    # a lookback too short to hold a year ago, other calendars and other norms: none
-    assert rnnkit.Forecaster(**FAST, horizon=8, lookback=52).fit(data).fitted_.spec.year == 0
-    assert rnnkit.Forecaster(**FAST, horizon=8, window_norm="last").fit(
-        data).fitted_.spec.year == 0
+    # the window MLP (the baseline) starts there too
+    mlp = rnnkit.Forecaster(**FAST, horizon=8, transform="none", network="mlp").fit(data)
+    start_at_base(mlp.model_)
+    np.testing.assert_allclose(mlp.predict()["y"].to_numpy(),
+                               _by_interp(data["y"].to_numpy(), 8), rtol=1e-5)
+    # the window holds a year ago from 53 weeks on; shorter, other norms, models without a
+    # seasonal base (seq2seq, sequence training) or reading their own forecasts a year on
+    # (recursive), and seasonal naive asked for by hand (base_seasons=1): none
+    assert rnnkit.Forecaster(**FAST, horizon=8, lookback=53).fit(data).fitted_.spec.year
+    for kwargs in (dict(lookback=52), dict(window_norm="last"), dict(strategy="seq2seq"),
+                   dict(training="sequence"), dict(strategy="recursive"),
+                   dict(base_seasons=1)):
+        assert rnnkit.Forecaster(**FAST, horizon=8, **kwargs).fit(data).fitted_.spec.year == 0
     assert rnnkit.Forecaster(**FAST, horizon=4).fit(
         one_series(120, "MS", seasons=((12, 2.0),))).fitted_.spec.year == 0
 
@@ -115,5 +125,13 @@ def test_the_reports_put_the_year_ago_start_beside_the_model(monkeypatch):
     assert list(backtest.scores.index[:4]) == ["LSTM", "naive", "seasonal naive", YEAR_AGO]
     np.testing.assert_allclose(backtest.forecasts["LSTM"], backtest.forecasts[YEAR_AGO],
                                rtol=1e-5)
+    # a panel whose short series (58 weeks, 52 before the origin) is padded in front
+    short = panel((300, 58), "W-SUN", seasons=((52, 3.0),), noise=0.3, seed=3)
+    padded = rnnkit.Forecaster(**FAST, lookback=60, horizon=6).evaluate(short, test_size=6)
+    np.testing.assert_allclose(padded.forecasts["LSTM"], padded.forecasts[YEAR_AGO],
+                               rtol=1e-5)
     daily = rnnkit.Forecaster(**FAST).evaluate(one_series(100, "D"), test_size=6)
-    assert YEAR_AGO not in daily.scores.index
+    seq2seq = rnnkit.Forecaster(**FAST, strategy="seq2seq", horizon=6).evaluate(
+        data, test_size=6)
+    assert YEAR_AGO not in daily.scores.index and YEAR_AGO not in seq2seq.scores.index
+    assert "year-ago naive" not in seq2seq.table()

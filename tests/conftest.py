@@ -17,6 +17,27 @@ def panel(lengths=(60, 45), freq: str | None = "D", **kwargs) -> pd.DataFrame:
     return generate_series(len(lengths), lengths, freq, **kwargs)
 
 
+def untrained_fits(monkeypatch, on_fit=None) -> None:
+    """Every fit of ``rnnkit.forecast.evaluate`` (holdouts and backtests) forecasts its start
+    (its last layer at zero): the report row of that start must then match the model. With
+    ``on_fit(options, fitted)`` called after each."""
+    import rnnkit.forecast.evaluate as evaluate_module
+    from rnnkit.forecast.networks import start_at_base
+
+    real_fit = evaluate_module.fit
+
+    def untrained_fit(options, train, network=None, horizon=None, checkpoint=None,
+                      baseline=False):
+        fitted = real_fit(options, train, network, horizon, checkpoint, baseline)
+        for member in fitted.members:
+            start_at_base(member)
+        if on_fit is not None:
+            on_fit(options, fitted)
+        return fitted
+
+    monkeypatch.setattr(evaluate_module, "fit", untrained_fit)
+
+
 def pytest_configure(config) -> None:
     """Under pytest-xdist (``make test`` runs two workers on two cores), each worker trains
     with one thread: two workers of two threads each would fight over the cores."""

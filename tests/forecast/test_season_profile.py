@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from conftest import one_series, panel
+from conftest import one_series, panel, untrained_fits
 
 import rnnkit
 from rnnkit.errors import InputError
@@ -158,21 +158,9 @@ def test_the_seasonality_test_against_a_loop_and_what_it_decides():
 
 
 def test_backtests_print_the_start_of_each_fit(monkeypatch):
-    import rnnkit.forecast.evaluate as evaluate_module
-
-    fits = []
-    real_fit = evaluate_module.fit
-
-    def untrained_fit(options, train, network=None, horizon=None, checkpoint=None,
-                      baseline=False):
-        fitted = real_fit(options, train, network, horizon, checkpoint, baseline)
-        for member in fitted.members:
-            start_at_base(member)  # the model forecasts its start: the row must match it
-        if options.network == "recurrent":  # not the window MLP's
-            fits.append(fitted.spec.profile)
-        return fitted
-
-    monkeypatch.setattr(evaluate_module, "fit", untrained_fit)
+    fits = []  # each recurrent fit's profile (not the window MLP's)
+    untrained_fits(monkeypatch, lambda options, fitted: fits.append(fitted.spec.profile)
+                   if options.network == "recurrent" else None)
     # 72 months, refit at each of 4 origins: the first fits hold fewer seasons
     data = one_series(72, "MS", seasons=((12, 2.0),), noise=0.4, seed=2)
     model = rnnkit.Forecaster(**FAST, horizon=6, transform="none")

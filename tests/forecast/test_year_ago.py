@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from conftest import one_series, panel
+from conftest import one_series, panel, untrained_fits
 
 import rnnkit
 from rnnkit.data.frequency import YEAR_WEEKS, year_ago_rows, year_steps
@@ -100,18 +100,7 @@ def test_weekly_data_starts_a_year_ago_and_keeps_it_in_the_file(tmp_path):
 
 
 def test_the_reports_put_the_year_ago_start_beside_the_model(monkeypatch):
-    import rnnkit.forecast.evaluate as evaluate_module
-
-    real_fit = evaluate_module.fit
-
-    def untrained_fit(options, train, network=None, horizon=None, checkpoint=None,
-                      baseline=False):
-        fitted = real_fit(options, train, network, horizon, checkpoint, baseline)
-        for member in fitted.members:
-            start_at_base(member)  # the model forecasts its start: the row must match it
-        return fitted
-
-    monkeypatch.setattr(evaluate_module, "fit", untrained_fit)
+    untrained_fits(monkeypatch)
     data = one_series(170, "W-SUN", seasons=((52, 3.0),), noise=0.3, seed=2)
     model = rnnkit.Forecaster(**FAST, horizon=6, transform="log")
     evaluation = model.evaluate(data, test_size=6)

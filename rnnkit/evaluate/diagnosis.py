@@ -70,9 +70,9 @@ def _curves(train_losses: list[list[float]], val_losses: list[list[float]],
                 "whose forecast is the window norm's base (with window_norm='season', seasonal "
                 "naive; on seasonal monthly and quarterly data, the seasonal profile of the "
                 "last years; on session data, that of the last week of open days; on weekly "
-                "data, the value a year before; on yearly data, the naive forecast with "
-                "drift). The network found "
-                "nothing the base misses on these validation windows.")
+                "data (direct strategy), the value a year before; on yearly data, the naive "
+                "forecast with drift). The network found nothing the base misses on these "
+                "validation windows.")
     if kind == "underfit":
         fell = 100 * float(np.median([v[2] for v in runs]))
         return (f"underfit ({share}): the validation loss was still falling at the last epoch "

@@ -448,12 +448,17 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
             m = (starts[:, :3] == (seasons, log, floor)).all(axis=1)
             predictions[PROFILE][m] = profile_at(target, start[m], at[m], horizon, season,
                                                  int(seasons), bool(log), bool(floor))
-    if year:  # likewise; seasonal naive where a fit's window was too short for it
-        predictions[YEAR_AGO] = predictions["seasonal naive"].copy()
-        for log in np.unique(starts[starts[:, 4] > 0, 1]):
+    if year:  # likewise; where a refit's window could not hold a year ago, its start:
+        # the last season of the window (padded in front as the network reads it), or the
+        # last value where the window is shorter than a season
+        predictions[YEAR_AGO] = naive_at(target, start, horizon)
+        for log in np.unique(starts[:, 1]):
             m = (starts[:, 4] > 0) & (starts[:, 1] == log)
             predictions[YEAR_AGO][m] = year_ago_at(target, start[m], at[m], horizon, year,
                                                    bool(log))
+            m = (starts[:, 4] == 0) & (starts[:, 3] >= season) & (starts[:, 1] == log)
+            predictions[YEAR_AGO][m] = profile_at(target, start[m], at[m], horizon, season, 1,
+                                                  bool(log))
     if baselines:
         predictions |= statistical_at(target, np.repeat(panel.offsets[:-1], K), start,
                                       horizon, season)

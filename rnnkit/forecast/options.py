@@ -74,9 +74,10 @@ class ForecastOptions(TrackingOptions):
     scaler: str = option("standard", "Per-series scaling: standard, minmax or none.", "str",
                          SCALERS)
     window_norm: str = option("season", "Window normalisation: season (changes from the last "
-                              "value, added to the last season; on weekly data, to the value "
-                              "a year of 52.18 weeks before; without a season, to the naive "
-                              "forecast with drift), drift, last, mean or none.", "str",
+                              "value, added to the last season; on weekly data with the "
+                              "direct strategy, to the value a year of 52.18 weeks before; "
+                              "without a season, to the naive forecast with drift), drift, "
+                              "last, mean or none.", "str",
                               WINDOW_NORMS)
     base_seasons: int | None = option(
         None, "Seasons the 'season' window norm's base averages (direct strategy): their "

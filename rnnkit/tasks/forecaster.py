@@ -54,9 +54,9 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
             a week of open days on such session data, 1 elsewhere).
         window_norm: "season" (default: the network adds to seasonal naive; on monthly and
             quarterly data that repeat their season, to the seasonal profile of the last 3
-            years; on such session data, of the last week of open days; on weekly data, to
-            each week's value a year (52.18 weeks) before; on yearly data, to the naive
-            forecast with drift), "drift", "last", "mean" or "none" (see
+            years; on such session data, of the last week of open days; on weekly data with
+            the direct strategy, to each week's value a year (52.18 weeks) before; on yearly
+            data, to the naive forecast with drift), "drift", "last", "mean" or "none" (see
             :class:`rnnkit.nn.ForecastNetConfig`).
         epochs, batch_size, learning_rate, loss, patience, clip_norm, seed, verbose: training.
         val_size: rows at the end of each training series held out for early stopping (a

@@ -119,6 +119,18 @@ def test_the_reports_put_the_year_ago_start_beside_the_model(monkeypatch):
     padded = rnnkit.Forecaster(**FAST, lookback=60, horizon=6).evaluate(short, test_size=6)
     np.testing.assert_allclose(padded.forecasts["LSTM"], padded.forecasts[YEAR_AGO],
                                rtol=1e-5)
+    # a backtest whose refits on shorter data read 49, 52 and 54 weeks: only the last holds
+    # a year ago; the first starts from the last value, the second from the last season
+    # (the short series padded in front): the row follows each refit's start
+    mixed = panel((82, 82, 58), "W-SUN", seasons=((52, 3.0),), noise=0.3, seed=1)
+    refits = []
+    untrained_fits(monkeypatch, lambda options, fitted: refits.append(fitted.spec.lookback)
+                   if options.network == "recurrent" else None)
+    backtest = rnnkit.Forecaster(**FAST, horizon=6, transform="none").backtest(
+        mixed, n_windows=3, refit=True, baselines=False)
+    assert refits == [49, 52, 54]
+    np.testing.assert_allclose(backtest.forecasts["LSTM"], backtest.forecasts[YEAR_AGO],
+                               rtol=1e-5)
     daily = rnnkit.Forecaster(**FAST).evaluate(one_series(100, "D"), test_size=6)
     seq2seq = rnnkit.Forecaster(**FAST, strategy="seq2seq", horizon=6).evaluate(
         data, test_size=6)

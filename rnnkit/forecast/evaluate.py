@@ -406,8 +406,8 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
     if with_mlp:
         predictions["window MLP"] = np.zeros((S * K, horizon))
     levels = np.zeros((S * K, horizon, len(options.quantiles or ())))  # [S*K, h, Q]
-    starts = np.zeros((S * K, 5), dtype=np.int64)  # each window's fit: profile, log, floor,
-    # window length (the drift's pace spans it), a year-ago base
+    starts = np.zeros((S * K, 6), dtype=np.int64)  # each window's fit: profile, log, floor,
+    # window length (the drift's pace spans it), a year-ago base, the last value as its base
     year = 0.0
     fitted = None
     for group in range(0, K, every):  # a (re)fit on everything before the group's origin
@@ -416,7 +416,7 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
         fitted = fit(options, train, horizon=horizon)  # the horizon the backtest scores
         starts[members] = (fitted.spec.profile, fitted.scaler.log_target,
                            fitted.scaler.nonnegative, fitted.spec.lookback,
-                           fitted.spec.year > 0)
+                           fitted.spec.year > 0, fitted.spec.seasonless)
         year = fitted.spec.year or year
         if options.quantiles:
             levels[members] = forecast_at(options, fitted, panel, rows[members], at[members],
@@ -448,15 +448,18 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
             m = (starts[:, :3] == (seasons, log, floor)).all(axis=1)
             predictions[PROFILE][m] = profile_at(target, start[m], at[m], horizon, season,
                                                  int(seasons), bool(log), bool(floor))
+        flat = starts[:, 5] > 0  # refits whose series did not repeat their season
+        predictions[PROFILE][flat] = naive_at(target, start[flat], horizon)
     if year:  # likewise; where a refit's window could not hold a year ago, its start:
         # the last season of the window (padded in front as the network reads it), or the
-        # last value where the window is shorter than a season
+        # last value where the window is shorter than a season or the refit seasonless
         predictions[YEAR_AGO] = naive_at(target, start, horizon)
         for log in np.unique(starts[:, 1]):
             m = (starts[:, 4] > 0) & (starts[:, 1] == log)
             predictions[YEAR_AGO][m] = year_ago_at(target, start[m], at[m], horizon, year,
                                                    bool(log))
-            m = (starts[:, 4] == 0) & (starts[:, 3] >= season) & (starts[:, 1] == log)
+            m = (starts[:, 4] == 0) & (starts[:, 5] == 0) & (starts[:, 3] >= season) & (
+                starts[:, 1] == log)
             predictions[YEAR_AGO][m] = profile_at(target, start[m], at[m], horizon, season, 1,
                                                   bool(log))
     if baselines:

@@ -23,7 +23,7 @@ def net_config(options: ForecastOptions, spec: ForecastSpec) -> ForecastNetConfi
         bidirectional=options.bidirectional)
     return ForecastNetConfig(recurrent, spec.steps, (0,), window_norm(options, spec),
                              tuple(options.quantiles or ()), spec.n_series, options.id_embedding,
-                             spec.n_static, spec.n_future, spec.season or 0, spec.profile,
+                             spec.n_static, spec.n_future, base_season(spec), spec.profile,
                              spec.reads, spec.year)
 
 
@@ -32,6 +32,12 @@ def window_norm(options: ForecastOptions, spec: ForecastSpec) -> str:
     at the pace of the window) where ``spec.drift`` says "season" starts there (yearly
     data: see :func:`rnnkit.forecast.spec.resolve`)."""
     return "drift" if spec.drift else options.window_norm
+
+
+def base_season(spec: ForecastSpec) -> int:
+    """The season the "season" window norm repeats: 0 (the last value) where the series do
+    not repeat theirs (``spec.seasonless``)."""
+    return 0 if spec.seasonless else spec.season or 0
 
 
 def build_network(options: ForecastOptions, spec: ForecastSpec, kind: str | None = None
@@ -44,7 +50,7 @@ def build_network(options: ForecastOptions, spec: ForecastSpec, kind: str | None
     """
     if (kind or options.network) == "mlp":
         return WindowMLP(spec.lookback, spec.n_features, spec.steps, (0,), options.hidden_size,
-                         window_norm(options, spec), spec.n_future, spec.season or 0,
+                         window_norm(options, spec), spec.n_future, base_season(spec),
                          spec.profile, spec.reads, spec.year)
     config = net_config(options, spec)
     if options.strategy == "seq2seq":

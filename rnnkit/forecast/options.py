@@ -74,7 +74,9 @@ class ForecastOptions(TrackingOptions):
     scaler: str = option("standard", "Per-series scaling: standard, minmax or none.", "str",
                          SCALERS)
     window_norm: str = option("season", "Window normalisation: season (changes from the last "
-                              "value, added to the last season; on weekly data with the "
+                              "value, added to the last season, or to the last value on daily, "
+                              "hourly or weekly data that do not repeat their season; on weekly "
+                              "data with the "
                               "direct strategy, to the value a year of 52.18 weeks before; "
                               "without a season, to the naive forecast with drift), drift, "
                               "last, mean or none.", "str",

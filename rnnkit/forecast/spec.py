@@ -32,6 +32,7 @@ MAX_LOOKBACK = 200  # beyond one season, longer windows cost time and rarely hel
 SMALL_DATA = 200_000  # window-steps below which several seeded runs cost little
 YEAR_PROFILE = 3  # seasons the base of monthly and quarterly data averages
 DRIFT_SPAN = 3  # horizons over which the drift base of yearly data measures its pace
+TESTED_SEASONS = 10  # seasons a series holds before failing the seasonality test counts
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,9 @@ class ForecastSpec:
             A window longer than that holds the seasons the profile averages, beyond what
             the network needs to read (a week of days of 169 slots: 845 steps, of which
             the network reads 200); saved likewise.
+        seasonless: the series (most of them) do not repeat their season, one that is not a
+            year of months or quarters (a week of days, a day of hours, a year of weeks): the
+            "season" window norm starts from the last value instead (saved likewise).
         year: weekly data's year, 52.18 weeks, where the base is the last season: it takes
             each step's value a year before, between the weeks around it (seasonal naive
             repeats 52 weeks ago, a day and a quarter earlier every year); 0: whole seasons.
@@ -81,6 +85,7 @@ class ForecastSpec:
     profile: int = 1
     reads: int = 0
     year: float = 0.0
+    seasonless: bool = False
 
     @property
     def val_rows(self) -> int:
@@ -126,7 +131,12 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
       holds those seasons, as many as the series' training rows allow, while the network
       reads the lookback's last steps of it (``reads``); a lookback given without
       ``base_seasons`` bounds the window (the profile averages the seasons it holds);
-    - year: on weekly data whose base is one season (52 weeks), the year of 52.18 weeks:
+    - seasonless: on data whose calendar's season is not a year of months or quarters (a
+      week of days, a day of hours, a year of weeks) where most series that hold 10 seasons
+      fail the seasonality test below, the "season" base is the last value (daily
+      temperatures: the value a week ago is a poor start); not for a season given by hand;
+    - year: on weekly data whose base is one season (52 weeks; not seasonless), the year
+      of 52.18 weeks:
       the base takes each week's value a year before, between the weeks around it, where
       the window holds them (a lookback of 53 weeks or more); the direct strategy with
       window training only (as the profile: a recursive model would read its own forecasts
@@ -150,10 +160,18 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
     # yearly data (a calendar without a season): start from the naive forecast with drift
     drift = bool(is_yearly(freq) and not period and options.window_norm == "season"
                  and options.strategy != "seq2seq" and options.training == "window")
+    repeats = _Repeats(panel, period)
     seasons = options.base_seasons or (
         profile_seasons(freq, period) if period and options.window_norm == "season"
         and options.strategy == "direct" and options.training == "window"
-        and profile_seasons(freq, period) > 1 and _seasonal(panel, period) else 1)
+        and profile_seasons(freq, period) > 1 and repeats.most() else 1)
+    # a season of the calendar that is not a year of months or quarters (a week of days, a
+    # day of hours) which the series do not repeat (daily temperatures, prices): start from
+    # the last value, as the Theta method does not deseasonalise them
+    seasonless = bool(period and not season_is_a_year(freq) and seasons == 1
+                      and options.season_length is None and options.base_seasons is None
+                      and options.window_norm == "season" and options.strategy != "seq2seq"
+                      and options.training == "window" and repeats.fail_long())
     room = length - val - steps - max(h, 8)  # keep some windows for training
     if lookback is None and not period and (drift or options.window_norm == "drift"):
         # the network reads one horizon (short series padded in front); the window holds
@@ -173,6 +191,7 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
     lookback = max(lookback, profile * period) if profile > 1 else lookback
     # weekly data's season is a year of 52.18 weeks: a base of one season reads a year ago
     year = year_steps(freq, period) if options.window_norm == "season" and profile == 1 \
+        and not seasonless \
         and options.base_seasons is None and options.strategy == "direct" \
         and options.training == "window" else 0.0
     if year and lookback < -year_ago_rows(steps, year)[0].min():
@@ -198,7 +217,7 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
     return ForecastSpec(lookback, h, steps, season, n_features, n_future, cycles,
                         panel.n_series if panel is not None else 1, len(options.static_cols),
                         origins if options.val_size is None else max(1, val - h + 1), repeats,
-                        bool(refit), drift, profile, reads, year)
+                        bool(refit), drift, profile, reads, year, seasonless)
 
 
 def profile_seasons(freq: str | None, season: int) -> int:
@@ -216,14 +235,33 @@ def profile_seasons(freq: str | None, season: int) -> int:
     return 1
 
 
-def _seasonal(panel: Panel | None, season: int) -> bool:
-    """Whether most series of ``panel`` repeat their season (see
-    :func:`rnnkit.data.seasonality.repeats_season`)."""
-    if panel is None:
-        return False
-    from rnnkit.data.seasonality import repeats_season
+class _Repeats:
+    """Which series of ``panel`` repeat their season (see
+    :func:`rnnkit.data.seasonality.repeats_season`), tested once when first asked."""
 
-    return bool(repeats_season(panel.values[:, 0], panel.offsets, season).mean() >= 0.5)
+    def __init__(self, panel: Panel | None, season: int) -> None:
+        self.panel, self.season, self._each = panel, season, None
+
+    def each(self) -> np.ndarray:
+        if self._each is None:
+            from rnnkit.data.seasonality import repeats_season
+
+            self._each = repeats_season(self.panel.values[:, 0], self.panel.offsets,
+                                        self.season)
+        return self._each
+
+    def most(self) -> bool:
+        """Whether most series repeat their season."""
+        return self.panel is not None and bool(self.each().mean() >= 0.5)
+
+    def fail_long(self) -> bool:
+        """Whether most series that hold ``TESTED_SEASONS`` seasons fail the test (False
+        where none holds them: a clean cycle of a few seasons fails it, its bound growing
+        with the season's autocorrelations, and a series of a season or less cannot pass)."""
+        if self.panel is None:
+            return False
+        long = self.panel.lengths >= TESTED_SEASONS * self.season
+        return bool(long.any() and self.each()[long].mean() < 0.5)
 
 
 def _val_rows(val_size: int | float, length: int) -> int:
@@ -290,6 +328,7 @@ class FittedForecast:
         return {
             "horizon": s.horizon, "lookback": s.lookback, "season_length": s.season,
             "drift": s.drift, "profile": s.profile, "reads": s.reads, "year": s.year,
+            "seasonless": s.seasonless,
             "n_features": s.n_features, "freq": self.freq, "step": self.step,
             "has_id": self.has_id, "ids": self.ids,
             "last_times": [_time_to_json(t) for t in self.last_times],
@@ -329,7 +368,8 @@ class FittedForecast:
                             drift=bool(fitted.get("drift", False)),
                             profile=int(fitted.get("profile", 1)),
                             reads=int(fitted.get("reads", 0)),  # files before it: all
-                            year=float(fitted.get("year", 0.0)))  # before it: whole seasons
+                            year=float(fitted.get("year", 0.0)),  # before it: whole seasons
+                            seasonless=fitted.get("seasonless") is True)
         histories = [History.from_dict(h) for h in fitted.get("histories", [fitted["history"]])]
         state = None
         if options.training == "sequence":

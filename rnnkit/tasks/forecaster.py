@@ -52,7 +52,8 @@ class Forecaster(ForecastOptions, RnnkitEstimator):
             shape at the last season's level; the window holds them, beyond the lookback if
             need be (None: 3 on monthly and quarterly data whose series repeat their season,
             a week of open days on such session data, 1 elsewhere).
-        window_norm: "season" (default: the network adds to seasonal naive; on monthly and
+        window_norm: "season" (default: the network adds to seasonal naive, or to the last
+            value on daily, hourly or weekly data that do not repeat their season; on monthly and
             quarterly data that repeat their season, to the seasonal profile of the last 3
             years; on such session data, of the last week of open days; on weekly data with
             the direct strategy, to each week's value a year (52.18 weeks) before; on yearly

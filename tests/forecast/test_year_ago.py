@@ -136,3 +136,4 @@ def test_the_reports_put_the_year_ago_start_beside_the_model(monkeypatch):
         data, test_size=6)
     assert YEAR_AGO not in daily.scores.index and YEAR_AGO not in seq2seq.scores.index
     assert "year-ago naive" not in seq2seq.table()
+

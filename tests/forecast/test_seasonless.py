@@ -1,0 +1,78 @@
+"""Data whose season is not a year of months or quarters (a week of days, a day of hours)
+and that do not repeat it (daily temperatures, prices) start from the last value, not from
+the value a season before: the Theta method's seasonality test decides, asked only of series
+long enough for it to see a season."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from conftest import one_series, untrained_fits
+
+import rnnkit
+from rnnkit.datasets.synthetic import generate_series
+from rnnkit.evaluate.baselines import YEAR_AGO
+from rnnkit.forecast.networks import start_at_base
+
+FAST = dict(max_time=None, hidden_size=8, epochs=2, batch_size=16, verbose=0, repeats=1)
+
+
+def test_a_week_of_days_the_series_do_not_repeat_starts_from_the_last_value(tmp_path):
+    rng = np.random.default_rng(4)
+    walk = one_series(150, "D", seasons=(), noise=0.0, seed=4)
+    walk["y"] = 20 + np.cumsum(rng.normal(size=150))  # daily, no weekly cycle
+    model = rnnkit.Forecaster(**FAST, horizon=5).fit(walk)
+    assert model.fitted_.spec.seasonless and model.model_.config.season == 0
+    start_at_base(model.model_)
+    np.testing.assert_allclose(model.predict()["y"], np.full(5, walk["y"].iloc[-1]), rtol=1e-5)
+    model.save(tmp_path / "m")
+    loaded = rnnkit.load(tmp_path / "m")
+    assert loaded.fitted_.spec.seasonless
+    np.testing.assert_array_equal(loaded.predict()["y"], model.predict()["y"])
+    # a weekly cycle the series repeat, a season that is a year of months (the test is not
+    # asked there), 2.5 years of a clean weekly cycle (it fails the test, but 10 seasons are
+    # needed for the test to count), a season asked for by hand, another norm: the season
+    # before, as ever
+    from rnnkit.data.seasonality import repeats_season
+
+    weekly = one_series(150, "D", seasons=((7, 3.0),), noise=0.3, seed=4)
+    monthly = walk.assign(ds=pd.date_range("2000-01-01", periods=150, freq="MS"))
+    cycle = one_series(130, "W-SUN", seasons=((52, 3.0),), seed=3)
+    assert not repeats_season(cycle["y"].to_numpy(), np.array([0, 130]), 52)[0]
+    for data, kwargs in ((weekly, {}), (monthly, {}), (cycle, {}), (walk, dict(base_seasons=1)),
+                         (walk, dict(window_norm="last"))):
+        fitted = rnnkit.Forecaster(**FAST, horizon=5, **kwargs).fit(data).fitted_
+        assert not fitted.spec.seasonless
+
+
+def test_only_series_long_enough_for_the_test_decide():
+    # five short series (two weeks: they cannot pass the test) beside five long ones, all
+    # with a weekly cycle but one: the long ones repeat their season, so the panel does
+    cycles = generate_series(10, [14] * 5 + [300] * 5, "D", seasons=((7, 3.0),), noise=0.3,
+                             seed=5)
+    flat = cycles["unique_id"] == "s9"
+    cycles.loc[flat, "y"] = 30 + np.cumsum(np.random.default_rng(5).normal(size=300))
+    model = rnnkit.Forecaster(**FAST, horizon=5).fit(cycles)
+    assert not model.fitted_.spec.seasonless
+    # a season given by hand is kept, whatever the test says
+    walk = one_series(150, None, seasons=(), noise=0.0, seed=4)
+    walk["y"] = 20 + np.cumsum(np.random.default_rng(4).normal(size=150))
+    given = rnnkit.Forecaster(**FAST, horizon=5, season_length=7).fit(walk)
+    assert not given.fitted_.spec.seasonless and given.model_.config.season == 7
+
+
+def test_a_backtest_row_follows_refits_that_turn_seasonless(monkeypatch):
+    # a weekly random walk: the refit on 516 weeks (under 10 years) starts a year before,
+    # the one on 526 weeks fails the test over 10 years and starts from the last value
+    rng = np.random.default_rng(1)
+    walk = pd.DataFrame({"ds": pd.date_range("2000-01-02", periods=530, freq="W-SUN"),
+                         "y": 100 + np.cumsum(rng.normal(size=530))})
+    flags = []
+    untrained_fits(monkeypatch, lambda options, fitted: flags.append(
+        (fitted.spec.year > 0, fitted.spec.seasonless)) if options.network == "recurrent"
+        else None)
+    backtest = rnnkit.Forecaster(**FAST, horizon=4).backtest(walk, n_windows=2, step=10,
+                                                             refit=True, baselines=False)
+    assert flags == [(True, False), (False, True)]
+    np.testing.assert_allclose(backtest.forecasts["LSTM"], backtest.forecasts[YEAR_AGO],
+                               rtol=1e-5)

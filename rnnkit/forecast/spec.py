@@ -132,8 +132,9 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
       reads the lookback's last steps of it (``reads``); a lookback given without
       ``base_seasons`` bounds the window (the profile averages the seasons it holds);
     - seasonless: on data whose calendar's season is not a year of months or quarters (a
-      week of days, a day of hours, a year of weeks) where most series that hold 10 seasons
-      fail the seasonality test below, the "season" base is the last value (daily
+      week of days, a day of hours, a year of weeks; at most 200 steps) where most series
+      that hold 10 seasons fail the seasonality test below on their last 20, the "season"
+      base is the last value (daily
       temperatures: the value a week ago is a poor start); not for a season given by hand;
     - year: on weekly data whose base is one season (52 weeks; not seasonless), the year
       of 52.18 weeks:
@@ -160,18 +161,17 @@ def resolve(options: ForecastOptions, panel: Panel | None = None,
     # yearly data (a calendar without a season): start from the naive forecast with drift
     drift = bool(is_yearly(freq) and not period and options.window_norm == "season"
                  and options.strategy != "seq2seq" and options.training == "window")
-    repeats = _Repeats(panel, period)
     seasons = options.base_seasons or (
         profile_seasons(freq, period) if period and options.window_norm == "season"
         and options.strategy == "direct" and options.training == "window"
-        and profile_seasons(freq, period) > 1 and repeats.most() else 1)
+        and profile_seasons(freq, period) > 1 and _seasonal(panel, period) else 1)
     # a season of the calendar that is not a year of months or quarters (a week of days, a
     # day of hours) which the series do not repeat (daily temperatures, prices): start from
     # the last value, as the Theta method does not deseasonalise them
     seasonless = bool(period and not season_is_a_year(freq) and seasons == 1
                       and options.season_length is None and options.base_seasons is None
                       and options.window_norm == "season" and options.strategy != "seq2seq"
-                      and options.training == "window" and repeats.fail_long())
+                      and options.training == "window" and _seasonless(panel, period))
     room = length - val - steps - max(h, 8)  # keep some windows for training
     if lookback is None and not period and (drift or options.window_norm == "drift"):
         # the network reads one horizon (short series padded in front); the window holds
@@ -235,33 +235,35 @@ def profile_seasons(freq: str | None, season: int) -> int:
     return 1
 
 
-class _Repeats:
-    """Which series of ``panel`` repeat their season (see
-    :func:`rnnkit.data.seasonality.repeats_season`), tested once when first asked."""
+def _seasonal(panel: Panel | None, season: int) -> bool:
+    """Whether most series of ``panel`` repeat their season (see
+    :func:`rnnkit.data.seasonality.repeats_season`)."""
+    if panel is None:
+        return False
+    from rnnkit.data.seasonality import repeats_season
 
-    def __init__(self, panel: Panel | None, season: int) -> None:
-        self.panel, self.season, self._each = panel, season, None
+    return bool(repeats_season(panel.values[:, 0], panel.offsets, season).mean() >= 0.5)
 
-    def each(self) -> np.ndarray:
-        if self._each is None:
-            from rnnkit.data.seasonality import repeats_season
 
-            self._each = repeats_season(self.panel.values[:, 0], self.panel.offsets,
-                                        self.season)
-        return self._each
+def _seasonless(panel: Panel | None, season: int) -> bool:
+    """Whether most series of ``panel`` that hold ``TESTED_SEASONS`` seasons fail the
+    seasonality test on their last ``2 * TESTED_SEASONS`` seasons (the test costs a pass
+    over the rows per lag). False where no series holds that many (a clean cycle of a few
+    seasons fails the test, its bound growing with the season's autocorrelations) or the
+    season is longer than ``MAX_LOOKBACK`` steps (minutes of a day)."""
+    if panel is None or season > MAX_LOOKBACK:
+        return False
+    from rnnkit.data.seasonality import repeats_season
 
-    def most(self) -> bool:
-        """Whether most series repeat their season."""
-        return self.panel is not None and bool(self.each().mean() >= 0.5)
-
-    def fail_long(self) -> bool:
-        """Whether most series that hold ``TESTED_SEASONS`` seasons fail the test (False
-        where none holds them: a clean cycle of a few seasons fails it, its bound growing
-        with the season's autocorrelations, and a series of a season or less cannot pass)."""
-        if self.panel is None:
-            return False
-        long = self.panel.lengths >= TESTED_SEASONS * self.season
-        return bool(long.any() and self.each()[long].mean() < 0.5)
+    lengths = panel.lengths
+    long = np.flatnonzero(lengths >= TESTED_SEASONS * season)
+    if not len(long):
+        return False
+    kept = np.minimum(lengths[long], 2 * TESTED_SEASONS * season)  # each one's last rows
+    offsets = np.concatenate([[0], np.cumsum(kept)])
+    rows = np.repeat(panel.offsets[long + 1] - kept - offsets[:-1], kept) + np.arange(
+        offsets[-1])
+    return bool(repeats_season(panel.values[rows, 0], offsets, season).mean() < 0.5)
 
 
 def _val_rows(val_size: int | float, length: int) -> int:

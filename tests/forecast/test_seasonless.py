@@ -76,3 +76,21 @@ def test_a_backtest_row_follows_refits_that_turn_seasonless(monkeypatch):
     assert flags == [(True, False), (False, True)]
     np.testing.assert_allclose(backtest.forecasts["LSTM"], backtest.forecasts[YEAR_AGO],
                                rtol=1e-5)
+
+
+def test_the_last_twenty_seasons_decide():
+    # a weekly cycle for 260 days, then 140 days of a random walk: the whole history
+    # repeats its season, its last 20 weeks do not; the start follows the recent weeks
+    from rnnkit.data.seasonality import repeats_season
+    from rnnkit.forecast.spec import _seasonless
+
+    rng = np.random.default_rng(6)
+    data = one_series(400, "D", seasons=((7, 4.0),), noise=0.2, seed=6)
+    data.loc[260:, "y"] = data["y"].iloc[259] + np.cumsum(rng.normal(size=140))
+    assert repeats_season(data["y"].to_numpy(), np.array([0, 400]), 7)[0]
+    model = rnnkit.Forecaster(**FAST, horizon=5).fit(data)
+    assert model.fitted_.spec.seasonless
+    # a season longer than 200 steps (the minutes of a day) is not tested
+    walk = pd.DataFrame({"ds": np.arange(3100), "y": np.cumsum(rng.normal(size=3100))})
+    panel = model.panel(walk, fresh=True)
+    assert _seasonless(panel, 7) and not _seasonless(panel, 300)

@@ -189,6 +189,7 @@ def _print_scores(evaluation, model) -> None:
 
     from rnnkit.evaluate.report import (
         pooling_note,
+        seasonless_start,
         spread_marks,
         start_note,
         statistical_note,
@@ -219,7 +220,7 @@ def _print_scores(evaluation, model) -> None:
     console.print(f"{e.model} {e.verdict()} ({_kept(model.histories_)}).")
     if e.interval_line():
         console.print(e.interval_line())
-    note = start_note(e.scores) + statistical_note(e.scores) + \
+    note = start_note(e.scores, seasonless_start(e.estimator)) + statistical_note(e.scores) + \
         pooling_note(e.forecasts[e.id_col].nunique(), e.scales) + e.left_out_note()
     for line in note.strip().splitlines():
         console.print(line, markup=False)
@@ -258,7 +259,12 @@ def backtest(
     check_out_dir(out)  # before the fits, not after them
     panel = read_before_torch(options, data)
     from rnnkit.evaluate import format_scores
-    from rnnkit.evaluate.report import pooling_note, start_note, statistical_note
+    from rnnkit.evaluate.report import (
+        pooling_note,
+        seasonless_start,
+        start_note,
+        statistical_note,
+    )
     from rnnkit.forecast.evaluate import strategy_table
     from rnnkit.tasks.forecaster import Forecaster
 
@@ -272,7 +278,8 @@ def backtest(
     fits = "fit once" if first.refit >= first.n_windows else f"refit every {first.refit}"
     typer.echo(f"backtest: {first.n_windows} origins {first.step} steps apart, horizon "
                f"{first.horizon}, {fits}; lower is better, * best")
-    typer.echo(format_scores(scores) + start_note(scores) + statistical_note(scores)
+    seasonless = any(seasonless_start(bt.estimator) for bt in results.values())
+    typer.echo(format_scores(scores) + start_note(scores, seasonless) + statistical_note(scores)
                + pooling_note(first.forecasts[first.id_col].nunique(), first.scales)
                + first.left_out_note())
     for name, bt in results.items():

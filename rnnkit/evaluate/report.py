@@ -103,17 +103,26 @@ def pooling_note(n_series: int, scales: list[float] | None) -> str:
     return "".join(f"\n({line})" for line in lines)
 
 
-def start_note(scores: pd.DataFrame) -> str:
+def seasonless_start(estimator: Any) -> bool:
+    """Whether a fitted forecaster starts from the last value because its series do not
+    repeat their season (``ForecastSpec.seasonless``): the "naive" row is then its start."""
+    spec = getattr(getattr(estimator, "fitted_", None), "spec", None)
+    return bool(getattr(spec, "seasonless", False))
+
+
+def start_note(scores: pd.DataFrame, seasonless: bool = False) -> str:
     """A line saying what the model's start is, when the table prints it as a baseline (the
     seasonal profile of monthly, quarterly and session data, the naive forecast with drift
-    of yearly data, the year-ago value of weekly data): a model no better than that row has
-    learned nothing its start misses."""
+    of yearly data, the year-ago value of weekly data, and with ``seasonless`` naive): a
+    model no better than that row has learned nothing its start misses."""
     from rnnkit.evaluate.baselines import DRIFT, PROFILE, YEAR_AGO
 
     starts = {PROFILE: "the mean shape of the last seasons at the last season's level",
               DRIFT: "the last value, going on at the pace of the window",
               YEAR_AGO: "each week's value a year (52.18 weeks) before, between the weeks "
                         "around it, where seasonal naive takes 52 weeks"}
+    if seasonless:
+        starts["naive"] = "the last value: the series do not repeat their season"
     rows = [str(row) for row in scores.index]
     return "".join(f"\n({name}: where the model starts from, {what})"
                    for name, what in starts.items()
@@ -184,7 +193,8 @@ class Evaluation:
         (and, without statsforecast, how to add the statistical baselines)."""
         line = interval_line(self.intervals)
         marks = spread_marks(self.scores, self.model, self.runs)
-        return format_scores(self.scores, marks) + start_note(self.scores) + \
+        return format_scores(self.scores, marks) + \
+            start_note(self.scores, seasonless_start(self.estimator)) + \
             statistical_note(self.scores) + \
             pooling_note(_n_series(self.forecasts, self.id_col), self.scales) + \
             (f"\n{line}" if line else "") + self.left_out_note()
@@ -293,7 +303,8 @@ class Backtest:
     def table(self) -> str:
         """The scores as a plain-text table (best marked; how several series combine)."""
         line = interval_line(self.intervals)
-        return format_scores(self.scores) + start_note(self.scores) + pooling_note(
+        return format_scores(self.scores) + start_note(
+            self.scores, seasonless_start(self.estimator)) + pooling_note(
             _n_series(self.forecasts, self.id_col), self.scales) + \
             (f"\n{line}" if line else "") + self.left_out_note()
 

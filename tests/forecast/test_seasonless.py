@@ -94,3 +94,17 @@ def test_the_last_twenty_seasons_decide():
     walk = pd.DataFrame({"ds": np.arange(3100), "y": np.cumsum(rng.normal(size=3100))})
     panel = model.panel(walk, fresh=True)
     assert _seasonless(panel, 7) and not _seasonless(panel, 300)
+
+
+def test_the_reports_say_a_seasonless_model_starts_from_naive():
+    rng = np.random.default_rng(7)
+    walk = one_series(160, "D", seasons=(), noise=0.0, seed=7)
+    walk["y"] = 20 + np.cumsum(rng.normal(size=160))
+    model = rnnkit.Forecaster(**FAST, horizon=5)
+    evaluation = model.evaluate(walk, test_size=5)
+    assert evaluation.estimator.fitted_.spec.seasonless
+    note = "(naive: where the model starts from, the last value"
+    assert note in evaluation.table()
+    assert note in model.backtest(walk, n_windows=2).table()
+    weekly = one_series(160, "D", seasons=((7, 3.0),), noise=0.3, seed=7)
+    assert note not in rnnkit.Forecaster(**FAST, horizon=5).evaluate(weekly, test_size=5).table()

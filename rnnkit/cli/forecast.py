@@ -259,12 +259,7 @@ def backtest(
     check_out_dir(out)  # before the fits, not after them
     panel = read_before_torch(options, data)
     from rnnkit.evaluate import format_scores
-    from rnnkit.evaluate.report import (
-        pooling_note,
-        seasonless_start,
-        start_note,
-        statistical_note,
-    )
+    from rnnkit.evaluate.report import pooling_note, start_note, statistical_note
     from rnnkit.forecast.evaluate import strategy_table
     from rnnkit.tasks.forecaster import Forecaster
 
@@ -278,7 +273,7 @@ def backtest(
     fits = "fit once" if first.refit >= first.n_windows else f"refit every {first.refit}"
     typer.echo(f"backtest: {first.n_windows} origins {first.step} steps apart, horizon "
                f"{first.horizon}, {fits}; lower is better, * best")
-    seasonless = any(seasonless_start(bt.estimator) for bt in results.values())
+    seasonless = all(bt.seasonless for bt in results.values())  # naive: one row for all
     typer.echo(format_scores(scores) + start_note(scores, seasonless) + statistical_note(scores)
                + pooling_note(first.forecasts[first.id_col].nunique(), first.scales)
                + first.left_out_note())

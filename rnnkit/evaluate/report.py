@@ -275,6 +275,8 @@ class Backtest:
         refit: windows per (re)fit (``n_windows`` means one fit before the first origin).
         left_out: the series with fewer than 3 rows before the first origin, neither scored
             nor trained on ("'id' (n observations)").
+        seasonless: every (re)fit started from the last value, its series not repeating
+            their season (the "naive" row is then the model's start at every origin).
     """
 
     scores: pd.DataFrame
@@ -294,6 +296,7 @@ class Backtest:
     scales: list[float] | None = None  # per series: MASE's denominator on the first fit's rows
     estimator: Any = None  # the model of the last (re)fit
     left_out: tuple[str, ...] = ()  # series too short to score: "'id' (n observations)"
+    seasonless: bool = False
 
     def beats(self, baseline: str, metric: str = "RMSE") -> bool:
         """Whether the model's ``metric`` is lower than the ``baseline``'s (a tie, equal to
@@ -303,8 +306,8 @@ class Backtest:
     def table(self) -> str:
         """The scores as a plain-text table (best marked; how several series combine)."""
         line = interval_line(self.intervals)
-        return format_scores(self.scores) + start_note(
-            self.scores, seasonless_start(self.estimator)) + pooling_note(
+        return format_scores(self.scores) + start_note(self.scores, self.seasonless) + \
+            pooling_note(
             _n_series(self.forecasts, self.id_col), self.scales) + \
             (f"\n{line}" if line else "") + self.left_out_note()
 

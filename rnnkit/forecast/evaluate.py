@@ -492,7 +492,8 @@ def backtest(options: ForecastOptions, panel: Panel, n_windows: int = 10,
                       n_windows=n_windows, step=step, horizon=horizon, refit=every,
                       history=panel.to_frame(), season_length=season, id_col=options.id_col,
                       time_col=options.time_col, target_col=options.target_col,
-                      intervals=intervals, scales=scales, left_out=left_out)
+                      intervals=intervals, scales=scales, left_out=left_out,
+                      seasonless=bool(starts[:, 5].all()))
     return result, fitted
 
 

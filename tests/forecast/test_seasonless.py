@@ -76,6 +76,8 @@ def test_a_backtest_row_follows_refits_that_turn_seasonless(monkeypatch):
     assert flags == [(True, False), (False, True)]
     np.testing.assert_allclose(backtest.forecasts["LSTM"], backtest.forecasts[YEAR_AGO],
                                rtol=1e-5)
+    # the year-ago row is the start at every origin; naive only at some: no naive note
+    assert not backtest.seasonless and "(naive: where the model starts" not in backtest.table()
 
 
 def test_the_last_twenty_seasons_decide():
@@ -96,7 +98,9 @@ def test_the_last_twenty_seasons_decide():
     assert _seasonless(panel, 7) and not _seasonless(panel, 300)
 
 
-def test_the_reports_say_a_seasonless_model_starts_from_naive():
+def test_the_reports_say_a_seasonless_model_starts_from_naive(tmp_path, capsys):
+    from cli.cli_support import run
+
     rng = np.random.default_rng(7)
     walk = one_series(160, "D", seasons=(), noise=0.0, seed=7)
     walk["y"] = 20 + np.cumsum(rng.normal(size=160))
@@ -106,5 +110,18 @@ def test_the_reports_say_a_seasonless_model_starts_from_naive():
     note = "(naive: where the model starts from, the last value"
     assert note in evaluation.table()
     assert note in model.backtest(walk, n_windows=2).table()
+    # the CLI's table of strategies: one naive row, a note only if every strategy starts there
+    csv = tmp_path / "walk.csv"
+    walk.to_csv(csv, index=False)
+
+    def cli_backtest(strategies: str) -> str:
+        code, out, err = run(["backtest", csv, "--strategies", strategies, "--horizon", "5",
+                              "--n-windows", "2", "--epochs", "2", "--hidden-size", "8",
+                              "--repeats", "1", "--out", tmp_path / strategies], capsys)
+        assert code == 0, err
+        return out
+
+    assert note in cli_backtest("direct")
+    assert note not in cli_backtest("direct,seq2seq")
     weekly = one_series(160, "D", seasons=((7, 3.0),), noise=0.3, seed=7)
     assert note not in rnnkit.Forecaster(**FAST, horizon=5).evaluate(weekly, test_size=5).table()
